@@ -1,0 +1,163 @@
+"""The processed data: typed Parquet tables, one folder per year, replaced atomically.
+
+Layout (SPEC §4)::
+
+    data/processed/
+        manifest.json            years, forms present and missing per year, rows per table
+        2023/staff.parquet       one file per sheet of the contract (`Sheet.table`)
+        2023/courses.parquet     ...
+
+A form that did not arrive for a year has no files: `read_table` returns None and indicators
+that need it report «нет данных». A sheet with a header and no rows is an empty table.
+Ingest and the demo generator write through `publish`; everything else reads through
+`read_table` / `years` / `load_manifest`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis import contract
+
+MANIFEST = "manifest.json"
+
+# One Arrow type per contract type; ids stay strings (SPEC §4).
+ARROW_TYPES: dict[str, pa.DataType] = {
+    contract.ID: pa.string(),
+    contract.TEXT: pa.string(),
+    contract.ENUM: pa.string(),
+    contract.LIST: pa.string(),
+    contract.YESNO: pa.bool_(),
+    contract.INT: pa.int64(),
+    contract.NUMBER: pa.float64(),
+    contract.DATE: pa.timestamp("ms"),
+}
+
+
+def arrow_schema(sheet: contract.Sheet) -> pa.Schema:
+    """The Parquet schema of a sheet, derived from the contract."""
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in sheet.columns])
+
+
+def to_arrow(sheet: contract.Sheet, frame: pd.DataFrame) -> pa.Table:
+    """Cast a frame holding the sheet's columns to the contract's Arrow schema."""
+    schema = arrow_schema(sheet)
+    columns = []
+    for fld in schema:
+        values = frame[fld.name] if fld.name in frame.columns else pd.Series([None] * len(frame))
+        columns.append(pa.array(_plain(values, fld.type), type=fld.type, from_pandas=True))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _plain(values: pd.Series, arrow_type: pa.DataType) -> list | pd.Series:
+    """Values pyarrow can convert: Python objects with None for missing."""
+    if pa.types.is_timestamp(arrow_type):
+        return pd.to_datetime(values).astype("datetime64[ms]")
+    return [None if _missing(v) else v for v in values.tolist()]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def publish(
+    processed_dir: Path,
+    tables: Mapping[int, Mapping[str, pd.DataFrame]],
+    manifest_extra: Mapping[int, Mapping[str, object]] | None = None,
+) -> None:
+    """Write every year's tables, then swap the whole processed folder in at once.
+
+    ``tables[year][table]`` holds a frame with the sheet's columns; a form absent for a year is
+    simply absent from ``tables[year]``. The new folder is written beside the old one and renamed
+    into place, so a crash midway leaves the previous processed data whole.
+    """
+    processed_dir = Path(processed_dir)
+    processed_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".processed-new-", dir=processed_dir.parent))
+    try:
+        manifest: dict[str, object] = {"years": {}}
+        for year in sorted(tables):
+            year_dir = staging / str(year)
+            year_dir.mkdir()
+            rows = {}
+            for table, frame in sorted(tables[year].items()):
+                sheet = contract.SHEETS[table]
+                pq.write_table(to_arrow(sheet, frame), year_dir / f"{table}.parquet")
+                rows[table] = len(frame)
+            present = sorted({contract.TABLE_FORM[t] for t in rows})
+            entry: dict[str, object] = {
+                "forms_present": present,
+                "forms_missing": [f.stem for f in contract.FORMS if f.stem not in present],
+                "rows": rows,
+            }
+            entry.update((manifest_extra or {}).get(year, {}))
+            manifest["years"][str(year)] = entry
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        _swap_in(staging, processed_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Rename ``staging`` to ``target``; the old target is moved aside first, then removed."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=".processed-old-", dir=target.parent))
+        os.rmdir(old)
+        os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        if old is not None:
+            os.rename(old, target)  # put the previous good data back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def load_manifest(processed_dir: Path) -> dict:
+    """The manifest of the processed folder ({} when nothing has been ingested)."""
+    path = Path(processed_dir) / MANIFEST
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def years(processed_dir: Path) -> list[int]:
+    """Years present in the processed data, ascending."""
+    return sorted(int(y) for y in load_manifest(processed_dir).get("years", {}))
+
+
+def forms_present(processed_dir: Path, year: int) -> list[str]:
+    """Stems of the forms that arrived for the year."""
+    entry = load_manifest(processed_dir).get("years", {}).get(str(year), {})
+    return list(entry.get("forms_present", []))
+
+
+def table_path(processed_dir: Path, year: int, table: str) -> Path:
+    return Path(processed_dir) / str(year) / f"{table}.parquet"
+
+
+def read_table(processed_dir: Path, year: int, table: str) -> pd.DataFrame | None:
+    """A processed table of a year, or None when its form did not arrive that year."""
+    path = table_path(processed_dir, year, table)
+    if not path.exists():
+        return None
+    return pq.read_table(path).to_pandas()
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """A zero-row frame with the table's typed columns (for code that wants no None checks)."""
+    return arrow_schema(contract.SHEETS[table]).empty_table().to_pandas()
