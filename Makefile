@@ -46,7 +46,7 @@ lab: data
 
 ## Lint and check formatting with ruff
 lint: $(STAMP)
-	$(PY) -m pip install --quiet ruff
+	$(PY) -m pip install --quiet -c constraints.txt ruff
 	$(VENV)/bin/ruff check src tests benchmarks
 
 ## Print speed and memory figures (indicators at scales 1/20/200, build vs naive loop)

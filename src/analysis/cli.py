@@ -93,9 +93,10 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_ingest(args.raw_dir, args.processed_dir, args.report_dir)
     if args.command == "demo-data":
+        years = parse_years(args.years)
         from analysis.demo import generate
 
-        generate(args.raw_dir, parse_years(args.years), args.seed, args.scale, args.format)
+        generate(args.raw_dir, years, args.seed, args.scale, args.format)
         return 0
     if args.command == "indicators":
         from analysis.indicators import write_indicators_csv
@@ -103,10 +104,11 @@ def _run(args: argparse.Namespace) -> int:
         write_indicators_csv(args.processed_dir, args.year, args.out)
         return 0
     if args.command == "build":
+        years = None if args.all else parse_years(args.years)  # a bad year fails before imports
         from analysis.book import build
 
         return build(
-            years=None if args.all else parse_years(args.years),
+            years=years,
             profile=args.profile,
             jobs=args.jobs,
             processed_dir=args.processed_dir,
