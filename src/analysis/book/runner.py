@@ -1,0 +1,229 @@
+"""One build: decide what to redo, do it, write the pages, the front page and the record."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.book import plan
+from analysis.book.files import write_text_atomic
+from analysis.book.site import SitePage, index_html, nav_html, with_nav
+
+INDEX = "index.html"
+CSV_NAME = "indicators.csv"
+
+
+@dataclass
+class Failure:
+    year: int
+    what: str  # the notebook file, or indicators.csv
+    message: str
+
+    def line(self) -> str:
+        return f"  {self.year} › {self.what} › {self.message}"
+
+
+@dataclass
+class Summary:
+    profile: str
+    executed: int = 0
+    cached: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def text(self, seconds: float) -> str:
+        head = (
+            f"Книга ({self.profile}): выполнено {self.executed}, из кэша {self.cached}, "
+            f"с ошибкой {self.failed}; {seconds:.1f} с".replace(".", ",")
+        )
+        if not self.failures:
+            return head
+        lines = [head, "Не собраны (прежние страницы сохранены):"]
+        lines += [f.line() for f in sorted(self.failures, key=lambda f: (f.year, f.what))]
+        return "\n".join(lines)
+
+
+@dataclass
+class Build:
+    stages: list[plan.Stage]
+    years: list[int]
+    profile: str
+    jobs: int
+    processed_dir: Path
+    output_dir: Path
+    notebooks_dir: Path
+    manifest: dict
+    force: bool = False
+
+    def __post_init__(self) -> None:
+        self.root = self.output_dir / self.profile
+        self.state_path = self.root / plan.STATE_FILE
+        self.state = plan.load_state(self.state_path)
+        self.summary = Summary(self.profile)
+        self.new_pages: dict[str, str] = {}  # key → rendered HTML without the nav bar
+        self._renderer = None
+        self._staff_ids: dict[int, set[str]] = {}
+
+    # --- the steps ---------------------------------------------------------------------------
+
+    def run(self) -> Summary:
+        common = plan.fingerprint(plan.library_digest(), plan.params_digest(), self.profile)
+        data = plan.data_digests(self.processed_dir, self.manifest)
+        parameters = {
+            "processed_dir": str(self.processed_dir),
+            "output_dir": str(self.output_dir),
+            "profile": self.profile,
+        }
+        pages = plan.plan_pages(self.stages, self.years, common, data, parameters)
+        todo = [p for p in pages if self._stale(p)]
+        self.summary.cached = len(pages) - len(todo)
+        year_fps = {y: plan.fingerprint(common, plan.readable_data(data, y)) for y in self.years}
+        todo_years = {p.year for p in todo}
+        table_years = [y for y in self.years if y in todo_years or self._table_stale(y, year_fps[y])]
+        if table_years:
+            self._tables(table_years, year_fps)
+        if todo:
+            self._execute(todo)
+        self._write_site()
+        plan.save_state(self.state_path, self.state)
+        return self.summary
+
+    def _stale(self, page: plan.Page) -> bool:
+        known = self.state["pages"].get(page.key, {})
+        html = self.root / f"{page.key}.html"
+        return self.force or known.get("fingerprint") != page.fingerprint or not html.exists()
+
+    def _table_stale(self, year: int, fp: str) -> bool:
+        known = self.state["years"].get(str(year), {})
+        csv = self.root / str(year) / CSV_NAME
+        return self.force or known.get("fingerprint") != fp or not csv.exists()
+
+    def _tables(self, years: list[int], year_fps: dict[int, str]) -> None:
+        """Each year's indicator table, once: the cache for notebooks, the CSV, key figures."""
+        from analysis.book import yearly
+        from analysis.settings import load_book_settings
+
+        settings = load_book_settings()
+        for year in years:
+            try:
+                tidy = yearly.compute(self.processed_dir, year, self.output_dir)
+                shown = yearly.for_profile(
+                    tidy, self.processed_dir, year, self.profile, settings.suppression_threshold
+                )
+                yearly.write_csv(shown, self.root / str(year) / CSV_NAME)
+                figures = yearly.key_figures(shown, settings.key_indicators)
+            except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
+                self.summary.failures.append(Failure(year, CSV_NAME, _describe(exc)))
+                continue
+            self.state["years"][str(year)] = {"fingerprint": year_fps[year], "figures": figures}
+
+    def _execute(self, todo: list[plan.Page]) -> None:
+        """Run the stale pages in the pool; render each as it arrives."""
+        from tqdm import tqdm
+
+        from analysis.book.execute import Job, execute
+
+        jobs = [
+            Job(p.key, str(p.stage.path), p.parameters, str(self.notebooks_dir)) for p in todo
+        ]
+        by_key = {p.key: p for p in todo}
+        with tqdm(total=len(jobs), desc="Тетради", unit="стр.", file=sys.stderr) as bar:
+            for outcome in execute(jobs, self.jobs):
+                page = by_key[outcome.key]
+                bar.set_postfix_str(page.key, refresh=False)
+                if outcome.notebook is None:
+                    where = f"ячейка {outcome.cell}" if outcome.cell else "запуск"
+                    if outcome.cell_source:
+                        where += f" («{outcome.cell_source[:60]}»)"
+                    self._fail(page, f"{where}: {outcome.error}")
+                else:
+                    self._accept(page, outcome.notebook)
+                bar.update(1)
+
+    def _accept(self, page: plan.Page, nb: dict) -> None:
+        """Normalise, render, check and keep a successfully executed page."""
+        from analysis.book import render
+
+        if self._renderer is None:
+            self._renderer = render.Renderer(self.profile)
+        nb = render.normalise(nb)
+        try:
+            html = self._renderer.render(nb, page.stage.title)
+        except Exception as exc:  # noqa: BLE001 — a broken output must not stop the book
+            self._fail(page, f"HTML не собран: {_describe(exc)}")
+            return
+        if self.profile == "public":
+            leaked = render.person_ids_in(html, self._ids_up_to(page.year))
+            if leaked:
+                shown = ", ".join(leaked[:3]) + (" …" if len(leaked) > 3 else "")
+                self._fail(page, f"на странице есть коды работников ({shown}) — в публичной "
+                                 "версии их быть не должно; страница не записана")
+                return
+        write_text_atomic(self.root / f"{page.key}.ipynb", _ipynb_text(nb))
+        self.new_pages[page.key] = html
+        self.state["pages"][page.key] = {"fingerprint": page.fingerprint, "title": page.stage.title}
+        self.summary.executed += 1
+
+    def _fail(self, page: plan.Page, message: str) -> None:
+        self.summary.failures.append(Failure(page.year, page.stage.path.name, message))
+
+    def _ids_up_to(self, year: int) -> set[str]:
+        """person_ids of `Кадры` of every processed year up to `year` (what the page can read)."""
+        from analysis.book.yearly import staff_ids
+
+        if year not in self._staff_ids:
+            readable = [int(y) for y in self.manifest.get("years", {}) if int(y) <= year]
+            self._staff_ids[year] = staff_ids(self.processed_dir, readable)
+        return self._staff_ids[year]
+
+    # --- the book around the pages -----------------------------------------------------------
+
+    def _site_pages(self) -> list[SitePage]:
+        """Every page of the book that exists: built now or kept from earlier builds."""
+        titles = {s.stem: s.title for s in self.stages}
+        out = []
+        for key, entry in self.state["pages"].items():
+            year, stem = key.split("/", 1)
+            if stem in titles and (key in self.new_pages or (self.root / f"{key}.html").exists()):
+                out.append(SitePage(int(year), stem, titles.get(stem) or entry.get("title", stem)))
+        return sorted(out, key=lambda p: (p.year, p.stem))
+
+    def _write_site(self) -> None:
+        """The nav bar on every page (rewritten where the book's shape changed) and the index."""
+        pages = self._site_pages()
+        shape = plan.fingerprint([[p.year, p.stem, p.title] for p in pages], self.profile)
+        reshaped = shape != self.state.get("site")
+        for p in pages:
+            key = f"{p.year}/{p.stem}"
+            if key in self.new_pages:
+                page_html = self.new_pages[key]
+            elif reshaped:
+                page_html = (self.root / p.href).read_text(encoding="utf-8")
+            else:
+                continue
+            updated = with_nav(page_html, nav_html(pages, p.year, p.stem, self.profile))
+            if key in self.new_pages or updated != page_html:
+                write_text_atomic(self.root / p.href, updated)
+        figures = {
+            int(y): entry.get("figures", []) for y, entry in self.state["years"].items()
+        }
+        index = index_html(pages, figures, self.profile)
+        index_path = self.root / INDEX
+        if not index_path.exists() or index_path.read_text(encoding="utf-8") != index:
+            write_text_atomic(index_path, index)
+        self.state["site"] = shape
+
+
+def _ipynb_text(nb: dict) -> str:
+    """The executed notebook as stored by Jupyter (indent 1, sorted keys), deterministic."""
+    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"

@@ -1,0 +1,100 @@
+"""The book around the pages: the front page (index.html) and the nav bar on every page.
+
+All links are relative (`../index.html`, `03_monitoring.html`, `../2022/03_monitoring.html`),
+so the folder works when copied or opened from disk. Every text that came from a notebook or a
+workbook is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+NAV_START, NAV_END = "<!--book-nav-->", "<!--/book-nav-->"
+NAV_BLOCK = re.compile(re.escape(NAV_START) + ".*?" + re.escape(NAV_END), re.S)
+BODY_OPEN = re.compile(r"<main\b[^>]*>|<body\b[^>]*>")
+BOOK_TITLE = "Управление качеством повышения квалификации педагогов"
+PROFILE_NAMES = {"public": "публичная версия", "internal": "внутренняя версия"}
+NAV_CSS = (
+    "nav.book-nav{font:14px/1.5 system-ui,sans-serif;background:#eef2f5;border-bottom:1px solid"
+    " #cfd8df;padding:8px 16px;margin:0 0 16px}nav.book-nav a{color:#1f4e79;margin-right:12px}"
+    "nav.book-nav b{margin-right:12px}nav.book-nav div{margin:2px 0}"
+)
+
+
+@dataclass(frozen=True)
+class SitePage:
+    year: int
+    stem: str
+    title: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.year}/{self.stem}.html"
+
+
+def nav_html(pages: list[SitePage], year: int, stem: str, profile: str) -> str:
+    """The nav bar of one page: the index, the stages of its year, the same stage in other years."""
+    same_year = [p for p in pages if p.year == year]
+    same_stage = [p for p in pages if p.stem == stem]
+    stages = " ".join(
+        f"<b>{escape(p.title)}</b>" if p.stem == stem
+        else f'<a href="{escape(p.stem)}.html">{escape(p.title)}</a>'
+        for p in same_year
+    )
+    years = " ".join(
+        f"<b>{p.year}</b>" if p.year == year
+        else f'<a href="../{p.year}/{escape(p.stem)}.html">{p.year}</a>'
+        for p in same_stage
+    )
+    label = escape(PROFILE_NAMES.get(profile, profile))
+    return (
+        f'{NAV_START}<style>{NAV_CSS}</style><nav class="book-nav">'
+        f'<div><a href="../index.html">Оглавление</a> {year} год · {label}</div>'
+        f"<div>Этапы: {stages}</div><div>Годы: {years}</div></nav>{NAV_END}"
+    )
+
+
+def with_nav(page: str, nav: str) -> str:
+    """The page with its nav bar replaced, or inserted at the top of the body."""
+    if NAV_START in page:
+        return NAV_BLOCK.sub(lambda _: nav, page, count=1)
+    match = BODY_OPEN.search(page)
+    if match is None:
+        return nav + page
+    return page[: match.end()] + nav + page[match.end():]
+
+
+def index_html(pages: list[SitePage], figures: dict[int, list[list[str]]], profile: str) -> str:
+    """The front page: every year, its key figures and the links to its stages."""
+    label = escape(PROFILE_NAMES.get(profile, profile))
+    parts = [
+        "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f"<title>{escape(BOOK_TITLE)}</title>\n<style>{INDEX_CSS}</style>\n</head>\n<body>\n",
+        f"<h1>{escape(BOOK_TITLE)}</h1>\n<p class=\"profile\">Книга отчётов, {label}</p>\n",
+    ]
+    for year in sorted({p.year for p in pages}, reverse=True):
+        parts.append(f'<section id="y{year}">\n<h2>{year} год</h2>\n')
+        rows = figures.get(year) or []
+        if rows:
+            parts.append('<table class="figures">\n')
+            for name, text in rows:
+                parts.append(f"<tr><td>{escape(name)}</td><td class=\"v\">{escape(text)}</td></tr>\n")
+            parts.append("</table>\n")
+        parts.append("<ol class=\"stages\">\n")
+        for p in (p for p in pages if p.year == year):
+            parts.append(f'<li><a href="{escape(p.href)}">{escape(p.title)}</a></li>\n')
+        parts.append("</ol>\n</section>\n")
+    parts.append("</body>\n</html>\n")
+    return "".join(parts)
+
+
+INDEX_CSS = (
+    "body{font:16px/1.5 system-ui,sans-serif;max-width:960px;margin:24px auto;padding:0 16px;"
+    "color:#1b2733}h1{font-size:1.6em}h2{border-bottom:1px solid #cfd8df;padding-bottom:4px}"
+    ".profile{color:#5a6b78}table.figures{border-collapse:collapse;margin:8px 0 12px}"
+    "table.figures td{padding:3px 12px 3px 0}td.v{text-align:right;white-space:nowrap;"
+    "font-weight:600}a{color:#1f4e79}"
+)

@@ -1,0 +1,132 @@
+"""Work done once per year in the build process, before the notebooks run.
+
+The indicator table of a year is computed here once (and cached in `<output>/.cache`, where the
+notebooks find it), then written as the year's `indicators.csv` — suppressed in the public
+profile — and summarised into the key figures of the front page.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import fmt
+from analysis.book.files import write_text_atomic
+from analysis.disclosure import SUPPRESSED_FLAG, suppress_indicators
+
+CSV_COLUMNS = ["year", "indicator_id", "level", "unit_id", "numerator", "denominator", "value",
+               "unit", "target", "meets_target", "flags"]  # SPEC §5, in this order
+CACHE_DIR = ".cache"  # under the output root: shared by profiles and by the notebooks
+
+
+def cache_dir(output_dir: Path) -> Path:
+    """Where the indicator engine caches its tables for this output folder."""
+    return Path(output_dir) / CACHE_DIR
+
+
+def compute(processed_dir: Path, year: int, output_dir: Path) -> pd.DataFrame:
+    """The full (unsuppressed) indicator table of a year, through the engine's cache."""
+    from analysis.indicators import compute_year
+
+    return compute_year(processed_dir, year, cache_dir=cache_dir(output_dir))
+
+
+def for_profile(
+    tidy: pd.DataFrame, processed_dir: Path, year: int, profile: str, threshold: int
+) -> pd.DataFrame:
+    """The table as the profile may show it: suppressed in public, whole in internal."""
+    if profile != "public":
+        return tidy
+    from analysis.processed import read_table
+
+    institutions = read_table(processed_dir, year, "institutions")
+    return suppress_indicators(tidy, threshold, institutions=institutions)
+
+
+def csv_text(tidy: pd.DataFrame) -> str:
+    """The tidy table as SPEC §5 CSV: UTF-8, comma, dot decimal, unrounded, empty = missing."""
+    formatter = _engine_csv_formatter()
+    if formatter is not None:
+        return formatter(tidy)
+    frame = tidy.reindex(columns=CSV_COLUMNS)
+    if "flags" not in tidy.columns:
+        frame = frame.drop(columns="flags")
+    out = pd.DataFrame({col: [_cell(v) for v in frame[col]] for col in frame.columns})
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def _engine_csv_formatter():
+    """The indicator engine's own CSV formatting, when it offers one for a frame."""
+    try:
+        from analysis import indicators
+    except ImportError:
+        return None
+    return getattr(indicators, "csv_text", None)
+
+
+def _cell(value: object) -> str:
+    """One CSV field: whole floats without «.0», other floats unrounded, booleans true/false."""
+    if fmt.is_missing(value):
+        return ""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "true" if value else "false"
+    if isinstance(value, float) or type(value).__name__.startswith("float"):
+        x = float(value)
+        return str(int(x)) if math.isfinite(x) and x.is_integer() else repr(x)
+    return str(value)
+
+
+def write_csv(tidy: pd.DataFrame, path: Path) -> None:
+    write_text_atomic(path, csv_text(tidy))
+
+
+def key_figures(tidy: pd.DataFrame, key_ids: tuple[str, ...]) -> list[list[str]]:
+    """[name, formatted city value] of each key indicator («*» when suppressed)."""
+    city = tidy[tidy["level"].eq("city")].drop_duplicates("indicator_id").set_index("indicator_id")
+    rows = []
+    for ind in key_ids:
+        if ind not in city.index:
+            continue
+        row = city.loc[ind]
+        if SUPPRESSED_FLAG in str(row.get("flags", "") or "").split(";"):
+            text = fmt.SUPPRESSED
+        else:
+            text = fmt.value(row["value"], str(row["unit"]), missing=fmt.NO_DATA)
+        rows.append([indicator_name(ind), text])
+    return rows
+
+
+def indicator_name(indicator_id: str) -> str:
+    """The Russian name of an indicator from the catalogue (its id when it has none)."""
+    from analysis import catalogue
+
+    for attr in ("get", "indicator"):
+        getter = getattr(catalogue, attr, None)
+        if callable(getter):
+            try:
+                name = getattr(getter(indicator_id), "name", None)
+            except (KeyError, LookupError, TypeError):
+                name = None
+            if name:
+                return str(name)
+    return indicator_id
+
+
+def staff_ids(processed_dir: Path, years: list[int]) -> set[str]:
+    """Every person_id of the `Кадры` tables of the given years (for the public safety net)."""
+    import pyarrow.parquet as pq
+
+    from analysis.processed import table_path
+
+    ids: set[str] = set()
+    for year in years:
+        path = table_path(processed_dir, year, "staff")
+        if path.exists():
+            column = pq.read_table(path, columns=["person_id"]).column("person_id")
+            ids.update(str(v) for v in column.to_pylist() if v is not None)
+    return ids

@@ -1,0 +1,100 @@
+"""What every stage notebook does right after its parameters cell: resolve the defaults.
+
+The parameters cell holds literals only (papermill replaces them); this turns the `None`s into
+the latest year of the processed data and the package's default folders, checks the values and
+says in Russian what is wrong, so Run All in JupyterLab works on defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import paths, processed
+from analysis.errors import UserError
+from analysis.settings import BookSettings, load_book_settings
+
+PROFILES = ("public", "internal")  # SPEC §2
+PROFILE_NAMES = {"public": "публичная версия", "internal": "внутренняя версия"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """The resolved parameters of one notebook run."""
+
+    year: int
+    processed_dir: Path
+    output_dir: Path
+    profile: str
+    window: int
+    settings: BookSettings
+    data_years: tuple[int, ...]
+
+    @property
+    def public(self) -> bool:
+        return self.profile == "public"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where the indicator table of a year is cached once for all notebooks of the year."""
+        return self.output_dir / ".cache"
+
+    @property
+    def window_years(self) -> list[int]:
+        """The years shown in dynamics: up to `window` years ending with the report year."""
+        return [y for y in self.data_years if self.year - self.window < y <= self.year]
+
+
+def resolve(
+    year: int | None = None,
+    processed_dir: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    profile: str = "internal",
+    window: int = 3,
+) -> Context:
+    """Fill in the defaults of a notebook's parameters and check them."""
+    pdir = Path(processed_dir) if processed_dir else paths.default_processed_dir()
+    odir = Path(output_dir) if output_dir else paths.default_output_dir()
+    if profile not in PROFILES:
+        raise UserError(f"Неизвестный профиль «{profile}»: допустимы «public» и «internal».")
+    data_years = tuple(processed.years(pdir))
+    if not data_years:
+        raise UserError(
+            f"В папке {pdir} нет обработанных данных: сначала выполните "
+            "«python -m analysis ingest» (или «make data»)."
+        )
+    year = int(year) if year is not None else data_years[-1]
+    if year not in data_years:
+        listed = ", ".join(str(y) for y in data_years)
+        raise UserError(f"За {year} год обработанных данных нет; есть годы: {listed}.")
+    if int(window) < 1:
+        raise UserError(f"Окно динамики должно быть не меньше 1 года, задано {window}.")
+    return Context(year, pdir, odir, profile, int(window), load_book_settings(), data_years)
+
+
+def indicator_table(ctx: Context):
+    """The tidy indicator table of the report year, computed once per year and cached."""
+    from analysis import indicators  # lazy: the engine pulls the whole catalogue
+
+    return indicators.compute_year(ctx.processed_dir, ctx.year, cache_dir=ctx.cache_dir)
+
+
+def indicator_history(ctx: Context, current):
+    """The tidy tables of the window's years (the report year's is `current`), stacked."""
+    import pandas as pd
+
+    from analysis import indicators
+
+    frames = [current if y == ctx.year else
+              indicators.compute_year(ctx.processed_dir, y, cache_dir=ctx.cache_dir)
+              for y in ctx.window_years]
+    return pd.concat(frames, ignore_index=True)
+
+
+def for_reader(ctx: Context, tidy, institutions=None):
+    """The tidy table as the profile may show it: small values suppressed in the public one."""
+    if not ctx.public:
+        return tidy
+    from analysis import disclosure
+
+    return disclosure.suppress_indicators(tidy, ctx.settings.suppression_threshold, institutions)

@@ -1,0 +1,125 @@
+"""Evaluate the catalogue's building blocks on a subject's entities, vectorised.
+
+Every block gives one float per entity (1.0/0.0 for conditions, NaN for "unknown") and the
+set of flags its inputs raise: ``no_data`` when no year it reads arrived, ``incomplete_window``
+when some year of a window is missing.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+import pandas as pd
+
+from analysis.catalogue import AnyOf, Attr, Field, Has, One, Plan, Rows, Sum
+from analysis.indicators.data import YearData
+from analysis.indicators.entities import INCOMPLETE_WINDOW, NO_DATA, Entities
+
+COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+           ">": operator.gt, ">=": operator.ge}
+
+Result = tuple[np.ndarray, frozenset[str]]
+
+
+def condition(frame: pd.DataFrame, cond: Attr | AnyOf) -> np.ndarray:
+    """Rows of ``frame`` meeting an `Attr` or `AnyOf` (missing values never meet one)."""
+    if isinstance(cond, AnyOf):
+        out = np.zeros(len(frame), dtype=bool)
+        for part in cond.conds:
+            out |= condition(frame, part)
+        return out
+    column = frame[cond.column]
+    if cond.op == "in":
+        return column.isin(list(cond.value)).to_numpy(dtype=bool, na_value=False)
+    if cond.op in ("==", "!="):
+        result = COMPARE[cond.op](column, cond.value)
+    else:  # order comparisons are numeric (age, experience_years)
+        result = COMPARE[cond.op](pd.to_numeric(column, errors="coerce"), cond.value)
+    return pd.Series(result).to_numpy(dtype=bool, na_value=False)
+
+
+class Evaluator:
+    """Evaluates blocks for one subject's entities, remembering each result."""
+
+    def __init__(self, data: YearData, entities: Entities) -> None:
+        self.data = data
+        self.entities = entities
+        self._memo: dict[object, Result] = {}
+
+    def __call__(self, block: object) -> Result:
+        if block not in self._memo:
+            self._memo[block] = self._evaluate(block)
+        return self._memo[block]
+
+    def _evaluate(self, block: object) -> Result:
+        n = len(self.entities)
+        if isinstance(block, One):
+            return np.ones(n), frozenset()
+        if isinstance(block, (Attr, AnyOf)):
+            return condition(self.entities.frame, block).astype(float), frozenset()
+        if isinstance(block, (Has, Rows, Sum)):
+            return self._rows(block)
+        if isinstance(block, Field):
+            return self._field(block)
+        if isinstance(block, Plan):
+            return self._plan(block)
+        raise TypeError(f"unknown building block {block!r}")
+
+    def _rows(self, block: Has | Rows | Sum) -> Result:
+        """Has / Rows / Sum over the matching rows of every year of the block's window."""
+        n = len(self.entities)
+        total = np.zeros(n)
+        arrived = 0
+        first, last = block.years
+        for offset in range(first, last + 1):
+            table = self.data.table(block.table, offset)
+            if table is None:
+                continue
+            arrived += 1
+            keep = np.ones(len(table), dtype=bool)
+            for cond in block.where:
+                keep &= condition(table, cond)
+            rows = table[keep]
+            weights = (
+                pd.to_numeric(rows[block.column], errors="coerce").fillna(0.0).to_numpy(float)
+                if isinstance(block, Sum) else np.ones(len(rows))
+            )
+            total += self._per_entity(rows, block.key, weights)
+        span = last - first + 1
+        if arrived == 0:
+            return np.full(n, np.nan), frozenset({NO_DATA})
+        flags = frozenset({INCOMPLETE_WINDOW}) if arrived < span else frozenset()
+        if isinstance(block, Has):
+            total = (total > 0).astype(float)
+        return total, flags
+
+    def _per_entity(self, rows: pd.DataFrame, key: str | None, weights: np.ndarray) -> np.ndarray:
+        n = len(self.entities)
+        if key is None:  # the Centre: every matching row is its own
+            return np.full(n, weights.sum())
+        pos = self.entities.ids.get_indexer(rows[key])
+        ok = pos >= 0
+        return np.bincount(pos[ok], weights=weights[ok], minlength=n)[:n]
+
+    def _field(self, block: Field) -> Result:
+        n = len(self.entities)
+        table = self.data.table(block.table)
+        if table is None:
+            return np.full(n, np.nan), frozenset({NO_DATA})
+        table = table.drop_duplicates(block.key)
+        where = pd.Index(table[block.key]).get_indexer(self.entities.ids)
+        values = pd.to_numeric(table[block.column], errors="coerce").to_numpy(float)
+        values = np.append(values, np.nan)  # position -1 (no row) reads the NaN at the end
+        return values[where], frozenset()
+
+    def _plan(self, block: Plan) -> Result:
+        n = len(self.entities)
+        plan = self.data.table("centre_plan")
+        if plan is None:
+            return np.full(n, np.nan), frozenset({NO_DATA})
+        rows = plan[plan["indicator_id"].eq(block.indicator_id).to_numpy(bool, na_value=False)]
+        value = float(rows["plan"].iloc[0]) if len(rows) and pd.notna(rows["plan"].iloc[0]) else (
+            np.nan
+        )
+        return np.full(n, value), frozenset()

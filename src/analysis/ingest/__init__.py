@@ -1,0 +1,153 @@
+"""Validating ingest: raw workbooks → typed processed tables (SPEC §3, §4).
+
+`run_ingest` reads every workbook of every year, checks it against `analysis.contract`, prints
+every problem (errors, then warnings) as `file › sheet › строка N › column: value — what is
+wrong`, writes the same list to `validation.html` / `validation.xlsx`, and only when there is no
+error publishes the tables through `analysis.processed.publish` (atomic). The raw folder is only
+read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis import contract, paths, processed
+from analysis.catalogue import indicator_ids
+from analysis.errors import UserError
+from analysis.ingest import workbooks
+from analysis.ingest.checks import Catalogues, check_year
+from analysis.ingest.problems import ERROR, WARNING, Place, Problems
+from analysis.ingest.reader import SheetData, read_form
+from analysis.ingest.report import write_report
+
+RECOMMENDATIONS_FILE = "recommendations.yaml"  # rule ids that `Меры` may cite (SPEC §3)
+
+YearTables = dict[int, dict[str, SheetData]]
+
+
+def run_ingest(
+    raw_dir: Path,
+    processed_dir: Path,
+    report_dir: Path | None = None,
+    *,
+    params_dir: Path | None = None,
+) -> int:
+    """Validate the raw folder and, when it has no errors, replace the processed folder.
+
+    Returns the exit status: 1 on any error (nothing under `processed_dir` changes), else 0.
+    ``params_dir`` (default: the project's params/) is where recommendations.yaml is looked for.
+    """
+    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    report_dir = Path(report_dir) if report_dir is not None else paths.OUTPUT / "validation"
+    _refuse_writing_into(raw_dir, processed_dir, report_dir)
+    problems = Problems()
+    tables = collect(raw_dir, problems, Path(params_dir) if params_dir else paths.PARAMS)
+    ordered = problems.ordered()
+    page = write_report(report_dir, ordered, raw_dir)
+    if problems.has_errors:
+        for problem in ordered:
+            print(problem.line())
+        print(
+            f"Ошибок: {problems.count(ERROR)}, предупреждений: {problems.count(WARNING)}. "
+            f"Обработанные данные не изменены ({processed_dir})."
+        )
+        print(f"Отчёт о проверке: {page}")
+        return 1
+    processed.publish(
+        processed_dir,
+        {
+            year: {table: data.frame() for table, data in year_tables.items()}
+            for year, year_tables in tables.items()
+        },
+    )
+    for line in summary(tables):
+        print(line)
+    for problem in ordered:
+        print(problem.line())
+    print(
+        f"Ошибок нет, предупреждений: {problems.count(WARNING)}. "
+        f"Обработанные данные записаны: {processed_dir}"
+    )
+    print(f"Отчёт о проверке: {page}")
+    return 0
+
+
+def _refuse_writing_into(raw_dir: Path, *targets: Path) -> None:
+    """Ingest never writes the raw folder: refuse output folders placed inside it."""
+    raw = raw_dir.resolve()
+    for target in targets:
+        if target.resolve() == raw or target.resolve().is_relative_to(raw):
+            raise UserError(
+                f"папка {target} находится внутри папки исходных данных {raw_dir}: "
+                "исходные данные не изменяются, выберите другую папку"
+            )
+
+
+def collect(raw_dir: Path, problems: Problems, params_dir: Path) -> YearTables:
+    """Read and check every year; problems go to `problems`, parsed tables are returned."""
+    if not raw_dir.is_dir():
+        problems.error(Place(file=str(raw_dir)), "папка исходных данных не найдена")
+        return {}
+    found = workbooks.discover(raw_dir, problems)
+    if not found:
+        problems.error(
+            Place(file=str(raw_dir)),
+            "нет ни одной папки года: формы ожидаются как <год>/<форма>.xlsx, "
+            "например 2023/staff.xlsx",
+        )
+        return {}
+    catalogues = Catalogues(indicator_ids(), recommendation_ids(params_dir, problems))
+    result: YearTables = {}
+    for year, forms in sorted(found.items()):
+        year_tables: dict[str, SheetData] = {}
+        for rank, form in enumerate(contract.FORMS):
+            sources = forms.get(form.stem)
+            if not sources:
+                problems.warning(
+                    Place(file=str(year), year=year, form_rank=rank),
+                    f"нет формы «{form.title}» ({form.stem}.xlsx или папка "
+                    f"{form.stem}/): показатели по ней будут «нет данных»",
+                )
+                continue
+            year_tables.update(read_form(form, sources, year, problems))
+        check_year(year_tables, year, catalogues, problems)
+        result[year] = year_tables
+    return result
+
+
+def recommendation_ids(params_dir: Path, problems: Problems) -> frozenset[str] | None:
+    """Rule ids of params/recommendations.yaml (a list of mappings with `id`); None if absent."""
+    path = params_dir / RECOMMENDATIONS_FILE
+    if not path.exists():
+        return None
+    import yaml  # deferred: only when the file exists
+
+    try:
+        rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        rules = None
+    if isinstance(rules, dict):  # tolerate a top-level `rules:` key
+        rules = rules.get("rules")
+    if not isinstance(rules, list):
+        problems.warning(
+            Place(file=str(path)),
+            "не удалось прочитать список правил — проверка кодов рекомендаций в «Меры» пропущена",
+        )
+        return None
+    return frozenset(str(r["id"]) for r in rules if isinstance(r, dict) and "id" in r)
+
+
+def summary(tables: YearTables) -> list[str]:
+    """One line per year: forms read and rows per form."""
+    lines = []
+    for year, year_tables in sorted(tables.items()):
+        rows: dict[str, int] = {}
+        for table, data in year_tables.items():
+            stem = contract.TABLE_FORM[table]
+            rows[stem] = rows.get(stem, 0) + len(data)
+        detail = ", ".join(f"{stem} {n}" for stem, n in rows.items())
+        lines.append(
+            f"{year}: форм {len(rows)} из {len(contract.FORMS)}, строк "
+            f"{sum(rows.values())}" + (f" ({detail})" if detail else "")
+        )
+    return lines

@@ -1,0 +1,373 @@
+"""Checks across rows, files and forms of one year (SPEC §3 «Rules of the contract»).
+
+Cell-level checks (types, enumerations, bounds, dates) happen while reading (`cells`); here:
+uniqueness (also across the files of a form folder), repeated pairs, parts ≤ wholes, references
+between forms, and inst_ids never equal to assoc_ids. Values that failed to parse are None and
+are skipped, so one mistake is reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from analysis import contract
+from analysis.ingest.cells import number_text
+from analysis.ingest.problems import Place, Problems
+from analysis.ingest.reader import SheetData
+from analysis.text import normalize
+
+_ALL = "все"
+_FLAGS = ("ШНОР", "ШНСУ")  # measure targets meaning the flagged schools
+_DISTRICT, _TYPE = "район", "тип"
+_TARGET_HINT = (
+    "ожидается «все» или через «;»: коды ОУ, коды объединений, район:<название>, "
+    f"тип:<{'|'.join(contract.INST_TYPES)}>, ШНОР, ШНСУ"
+)
+
+
+@dataclass(frozen=True)
+class Catalogues:
+    """Id lists that live outside the forms: indicator ids, and recommendation rule ids (or None
+    when params/recommendations.yaml does not exist, so that check is skipped)."""
+
+    indicators: frozenset[str]
+    recommendations: frozenset[str] | None
+
+
+def check_year(
+    tables: dict[str, SheetData], year: int, catalogues: Catalogues, problems: Problems
+) -> None:
+    """Every cross-row and cross-form check of one year's tables (present forms only)."""
+    for data in tables.values():
+        check_unique(data, problems)
+        check_part_of(data, problems)
+    check_references(tables, year, catalogues, problems)
+    check_inst_assoc_disjoint(tables, problems)
+
+
+def _where(first: Place, here: Place) -> str:
+    """How to point from one row to an earlier one: «строке 3» or «2023/staff/a.xlsx, строка 3»."""
+    if first.file == here.file:
+        return f"строке {first.row}"
+    return f"{first.file}, строка {first.row}"
+
+
+def _column_place(data: SheetData, row: int, names: Iterable[str]) -> Place:
+    names = list(names)
+    header = " + ".join(data.sheet.column(n).header for n in names)
+    rank = min(i for i, c in enumerate(data.sheet.columns) if c.name in names)
+    return data.places[row].at(column=header, col_rank=rank)
+
+
+def _repeats(
+    data: SheetData, names: tuple[str, ...], report: Callable[..., None], what: str
+) -> None:
+    """Report every row whose combination of `names` already appeared (blank parts skipped)."""
+    columns = [data.values[n] for n in names]
+    seen: dict[tuple, int] = {}
+    for row, key in enumerate(zip(*columns)):
+        if any(v is None for v in key):
+            continue
+        first = seen.setdefault(key, row)
+        if first != row:
+            value = " + ".join(str(v) for v in key)
+            report(
+                _column_place(data, row, names),
+                f"{what}: уже есть в {_where(data.places[first], data.places[row])}",
+                value,
+            )
+
+
+def check_unique(data: SheetData, problems: Problems) -> None:
+    """`Column.unique`, `Sheet.unique_together` (errors) and `Sheet.warn_repeated` (warnings)."""
+    for column in data.sheet.columns:
+        if column.unique:
+            _repeats(data, (column.name,), problems.error, "значение должно быть уникальным")
+    for names in data.sheet.unique_together:
+        _repeats(data, names, problems.error, "такое сочетание должно встречаться один раз")
+    if data.sheet.warn_repeated:
+        _repeats(data, data.sheet.warn_repeated, problems.warning, "повторяющаяся запись")
+
+
+def check_part_of(data: SheetData, problems: Problems) -> None:
+    """`Sheet.part_of`: in every row the part is not greater than the whole."""
+    for part, whole in data.sheet.part_of:
+        whole_header = data.sheet.column(whole).header
+        rank = next(i for i, c in enumerate(data.sheet.columns) if c.name == part)
+        for row, (p, w) in enumerate(zip(data.values[part], data.values[whole])):
+            if p is not None and w is not None and p > w:
+                place = data.places[row].at(column=data.sheet.column(part).header, col_rank=rank)
+                problems.error(place, f"больше, чем «{whole_header}» ({number_text(w)})", p)
+
+
+def _values(tables: dict[str, SheetData], table: str, column: str) -> set[str] | None:
+    """The parsed values of a column, or None when the sheet is absent or could not be read."""
+    data = tables.get(table)
+    if data is None or data.broken:
+        return None
+    return {v for v in data.values[column] if v is not None}
+
+
+def _skip(
+    data: SheetData,
+    column: contract.Column,
+    tables: dict[str, SheetData],
+    year: int,
+    needed: Iterable[str],
+    problems: Problems,
+) -> bool:
+    """True when a referenced form is missing (warned once) or unreadable (already an error)."""
+    missing = [t for t in needed if t not in tables]
+    if missing:
+        forms = ", ".join(
+            f"«{contract.SHEETS[t].name}» ({contract.TABLE_FORM[t]}.xlsx)"
+            for t in dict.fromkeys(missing)
+        )
+        rank = data.sheet.columns.index(column)
+        problems.warning(
+            data.place.at(column=column.header, col_rank=rank),
+            f"нет формы {forms} за {year} год — проверка ссылок пропущена",
+        )
+        return True
+    return any(tables[t].broken for t in needed)
+
+
+def check_references(
+    tables: dict[str, SheetData], year: int, catalogues: Catalogues, problems: Problems
+) -> None:
+    """Every `Column.ref` of every present sheet, resolved within the same year."""
+    for data in tables.values():
+        for rank, column in enumerate(data.sheet.columns):
+            if column.ref is None:
+                continue
+            check = _REF_CHECKS.get(column.ref, _check_plain_ref)
+            check(data, column, rank, tables, year, catalogues, problems)
+
+
+def _bad_rows(
+    data: SheetData,
+    column: contract.Column,
+    rank: int,
+    valid: Callable[[str], bool],
+    message: str,
+    problems: Problems,
+) -> None:
+    for row, value in enumerate(data.values[column.name]):
+        if value is not None and not valid(value):
+            problems.error(data.places[row].at(column=column.header, col_rank=rank), message, value)
+
+
+def _check_plain_ref(
+    data: SheetData,
+    column: contract.Column,
+    rank: int,
+    tables: dict[str, SheetData],
+    year: int,
+    catalogues: Catalogues,
+    problems: Problems,
+) -> None:
+    """`table.column`: the value exists in that column of the same year."""
+    table, target = column.ref.split(".")
+    if _skip(data, column, tables, year, [table], problems):
+        return
+    known = _values(tables, table, target)
+    target_sheet = contract.SHEETS[table]
+    header = target_sheet.column(target).header
+    _bad_rows(
+        data,
+        column,
+        rank,
+        known.__contains__,
+        f"нет такого значения в столбце «{header}» листа «{target_sheet.name}» за {year} год",
+        problems,
+    )
+
+
+def _check_organizer(
+    data: SheetData,
+    column: contract.Column,
+    rank: int,
+    tables: dict[str, SheetData],
+    year: int,
+    catalogues: Catalogues,
+    problems: Problems,
+) -> None:
+    """«Центр», an inst_id or an assoc_id."""
+    if _skip(data, column, tables, year, ["institutions", "associations"], problems):
+        return
+    known = _values(tables, "institutions", "inst_id") | _values(tables, "associations", "assoc_id")
+    known.add(contract.CENTRE)
+    _bad_rows(
+        data,
+        column,
+        rank,
+        known.__contains__,
+        "нет такого учреждения или объединения (ожидается «Центр», код ОУ или код объединения)",
+        problems,
+    )
+
+
+def _check_codes(
+    data: SheetData,
+    column: contract.Column,
+    rank: int,
+    known: Iterable[str],
+    what: str,
+    problems: Problems,
+) -> None:
+    """A `;`-list of codes from a catalogue, matched after `normalize`, stored canonically."""
+    canonical = {normalize(k): k for k in known}
+    values = data.values[column.name]
+    for row, value in enumerate(values):
+        if value is None:
+            continue
+        fixed = []
+        for item in value.split(";"):
+            found = canonical.get(normalize(item))
+            if found is None:
+                hint = "; разделяйте коды знаком «;»" if "," in item else ""
+                problems.error(
+                    data.places[row].at(column=column.header, col_rank=rank), f"{what}{hint}", item
+                )
+            fixed.append(found or item)
+        values[row] = ";".join(fixed)
+
+
+def _check_indicators(
+    data: SheetData,
+    column: contract.Column,
+    rank: int,
+    tables: dict[str, SheetData],
+    year: int,
+    catalogues: Catalogues,
+    problems: Problems,
+) -> None:
+    _check_codes(
+        data,
+        column,
+        rank,
+        catalogues.indicators,
+        "нет такого показателя в каталоге показателей",
+        problems,
+    )
+
+
+def _check_recommendations(
+    data: SheetData,
+    column: contract.Column,
+    rank: int,
+    tables: dict[str, SheetData],
+    year: int,
+    catalogues: Catalogues,
+    problems: Problems,
+) -> None:
+    if catalogues.recommendations is None:  # no params/recommendations.yaml yet: nothing to check
+        return
+    _check_codes(
+        data,
+        column,
+        rank,
+        catalogues.recommendations,
+        "нет такого правила в params/recommendations.yaml",
+        problems,
+    )
+
+
+def _target_resolver(tables: dict[str, SheetData]) -> Callable[[str], str | None]:
+    """A function mapping one measure target to its canonical spelling, or None if unknown."""
+    institutions = tables["institutions"]
+    codes = _values(tables, "institutions", "inst_id") | _values(tables, "associations", "assoc_id")
+    districts = {normalize(d): d for d in institutions.values["district"] if d is not None}
+    types = {normalize(t): t for t in contract.INST_TYPES}
+    flags = {normalize(f): f for f in _FLAGS}
+
+    def resolve(item: str) -> str | None:
+        if item in codes:
+            return item
+        key = normalize(item)
+        if key in flags:
+            return flags[key]
+        prefix, colon, rest = key.partition(":")
+        prefix = prefix.strip()
+        if colon and prefix == _DISTRICT and rest.strip() in districts:
+            return f"{_DISTRICT}:{districts[rest.strip()]}"
+        if colon and prefix == _TYPE and rest.strip() in types:
+            return f"{_TYPE}:{types[rest.strip()]}"
+        return None
+
+    return resolve
+
+
+def _target_message(item: str) -> str:
+    prefix = normalize(item).partition(":")[0].strip()
+    if prefix == _DISTRICT:
+        return "нет такого района в листе «Учреждения»"
+    if prefix == _TYPE:
+        return f"нет такого типа учреждения (допустимы: {', '.join(contract.INST_TYPES)})"
+    return f"неизвестный адресат: {_TARGET_HINT}"
+
+
+def _check_targets(
+    data: SheetData,
+    column: contract.Column,
+    rank: int,
+    tables: dict[str, SheetData],
+    year: int,
+    catalogues: Catalogues,
+    problems: Problems,
+) -> None:
+    """`все`, or a `;`-list of inst_ids, assoc_ids, район:<d>, тип:<t>, ШНОР, ШНСУ."""
+    if _skip(data, column, tables, year, ["institutions", "associations"], problems):
+        return
+    resolve = _target_resolver(tables)
+    values = data.values[column.name]
+    for row, value in enumerate(values):
+        if value is None:
+            continue
+        place = data.places[row].at(column=column.header, col_rank=rank)
+        items = value.split(";")
+        if any(normalize(i) == _ALL for i in items):
+            if len(items) > 1:
+                problems.error(place, "«все» нельзя сочетать с другими адресатами", value)
+            values[row] = _ALL
+            continue
+        fixed = []
+        for item in items:
+            found = resolve(item)
+            if found is None:
+                problems.error(place, _target_message(item), item)
+            fixed.append(found or item)
+        values[row] = ";".join(fixed)
+
+
+_REF_CHECKS = {
+    contract.REF_ORGANIZER: _check_organizer,
+    contract.REF_MEASURE_TARGET: _check_targets,
+    contract.REF_INDICATOR: _check_indicators,
+    contract.REF_RECOMMENDATION: _check_recommendations,
+}
+
+
+def check_inst_assoc_disjoint(tables: dict[str, SheetData], problems: Problems) -> None:
+    """An assoc_id must never equal an inst_id (organizer and target codes would be ambiguous)."""
+    institutions = tables.get("institutions")
+    associations = tables.get("associations")
+    if institutions is None or associations is None:
+        return
+    first_row = {}
+    for row, inst_id in enumerate(institutions.values["inst_id"]):
+        if inst_id is not None:
+            first_row.setdefault(inst_id, row)
+    column = associations.sheet.column("assoc_id")
+    rank = associations.sheet.columns.index(column)
+    for row, assoc_id in enumerate(associations.values["assoc_id"]):
+        if assoc_id in first_row:
+            inst_place = institutions.places[first_row[assoc_id]]
+            problems.error(
+                associations.places[row].at(column=column.header, col_rank=rank),
+                f"код объединения совпадает с кодом учреждения ({inst_place.file}, "
+                f"лист «{inst_place.sheet}», строка {inst_place.row}); коды "
+                "объединений и учреждений не должны совпадать",
+                assoc_id,
+            )

@@ -1,0 +1,94 @@
+"""The validation report: the same list of problems as the console, as HTML and XLSX (SPEC §4).
+
+The HTML page is self-contained (inline style, no scripts, no external resources) and every
+value is HTML-escaped, since cells hold whatever users typed.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from analysis.ingest.problems import ERROR, Problem
+
+HTML_NAME = "validation.html"
+XLSX_NAME = "validation.xlsx"
+COLUMNS = ("уровень", "файл", "лист", "строка", "столбец", "значение", "проблема")
+
+_STYLE = """
+body { font-family: sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; }
+tr.error td:first-child { color: #b00020; font-weight: bold; }
+tr.warning td:first-child { color: #8a6d00; }
+"""
+
+
+def _cells(problem: Problem) -> tuple:
+    place = problem.place
+    return (
+        problem.level,
+        place.file,
+        place.sheet,
+        place.row,
+        place.column,
+        problem.value,
+        problem.message,
+    )
+
+
+def _verdict(problems: list[Problem]) -> str:
+    errors = sum(1 for p in problems if p.level == ERROR)
+    warnings = len(problems) - errors
+    if errors:
+        return (
+            f"Данные не приняты: ошибок {errors}, предупреждений {warnings}. "
+            "Обработанные данные не изменены."
+        )
+    return f"Данные приняты: ошибок нет, предупреждений {warnings}."
+
+
+def render_html(problems: list[Problem], raw_dir: Path) -> str:
+    """The report page as one self-contained HTML string."""
+    esc = html.escape
+    rows = []
+    for problem in problems:
+        css = "error" if problem.level == ERROR else "warning"
+        tds = "".join(f"<td>{esc('' if v is None else str(v))}</td>" for v in _cells(problem))
+        rows.append(f'<tr class="{css}">{tds}</tr>')
+    head = "".join(f"<th>{esc(c)}</th>" for c in COLUMNS)
+    empty = f'<tr><td colspan="{len(COLUMNS)}">Проблем не найдено.</td></tr>'
+    body = "\n".join(rows) if rows else empty
+    return (
+        '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Проверка исходных данных</title>\n"
+        f"<style>{_STYLE}</style>\n</head>\n<body>\n"
+        "<h1>Проверка исходных данных</h1>\n"
+        f"<p>Папка исходных данных: {esc(str(raw_dir))}</p>\n"
+        f"<p><strong>{esc(_verdict(problems))}</strong></p>\n"
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def write_xlsx(problems: list[Problem], path: Path) -> None:
+    """One row per problem under the headers of `COLUMNS`."""
+    from openpyxl import Workbook  # deferred: only needed once per run
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Проверка")
+    sheet.append(list(COLUMNS))
+    for problem in problems:
+        sheet.append(list(_cells(problem)))
+    book.save(path)
+
+
+def write_report(report_dir: Path, problems: list[Problem], raw_dir: Path) -> Path:
+    """Write validation.html and validation.xlsx; returns the HTML path."""
+    report_dir = Path(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    page = report_dir / HTML_NAME
+    page.write_text(render_html(problems, raw_dir), encoding="utf-8")
+    write_xlsx(problems, report_dir / XLSX_NAME)
+    return page

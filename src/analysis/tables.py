@@ -1,0 +1,112 @@
+"""Tables for the reader: Russian headers, formatted text, colour bands, stable HTML.
+
+Stage modules return frames whose columns are already Russian headers and whose cells are already
+formatted text (`analysis.fmt`); this module only styles them. The Styler's id is derived from the
+content, so two renders of the same data give the same HTML (SPEC §6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from analysis.plots import BAND_COLOURS
+
+# Light versions of the plot's band colours for table cells (text stays readable on them).
+CELL_COLOURS = {
+    "meets": "#d8efe0",
+    "near": "#fbecd0",
+    "below": "#f6d5da",
+    "none": "",
+}
+TABLE_STYLES = [
+    {"selector": "th", "props": "text-align: left; background: #eef2f5; padding: 4px 8px;"},
+    {"selector": "td", "props": "padding: 3px 8px;"},
+    {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"
+                                     " padding: 6px 0;"},
+    {"selector": "", "props": "border-collapse: collapse; font-size: 0.9em;"},
+]
+NUMERIC_ALIGN = "text-align: right; white-space: nowrap;"
+
+
+def _uuid(frame: pd.DataFrame, caption: str | None) -> str:
+    """A short id from the content: the same table always gets the same id."""
+    digest = hashlib.sha1()
+    digest.update((caption or "").encode())
+    digest.update(frame.to_csv(index=True).encode())
+    return digest.hexdigest()[:10]
+
+
+def styled(
+    frame: pd.DataFrame,
+    caption: str | None = None,
+    bands: pd.DataFrame | None = None,
+    right: list[str] | None = None,
+    index: bool = False,
+) -> Styler:
+    """A styled table ready for display.
+
+    ``bands`` has the same shape (and index/columns) as ``frame`` and holds meets/near/below
+    per cell (empty for none); ``right`` names the columns of numbers (right-aligned).
+    """
+    frame = frame.copy()
+    styler = Styler(frame, uuid=_uuid(frame, caption), cell_ids=False, escape="html")
+    styler.set_table_styles(TABLE_STYLES)
+    if caption:
+        styler.set_caption(caption)
+    if not index:
+        styler.hide(axis="index")
+    if right:
+        styler.set_properties(subset=[c for c in right if c in frame.columns], **_css(NUMERIC_ALIGN))
+    if bands is not None:
+        colours = bands.reindex_like(frame).fillna("").astype(str)
+        styler.apply(lambda _: colours.map(_band_css), axis=None)
+    return styler
+
+
+def _band_css(band: str) -> str:
+    colour = CELL_COLOURS.get(band, "")
+    return f"background-color: {colour};" if colour else ""
+
+
+def _css(text: str) -> dict[str, str]:
+    """«a: b; c: d;» → {"a": "b", "c": "d"} for Styler.set_properties."""
+    pairs = [p.split(":", 1) for p in text.split(";") if ":" in p]
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def legend_html() -> str:
+    """A one-line legend of the band colours for scorecards (HTML)."""
+    from analysis.plots import BAND_LABELS
+
+    items = [
+        f'<span style="background:{CELL_COLOURS[b]};padding:1px 6px;'
+        f'border-left:4px solid {BAND_COLOURS[b]}">{BAND_LABELS[b]}</span>'
+        for b in ("meets", "near", "below")
+    ]
+    return "Цвет ячейки: " + " ".join(items)
+
+
+def say(*lines: str | list[str]):
+    """Sentences for the reader as Markdown (a list becomes bullets)."""
+    from IPython.display import Markdown
+
+    def esc(text: str) -> str:  # «*» marks a hidden value, not emphasis
+        return text.replace("*", "\\*")
+
+    parts = []
+    for line in lines:
+        if isinstance(line, list):
+            parts.append("\n".join(f"- {esc(x)}" for x in line) if line else "")
+        else:
+            parts.append(esc(line))
+    return Markdown("\n\n".join(p for p in parts if p))
+
+
+def legend():
+    """The band legend as displayable HTML."""
+    from IPython.display import HTML
+
+    return HTML(legend_html())

@@ -1,0 +1,144 @@
+"""Disclosure control on hand-worked tables (threshold 5 throughout)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.disclosure import (
+    mask_display,
+    masked,
+    primary_mask,
+    suppress_counts,
+    suppress_indicators,
+)
+
+COLUMNS = ["year", "indicator_id", "level", "unit_id", "numerator", "denominator", "value",
+           "unit", "target", "meets_target", "flags"]
+
+
+def share(level: str, unit: str, num: int, den: int, flags: str = "") -> list:
+    value = 100 * num / den if den else float("nan")
+    return [2023, "category_high", level, unit, num, den, value, "%", 50.0, value >= 50, flags]
+
+
+def people(level: str, unit: str, n: int) -> list:
+    return [2023, "assoc_participants", level, unit, n, float("nan"), n, "чел.", None, None, ""]
+
+
+def table(rows: list[list]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def hidden_units(out: pd.DataFrame) -> set[str]:
+    return set(out.loc[out["flags"].str.contains("suppressed"), "unit_id"])
+
+
+def test_primary_share_and_secondary_smallest_sibling():
+    # districts: A 20 people, B 3 (< 5 → hidden), C 10. City = 33 would give B back as
+    # 33 − 20 − 10, so the smallest visible sibling C (10 < 20) is hidden too; the city stays.
+    tidy = table([
+        share("city", "city", 20, 33),
+        share("district", "A", 12, 20),
+        share("district", "B", 1, 3),
+        share("district", "C", 5, 10),
+    ])
+    out = suppress_indicators(tidy, 5)
+    assert hidden_units(out) == {"B", "C"}
+    b = out[out["unit_id"] == "B"].iloc[0]
+    assert math.isnan(b["numerator"]) and math.isnan(b["denominator"]) and math.isnan(b["value"])
+    assert pd.isna(b["meets_target"])  # meets_target would tell whether 1/3 ≥ 50 %
+    assert b["target"] == 50.0  # the target is management's, not data: kept
+    a = out[out["unit_id"] == "A"].iloc[0]
+    assert a["value"] == 60.0 and a["flags"] == ""  # 12 / 20 → 60 %, untouched
+
+
+def test_nothing_hidden_in_a_group_of_large_units():
+    # every denominator ≥ 5 → no row hidden, the table comes back unchanged in values
+    tidy = table([share("city", "city", 10, 25), share("district", "A", 5, 5),
+                  share("district", "B", 5, 20)])
+    out = suppress_indicators(tidy, 5)
+    assert hidden_units(out) == set()
+    assert out["value"].tolist() == [40.0, 100.0, 25.0]  # 10/25, 5/5, 5/20
+
+
+def test_two_hidden_already_needs_no_secondary():
+    # B (3) and C (2) are both below 5; A = 20. City 25 − 20 = 5 is the sum of two hidden
+    # values: neither can be recovered, so A stays visible.
+    tidy = table([share("city", "city", 10, 25), share("district", "A", 8, 20),
+                  share("district", "B", 1, 3), share("district", "C", 1, 2)])
+    assert hidden_units(suppress_indicators(tidy, 5)) == {"B", "C"}
+
+
+def test_counts_of_people_hidden_by_value():
+    # associations: 4 participants (< 5 → hidden), 30, 12 → secondary: 12 (smaller than 30)
+    tidy = table([people("city", "city", 46), people("association", "g1", 4),
+                  people("association", "g2", 30), people("association", "g3", 12)])
+    assert hidden_units(suppress_indicators(tidy, 5)) == {"g1", "g3"}
+
+
+def test_counts_that_are_not_people_are_not_hidden():
+    # 2 events (unit «ед.») are not a count of people: nothing to hide
+    tidy = table([[2023, "events_hosted", "institution", "s1", 2, None, 2, "ед.", None, None, ""]])
+    assert hidden_units(suppress_indicators(tidy, 5)) == set()
+
+
+def test_zero_denominator_counts_as_below_threshold():
+    # 0 people < 5 → shown as «*» (the value is empty anyway)
+    assert primary_mask(table([share("district", "A", 0, 0)]), 5).tolist() == [True]
+
+
+def test_existing_flags_are_kept():
+    tidy = table([share("district", "B", 1, 3, flags="incomplete_window"),
+                  share("district", "A", 1, 3)])
+    out = suppress_indicators(tidy, 5)
+    assert out["flags"].tolist() == ["incomplete_window;suppressed", "suppressed"]
+
+
+def test_institutions_within_districts_and_types_chain():
+    # D1: i1 (2 → hidden), i2 (8), i3 (30); D2: i4 (10), i5 (12).
+    # types: ОО = {i1, i4}; ДОО = {i2, i3, i5}.
+    # D1 has one hidden → i2 (8, smallest of 8 and 30). ОО has one hidden (i1) → i4.
+    # D2 now has one hidden (i4) → i5. ДОО has i2 and i5 hidden: two, stop. D1: i1, i2: two.
+    tidy = table([share("institution", u, 1, n) for u, n in
+                  [("i1", 2), ("i2", 8), ("i3", 30), ("i4", 10), ("i5", 12)]])
+    institutions = pd.DataFrame({
+        "inst_id": ["i1", "i2", "i3", "i4", "i5"],
+        "district": ["D1", "D1", "D1", "D2", "D2"],
+        "inst_type": ["ОО", "ДОО", "ДОО", "ОО", "ДОО"],
+    })
+    out = suppress_indicators(tidy, 5, institutions=institutions)
+    assert hidden_units(out) == {"i1", "i2", "i4", "i5"}
+
+
+def test_indicators_are_separate_groups():
+    # B hidden in category_high only; in the other indicator B has 9 people → visible
+    rows = [share("district", "A", 5, 20), share("district", "B", 1, 3),
+            share("district", "C", 5, 10)]
+    other = [[2023, "age_under_30", "district", u, 1, n, 100 / n, "%", None, None, ""]
+             for u, n in [("A", 20), ("B", 9), ("C", 10)]]
+    out = suppress_indicators(table(rows + other), 5)
+    shown = out[out["indicator_id"] == "age_under_30"]
+    assert not shown["flags"].str.contains("suppressed").any()
+
+
+def test_suppress_counts_rows_and_columns():
+    # ОО: 12, 3, 20; ДОО: 8, 9, 15. 3 < 5 → hidden. Row ОО then hides 12 (smallest of 12, 20);
+    # column «первая» hides 9; row ДОО now has one hidden → 8. Columns «высшая» (12, 8) and
+    # «первая» (3, 9) have two each; «нет» none. Result: both «высшая» and «первая» hidden.
+    frame = pd.DataFrame({"высшая": [12, 8], "первая": [3, 9], "нет": [20, 15]},
+                         index=["ОО", "ДОО"])
+    mask = suppress_counts(frame, ["высшая", "первая", "нет"], 5)
+    assert mask.to_dict("list") == {"высшая": [True, True], "первая": [True, True],
+                                    "нет": [False, False]}
+    primary = suppress_counts(frame, ["высшая", "первая", "нет"], 5, secondary=False)
+    assert primary.to_numpy().sum() == 1  # only the 3
+
+
+def test_mask_display_and_masked():
+    assert mask_display(3, True) == "*"
+    assert mask_display(12, False) == 12
+    frame = pd.DataFrame({"n": [3, 40], "name": ["a", "b"]})
+    mask = pd.DataFrame({"n": [True, False]})
+    assert masked(frame, mask)["n"].tolist() == ["*", 40]
