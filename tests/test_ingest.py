@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from analysis import paths, processed
+from analysis.errors import UserError
 from analysis.ingest import run_ingest
 
 
@@ -299,3 +300,10 @@ def test_year_edges_are_within_the_year(tmp_path, capsys, when):
     city = good_city()
     set_cell(city, "courses", "ДПО", 2, "Дата окончания", when)
     assert run(tmp_path, capsys, write_city(tmp_path / "raw", city))[0] == 0
+
+
+def test_output_folders_inside_the_raw_folder_are_refused(tmp_path):
+    raw = write_city(tmp_path / "raw", good_city())
+    with pytest.raises(UserError, match="внутри папки исходных данных"):
+        run_ingest(raw, raw / "processed", tmp_path / "report")
+    assert not (raw / "processed").exists()

@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
+from monitoring_helpers import row, tidy
 
 from analysis import methodology as mt
 from analysis.errors import UserError
-from monitoring_helpers import row, tidy
 
 N = "\u00a0"
 CRITERIA = mt.load_criteria()

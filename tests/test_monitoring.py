@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from monitoring_helpers import FakeIndicator, catalogue, row, tidy
 
 from analysis import monitoring as m
-from monitoring_helpers import FakeIndicator, catalogue, row, tidy
 
 N = "\u00a0"
 PK = FakeIndicator("pk", "Доля педагогов с ПК", "%")
@@ -128,10 +128,10 @@ def test_school_groups_pool_numerators_and_denominators():
     sentences = m.school_group_sentences(g.reset_index(), CAT, min_gap_pp=5)
     # ШНОР 50,0 vs 86,7 → 36,7 pp; ШНСУ 66,7 vs 86,7 → 20,0 pp
     assert sentences == [
-        f"Доля педагогов с ПК: в ШНОР 50,0{N}% против 86,7{N}% в остальных школах "
-        f"(хуже на 36,7{N}п.{N}п.).",
-        f"Доля педагогов с ПК: в ШНСУ 66,7{N}% против 86,7{N}% в остальных школах "
-        f"(хуже на 20,0{N}п.{N}п.).",
+        (f"Доля педагогов с ПК: в ШНОР 50,0{N}% против 86,7{N}% в остальных школах "
+         f"(хуже на 36,7{N}п.{N}п.)."),
+        (f"Доля педагогов с ПК: в ШНСУ 66,7{N}% против 86,7{N}% в остальных школах "
+         f"(хуже на 20,0{N}п.{N}п.)."),
     ]
     assert "ШНОР − остальные" in m.school_groups_table(g.reset_index()).to_html()
 

@@ -1,7 +1,8 @@
 """Stage 02: passports, the МУКО matrix with gaps, forms received."""
 
-from analysis import passports as p
 from monitoring_helpers import FakeIndicator, catalogue
+
+from analysis import passports as p
 
 N = "\u00a0"
 DEF = FakeIndicator("d", "Доля продиагностированных", "%", sources=("staff", "diagnostics"),

@@ -24,6 +24,12 @@ LEVEL_NAMES = {
     "association": "объединение",
     "centre": "Центр",
 }
+LEVEL_PLURAL = {
+    "district": "районы",
+    "inst_type": "типы учреждений",
+    "institution": "учреждения",
+    "association": "объединения",
+}
 INST_TYPE_NAMES = {
     "ОО": "школы (ОО)",
     "ДОО": "детские сады (ДОО)",
@@ -169,7 +175,7 @@ def scorecard_sentences(card: pd.DataFrame, year: int) -> list[str]:
         if fmt.is_missing(val):
             out.append(f"{r['name']}: {fmt.NO_DATA}.")
             continue
-        text = f"{r['name']} {_verb(r['name'])} {fmt.value(val, unit)}"
+        text = f"{r['name']}{_verb(r['name'])} {fmt.value(val, unit)}"
         if not fmt.is_missing(tgt):
             text += f" при цели {_compact(tgt, unit)}: {BAND_WORDS[r['band']]}"
         if not fmt.is_missing(r["change"]):
@@ -179,16 +185,16 @@ def scorecard_sentences(card: pd.DataFrame, year: int) -> list[str]:
     return out
 
 
+# The verb agreeing with the head noun of an indicator's name («Доля … составила»); names
+# starting with another word get a colon instead, so the sentence is never ungrammatical.
+VERBS = {"доля": "составила", "удельный": "составил", "охват": "составил",
+         "полнота": "составила", "количество": "составило", "число": "составило"}
+
+
 def _verb(name: str) -> str:
-    """«составила» / «составило» / «составил» agreeing with the name's first word."""
+    """«Доля … составила», «Количество … составило»; «Призовые места …:» otherwise."""
     first = (name.split() or [""])[0].lower()
-    if first.endswith(("а", "я", "ь")):
-        return "составила"
-    if first.endswith(("о", "е")):
-        return "составило"
-    if first.endswith(("ы", "и")):
-        return "составили"
-    return "составил"
+    return " " + VERBS[first] if first in VERBS else ":"
 
 
 def _compact(x: object, unit: str) -> str:
@@ -236,7 +242,11 @@ def compare_units(
     """
     part = tidy[tidy["level"] == level]
     ids = [i for i in (indicator_ids or catalogue) if i in set(part["indicator_id"])]
-    units = sorted(part["unit_id"].astype(str).unique())
+    # units with no value on any of the indicators (the Centre among types) are left out
+    vals = pd.to_numeric(part["value"], errors="coerce")
+    hidden = part["flags"].map(lambda f: _has_flag(f, SUPPRESSED))
+    keep = part.loc[part["indicator_id"].isin(ids) & (vals.notna() | hidden), "unit_id"]
+    units = sorted(keep.astype(str).unique())
     names = names or {}
     index = [names.get(u, u) for u in units]
     values = pd.DataFrame(index=index, dtype=float)
@@ -260,6 +270,16 @@ def compare_units(
     return values, bands, labels
 
 
+def unit_shares(catalogue: Mapping, level: str = "district") -> list[str]:
+    """The ids of the shares computed at a level (what the unit comparisons show)."""
+    return [i for i, ind in catalogue.items() if ind.unit == fmt.PERCENT and level in ind.levels]
+
+
+def compare_title(level: str) -> str:
+    """«Районы: показатели в сравнении с целями»."""
+    return f"{LEVEL_PLURAL.get(level, level).capitalize()}: показатели в сравнении с целями"
+
+
 def compare_table(values: pd.DataFrame, bands: pd.DataFrame, labels: pd.DataFrame,
                   level: str, caption: str) -> Styler:
     """The comparison grid as a table, first column the unit."""
@@ -274,7 +294,7 @@ def spread_sentence(values: pd.DataFrame, indicator: str, unit: str, level: str)
     """«По району: от 61,0 % (Юг) до 84,2 % (Север)» — the range across units of a level."""
     col = values[indicator].dropna()
     if len(col) < 2:
-        return f"{indicator}: сравнивать {LEVEL_NAMES[level]}ы не по чему."
+        return f"{indicator}: сравнивать {LEVEL_PLURAL.get(level, level)} не по чему."
     lo, hi = col.idxmin(), col.idxmax()
     text = (f"{indicator}: от {fmt.value(col[lo], unit)} ({lo}) до {fmt.value(col[hi], unit)} "
             f"({hi}), разница {_diff(col[hi] - col[lo], unit)}")

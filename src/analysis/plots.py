@@ -15,16 +15,16 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: papermill kernels and tests have no display
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
-from analysis import fmt  # noqa: E402
+from analysis import fmt
 
 # Colours: a calm blue for plain values and a traffic-light triple for target bands, chosen to
 # stay distinguishable for colour-blind readers (blue/orange/vermilion from Okabe–Ito).
@@ -204,16 +204,18 @@ def heatmap(
     labels: pd.DataFrame,
     title: str,
 ) -> Figure:
-    """A units × indicators grid coloured by band (meets/near/below/none), labelled with values.
+    """A grid of indicators (rows) × units (columns) coloured by band, labelled with values.
 
-    The three frames share the index (rows: e.g. districts) and columns (indicator names);
-    ``labels`` holds the already formatted text of each cell.
+    The three frames share the index (units, e.g. districts) and columns (indicator names);
+    ``labels`` holds the already formatted text of each cell. The figure puts the indicators on
+    the rows because their long names read well on the left, not as column heads.
     """
     setup()
     order = ["below", "near", "meets", "none"]
-    codes = bands.reindex_like(values).fillna("none").map(order.index).to_numpy(dtype=float)
+    values, bands, labels = values.T, bands.reindex_like(values).T, labels.T
+    codes = bands.fillna("none").map(order.index).to_numpy(dtype=float)
     n_rows, n_cols = values.shape
-    fig, ax = plt.subplots(figsize=(max(WIDTH, 1.3 * n_cols + 2.5), 0.55 * n_rows + 2.2))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * n_rows + 1.6))
     cmap = ListedColormap([BAND_COLOURS[b] for b in order])
     ax.imshow(codes, cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
     ax.grid(False)
@@ -221,13 +223,18 @@ def heatmap(
         for j in range(n_cols):
             ax.text(j, i, str(labels.iat[i, j]), ha="center", va="center", fontsize=8,
                     color="white" if codes[i, j] in (0, 2) else DARK)
-    ax.set_xticks(range(n_cols), [_wrap(str(c)) for c in values.columns], fontsize=8)
-    ax.set_yticks(range(n_rows), [str(r) for r in values.index])
-    ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
+    ax.set_xticks(range(n_cols), [_wrap(str(c), 18) for c in values.columns], fontsize=8)
+    ax.set_yticks(range(n_rows), [_wrap(str(r), 48) for r in values.index], fontsize=7.5)
+    ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     used = sorted(set(bands.fillna("none").to_numpy().ravel()), key=order.index)
-    ax.legend(handles=_band_handles(used), loc="upper center", bbox_to_anchor=(0.5, -0.02),
+    ax.legend(handles=_band_handles(used), loc="upper center", bbox_to_anchor=(0.5, -0.01),
               ncol=4, fontsize=8)
     ax.set_title(title, pad=12)
     return fig

@@ -104,22 +104,29 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def attach_targets(tidy: pd.DataFrame, targets: pd.DataFrame) -> np.ndarray:
-    """The target of each row of a tidy table (NaN where none applies), most specific first."""
+    """The target of each row of a tidy table (NaN where none applies), most specific first.
+
+    Targets are few and rows many (a million at scale 200): each target row is applied as a
+    vectorised mask, general ones first so that level and unit targets overwrite them.
+    """
     out = np.full(len(tidy), np.nan)
     if not len(tidy) or not len(targets):
         return out
-    keys = tidy[["indicator_id", "year", "level", "unit_id"]].reset_index(drop=True)
-    general = targets[targets["level"].eq("")]
-    by_level = targets[targets["level"].ne("") & targets["unit_id"].eq("")]
-    by_unit = targets[targets["unit_id"].ne("")]
-    for subset, on in ((general, ["indicator_id", "year"]),
-                       (by_level, ["indicator_id", "year", "level"]),
-                       (by_unit, ["indicator_id", "year", "level", "unit_id"])):
-        if not len(subset):
-            continue
-        found = keys.merge(subset.drop_duplicates(on, keep="last")[on + ["target"]], on=on,
-                           how="left")["target"].to_numpy(float)
-        out = np.where(np.isnan(found), out, found)
+    specificity = targets["level"].ne("").astype(int) + targets["unit_id"].ne("").astype(int)
+    ordered = targets.assign(_s=specificity).sort_values("_s", kind="stable")
+    columns = {c: tidy[c] for c in ("indicator_id", "level", "unit_id")}
+    years = tidy["year"].to_numpy()
+    by_indicator: dict[str, np.ndarray] = {}
+    for row in ordered.itertuples(index=False):
+        if row.indicator_id not in by_indicator:
+            by_indicator[row.indicator_id] = columns["indicator_id"].eq(row.indicator_id).to_numpy(
+                bool, na_value=False)
+        mask = by_indicator[row.indicator_id] & (years == row.year)
+        if row.level:
+            mask &= columns["level"].eq(row.level).to_numpy(bool, na_value=False)
+        if row.unit_id:
+            mask &= columns["unit_id"].eq(row.unit_id).to_numpy(bool, na_value=False)
+        out[mask] = row.target
     return out
 
 

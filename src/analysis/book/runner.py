@@ -66,6 +66,7 @@ class Build:
         self.state = plan.load_state(self.state_path)
         self.summary = Summary(self.profile)
         self.new_pages: dict[str, str] = {}  # key → rendered HTML without the nav bar
+        self.failed_keys: set[str] = set()
         self._renderer = None
         self._staff_ids: dict[int, set[str]] = {}
 
@@ -171,6 +172,7 @@ class Build:
 
     def _fail(self, page: plan.Page, message: str) -> None:
         self.summary.failures.append(Failure(page.year, page.stage.path.name, message))
+        self.failed_keys.add(page.key)
 
     def _ids_up_to(self, year: int) -> set[str]:
         """person_ids of `Кадры` of every processed year up to `year` (what the page can read)."""
@@ -202,7 +204,7 @@ class Build:
             key = f"{p.year}/{p.stem}"
             if key in self.new_pages:
                 page_html = self.new_pages[key]
-            elif reshaped:
+            elif reshaped and key not in self.failed_keys:  # a failed page stays as it was
                 page_html = (self.root / p.href).read_text(encoding="utf-8")
             else:
                 continue

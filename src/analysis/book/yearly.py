@@ -7,8 +7,6 @@ profile — and summarised into the key figures of the front page.
 
 from __future__ import annotations
 
-import io
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +15,6 @@ from analysis import fmt
 from analysis.book.files import write_text_atomic
 from analysis.disclosure import SUPPRESSED_FLAG, suppress_indicators
 
-CSV_COLUMNS = ["year", "indicator_id", "level", "unit_id", "numerator", "denominator", "value",
-               "unit", "target", "meets_target", "flags"]  # SPEC §5, in this order
 CACHE_DIR = ".cache"  # under the output root: shared by profiles and by the notebooks
 
 
@@ -47,38 +43,10 @@ def for_profile(
 
 
 def csv_text(tidy: pd.DataFrame) -> str:
-    """The tidy table as SPEC §5 CSV: UTF-8, comma, dot decimal, unrounded, empty = missing."""
-    formatter = _engine_csv_formatter()
-    if formatter is not None:
-        return formatter(tidy)
-    frame = tidy.reindex(columns=CSV_COLUMNS)
-    if "flags" not in tidy.columns:
-        frame = frame.drop(columns="flags")
-    out = pd.DataFrame({col: [_cell(v) for v in frame[col]] for col in frame.columns})
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
+    """The tidy table as SPEC §5 CSV — the indicator engine's own formatting, not a second one."""
+    from analysis.indicators import csv_text as engine_csv_text
 
-
-def _engine_csv_formatter():
-    """The indicator engine's own CSV formatting, when it offers one for a frame."""
-    try:
-        from analysis import indicators
-    except ImportError:
-        return None
-    return getattr(indicators, "csv_text", None)
-
-
-def _cell(value: object) -> str:
-    """One CSV field: whole floats without «.0», other floats unrounded, booleans true/false."""
-    if fmt.is_missing(value):
-        return ""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return "true" if value else "false"
-    if isinstance(value, float) or type(value).__name__.startswith("float"):
-        x = float(value)
-        return str(int(x)) if math.isfinite(x) and x.is_integer() else repr(x)
-    return str(value)
+    return engine_csv_text(tidy)
 
 
 def write_csv(tidy: pd.DataFrame, path: Path) -> None:
@@ -102,19 +70,13 @@ def key_figures(tidy: pd.DataFrame, key_ids: tuple[str, ...]) -> list[list[str]]
 
 
 def indicator_name(indicator_id: str) -> str:
-    """The Russian name of an indicator from the catalogue (its id when it has none)."""
+    """The Russian name of an indicator from the catalogue (its id when it is not there)."""
     from analysis import catalogue
 
-    for attr in ("get", "indicator"):
-        getter = getattr(catalogue, attr, None)
-        if callable(getter):
-            try:
-                name = getattr(getter(indicator_id), "name", None)
-            except (KeyError, LookupError, TypeError):
-                name = None
-            if name:
-                return str(name)
-    return indicator_id
+    try:
+        return str(catalogue.get(indicator_id).name)
+    except KeyError:
+        return indicator_id
 
 
 def staff_ids(processed_dir: Path, years: list[int]) -> set[str]:

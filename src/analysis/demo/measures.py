@@ -44,72 +44,170 @@ class Group:
 
 
 GROUPS = (
-    Group("pk", 2, "формальное ПК",
-          "Организация курсов повышения квалификации по реализации обновлённых ФГОС",
-          ("pk_modern_3y", "pk_pp_3y"), ("district", "type", "low", "unfav", "insts")),
-    Group("heads", 2, "формальное ПК",
-          "Обучение руководящих кадров по программам управления качеством образования",
-          ("heads_management_3y",), ("district", "type")),
-    Group("deficit", 3, "формальное ПК",
-          "Адресные программы повышения квалификации по итогам диагностики дефицитов",
-          ("deficit_addressed",), ("district", "type")),
-    Group("comp", 3, "конкурсы",
-          "Вовлечение педагогов в муниципальные конкурсы профессионального мастерства",
-          ("competition_municipal", "competition_any"), ("district", "type", "low", "insts")),
-    Group("informal", 3, "неформальное ПК",
-          "Вовлечение педагогов в работу городских профессиональных объединений",
-          ("informal_coverage",), ("district", "type", "insts")),
-    Group("mentoring", 3, "наставничество",
-          "Закрепление наставников за молодыми педагогами",
-          ("young_mentored",), ("district", "type")),
-    Group("category", 2, "методическая поддержка",
-          "Методическое сопровождение аттестации педагогов на квалификационные категории",
-          ("category_high",), ("district", "type", "unfav", "insts")),
+    Group(
+        "pk",
+        2,
+        "формальное ПК",
+        "Организация курсов повышения квалификации по реализации обновлённых ФГОС",
+        ("pk_modern_3y", "pk_pp_3y"),
+        ("district", "type", "low", "unfav", "insts"),
+    ),
+    Group(
+        "heads",
+        2,
+        "формальное ПК",
+        "Обучение руководящих кадров по программам управления качеством образования",
+        ("heads_management_3y",),
+        ("district", "type"),
+    ),
+    Group(
+        "deficit",
+        3,
+        "формальное ПК",
+        "Адресные программы повышения квалификации по итогам диагностики дефицитов",
+        ("deficit_addressed",),
+        ("district", "type"),
+    ),
+    Group(
+        "comp",
+        3,
+        "конкурсы",
+        "Вовлечение педагогов в муниципальные конкурсы профессионального мастерства",
+        ("competition_municipal", "competition_any"),
+        ("district", "type", "low", "insts"),
+    ),
+    Group(
+        "informal",
+        3,
+        "неформальное ПК",
+        "Вовлечение педагогов в работу городских профессиональных объединений",
+        ("informal_coverage",),
+        ("district", "type", "insts"),
+    ),
+    Group(
+        "mentoring",
+        3,
+        "наставничество",
+        "Закрепление наставников за молодыми педагогами",
+        ("young_mentored",),
+        ("district", "type"),
+    ),
+    Group(
+        "category",
+        2,
+        "методическая поддержка",
+        "Методическое сопровождение аттестации педагогов на квалификационные категории",
+        ("category_high",),
+        ("district", "type", "unfav", "insts"),
+    ),
 )
 GROUPS_BY_NAME = {g.name: g for g in GROUPS}
 
 # Inert measures: (mechanism, title, indicators, target kinds). Targeted fillers link only
 # indicators that no effect touches; fillers linking effect indicators are addressed to `все`.
 FILLERS = (
-    ("методическая поддержка",
-     "Психологическое сопровождение педагогов с признаками профессионального выгорания",
-     ("burnout_high",), ("district", "insts", "all")),
-    ("методическая поддержка", "Расширение охвата педагогов диагностикой профессиональных "
-     "дефицитов", ("deficit_diagnosed",), ("type", "district", "all")),
-    ("сетевое взаимодействие", "Городские методические мероприятия на базе ресурсных центров",
-     ("events_hosted",), ("rc",)),
-    ("неформальное ПК", "Методическое сопровождение руководителей ГПО по подготовке "
-     "планов-отчётов", ("report_completeness",), ("assocs",)),
-    ("сетевое взаимодействие", "Заключение договоров о сетевом взаимодействии между ОУ",
-     ("events_hosted",), ("insts",)),
-    ("формальное ПК", "Формирование муниципального заказа на повышение квалификации",
-     ("pk_modern_3y", "pk_pp_3y"), ("all",)),
-    ("конкурсы", "Организация муниципального этапа конкурса «Учитель года»",
-     ("competition_municipal", "competition_prizes"), ("all",)),
+    (
+        "методическая поддержка",
+        "Психологическое сопровождение педагогов с признаками профессионального выгорания",
+        ("burnout_high",),
+        ("district", "insts", "all"),
+    ),
+    (
+        "методическая поддержка",
+        ("Расширение охвата педагогов диагностикой профессиональных дефицитов"),
+        ("deficit_diagnosed",),
+        ("type", "district", "all"),
+    ),
+    (
+        "сетевое взаимодействие",
+        "Городские методические мероприятия на базе ресурсных центров",
+        ("events_hosted",),
+        ("rc",),
+    ),
+    (
+        "неформальное ПК",
+        ("Методическое сопровождение руководителей ГПО по подготовке планов-отчётов"),
+        ("report_completeness",),
+        ("assocs",),
+    ),
+    (
+        "сетевое взаимодействие",
+        "Заключение договоров о сетевом взаимодействии между ОУ",
+        ("events_hosted",),
+        ("insts",),
+    ),
+    (
+        "формальное ПК",
+        "Формирование муниципального заказа на повышение квалификации",
+        ("pk_modern_3y", "pk_pp_3y"),
+        ("all",),
+    ),
+    (
+        "конкурсы",
+        "Организация муниципального этапа конкурса «Учитель года»",
+        ("competition_municipal", "competition_prizes"),
+        ("all",),
+    ),
     ("наставничество", "Городской форум наставников", ("young_mentored",), ("all",)),
-    ("формальное ПК", "План-график повышения квалификации руководящих кадров",
-     ("heads_management_3y",), ("all",)),
-    ("неформальное ПК", "Создание школ молодого педагога при ГПО",
-     ("informal_coverage", "age_under_35"), ("all",)),
-    ("методическая поддержка", "Привлечение и закрепление молодых специалистов",
-     ("age_under_35", "experience_under_10"), ("district", "all")),
-    ("сетевое взаимодействие", "Сетевые проекты ресурсных центров для ШНОР и ШНСУ",
-     ("events_hosted",), ("low", "unfav")),
-    ("методическая поддержка", "Обновление банка методических продуктов Центра",
-     ("centre_products",), ("all",)),
-    ("формальное ПК", "Выполнение муниципального задания Центра по программам ПК",
-     ("centre_person_hours", "centre_events"), ("all",)),
-    ("конкурсы", "Конкурс методических разработок городских профессиональных объединений",
-     ("competition_prizes",), ("assocs",)),
-    ("методическая поддержка", "Адресная методическая помощь ШНОР по итогам мониторинга",
-     ("deficit_diagnosed", "burnout_high"), ("low",)),
+    (
+        "формальное ПК",
+        "План-график повышения квалификации руководящих кадров",
+        ("heads_management_3y",),
+        ("all",),
+    ),
+    (
+        "неформальное ПК",
+        "Создание школ молодого педагога при ГПО",
+        ("informal_coverage", "age_under_35"),
+        ("all",),
+    ),
+    (
+        "методическая поддержка",
+        "Привлечение и закрепление молодых специалистов",
+        ("age_under_35", "experience_under_10"),
+        ("district", "all"),
+    ),
+    (
+        "сетевое взаимодействие",
+        "Сетевые проекты ресурсных центров для ШНОР и ШНСУ",
+        ("events_hosted",),
+        ("low", "unfav"),
+    ),
+    (
+        "методическая поддержка",
+        "Обновление банка методических продуктов Центра",
+        ("centre_products",),
+        ("all",),
+    ),
+    (
+        "формальное ПК",
+        "Выполнение муниципального задания Центра по программам ПК",
+        ("centre_person_hours", "centre_events"),
+        ("all",),
+    ),
+    (
+        "конкурсы",
+        "Конкурс методических разработок городских профессиональных объединений",
+        ("competition_prizes",),
+        ("assocs",),
+    ),
+    (
+        "методическая поддержка",
+        "Адресная методическая помощь ШНОР по итогам мониторинга",
+        ("deficit_diagnosed", "burnout_high"),
+        ("low",),
+    ),
 )
-RESPONSIBLE = ("Управление образования", "МУ ДПО «ЦПКИМР»", "Методический отдел ЦПКИМР",
-               "Отдел ДПО ЦПКИМР", "Руководители ОУ")
+RESPONSIBLE = (
+    "Управление образования",
+    "МУ ДПО «ЦПКИМР»",
+    "Методический отдел ЦПКИМР",
+    "Отдел ДПО ЦПКИМР",
+    "Руководители ОУ",
+)
 
 
-def _target(rng: np.random.Generator, kind: str, insts: pd.DataFrame,
-            reg: pd.DataFrame) -> str:
+def _target(rng: np.random.Generator, kind: str, insts: pd.DataFrame, reg: pd.DataFrame) -> str:
     """A target string of a kind, in the contract's spelling."""
     city_insts = insts[insts["inst_type"] != "ДПО"]
     if kind == "low" and not insts["low_results"].any():
@@ -182,8 +280,7 @@ def _judgeable(year: int, years: list[int]) -> bool:
     return (year - 1) in years and (year + 1) in years
 
 
-def register(seed: int, years: list[int], insts: pd.DataFrame,
-             reg: pd.DataFrame) -> pd.DataFrame:
+def register(seed: int, years: list[int], insts: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
     """The register of every year: contract columns of `Меры` plus internal ``year``,
     ``group`` (None for inert fillers) and ``effective``."""
     rng = streams.stream(seed, streams.MEASURES)
@@ -198,14 +295,27 @@ def register(seed: int, years: list[int], insts: pd.DataFrame,
     return measures
 
 
-def _year_measures(rng: np.random.Generator, year: int, years: list[int], groups: list[Group],
-                   insts: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
+def _year_measures(
+    rng: np.random.Generator,
+    year: int,
+    years: list[int],
+    groups: list[Group],
+    insts: pd.DataFrame,
+    reg: pd.DataFrame,
+) -> pd.DataFrame:
     rows = []
     for group in groups:
         kind = group.kinds[int(rng.integers(len(group.kinds)))]
-        rows.append((group.mechanism, group.title, group.indicators,
-                     _target(rng, kind, insts, reg), group.name,
-                     bool(rng.random() < EFFECTIVE_RATE)))
+        rows.append(
+            (
+                group.mechanism,
+                group.title,
+                group.indicators,
+                _target(rng, kind, insts, reg),
+                group.name,
+                bool(rng.random() < EFFECTIVE_RATE),
+            )
+        )
     n_total = int(rng.integers(MEASURES_PER_YEAR[0], MEASURES_PER_YEAR[1] + 1))
     n_fill = min(max(n_total - len(rows), 0), len(FILLERS))
     for f in sorted(rng.choice(len(FILLERS), n_fill, replace=False)):
@@ -218,23 +328,26 @@ def _year_measures(rng: np.random.Generator, year: int, years: list[int], groups
     order = rng.permutation(n)
     docs = rng.integers(100, 999, size=n)
     by_centre = rng.random(n) < 0.4
-    frame = pd.DataFrame({
-        "measure_id": [f"УР-{year}-{k:02d}" for k in range(1, n + 1)],
-        "date": dates.astype("datetime64[ms]"),
-        "document": [_document(d, num, c) for d, num, c in zip(dates, docs, by_centre)],
-        "title": [rows[i][1] for i in order],
-        "mechanism": [rows[i][0] for i in order],
-        "targets": [rows[i][3] for i in order],
-        "indicator_ids": [";".join(rows[i][2]) for i in order],
-        "recommendation_ids": None,
-        "responsible": rng.choice(RESPONSIBLE, size=n),
-        "deadline": (dates + rng.integers(60, 300, size=n).astype("timedelta64[D]"))
-        .astype("datetime64[ms]"),
-        "status": rng.choice(["выполнено", "не выполнено"], size=n, p=[0.75, 0.25]),
-        "year": year,
-        "group": [rows[i][4] for i in order],
-        "effective": [rows[i][5] and rows[i][3] != "все" for i in order],
-    })
+    frame = pd.DataFrame(
+        {
+            "measure_id": [f"УР-{year}-{k:02d}" for k in range(1, n + 1)],
+            "date": dates.astype("datetime64[ms]"),
+            "document": [_document(d, num, c) for d, num, c in zip(dates, docs, by_centre)],
+            "title": [rows[i][1] for i in order],
+            "mechanism": [rows[i][0] for i in order],
+            "targets": [rows[i][3] for i in order],
+            "indicator_ids": [";".join(rows[i][2]) for i in order],
+            "recommendation_ids": None,
+            "responsible": rng.choice(RESPONSIBLE, size=n),
+            "deadline": (dates + rng.integers(60, 300, size=n).astype("timedelta64[D]")).astype(
+                "datetime64[ms]"
+            ),
+            "status": rng.choice(["выполнено", "не выполнено"], size=n, p=[0.75, 0.25]),
+            "year": year,
+            "group": [rows[i][4] for i in order],
+            "effective": [rows[i][5] and rows[i][3] != "все" for i in order],
+        }
+    )
     return frame
 
 
@@ -278,10 +391,10 @@ class Effects:
             return np.zeros(len(inst), dtype=bool)
         return mask[inst]
 
-    def rng(self, year: int, group: str) -> np.random.Generator:
+    def rng(self, year: int, group: str, part: int = 0) -> np.random.Generator:
         """The draws of one group's effect in one year (independent of everything else)."""
-        return streams.stream(self.seed, EFFECTS_STREAM, year * 100 + GROUPS.index(
-            GROUPS_BY_NAME[group]))
+        key = year * 100 + GROUPS.index(GROUPS_BY_NAME[group]) * 10 + part
+        return streams.stream(self.seed, EFFECTS_STREAM, key)
 
     def fill(self, year: int, group: str, eligible: np.ndarray, has: np.ndarray) -> np.ndarray:
         """Who gains the behaviour: LIFT of the eligible, drawn among those who lack it."""
@@ -298,8 +411,9 @@ class Effects:
         return self.fill(year, "category", eligible.to_numpy(), staff["cat"].to_numpy() >= 2)
 
 
-def build(seed: int, years: list[int], scale: float) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                               pd.DataFrame]:
+def build(
+    seed: int, years: list[int], scale: float
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Institutions (with РЦ/ОП bases marked), the register of associations, and the measures."""
     insts = city.institutions(seed, scale)
     reg = networks.register(seed, insts, scale)
@@ -307,8 +421,7 @@ def build(seed: int, years: list[int], scale: float) -> tuple[pd.DataFrame, pd.D
     return insts, reg, register(seed, years, insts, reg)
 
 
-def truth_table(seed: int = 0, years: list[int] | None = None,
-                scale: float = 1.0) -> pd.DataFrame:
+def truth_table(seed: int = 0, years: list[int] | None = None, scale: float = 1.0) -> pd.DataFrame:
     """Every measure with its year, targets, indicators, group, ``effective`` and
     ``judgeable`` (both t−1 and t+1 are among the years)."""
     years = sorted(years or list(range(2019, 2024)))
@@ -318,8 +431,9 @@ def truth_table(seed: int = 0, years: list[int] | None = None,
     return out
 
 
-def ground_truth(seed: int = 0, years: list[int] | None = None,
-                 scale: float = 1.0) -> dict[str, bool]:
+def ground_truth(
+    seed: int = 0, years: list[int] | None = None, scale: float = 1.0
+) -> dict[str, bool]:
     """measure_id → whether the measure really moved its indicators in its targets next year."""
     table = truth_table(seed, years, scale)
     return dict(zip(table["measure_id"], table["effective"].astype(bool)))

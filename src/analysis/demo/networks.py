@@ -3,6 +3,8 @@ their ОП), their members each year and their plan-reports (some missing every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -13,15 +15,25 @@ from analysis.demo import city, streams
 GPO = (
     ("ГПО учителей математики", "предметный", "subject", "ОО", "математика"),
     ("ГПО воспитателей ДОО", "должностной", "teachers", "ДОО", ""),
-    ("ГПО учителей русского языка и литературы", "предметный", "subject", "ОО",
-     "русский язык и литература"),
+    (
+        "ГПО учителей русского языка и литературы",
+        "предметный",
+        "subject",
+        "ОО",
+        "русский язык и литература",
+    ),
     ("ГПО руководителей ОО", "должностной", "heads", "ОО", ""),
     ("ГПО педагогов дополнительного образования", "должностной", "teachers", "УДО", ""),
     ("ГПО учителей начальных классов", "предметный", "subject", "ОО", "начальные классы"),
     ("ГПО заместителей руководителей ДОО", "должностной", "heads", "ДОО", ""),
     ("ГПО учителей иностранного языка", "предметный", "subject", "ОО", "иностранный язык"),
-    ("ГПО учителей истории и обществознания", "предметный", "subject", "ОО",
-     "история и обществознание"),
+    (
+        "ГПО учителей истории и обществознания",
+        "предметный",
+        "subject",
+        "ОО",
+        "история и обществознание",
+    ),
     ("ГПО музыкальных руководителей ДОО", "должностной", "teachers", "ДОО", ""),
     ("ГПО заместителей директоров по УВР", "должностной", "heads", "ОО", ""),
     ("ГПО учителей физики", "предметный", "subject", "ОО", "физика"),
@@ -34,17 +46,35 @@ GPO = (
     ("ГПО инструкторов по физической культуре ДОО", "должностной", "teachers", "ДОО", ""),
     ("ГПО руководителей УДО", "должностной", "heads", "УДО", ""),
     ("ГПО учителей музыки", "предметный", "subject", "ОО", "музыка"),
-    ("ГПО учителей изобразительного искусства", "предметный", "subject", "ОО",
-     "изобразительное искусство"),
+    (
+        "ГПО учителей изобразительного искусства",
+        "предметный",
+        "subject",
+        "ОО",
+        "изобразительное искусство",
+    ),
     ("ГПО учителей-логопедов ДОО", "должностной", "teachers", "ДОО", ""),
     ("ГПО педагогов-организаторов УДО", "должностной", "teachers", "УДО", ""),
     ("ГПО заместителей директоров по ВР", "должностной", "heads", "ОО", ""),
 )
-PTG_THEMES = ("Функциональная грамотность", "Цифровая образовательная среда",
-              "Инклюзивное образование", "Проектная деятельность", "Ранняя профориентация",
-              "Читательская грамотность", "Формирующее оценивание", "Одарённые дети")
-RC_THEMES = ("Цифровая школа", "Инженерное образование", "Инклюзия", "Патриотическое воспитание",
-             "Одарённые дети", "Здоровьесбережение")
+PTG_THEMES = (
+    "Функциональная грамотность",
+    "Цифровая образовательная среда",
+    "Инклюзивное образование",
+    "Проектная деятельность",
+    "Ранняя профориентация",
+    "Читательская грамотность",
+    "Формирующее оценивание",
+    "Одарённые дети",
+)
+RC_THEMES = (
+    "Цифровая школа",
+    "Инженерное образование",
+    "Инклюзия",
+    "Патриотическое воспитание",
+    "Одарённые дети",
+    "Здоровьесбережение",
+)
 YOUNG_TYPES = ("ОО", "ДОО", "ОО", "УДО")  # audiences of successive ШМП
 PTG_TYPES = ("ОО", "ДОО", "УДО")
 
@@ -59,7 +89,7 @@ MISSING_REPORT = 0.10  # base chance that a plan-report is missing
 
 
 def _count(assoc_type: str, scale: float) -> int:
-    return max(2 if assoc_type == "ГПО" else 1, int(round(COUNTS[assoc_type] * scale)))
+    return max(2 if assoc_type == "ГПО" else 1, round(COUNTS[assoc_type] * scale))
 
 
 def _pick(rng: np.random.Generator, insts: pd.DataFrame, inst_type: str | None) -> int:
@@ -79,12 +109,28 @@ def register(seed: int, insts: pd.DataFrame, scale: float) -> pd.DataFrame:
     rng = streams.stream(seed, streams.ASSOCIATIONS)
     rows: list[dict] = []
 
-    def add(assoc_type: str, name: str, parent: str | None, base: int, principle: str | None,
-            kind: str, aud_type: str, subj: str) -> None:
-        rows.append({"assoc_type": assoc_type, "name": name, "parent_id": parent,
-                     "base": base, "principle": principle, "kind": kind,
-                     "aud_type": aud_type,
-                     "aud_subj": city.SUBJECTS.index(subj) if subj else -1})
+    def add(
+        assoc_type: str,
+        name: str,
+        parent: str | None,
+        base: int,
+        principle: str | None,
+        kind: str,
+        aud_type: str,
+        subj: str,
+    ) -> None:
+        rows.append(
+            {
+                "assoc_type": assoc_type,
+                "name": name,
+                "parent_id": parent,
+                "base": base,
+                "principle": principle,
+                "kind": kind,
+                "aud_type": aud_type,
+                "aud_subj": city.SUBJECTS.index(subj) if subj else -1,
+            }
+        )
 
     n_gpo = _count("ГПО", scale)
     for k in range(n_gpo):
@@ -96,7 +142,7 @@ def register(seed: int, insts: pd.DataFrame, scale: float) -> pd.DataFrame:
     gpo_types = [r["aud_type"] for r in rows]
     for assoc_type, themes_types in (("ШМП", YOUNG_TYPES), ("ПТГ", PTG_TYPES)):
         n = _count(assoc_type, scale)
-        nested = int(round(n * NESTED_SHARE))
+        nested = round(n * NESTED_SHARE)
         for k in range(n):
             aud_type = themes_types[k % len(themes_types)]
             parent = None
@@ -110,17 +156,41 @@ def register(seed: int, insts: pd.DataFrame, scale: float) -> pd.DataFrame:
             else:
                 name = f"ПТГ «{PTG_THEMES[k % len(PTG_THEMES)]}» ({aud_type})"
                 kind = "ptg"
-            add(assoc_type, name, gpo_ids[parent] if parent is not None else None, base, None,
-                kind, aud_type, "")
+            add(
+                assoc_type,
+                name,
+                gpo_ids[parent] if parent is not None else None,
+                base,
+                None,
+                kind,
+                aud_type,
+                "",
+            )
     n_rc = _count("РЦ", scale)
     rc_ids = _ids("РЦ", n_rc)
     for k in range(n_rc):
-        add("РЦ", f"Ресурсный центр «{RC_THEMES[k % len(RC_THEMES)]}»", None,
-            _pick(rng, insts, None), None, "open", "", "")
+        add(
+            "РЦ",
+            f"Ресурсный центр «{RC_THEMES[k % len(RC_THEMES)]}»",
+            None,
+            _pick(rng, insts, None),
+            None,
+            "open",
+            "",
+            "",
+        )
     for k in range(_count("ОП", scale)):
         parent = k % n_rc
-        add("ОП", f"Опорная площадка РЦ «{RC_THEMES[parent % len(RC_THEMES)]}» № {k + 1}",
-            rc_ids[parent], _pick(rng, insts, None), None, "open", "", "")
+        add(
+            "ОП",
+            f"Опорная площадка РЦ «{RC_THEMES[parent % len(RC_THEMES)]}» № {k + 1}",
+            rc_ids[parent],
+            _pick(rng, insts, None),
+            None,
+            "open",
+            "",
+            "",
+        )
     reg = pd.DataFrame(rows)
     reg.insert(0, "assoc_id", _numbered(reg["assoc_type"].tolist()))
     reg["inst_id"] = insts["inst_id"].to_numpy()[reg["base"].to_numpy()]
@@ -189,28 +259,43 @@ def _choose(cands: dict[tuple, np.ndarray], keys: list[tuple], u: np.ndarray) ->
     return out
 
 
-def members(rng: np.random.Generator, year: int, first: int, staff: pd.DataFrame,
-            reg: pd.DataFrame, extra: np.ndarray) -> pd.DataFrame:
+def members(
+    rng: np.random.Generator,
+    year: int,
+    first: int,
+    staff: pd.DataFrame,
+    reg: pd.DataFrame,
+    lift: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> pd.DataFrame:
     """`Участники` of a year as (assoc row, person) plus two deliberately repeated pairs.
 
     ``staff`` holds the non-Centre staff with columns person, pos, subj, exp, activity, uchoice,
-    itype, lag, low. ``extra`` marks people a measure brought into an association this year.
+    itype, lag, low. ``lift`` maps "is a member" to the people a measure brings in this year.
     Choices use the person's persistent uniform, so membership is stable across years.
     """
     cands = _candidates(reg)
     pos, itype = staff["pos"].to_numpy(), staff["itype"].to_numpy()
     subj, u = staff["subj"].to_numpy(), staff["uchoice"].to_numpy()
-    x = (streams.logit(MEMBER_RATE) + MEMBER_TREND * (year - first) + 0.9 * staff["activity"]
-         - 0.6 * staff["lag"] - 0.4 * staff["low"]).to_numpy()
-    primary = (rng.random(len(staff)) < streams.sigmoid(x)) | extra
-    keys = [("teacher", t, s) if p == city.TEACHER else ("head", t, -1)
-            for p, t, s in zip(pos.tolist(), itype.tolist(), subj.tolist())]
+    x = (
+        streams.logit(MEMBER_RATE)
+        + MEMBER_TREND * (year - first)
+        + 0.9 * staff["activity"]
+        - 0.6 * staff["lag"]
+        - 0.4 * staff["low"]
+    ).to_numpy()
+    primary = rng.random(len(staff)) < streams.sigmoid(x)
+    keys = [
+        ("teacher", t, s) if p == city.TEACHER else ("head", t, -1)
+        for p, t, s in zip(pos.tolist(), itype.tolist(), subj.tolist())
+    ]
     chosen = _choose(cands, keys, u)
     young = (pos == city.TEACHER) & (staff["exp"].to_numpy() < 3)
     in_young = young & (rng.random(len(staff)) < YOUNG_SCHOOL_RATE)
     young_pick = _choose(cands, [("young", t, -1) for t in itype.tolist()], (u * 7.31) % 1)
     in_net = rng.random(len(staff)) < NETWORK_RATE
     net_pick = _choose(cands, [("open", "", -1)] * len(staff), (u * 13.7) % 1)
+    if lift is not None:
+        primary = primary | lift(primary | in_young | in_net)
     person = staff["person"].to_numpy()
     parts = [(chosen, primary), (young_pick, in_young), (net_pick, in_net)]
     assoc = np.concatenate([a[m] for a, m in parts])
@@ -224,9 +309,17 @@ def members(rng: np.random.Generator, year: int, first: int, staff: pd.DataFrame
     return pairs
 
 
-def plan_reports(rng: np.random.Generator, year: int, first: int, reg: pd.DataFrame,
-                 insts: pd.DataFrame, pairs: pd.DataFrame, ages: pd.Series,
-                 competitors: np.ndarray, mentees: np.ndarray) -> pd.DataFrame:
+def plan_reports(
+    rng: np.random.Generator,
+    year: int,
+    first: int,
+    reg: pd.DataFrame,
+    insts: pd.DataFrame,
+    pairs: pd.DataFrame,
+    ages: pd.Series,
+    competitors: np.ndarray,
+    mentees: np.ndarray,
+) -> pd.DataFrame:
     """`Планы-отчёты`: counts roughly consistent with the members; some reports missing.
 
     ``ages`` maps person → age; ``competitors`` and ``mentees`` are person ids of the year.
@@ -234,10 +327,10 @@ def plan_reports(rng: np.random.Generator, year: int, first: int, reg: pd.DataFr
     n = len(reg)
     unique = pairs.drop_duplicates()
     size = np.bincount(unique["assoc"], minlength=n)
-    young = np.bincount(unique["assoc"], weights=(ages.reindex(unique["person"]).to_numpy() < 35),
-                        minlength=n)
-    comp = np.bincount(unique["assoc"], weights=np.isin(unique["person"], competitors),
-                       minlength=n)
+    young = np.bincount(
+        unique["assoc"], weights=(ages.reindex(unique["person"]).to_numpy() < 35), minlength=n
+    )
+    comp = np.bincount(unique["assoc"], weights=np.isin(unique["person"], competitors), minlength=n)
     ment = np.bincount(unique["assoc"], weights=np.isin(unique["person"], mentees), minlength=n)
     participants = np.maximum(size + rng.integers(-2, 3, size=n), 0)
     under_35 = np.clip(np.rint(young) + rng.integers(-1, 2, size=n), 0, participants)
@@ -247,22 +340,30 @@ def plan_reports(rng: np.random.Generator, year: int, first: int, reg: pd.DataFr
     network = np.isin(atype, ["РЦ", "ОП"])
     trend = year - first
     pairs_col = np.where(has_young, np.rint(ment).astype(np.int64), -1)
-    report = pd.DataFrame({
-        "assoc_id": reg["assoc_id"],
-        "participants": participants.astype(np.int64),
-        "participants_under_35": under_35.astype(np.int64),
-        "products": rng.poisson(1.2 + 0.15 * trend + network * 1.5, size=n),
-        "new_practices": rng.poisson(1.0 + 0.1 * trend + network * 1.0, size=n),
-        "young_school": has_young,
-        "internships": rng.poisson(np.where(network, 3.0, 0.5)),
-        "competitors": np.maximum(np.rint(comp) + rng.integers(-1, 2, size=n), 0).astype(np.int64),
-        "events": rng.poisson(np.where(network, 6.0, 3.0)),
-        "mentoring_pairs": pd.array(np.where(pairs_col >= 0, pairs_col, 0), dtype="Int64"),
-    })
+    report = pd.DataFrame(
+        {
+            "assoc_id": reg["assoc_id"],
+            "participants": participants.astype(np.int64),
+            "participants_under_35": under_35.astype(np.int64),
+            "products": rng.poisson(1.2 + 0.15 * trend + network * 1.5, size=n),
+            "new_practices": rng.poisson(1.0 + 0.1 * trend + network * 1.0, size=n),
+            "young_school": has_young,
+            "internships": rng.poisson(np.where(network, 3.0, 0.5)),
+            "competitors": np.maximum(np.rint(comp) + rng.integers(-1, 2, size=n), 0).astype(
+                np.int64
+            ),
+            "events": rng.poisson(np.where(network, 6.0, 3.0)),
+            "mentoring_pairs": pd.array(np.where(pairs_col >= 0, pairs_col, 0), dtype="Int64"),
+        }
+    )
     report.loc[pairs_col < 0, "mentoring_pairs"] = pd.NA
-    lag = (insts["district"].to_numpy()[reg["base"].to_numpy()] == city.LAGGING_DISTRICT)
-    x = (streams.logit(MISSING_REPORT) + 1.0 * lag - 1.0 * reg["reliability"].to_numpy()
-         - 0.15 * trend)
+    lag = insts["district"].to_numpy()[reg["base"].to_numpy()] == city.LAGGING_DISTRICT
+    x = (
+        streams.logit(MISSING_REPORT)
+        + 1.0 * lag
+        - 1.0 * reg["reliability"].to_numpy()
+        - 0.15 * trend
+    )
     missing = rng.random(n) < streams.sigmoid(x)
     if missing.all():
         missing[int(rng.integers(n))] = False

@@ -32,8 +32,9 @@ def logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
 
 
-def random_dates(rng: np.random.Generator, year: int, n: int,
-                 first_month: int = 1, last_month: int = 12) -> np.ndarray:
+def random_dates(
+    rng: np.random.Generator, year: int, n: int, first_month: int = 1, last_month: int = 12
+) -> np.ndarray:
     """``n`` uniform days of ``year`` between the first and the last month (datetime64[D])."""
     start = np.datetime64(f"{year}-{first_month:02d}-01")
     end = (np.datetime64(f"{year}-{last_month:02d}", "M") + 1).astype("datetime64[D]")

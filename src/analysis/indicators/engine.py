@@ -83,18 +83,21 @@ def _level_stats(entities: Entities, levels: tuple[str, ...], arrays) -> dict[st
 
 def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -> list[Block]:
     n = len(entities)
-    flags: set[str] = {NO_DATA} if entities.missing else set()
+    flags: set[str] = set()
     pop = np.ones(n, dtype=bool)
-    for cond in ind.population:
-        values, raised = evaluate(cond)
+    num, den = np.full(n, np.nan), np.ones(n)
+    if entities.missing:  # the subject's own form did not arrive: nothing to evaluate
+        flags.add(NO_DATA)
+    else:
+        for cond in ind.population:
+            values, raised = evaluate(cond)
+            flags |= raised
+            pop &= values > 0
+        num, raised = evaluate(ind.numerator)
         flags |= raised
-        pop &= values > 0
-    num, raised = evaluate(ind.numerator)
-    flags |= raised
-    den = np.ones(n)
-    if ind.kind != COUNT:
-        den, raised = evaluate(ind.denominator)
-        flags |= raised
+        if ind.kind != COUNT:
+            den, raised = evaluate(ind.denominator)
+            flags |= raised
     known = pop & np.isfinite(num) & np.isfinite(den)
     arrays = (pop.astype(float), known.astype(float), np.where(known, num, 0.0),
               np.where(known, den, 0.0))
@@ -126,7 +129,11 @@ def _block(ind: Indicator, level: str, units: list[str], stats: np.ndarray,
 
 
 def compute_raw(data: YearData, indicators: list[Indicator] | None = None) -> pd.DataFrame:
-    """Values of the indicators (default: the whole catalogue) without targets, unsorted."""
+    """Values of the indicators (default: the whole catalogue) without targets.
+
+    Rows come in the tidy order: catalogue, level (`LEVEL_ORDER`), unit_id (every level's
+    units are sorted when the entities are built).
+    """
     indicators = list(CATALOGUE.values()) if indicators is None else indicators
     blocks: list[Block] = []
     for subject, builder in BUILDERS.items():
@@ -137,6 +144,8 @@ def compute_raw(data: YearData, indicators: list[Indicator] | None = None) -> pd
         evaluate = Evaluator(data, entities)
         for ind in mine:
             blocks.extend(_indicator_blocks(ind, entities, evaluate))
+    rank = {ind.id: i for i, ind in enumerate(CATALOGUE.values())}
+    blocks.sort(key=lambda b: (rank.get(b.indicator.id, len(rank)), LEVEL_ORDER.index(b.level)))
     return _frame(data.year, blocks)
 
 
@@ -162,4 +171,5 @@ def _frame(year: int, blocks: list[Block]) -> pd.DataFrame:
         "value": concat("value"),
         "unit": pd.array(repeat(lambda b: b.indicator.unit), dtype="str"),
         "flags": pd.array(repeat(lambda b: b.flags), dtype="str"),
+        "direction": repeat(lambda b: b.indicator.direction),
     })

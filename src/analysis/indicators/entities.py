@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.indicators.data import YearData
 
@@ -39,7 +41,7 @@ class Entities:
     """One subject's entities of a year: own columns, ids, and the levels they count at."""
 
     frame: pd.DataFrame
-    ids: pd.Index | None  # None for the Centre (every row of a table is its own)
+    ids: pa.Array | None  # entity ids; None for the Centre (every row of a table is its own)
     levels: dict[str, Level]
     missing: bool = False  # the subject's own table did not arrive
 
@@ -47,8 +49,27 @@ class Entities:
         return len(self.frame)
 
 
+def as_arrow(values) -> pa.Array:
+    """Ids as an Arrow string array (zero-copy for pandas' Arrow-backed ``str`` columns)."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values
+    if isinstance(values, pd.Series):
+        return pa.array(values)
+    return pa.array(list(values), type=pa.string())
+
+
+def lookup(values, value_set) -> np.ndarray:
+    """Position of each value in ``value_set`` (unique), −1 when absent or missing.
+
+    Arrow's hash lookup: several times faster than pandas' get_indexer on string columns and
+    free of the conversion to Python objects (1.2 M staff at scale 200).
+    """
+    found = pc.index_in(as_arrow(values), value_set=as_arrow(value_set))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _codes(values: pd.Series, units: list[str]) -> np.ndarray:
-    return pd.Index(units).get_indexer(values)
+    return lookup(values, units)
 
 
 def _sorted_units(values: pd.Series) -> list[str]:
@@ -66,15 +87,21 @@ def _institution_levels(inst: pd.DataFrame) -> dict[str, Level]:
 
 
 def institutions_of(data: YearData) -> pd.DataFrame | None:
-    """`Учреждения` of y, one row per inst_id."""
+    """`Учреждения` of y, one row per inst_id, sorted by it (the tidy order of units)."""
     inst = data.table("institutions")
-    return None if inst is None else inst.drop_duplicates("inst_id").reset_index(drop=True)
+    if inst is None:
+        return None
+    inst = inst.drop_duplicates("inst_id").sort_values("inst_id", kind="stable")
+    return inst.reset_index(drop=True)
 
 
 def associations_of(data: YearData) -> pd.DataFrame | None:
-    """`Реестр` of y, one row per assoc_id."""
+    """`Реестр` of y, one row per assoc_id, sorted by it."""
     reg = data.table("associations")
-    return None if reg is None else reg.drop_duplicates("assoc_id").reset_index(drop=True)
+    if reg is None:
+        return None
+    reg = reg.drop_duplicates("assoc_id").sort_values("assoc_id", kind="stable")
+    return reg.reset_index(drop=True)
 
 
 def persons(data: YearData) -> Entities:
@@ -123,7 +150,7 @@ def _person_entities(frame: pd.DataFrame, inst: pd.DataFrame | None,
     if inst is not None:
         levels.update(_institution_levels(inst))
     levels["association"] = _membership(frame, data)
-    return Entities(frame, pd.Index(frame["person_id"]), levels, missing=missing)
+    return Entities(frame, as_arrow(frame["person_id"]), levels, missing=missing)
 
 
 def _membership(frame: pd.DataFrame, data: YearData) -> Level:
@@ -136,7 +163,7 @@ def _membership(frame: pd.DataFrame, data: YearData) -> Level:
         empty = np.zeros(0, dtype=np.int64)
         return Level(units, pos=empty, code=empty, flags=flags)
     pairs = members[["assoc_id", "person_id"]].drop_duplicates()
-    pos = pd.Index(frame["person_id"]).get_indexer(pairs["person_id"])
+    pos = lookup(pairs["person_id"], frame["person_id"])
     code = _codes(pairs["assoc_id"], units)
     keep = (pos >= 0) & (code >= 0)
     return Level(units, pos=pos[keep], code=code[keep])
@@ -149,14 +176,14 @@ def institutions(data: YearData) -> Entities:
         frame = pd.DataFrame({"inst_id": pd.Series([], dtype="str")})
         levels = {"institution": Level([], pos=np.zeros(0, int), code=np.zeros(0, int)),
                   "city": Level(["city"], pos=np.zeros(0, int), code=np.zeros(0, int))}
-        return Entities(frame, pd.Index(frame["inst_id"]), levels, missing=True)
+        return Entities(frame, as_arrow(frame["inst_id"]), levels, missing=True)
     m = len(inst)
     levels = {
         "institution": Level(inst["inst_id"].tolist(), pos=np.arange(m), code=np.arange(m)),
         "city": Level(["city"], code=np.zeros(m, dtype=np.int64), source="institution"),
         **_institution_levels(inst),
     }
-    return Entities(inst, pd.Index(inst["inst_id"]), levels)
+    return Entities(inst, as_arrow(inst["inst_id"]), levels)
 
 
 def associations(data: YearData) -> Entities:
@@ -170,7 +197,7 @@ def associations(data: YearData) -> Entities:
         "association": Level(reg["assoc_id"].tolist(), pos=np.arange(m), code=np.arange(m)),
         "city": Level(["city"], code=np.zeros(m, dtype=np.int64), source="association"),
     }
-    return Entities(reg, pd.Index(reg["assoc_id"]), levels, missing=missing)
+    return Entities(reg, as_arrow(reg["assoc_id"]), levels, missing=missing)
 
 
 def centre(data: YearData) -> Entities:

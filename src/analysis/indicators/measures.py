@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.catalogue import AnyOf, Attr, Field, Has, One, Plan, Rows, Sum
 from analysis.indicators.data import YearData
-from analysis.indicators.entities import INCOMPLETE_WINDOW, NO_DATA, Entities
+from analysis.indicators.entities import INCOMPLETE_WINDOW, NO_DATA, Entities, lookup
 
 COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
            ">": operator.gt, ">=": operator.ge}
@@ -46,6 +46,7 @@ class Evaluator:
         self.data = data
         self.entities = entities
         self._memo: dict[object, Result] = {}
+        self._arrays: dict[tuple, np.ndarray] = {}
 
     def __call__(self, block: object) -> Result:
         if block not in self._memo:
@@ -79,13 +80,17 @@ class Evaluator:
             arrived += 1
             keep = np.ones(len(table), dtype=bool)
             for cond in block.where:
-                keep &= condition(table, cond)
-            rows = table[keep]
+                keep &= self._row_mask(block.table, offset, cond)
             weights = (
-                pd.to_numeric(rows[block.column], errors="coerce").fillna(0.0).to_numpy(float)
-                if isinstance(block, Sum) else np.ones(len(rows))
+                pd.to_numeric(table[block.column], errors="coerce").fillna(0.0).to_numpy(float)
+                if isinstance(block, Sum) else np.ones(len(table))
             )
-            total += self._per_entity(rows, block.key, weights)
+            if block.key is None:  # the Centre: every matching row is its own
+                total += weights[keep].sum()
+                continue
+            pos = self._positions(block.table, offset, block.key)
+            keep &= pos >= 0
+            total += np.bincount(pos[keep], weights=weights[keep], minlength=n)[:n]
         span = last - first + 1
         if arrived == 0:
             return np.full(n, np.nan), frozenset({NO_DATA})
@@ -94,13 +99,19 @@ class Evaluator:
             total = (total > 0).astype(float)
         return total, flags
 
-    def _per_entity(self, rows: pd.DataFrame, key: str | None, weights: np.ndarray) -> np.ndarray:
-        n = len(self.entities)
-        if key is None:  # the Centre: every matching row is its own
-            return np.full(n, weights.sum())
-        pos = self.entities.ids.get_indexer(rows[key])
-        ok = pos >= 0
-        return np.bincount(pos[ok], weights=weights[ok], minlength=n)[:n]
+    def _row_mask(self, table: str, offset: int, cond: Attr | AnyOf) -> np.ndarray:
+        """Rows of a table meeting a condition (remembered: several blocks share them)."""
+        key = ("mask", table, offset, cond)
+        if key not in self._arrays:
+            self._arrays[key] = condition(self.data.table(table, offset), cond)
+        return self._arrays[key]
+
+    def _positions(self, table: str, offset: int, column: str) -> np.ndarray:
+        """Entity position of each row's ``column`` value (−1 when it is no entity)."""
+        key = ("pos", table, offset, column)
+        if key not in self._arrays:
+            self._arrays[key] = lookup(self.data.table(table, offset)[column], self.entities.ids)
+        return self._arrays[key]
 
     def _field(self, block: Field) -> Result:
         n = len(self.entities)
@@ -108,7 +119,7 @@ class Evaluator:
         if table is None:
             return np.full(n, np.nan), frozenset({NO_DATA})
         table = table.drop_duplicates(block.key)
-        where = pd.Index(table[block.key]).get_indexer(self.entities.ids)
+        where = lookup(self.entities.ids, table[block.key])
         values = pd.to_numeric(table[block.column], errors="coerce").to_numpy(float)
         values = np.append(values, np.nan)  # position -1 (no row) reads the NaN at the end
         return values[where], frozenset()

@@ -23,17 +23,15 @@ DTYPES = {"year": "int64", "indicator_id": "str", "level": "str", "unit_id": "st
 
 
 def finish(raw: pd.DataFrame, data: YearData, targets: pd.DataFrame) -> pd.DataFrame:
-    """Add target and meets_target to the engine's rows, then order columns and rows."""
+    """Add target and meets_target to the engine's rows (already in tidy order)."""
     tidy = raw.reset_index(drop=True)
-    target = attach_targets(tidy, targets)
-    plan = _centre_plan(data)
-    for indicator_id, value in plan.items():
+    target = attach_targets(tidy, targets[targets["year"].eq(data.year)])
+    for indicator_id, value in _centre_plan(data).items():
         rows = (tidy["indicator_id"].eq(indicator_id) & tidy["level"].eq("centre")).to_numpy()
         target[rows] = value
     tidy["target"] = target
-    direction = tidy["indicator_id"].map({k: v.direction for k, v in CATALOGUE.items()})
-    tidy["meets_target"] = meets_target(tidy["value"], tidy["target"], direction)
-    return order(tidy[COLUMNS].astype(DTYPES))
+    tidy["meets_target"] = meets_target(tidy["value"], tidy["target"], tidy["direction"])
+    return tidy[COLUMNS].astype(DTYPES)
 
 
 def _centre_plan(data: YearData) -> dict[str, float]:

@@ -1,0 +1,99 @@
+"""Build speed: the naive notebook loop vs `analysis.book.build` (not a test).
+
+On the demo city (scale 1, five years, written straight to processed Parquet in a temporary
+folder) it times, in one run:
+  (a) naive — for every notebook and year, the `papermill` CLI, then `jupyter nbconvert --to html`
+      CLI, each a new process (what a user would write in a shell loop);
+  (b) full build — `build(..., force=True)` into a fresh output folder;
+  (c) unchanged rebuild — `python -m analysis build` again, end to end (a new process).
+Targets (issue 4): (b) ≤ 0.2 × (a); (c) ≤ 2 s.
+
+    .venv/bin/python benchmarks/bench_build.py [--scale 1] [--years 2019-2023] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import paths
+from analysis.cli import parse_years
+
+BIN = Path(sys.executable).parent  # papermill and jupyter of the same venv
+
+
+def naive(notebooks: list[Path], years: list[int], processed: Path, out: Path) -> float:
+    """(a) Two CLI processes per notebook and year."""
+    start = time.perf_counter()
+    for year in years:
+        for nb in notebooks:
+            target = out / str(year) / nb.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [str(BIN / "papermill"), str(nb), str(target), "-k", "python3",
+                 "--cwd", str(nb.parent), "--no-progress-bar",
+                 "-p", "year", str(year), "-p", "processed_dir", str(processed),
+                 "-p", "output_dir", str(out), "-p", "profile", "public"],
+                check=True, capture_output=True,
+            )
+            subprocess.run(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(target)],
+                check=True, capture_output=True,
+            )
+    return time.perf_counter() - start
+
+
+def full_build(years: list[int], processed: Path, out: Path, jobs: int | None) -> float:
+    """(b) The book runner, forced, into a fresh folder (indicator cache empty)."""
+    from analysis.book import build
+
+    start = time.perf_counter()
+    code = build(years=years, profile="public", jobs=jobs, processed_dir=processed,
+                 output_dir=out, force=True)
+    if code != 0:
+        raise SystemExit("сборка завершилась с ошибкой")
+    return time.perf_counter() - start
+
+
+def unchanged(years: list[int], processed: Path, out: Path) -> float:
+    """(c) The CLI again on the same inputs: a whole new process, nothing to execute."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--years", *map(str, years),
+         "--processed-dir", str(processed), "--output-dir", str(out)],
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--years", nargs="+", default=["2019-2023"])
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args()
+    years = parse_years(args.years)
+    notebooks = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    from analysis.demo import generate
+
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        root = Path(tmp)
+        processed = root / "processed"
+        generate(processed, years, 0, args.scale, "parquet")
+        print(f"Демо-город: масштаб {args.scale}, годы {years[0]}–{years[-1]}, "
+              f"тетрадей {len(notebooks)} → страниц {len(notebooks) * len(years)}")
+        a = naive(notebooks, years, processed, root / "naive")
+        b = full_build(years, processed, root / "book", args.jobs)
+        c = unchanged(years, processed, root / "book")
+        print(f"(a) наивный цикл papermill + nbconvert (CLI): {a:7.1f} с")
+        print(f"(b) полная сборка build(force=True):          {b:7.1f} с  = {b / a:.2f} × (a)"
+              "  (цель ≤ 0,2)")
+        print(f"(c) повторная сборка без изменений (CLI):     {c:7.1f} с  (цель ≤ 2 с)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""End to end: the real notebooks on a tiny demo city, public profile, one year."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+from book_helpers import EXTERNAL, links
+
+from analysis import paths
+from analysis.book import build
+from analysis.book.render import person_ids_in
+
+YEAR = 2023
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    from analysis.demo import generate
+
+    root = tmp_path_factory.mktemp("e2e")
+    generate(root / "processed", [2022, YEAR], 0, 0.05, "parquet")
+    code = build(years=[YEAR], profile="public", jobs=2, processed_dir=root / "processed",
+                 output_dir=root / "out")
+    assert code == 0
+    return root
+
+
+def test_index_links_every_stage_of_the_year(book):
+    public = book / "out" / "public"
+    stems = sorted(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert stems[:3] == ["01_goals", "02_indicators", "03_monitoring"]
+    assert sorted(links(public / "index.html")) == [f"{YEAR}/{s}.html" for s in stems]
+    for stem in stems:
+        page = public / str(YEAR) / f"{stem}.html"
+        assert (public / str(YEAR) / f"{stem}.ipynb").exists()
+        hrefs = links(page)
+        assert "../index.html" in hrefs
+        assert not [u for u in hrefs if EXTERNAL.match(u)]
+
+
+def test_public_page_has_no_code_and_no_person_id(book):
+    public = book / "out" / "public"
+    staff = pq.read_table(book / "processed" / str(YEAR) / "staff.parquet", columns=["person_id"])
+    ids = set(staff.column("person_id").to_pylist())
+    for page in sorted((public / str(YEAR)).glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        body = text.split("</head>", 1)[1]
+        assert "hl-ipython3" not in body and "jp-InputArea-editor" not in body
+        assert person_ids_in(text, ids) == []
+    monitoring = (public / str(YEAR) / "03_monitoring.html").read_text(encoding="utf-8")
+    assert "Мониторинг" in monitoring
+
+
+def test_public_csv_has_suppressed_rows(book):
+    lines = (book / "out" / "public" / str(YEAR) / "indicators.csv").read_text(
+        encoding="utf-8").splitlines()
+    assert lines[0].startswith("year,indicator_id,level,unit_id,numerator,denominator,value")
+    hidden = [line for line in lines if line.endswith("suppressed")]
+    assert hidden  # a city at scale 0.05 has institutions with fewer than 5 teachers
+    # a hidden row has empty numerator, denominator and value
+    assert all(line.split(",")[4:7] == ["", "", ""] for line in hidden)
