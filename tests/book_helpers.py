@@ -96,25 +96,25 @@ PARAMETERS = 'year = None\nprocessed_dir = None\noutput_dir = None\nprofile = "i
 ALPHA = notebook([
     ("markdown", "# Кадры и категории\n\nКто работает в учреждениях.", []),
     ("code", PARAMETERS, ["parameters"]),
-    ("code", "from analysis.processed import read_table\n"
+    ("code", ("from analysis.processed import read_table\n"
              "from analysis.disclosure import suppress_counts, masked\n"
              "staff = read_table(processed_dir, year, 'staff')\n"
-             "counts = staff.groupby('inst_id').size().rename('педагогов').to_frame()", []),
+             "counts = staff.groupby('inst_id').size().rename('педагогов').to_frame()"), []),
     ("markdown", "## Педагоги по учреждениям", []),
-    ("code", "shown = masked(counts, suppress_counts(counts, ['педагогов'], 5)) "
-             "if profile == 'public' else counts\nshown", []),
-    ("code", "if profile == 'internal':\n"
-             "    print('Список работников:', ', '.join(staff['person_id']))", []),
-    ("code", "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
+    ("code", ("shown = masked(counts, suppress_counts(counts, ['педагогов'], 5)) "
+             "if profile == 'public' else counts\nshown"), []),
+    ("code", ("if profile == 'internal':\n"
+             "    print('Список работников:', ', '.join(staff['person_id']))"), []),
+    ("code", ("import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
              "from IPython.display import Image, display\nimport io\n"
              "fig, ax = plt.subplots(figsize=(3, 2))\nax.bar(counts.index, counts['педагогов'])\n"
              "buf = io.BytesIO()\nfig.savefig(buf, format='png', metadata={'Software': None})\n"
-             "display(Image(buf.getvalue()))", []),
+             "display(Image(buf.getvalue()))"), []),
 ])
 
 BETA = notebook([
-    ("markdown", "# Год <b>&</b> итоги\n\nСм. [сайт](https://example.org/page) и "
-                 "![рисунок](http://example.org/x.png).", []),
+    ("markdown", ("# Год <b>&</b> итоги\n\nСм. [сайт](https://example.org/page) и "
+                 "![рисунок](http://example.org/x.png)."), []),
     ("code", PARAMETERS, ["parameters"]),
     ("code", "print('Отчётный год:', year)", []),
 ])
@@ -145,4 +145,4 @@ def links(page: Path) -> list[str]:
     return parser.urls
 
 
-EXTERNAL = re.compile(r"^\s*(https?:|//)", re.I)
+EXTERNAL = re.compile(r"^\s*(https?:|//)", re.IGNORECASE)

@@ -46,8 +46,8 @@ def world(tmp_path_factory):
 
 
 def run(world: Path, out: str, **kwargs) -> int:
-    options = dict(profile="public", jobs=2, processed_dir=world / "processed",
-                   notebooks_dir=world / "notebooks", output_dir=world / out)
+    options = {"profile": "public", "jobs": 2, "processed_dir": world / "processed",
+                   "notebooks_dir": world / "notebooks", "output_dir": world / out}
     options.update(kwargs)
     return build(**options)
 
@@ -85,7 +85,7 @@ def test_index_links_every_page_and_every_link_resolves(public):
     assert sorted(index_links) == sorted(p.relative_to(public).as_posix() for p in pages(public))
     for page in [public / "index.html", *pages(public)]:
         for url in links(page):
-            if url.startswith("#") or url.startswith("data:"):
+            if url.startswith(("#", "data:")):
                 continue
             target = (page.parent / url.split("#")[0]).resolve()
             assert target.exists(), f"{page.name}: broken link {url}"

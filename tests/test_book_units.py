@@ -96,3 +96,24 @@ def test_key_figures_are_formatted_in_russian():
     # 82.44 → «82,4 %»; hidden → «*»; 12345 → «12 345 чел.-ч» (thin space); empty → нет данных
     assert [text for _, text in figures] == ["82,4\u00a0%", "*", "12\u2009345\u00a0чел.-ч",
                                              "нет данных"]
+
+
+def test_fingerprints_change_only_for_pages_whose_inputs_changed(tmp_path):
+    (tmp_path / "01_a.ipynb").write_text(json.dumps(notebook([("markdown", "# A", [])])))
+    stages = plan.discover_stages(tmp_path)
+    common = {"library": "L", "params": "P", "profile": "public"}
+    data = {2022: "d22", 2023: "d23"}
+
+    def fps(**changes):
+        c = {**common, **{k: v for k, v in changes.items() if k in common}}
+        d = changes.get("data", data)
+        return [p.fingerprint for p in plan.plan_pages(stages, [2022, 2023], c, d, {})]
+
+    base = fps()
+    assert fps() == base  # same inputs, same fingerprints
+    new_2023 = fps(data={2022: "d22", 2023: "changed"})
+    assert new_2023[0] == base[0] and new_2023[1] != base[1]  # only the 2023 page
+    new_2022 = fps(data={2022: "changed", 2023: "d23"})
+    assert new_2022[0] != base[0] and new_2022[1] != base[1]  # 2023 reads 2022 too
+    assert all(a != b for a, b in zip(fps(params="P2"), base, strict=True))
+    assert all(a != b for a, b in zip(fps(library="L2"), base, strict=True))

@@ -418,3 +418,15 @@ def test_demo_city_has_every_indicator_at_every_declared_level(tmp_path):
     assert people["value"].dropna().between(0, 100).all()
     city = tidy[tidy["level"] == "city"].set_index("indicator_id")
     assert city.loc["pk_modern_3y", "flags"] == ""  # 2021–2023 all present
+
+
+def test_cli_writes_the_csv_and_reports_a_missing_year(city_dir, tmp_path, capsys):
+    from analysis.cli import main
+
+    out = tmp_path / "ind.csv"
+    assert main(["indicators", "--processed-dir", str(city_dir / "processed"), "--year", "2023",
+                 "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("year,indicator_id,level,unit_id,")
+    assert main(["indicators", "--processed-dir", str(city_dir / "processed"), "--year", "2031",
+                 "--out", str(out)]) == 1
+    assert "Года 2031 нет" in capsys.readouterr().err

@@ -46,6 +46,7 @@ class Page:
     stage: Stage
     parameters: dict
     fingerprint: str
+    inputs: dict  # the parts of the fingerprint, kept in the record to tell why a page re-ran
 
     @property
     def key(self) -> str:
@@ -136,7 +137,7 @@ def fingerprint(*parts: object) -> str:
 def plan_pages(
     stages: list[Stage],
     years: list[int],
-    common: str,
+    common: dict[str, str],
     data: dict[int, str],
     parameters: dict,
 ) -> list[Page]:
@@ -145,8 +146,10 @@ def plan_pages(
     for year in years:
         params = {"year": year, **parameters}
         for stage in stages:
-            fp = fingerprint(common, stage.digest, readable_data(data, year), params)
-            pages.append(Page(year, stage, params, fp))
+            inputs = {**common, "notebook": stage.digest,
+                      "data": readable_data(data, year), "parameters": fingerprint(params)}
+            fp = fingerprint(inputs)
+            pages.append(Page(year, stage, params, fp, inputs))
     return pages
 
 

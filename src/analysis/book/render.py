@@ -43,13 +43,13 @@ INJECTED_TAG = "injected-parameters"  # papermill's tag of the cell it adds
 TIMING_KEYS = ("papermill", "execution", "collapsed", "scrolled")  # cell metadata dropped
 NB_KEYS_DROPPED = ("papermill", "widgets")  # notebook metadata dropped
 SVG_DATE = re.compile(r"<dc:date>[^<]*</dc:date>")
-EXTERNAL = re.compile(r"""\b(src|href)\s*=\s*(["']?)\s*((?:https?:)?//[^"'\s>]*)\2""", re.I)
+EXTERNAL = re.compile(r"""\b(src|href)\s*=\s*(["']?)\s*((?:https?:)?//[^"'\s>]*)\2""", re.IGNORECASE)
 EXTERNAL_ELEMENT = re.compile(
     r"""<(script|link|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^>]*>"""
     r"""(?:\s*</\1>)?""",
-    re.I,
+    re.IGNORECASE,
 )
-CSS_EXTERNAL = re.compile(r"""@import\s+url\(\s*["']?(?:https?:)?//[^)]*\)\s*;?""", re.I)
+CSS_EXTERNAL = re.compile(r"""@import\s+url\(\s*["']?(?:https?:)?//[^)]*\)\s*;?""", re.IGNORECASE)
 PROFILES = ("public", "internal")
 
 
@@ -130,7 +130,7 @@ def external_urls(page: str) -> list[str]:
 # --- the person-id safety net of the public profile -------------------------------------------
 
 TAGS = re.compile(r"<[^>]*>")
-SKIPPED_BLOCKS = re.compile(r"<(style|script)\b.*?</\1>", re.I | re.S)
+SKIPPED_BLOCKS = re.compile(r"<(style|script)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 TOKEN = re.compile(r"[\w-]+")
 SHORT_NUMBER = re.compile(r"\d{1,4}")  # cannot be told from a count or a year: not checked
 

@@ -73,7 +73,9 @@ class Build:
     # --- the steps ---------------------------------------------------------------------------
 
     def run(self) -> Summary:
-        common = plan.fingerprint(plan.library_digest(), plan.params_digest(), self.profile)
+        # `common`: what every page depends on (a change in any re-runs the whole book)
+        common = {"library": plan.library_digest(), "params": plan.params_digest(),
+                  "profile": self.profile}
         data = plan.data_digests(self.processed_dir, self.manifest)
         parameters = {
             "processed_dir": str(self.processed_dir),
@@ -167,7 +169,9 @@ class Build:
                 return
         write_text_atomic(self.root / f"{page.key}.ipynb", _ipynb_text(nb))
         self.new_pages[page.key] = html
-        self.state["pages"][page.key] = {"fingerprint": page.fingerprint, "title": page.stage.title}
+        self.state["pages"][page.key] = {
+            "fingerprint": page.fingerprint, "inputs": page.inputs, "title": page.stage.title,
+        }
         self.summary.executed += 1
 
     def _fail(self, page: plan.Page, message: str) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 NAV_START, NAV_END = "<!--book-nav-->", "<!--/book-nav-->"
-NAV_BLOCK = re.compile(re.escape(NAV_START) + ".*?" + re.escape(NAV_END), re.S)
+NAV_BLOCK = re.compile(re.escape(NAV_START) + ".*?" + re.escape(NAV_END), re.DOTALL)
 BODY_OPEN = re.compile(r"<main\b[^>]*>|<body\b[^>]*>")
 BOOK_TITLE = "Управление качеством повышения квалификации педагогов"
 PROFILE_NAMES = {"public": "публичная версия", "internal": "внутренняя версия"}
@@ -70,9 +70,9 @@ def index_html(pages: list[SitePage], figures: dict[int, list[list[str]]], profi
     """The front page: every year, its key figures and the links to its stages."""
     label = escape(PROFILE_NAMES.get(profile, profile))
     parts = [
-        "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n"
+        ("<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f"<title>{escape(BOOK_TITLE)}</title>\n<style>{INDEX_CSS}</style>\n</head>\n<body>\n",
+        f"<title>{escape(BOOK_TITLE)}</title>\n<style>{INDEX_CSS}</style>\n</head>\n<body>\n"),
         f"<h1>{escape(BOOK_TITLE)}</h1>\n<p class=\"profile\">Книга отчётов, {label}</p>\n",
     ]
     for year in sorted({p.year for p in pages}, reverse=True):

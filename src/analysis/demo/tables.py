@@ -111,7 +111,7 @@ def years_tables(c: City) -> Iterator[tuple[int, dict[str, pd.DataFrame]]]:
         out["members"] = pd.DataFrame(
             {
                 "assoc_id": c.reg["assoc_id"].to_numpy()[pairs["assoc"].to_numpy()],
-                "person_id": person_codes(pairs["person"], c.width).to_numpy(),
+                "person_id": person_codes(pairs["person"], c.width).array,
             }
         )
         events = centre.events(rng, year, first, c.insts, c.reg, c.scale)
@@ -127,8 +127,8 @@ def years_tables(c: City) -> Iterator[tuple[int, dict[str, pd.DataFrame]]]:
             activity.forget_deficits(hist)
         out["mentoring"] = pd.DataFrame(
             {
-                "mentor_id": person_codes(mentor["mentor"], c.width).to_numpy(),
-                "mentee_id": person_codes(mentor["mentee"], c.width).to_numpy(),
+                "mentor_id": person_codes(mentor["mentor"], c.width).array,
+                "mentee_id": person_codes(mentor["mentee"], c.width).array,
                 "start_date": mentor["start_date"].to_numpy(),
             }
         )
@@ -144,7 +144,7 @@ def _columns(table: str) -> list[str]:
 
 def _with_person(c: City, frame: pd.DataFrame, number: str, code: str) -> pd.DataFrame:
     out = frame.drop(columns=[number])
-    out.insert(0, code, person_codes(frame[number], c.width).to_numpy())
+    out.insert(0, code, person_codes(frame[number], c.width).array)
     return out
 
 
@@ -162,7 +162,7 @@ def _staff_table(c: City, staff: pd.DataFrame) -> pd.DataFrame:
     subjects = np.array(city.SUBJECTS + ("",), dtype=object)[subj]  # -1 → the last, ""
     return pd.DataFrame(
         {
-            "person_id": person_codes(staff["person"], c.width).to_numpy(),
+            "person_id": person_codes(staff["person"], c.width).array,
             "inst_id": c.insts["inst_id"].to_numpy()[staff["inst"].to_numpy()],
             "position": np.array(city.POSITIONS, dtype=object)[staff["pos"].to_numpy()],
             "subject": np.where(subj >= 0, subjects, None),

@@ -50,9 +50,11 @@ def _stats(level: Level, pop: np.ndarray, known: np.ndarray, num: np.ndarray,
     """The four sums per unit of a direct level (shape STATS × units)."""
     m = len(level.units)
     pos, code = level.pos, level.code
+    identity = len(pos) == len(pop) and level.source is None and level.identity
     out = np.zeros((STATS, m))
     for row, weights in enumerate((pop, known, num, den)):
-        out[row] = np.bincount(code, weights=weights[pos], minlength=m)[:m]
+        out[row] = np.bincount(code, weights=weights if identity else weights[pos],
+                               minlength=m)[:m]
     return out
 
 
@@ -142,6 +144,8 @@ def compute_raw(data: YearData, indicators: list[Indicator] | None = None) -> pd
             continue
         entities = builder(data)
         evaluate = Evaluator(data, entities)
+        evaluate.prefetch([b for ind in mine for b in (ind.numerator, ind.denominator,
+                                                         *ind.population)])
         for ind in mine:
             blocks.extend(_indicator_blocks(ind, entities, evaluate))
     rank = {ind.id: i for i, ind in enumerate(CATALOGUE.values())}

@@ -11,10 +11,17 @@ import operator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.catalogue import AnyOf, Attr, Field, Has, One, Plan, Rows, Sum
 from analysis.indicators.data import YearData
-from analysis.indicators.entities import INCOMPLETE_WINDOW, NO_DATA, Entities, lookup
+from analysis.indicators.entities import (
+    INCOMPLETE_WINDOW,
+    NO_DATA,
+    Entities,
+    as_arrow,
+    lookup,
+)
 
 COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
            ">": operator.gt, ">=": operator.ge}
@@ -83,14 +90,15 @@ class Evaluator:
                 keep &= self._row_mask(block.table, offset, cond)
             weights = (
                 pd.to_numeric(table[block.column], errors="coerce").fillna(0.0).to_numpy(float)
-                if isinstance(block, Sum) else np.ones(len(table))
+                if isinstance(block, Sum) else None
             )
             if block.key is None:  # the Centre: every matching row is its own
-                total += weights[keep].sum()
+                total += keep.sum() if weights is None else weights[keep].sum()
                 continue
             pos = self._positions(block.table, offset, block.key)
             keep &= pos >= 0
-            total += np.bincount(pos[keep], weights=weights[keep], minlength=n)[:n]
+            w = None if weights is None else weights[keep]
+            total += np.bincount(pos[keep], weights=w, minlength=n)[:n]
         span = last - first + 1
         if arrived == 0:
             return np.full(n, np.nan), frozenset({NO_DATA})
@@ -112,6 +120,31 @@ class Evaluator:
         if key not in self._arrays:
             self._arrays[key] = lookup(self.data.table(table, offset)[column], self.entities.ids)
         return self._arrays[key]
+
+    def prefetch(self, blocks: list[object]) -> None:
+        """Look up the keys of every table the blocks read in one hash lookup.
+
+        Arrow builds the hash of the entity ids on each lookup; with 1.2 M staff (scale 200)
+        that build costs as much as the probes, so all key columns go in one call.
+        """
+        wanted: dict[tuple, pa.ChunkedArray] = {}
+        for block in blocks:
+            if not isinstance(block, (Has, Rows, Sum)) or block.key is None:
+                continue
+            for offset in range(block.years[0], block.years[1] + 1):
+                key = ("pos", block.table, offset, block.key)
+                table = self.data.table(block.table, offset)
+                if table is not None and key not in self._arrays and key not in wanted:
+                    wanted[key] = as_arrow(table[block.key])
+        if self.entities.ids is None or not wanted:
+            return
+        chunks = [c.cast(pa.large_string()) for a in wanted.values()
+                  for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+        found = lookup(pa.chunked_array(chunks, type=pa.large_string()), self.entities.ids)
+        start = 0
+        for key, values in wanted.items():
+            self._arrays[key] = found[start:start + len(values)]
+            start += len(values)
 
     def _field(self, block: Field) -> Result:
         n = len(self.entities)
