@@ -73,9 +73,9 @@ def test_every_page_and_file_is_written(public):
     assert names == [
         ".build-state.json",
         "2022/01_alpha.html", "2022/01_alpha.ipynb", "2022/02_beta.html", "2022/02_beta.ipynb",
-        "2022/indicators.csv",
+        "2022/indicators.csv", "2022/indicators.xlsx", "2022/recommendations_summary.xlsx",
         "2023/01_alpha.html", "2023/01_alpha.ipynb", "2023/02_beta.html", "2023/02_beta.ipynb",
-        "2023/indicators.csv",
+        "2023/indicators.csv", "2023/indicators.xlsx", "2023/recommendations_summary.xlsx",
         "index.html",
     ]
 

@@ -19,10 +19,13 @@ import pytest
 
 from analysis import paths
 
-NOTEBOOKS = ["01_goals.ipynb", "02_indicators.ipynb", "03_monitoring.ipynb"]
+NOTEBOOKS = ["01_goals.ipynb", "02_indicators.ipynb", "03_monitoring.ipynb",
+             "05_measures.ipynb", "06_effectiveness.ipynb"]
 TITLES = {"01_goals.ipynb": "# 01. Цели",
           "02_indicators.ipynb": "# 02. Показатели и методы сбора информации",
-          "03_monitoring.ipynb": "# 03. Мониторинг"}
+          "03_monitoring.ipynb": "# 03. Мониторинг",
+          "05_measures.ipynb": "# 05. Меры, управленческие решения",
+          "06_effectiveness.ipynb": "# 06. Анализ эффективности принятых мер"}
 PARAMETERS = {"year": None, "processed_dir": None, "output_dir": None, "profile": "internal",
               "window": 3}
 
@@ -82,12 +85,13 @@ def test_notebooks_run_with_their_defaults(tiny_city):
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 
-def test_public_monitoring_shows_no_person_codes(tiny_city):
+@pytest.mark.parametrize("name", ["03_monitoring.ipynb", "04_analysis.ipynb"])
+def test_public_stage_shows_no_person_codes(tiny_city, name):
     import pandas as pd
     import papermill as pm
 
-    out = tiny_city / "03_public.ipynb"
-    pm.execute_notebook(str(paths.NOTEBOOKS / "03_monitoring.ipynb"), str(out),
+    out = tiny_city / f"public_{name}"
+    pm.execute_notebook(str(paths.NOTEBOOKS / name), str(out),
                         parameters={"profile": "public",
                                     "processed_dir": str(tiny_city / "processed"),
                                     "output_dir": str(tiny_city / "output")},

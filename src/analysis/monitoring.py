@@ -571,15 +571,18 @@ def staff_anomalies(staff: pd.DataFrame, courses: pd.DataFrame | None, year: int
 
 
 def lapsed_staff(staff: pd.DataFrame, courses_by_year: Sequence[pd.DataFrame | None],
-                 inst_ids: Sequence[str]) -> pd.DataFrame:
+                 inst_ids: Sequence[str], kinds: Sequence[str] | None = None) -> pd.DataFrame:
     """Staff of the given institutions with no course (ПК or ПП) in the three-year window.
 
-    `courses_by_year` holds the `ДПО` tables of y−2 … y (None for a year without the form).
+    `courses_by_year` holds the `ДПО` tables of y−2 … y (None for a year without the form);
+    `kinds` limits the courses that count (``["ПК"]``: no ПК course, ПП does not count).
     Columns: inst_id, person_id, position, experience_years.
     """
     trained: set[str] = set()
     for c in courses_by_year:
         if c is not None:
+            if kinds is not None:
+                c = c[c["kind"].isin(list(kinds))]
             trained |= set(c["person_id"].astype(str))
     part = staff[staff["inst_id"].astype(str).isin(set(map(str, inst_ids)))]
     part = part[~part["person_id"].astype(str).isin(trained)]

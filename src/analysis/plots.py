@@ -241,7 +241,10 @@ def heatmap(
 
 
 def _wrap(text: str, width: int = 16) -> str:
-    """Break a long label into lines of about ``width`` characters at spaces."""
+    """Break a long label into lines of about ``width`` characters at spaces (line breaks
+    already in the text are kept)."""
+    if "\n" in text:
+        return "\n".join(_wrap(part, width) for part in text.split("\n"))
     words, lines, line = text.split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:

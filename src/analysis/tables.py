@@ -23,7 +23,9 @@ CELL_COLOURS = {
 }
 TABLE_STYLES = [
     {"selector": "th", "props": "text-align: left; background: #eef2f5; padding: 4px 8px;"},
-    {"selector": "td", "props": "padding: 3px 8px;"},
+    # nbconvert's theme right-aligns every cell; text reads better left-aligned, numbers are
+    # right-aligned per column by `right`.
+    {"selector": "td", "props": "padding: 3px 8px; text-align: left;"},
     {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"
                                      " padding: 6px 0;"},
     {"selector": "", "props": "border-collapse: collapse; font-size: 0.9em;"},

@@ -1,8 +1,11 @@
-"""Execute notebooks with papermill in a pool of worker processes.
+"""Execute notebooks with papermill in a pool of worker processes, each with a warm kernel.
 
-Workers are forked from a forkserver that has already imported papermill, so the ~1.5 s import
-is paid once per build, not once per notebook. Each notebook runs in its own kernel, shut down
-at once (`shutdown_kernel="immediate"` avoids the 3 s stalls of a graceful shutdown).
+Workers are forked from a forkserver that has already imported papermill, so its ~1.5 s import
+is paid once per build. Each worker keeps one kernel for all its pages (`kernels.WarmKernel`):
+started and warmed up with the notebooks' imports once, brought back to a clean state before
+every page, replaced after a failed page and shut down at once (no graceful wait) when the pool
+closes. Pages are handed out longest first (durations of the last build, `record`), so the
+workers finish together.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import time
 from collections.abc import Iterator
@@ -17,10 +21,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-KERNEL = "python3"  # STACK-NOTES: stored notebooks keep the python3 kernelspec
+from analysis.book.files import write_text_atomic
+
 # Environment of the kernels: fixed hash seed (set and dict-of-set order), fixed dates in
 # matplotlib's SVG/PDF metadata — a build's output must not depend on when it ran.
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
+GUESS_PER_CELL = 0.3  # s per code cell: the estimate of a page never timed before
+_KERNEL = None  # the worker's WarmKernel (one per worker process)
 
 
 @dataclass(frozen=True)
@@ -46,22 +53,19 @@ class Outcome:
 
 
 def run_job(job: Job) -> Outcome:
-    """Execute one notebook (in a worker); never raises for a notebook's own failure."""
-    import papermill
+    """Execute one notebook in the worker's warm kernel; never raises for a page's own failure.
+
+    After any failure the kernel is shut down: the next page gets a fresh one.
+    """
     from papermill.exceptions import PapermillExecutionError
 
+    kernel = worker_kernel()
     start = time.perf_counter()
     try:
-        nb = papermill.execute_notebook(
-            job.notebook,
-            None,  # nothing written by papermill: the parent normalises and writes
-            parameters=job.parameters,
-            kernel_name=KERNEL,
-            progress_bar=False,
-            shutdown_kernel="immediate",
-            cwd=job.cwd,
-        )
+        kernel.ready(job.cwd)
+        nb = kernel.run(job.notebook, job.parameters, job.cwd)
     except PapermillExecutionError as exc:
+        kernel.kill()
         return Outcome(
             job.key,
             time.perf_counter() - start,
@@ -69,9 +73,26 @@ def run_job(job: Job) -> Outcome:
             cell_source=_first_line(exc.source),
             error=f"{exc.ename}: {_first_line(exc.evalue)}",
         )
-    except Exception as exc:  # noqa: BLE001 — a kernel that will not start, a bad notebook…
+    except Exception as exc:  # noqa: BLE001 — a kernel that will not start, died, timed out…
+        kernel.kill()
         return Outcome(job.key, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
     return Outcome(job.key, time.perf_counter() - start, notebook=json.loads(json.dumps(nb)))
+
+
+def worker_kernel():
+    """This process's warm kernel (created, not yet started, on first use)."""
+    global _KERNEL
+    if _KERNEL is None:
+        from analysis.book.kernels import WarmKernel
+
+        _KERNEL = WarmKernel()
+    return _KERNEL
+
+
+def shutdown_worker_kernel() -> None:
+    """Shut the worker's kernel down at once (at the worker's exit)."""
+    if _KERNEL is not None:
+        _KERNEL.kill()
 
 
 def source_cell_number(notebook: str, executed_index: int) -> int:
@@ -92,33 +113,145 @@ def _first_line(text: str) -> str:
     return lines[0].strip() if lines else ""
 
 
-def _init_worker() -> None:
-    """Quiet papermill and the kernels; give kernels a deterministic environment.
+def _init_worker(warm_up: list[str], cwd: str) -> None:
+    """Quiet papermill and the kernels; start this worker's kernel and warm it up.
 
     Kernels inherit the worker's stderr and greet it with a warning each; a notebook's own
-    errors come back in the Outcome, so the worker's stderr is not needed.
+    errors come back in the Outcome, so the worker's stderr is not needed. Kernels get a
+    deterministic environment. The kernel is shut down at once when the worker exits
+    (multiprocessing runs its finalizers, not atexit).
     """
     os.environ.update(KERNEL_ENV)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
+    multiprocessing.util.Finalize(None, shutdown_worker_kernel, exitpriority=100)
+    kernel = worker_kernel()
+    kernel.warm_up = list(warm_up)
+    try:
+        kernel.ready(cwd)
+    except Exception:  # noqa: BLE001 — the first page tries again and reports the failure
+        kernel.kill()
 
 
-def execute(jobs: list[Job], workers: int) -> Iterator[Outcome]:
-    """Run `jobs` on `workers` processes; yield outcomes as they finish."""
+def _started() -> None:
+    """A no-op task: submitting one per worker makes the pool start every worker now."""
+
+
+class PagePool:
+    """Worker processes with warm kernels, started before the pages are known to be ready.
+
+    Used as a context manager: entering starts the workers (each starts and warms up its
+    kernel at once, while the caller does other work); `run` executes pages; leaving shuts
+    the workers down, and with them their kernels.
+    """
+
+    def __init__(self, workers: int, notebooks: list[str], cwd: str) -> None:
+        from analysis.book.kernels import warm_up_statements
+
+        self.workers = max(1, workers)
+        self.warm_up = warm_up_statements(notebooks)
+        self.cwd = cwd
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict = {}
+        self.seconds: dict[str, float] = {}
+        self.record: Path | None = None
+
+    def __enter__(self) -> PagePool:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["papermill", "analysis.book.engine",
+                                        "analysis.book.execute"])
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                        initializer=_init_worker,
+                                        initargs=(self.warm_up, self.cwd))
+        for _ in range(self.workers):  # the executor starts one worker per submitted task
+            self.pool.submit(_started)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, jobs: list[Job], record: Path | None = None) -> None:
+        """Hand `jobs` to the workers, longest first; they start at once.
+
+        `record` (a JSON file) keeps each page's last duration: read here to order the jobs,
+        updated by `outcomes` with this run's successful pages.
+        """
+        self.record = record
+        self.seconds = load_seconds(record)
+        self.futures = {self.pool.submit(run_job, job): job
+                        for job in longest_first(jobs, self.seconds)}
+
+    def outcomes(self) -> Iterator[Outcome]:
+        """The outcomes of the submitted jobs as they finish."""
+        try:
+            for future in as_completed(self.futures):
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 — a worker killed (memory, signal)
+                    job = self.futures[future]
+                    outcome = Outcome(job.key, 0.0, error=f"{type(exc).__name__}: {exc}")
+                if outcome.notebook is not None:
+                    self.seconds[outcome.key] = round(outcome.seconds, 2)
+                yield outcome
+        finally:
+            save_seconds(self.record, self.seconds)
+
+    def run(self, jobs: list[Job], record: Path | None = None) -> Iterator[Outcome]:
+        """`submit` then `outcomes`."""
+        self.submit(jobs, record)
+        yield from self.outcomes()
+
+
+def execute(jobs: list[Job], workers: int, record: Path | None = None) -> Iterator[Outcome]:
+    """Run `jobs` on up to `workers` processes with warm kernels; yield outcomes as they finish."""
     if not jobs:
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["papermill", "analysis.book.execute"])
-    with ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(jobs))),
-        mp_context=context,
-        initializer=_init_worker,
-    ) as pool:
-        futures = {pool.submit(run_job, job): job for job in jobs}
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except Exception as exc:  # noqa: BLE001 — a worker killed (memory, signal)
-                yield Outcome(futures[future].key, 0.0, error=f"{type(exc).__name__}: {exc}")
+    with PagePool(min(workers, len(jobs)), [j.notebook for j in jobs], jobs[0].cwd) as pool:
+        yield from pool.run(jobs, record)
+
+
+def longest_first(jobs: list[Job], seconds: dict[str, float]) -> list[Job]:
+    """The jobs by expected duration, longest first (ties: in the given order).
+
+    Expected: the page's last duration; else the mean of the same notebook in other years;
+    else GUESS_PER_CELL per code cell.
+    """
+    by_stem: dict[str, list[float]] = {}
+    for key, value in seconds.items():
+        by_stem.setdefault(key.split("/", 1)[-1], []).append(value)
+
+    def expected(job: Job) -> float:
+        if job.key in seconds:
+            return seconds[job.key]
+        same = by_stem.get(job.key.split("/", 1)[-1])
+        return sum(same) / len(same) if same else GUESS_PER_CELL * _code_cells(job.notebook)
+
+    return sorted(jobs, key=expected, reverse=True)  # sorted() is stable
+
+
+def load_seconds(record: Path | None) -> dict[str, float]:
+    """The recorded page durations ({} when there is no readable record)."""
+    if record is None:
+        return {}
+    try:
+        data = json.loads(Path(record).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: float(v) for k, v in data.items() if isinstance(v, (int, float))}
+
+
+def save_seconds(record: Path | None, seconds: dict[str, float]) -> None:
+    if record is None or not seconds:
+        return
+    Path(record).parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(Path(record), json.dumps(seconds, sort_keys=True, indent=0) + "\n")
+
+
+def _code_cells(notebook: str) -> int:
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return 0
+    return sum(1 for c in cells if c.get("cell_type") == "code")

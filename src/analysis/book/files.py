@@ -8,6 +8,14 @@ import tempfile
 from pathlib import Path
 
 
+def _default_mode() -> int:
+    """The mode an ordinary new file gets (0666 less the umask): mkstemp's 0600 would make pages
+    unreadable to the web server or colleagues sharing the output folder."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and `os.replace`."""
     path = Path(path)
@@ -16,6 +24,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

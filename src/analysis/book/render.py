@@ -43,6 +43,7 @@ INJECTED_TAG = "injected-parameters"  # papermill's tag of the cell it adds
 TIMING_KEYS = ("papermill", "execution", "collapsed", "scrolled")  # cell metadata dropped
 NB_KEYS_DROPPED = ("papermill", "widgets")  # notebook metadata dropped
 SVG_DATE = re.compile(r"<dc:date>[^<]*</dc:date>")
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")  # «<pandas…Styler at 0x7f…>»: differs every run
 EXTERNAL = re.compile(r"""\b(src|href)\s*=\s*(["']?)\s*((?:https?:)?//[^"'\s>]*)\2""", re.IGNORECASE)
 EXTERNAL_ELEMENT = re.compile(
     r"""<(script|link|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^>]*>"""
@@ -100,9 +101,17 @@ def normalise(nb: dict) -> dict:
         for output in cell.get("outputs", []):
             output.pop("transient", None)
             data = output.get("data", {})
+            if "text/plain" in data:
+                data["text/plain"] = _sub(ADDRESS, ">", data["text/plain"])
             if "image/svg+xml" in data:
                 data["image/svg+xml"] = _strip_svg_date(data["image/svg+xml"])
     return nb
+
+
+def _sub(pattern: re.Pattern, repl: str, text: str | list[str]) -> str | list[str]:
+    if isinstance(text, list):
+        return [pattern.sub(repl, part) for part in text]
+    return pattern.sub(repl, text)
 
 
 def _strip_svg_date(svg: str | list[str]) -> str | list[str]:

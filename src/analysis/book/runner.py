@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from analysis.book.site import SitePage, index_html, nav_html, with_nav
 
 INDEX = "index.html"
 CSV_NAME = "indicators.csv"
+XLSX_NAME = "indicators.xlsx"  # analysis.exports.INDICATORS_NAME (not imported: openpyxl)
 
 
 @dataclass
@@ -88,10 +90,14 @@ class Build:
         year_fps = {y: plan.fingerprint(common, plan.readable_data(data, y)) for y in self.years}
         todo_years = {p.year for p in todo}
         table_years = [y for y in self.years if y in todo_years or self._table_stale(y, year_fps[y])]
-        if table_years:
-            self._tables(table_years, year_fps)
-        if todo:
-            self._execute(todo)
+        with self._pool(todo) as pool:  # workers start their kernels meanwhile
+            if todo:
+                self._warm_cache(sorted(todo_years))
+                pool.submit(self._jobs(todo), self.output_dir / ".cache" / "page-seconds.json")
+            if table_years:
+                self._tables(table_years, year_fps)  # while the pages run
+            if todo:
+                self._execute(todo, pool)
         self._write_site()
         plan.save_state(self.state_path, self.state)
         return self.summary
@@ -103,8 +109,9 @@ class Build:
 
     def _table_stale(self, year: int, fp: str) -> bool:
         known = self.state["years"].get(str(year), {})
-        csv = self.root / str(year) / CSV_NAME
-        return self.force or known.get("fingerprint") != fp or not csv.exists()
+        folder = self.root / str(year)
+        products = (folder / CSV_NAME).exists() and (folder / XLSX_NAME).exists()
+        return self.force or known.get("fingerprint") != fp or not products
 
     def _tables(self, years: list[int], year_fps: dict[int, str]) -> None:
         """Each year's indicator table, once: the cache for notebooks, the CSV, key figures."""
@@ -123,20 +130,46 @@ class Build:
             except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
                 self.summary.failures.append(Failure(year, CSV_NAME, _describe(exc)))
                 continue
-            self.state["years"][str(year)] = {"fingerprint": year_fps[year], "figures": figures}
+            fingerprint = year_fps[year]
+            try:
+                yearly.write_exports(tidy, shown, self.processed_dir, year, self.profile,
+                                     self.root / str(year), settings.suppression_threshold)
+            except Exception as exc:  # noqa: BLE001 — the CSV, figures and pages still stand
+                self.summary.failures.append(Failure(year, XLSX_NAME, _describe(exc)))
+                fingerprint = ""  # the next build tries the workbooks again
+            self.state["years"][str(year)] = {"fingerprint": fingerprint, "figures": figures}
 
-    def _execute(self, todo: list[plan.Page]) -> None:
-        """Run the stale pages in the pool; render each as it arrives."""
+    def _pool(self, todo: list[plan.Page]):
+        """The started worker pool for the stale pages (nothing when none is stale)."""
+        if not todo:
+            return contextlib.nullcontext()
+        from analysis.book.execute import PagePool
+
+        notebooks = sorted({str(p.stage.path) for p in todo})
+        return PagePool(min(self.jobs, len(todo)), notebooks, str(self.notebooks_dir))
+
+    def _warm_cache(self, years: list[int]) -> None:
+        """The indicator tables the pages read, computed once into the cache before they run."""
+        from analysis.book import yearly
+
+        for year in years:
+            try:
+                yearly.compute(self.processed_dir, year, self.output_dir)
+            except Exception:  # noqa: BLE001 — reported by `_tables`, which tries again
+                pass
+
+    def _jobs(self, todo: list[plan.Page]) -> list:
+        from analysis.book.execute import Job
+
+        return [Job(p.key, str(p.stage.path), p.parameters, str(self.notebooks_dir)) for p in todo]
+
+    def _execute(self, todo: list[plan.Page], pool) -> None:
+        """Collect the submitted pages from the pool; render each as it arrives."""
         from tqdm import tqdm
 
-        from analysis.book.execute import Job, execute
-
-        jobs = [
-            Job(p.key, str(p.stage.path), p.parameters, str(self.notebooks_dir)) for p in todo
-        ]
         by_key = {p.key: p for p in todo}
-        with tqdm(total=len(jobs), desc="Тетради", unit="стр.", file=sys.stderr) as bar:
-            for outcome in execute(jobs, self.jobs):
+        with tqdm(total=len(todo), desc="Тетради", unit="стр.", file=sys.stderr) as bar:
+            for outcome in pool.outcomes():
                 page = by_key[outcome.key]
                 bar.set_postfix_str(page.key, refresh=False)
                 if outcome.notebook is None:

@@ -2,7 +2,8 @@
 
 The indicator table of a year is computed here once (and cached in `<output>/.cache`, where the
 notebooks find it), then written as the year's `indicators.csv` — suppressed in the public
-profile — and summarised into the key figures of the front page.
+profile — and summarised into the key figures of the front page. The year's workbooks
+(`indicators.xlsx`, the recommendation workbooks: `analysis.exports`) are written beside it.
 """
 
 from __future__ import annotations
@@ -51,6 +52,33 @@ def csv_text(tidy: pd.DataFrame) -> str:
 
 def write_csv(tidy: pd.DataFrame, path: Path) -> None:
     write_text_atomic(path, csv_text(tidy))
+
+
+def write_exports(
+    tidy: pd.DataFrame,
+    shown: pd.DataFrame,
+    processed_dir: Path,
+    year: int,
+    profile: str,
+    folder: Path,
+    threshold: int,
+) -> None:
+    """The year's workbooks: `indicators.xlsx` of the table as shown, and the recommendations
+    (worked out on the whole table; the public profile gets only their suppressed counts)."""
+    from analysis import exports
+    from analysis.processed import read_table
+    from analysis.recommendations import load_rules, person_lists, recommend
+
+    institutions = read_table(processed_dir, year, "institutions")
+    associations = read_table(processed_dir, year, "associations")
+    exports.write_indicators_xlsx(shown, Path(folder) / exports.INDICATORS_NAME,
+                                  institutions=institutions, associations=associations, year=year)
+    exports.write_recommendation_workbooks(
+        recommend(processed_dir, year, tidy), folder, profile, tidy=shown,
+        institutions=institutions, associations=associations, year=year, threshold=threshold,
+        rule_titles={rule.id: rule.title for rule in load_rules() if rule.title},
+        person_lists=person_lists(processed_dir, year) if profile == "internal" else None,
+    )
 
 
 def key_figures(tidy: pd.DataFrame, key_ids: tuple[str, ...]) -> list[list[str]]:

@@ -24,6 +24,9 @@ import pandas as pd
 
 from analysis.demo import city, networks, streams
 
+# One implementation of target resolution: the register's (`все` is never effective here).
+from analysis.register import institution_mask as resolve
+
 LIFT = 0.20  # share of the targeted population an effective measure adds to the behaviour
 EFFECTIVE_RATE = 0.6  # chance that a scheduled measure is effective
 MEASURES_PER_YEAR = (8, 15)
@@ -238,25 +241,6 @@ def _target(rng: np.random.Generator, kind: str, insts: pd.DataFrame, reg: pd.Da
         k = int(np.clip(round(0.1 * len(reg)), 1, 8))
         return ";".join(sorted(rng.choice(reg["assoc_id"].to_numpy(), k, replace=False)))
     return "все"
-
-
-def resolve(targets: str, insts: pd.DataFrame) -> np.ndarray:
-    """The institutions a target string covers (boolean mask over ``insts``); assoc ids and
-    `все` cover none here (associations are never targets of an effect)."""
-    mask = np.zeros(len(insts), dtype=bool)
-    for part in targets.split(";"):
-        part = part.strip()
-        if part.startswith("район:"):
-            mask |= (insts["district"] == part.split(":", 1)[1]).to_numpy()
-        elif part.startswith("тип:"):
-            mask |= (insts["inst_type"] == part.split(":", 1)[1]).to_numpy()
-        elif part == "ШНОР":
-            mask |= insts["low_results"].to_numpy()
-        elif part == "ШНСУ":
-            mask |= insts["unfavourable"].to_numpy()
-        else:
-            mask |= (insts["inst_id"] == part).to_numpy()
-    return mask
 
 
 def _schedule(rng: np.random.Generator, years: list[int]) -> dict[int, list[Group]]:

@@ -116,25 +116,21 @@ def collect(raw_dir: Path, problems: Problems, params_dir: Path) -> YearTables:
 
 
 def recommendation_ids(params_dir: Path, problems: Problems) -> frozenset[str] | None:
-    """Rule ids of params/recommendations.yaml (a list of mappings with `id`); None if absent."""
+    """Rule ids of params/recommendations.yaml (`analysis.recommendations.rule_ids`); None
+    when the file is absent or unreadable (then `Меры › Рекомендации` is not checked)."""
     path = params_dir / RECOMMENDATIONS_FILE
     if not path.exists():
         return None
-    import yaml  # deferred: only when the file exists
+    from analysis.recommendations import rule_ids  # deferred: only when the file exists
 
     try:
-        rules = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        rules = None
-    if isinstance(rules, dict):  # tolerate a top-level `rules:` key
-        rules = rules.get("rules")
-    if not isinstance(rules, list):
+        return rule_ids(params_dir)
+    except UserError:
         problems.warning(
             Place(file=str(path)),
             "не удалось прочитать список правил — проверка кодов рекомендаций в «Меры» пропущена",
         )
         return None
-    return frozenset(str(r["id"]) for r in rules if isinstance(r, dict) and "id" in r)
 
 
 def summary(tables: YearTables) -> list[str]:

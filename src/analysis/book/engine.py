@@ -1,0 +1,40 @@
+"""papermill's nbclient engine, made to execute in an already running kernel.
+
+Registered under `ENGINE` on import; `papermill.execute_notebook(..., engine_name=ENGINE, km=…)`
+runs the notebook in the kernel of the given (started) kernel manager and leaves it running.
+"""
+
+from __future__ import annotations
+
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+ENGINE = "book-warm"
+START_TIMEOUT = 60  # s: the kernel client's wait for a running kernel
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine, executing in an already running kernel (`km=`)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=START_TIMEOUT,
+                                 execution_timeout=None, **kwargs):
+        km = kwargs.pop("km")
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                             kernel_name=kernel_name, log=logger, log_output=log_output,
+                             stdout_file=stdout_file, stderr_file=stderr_file)
+        client = PapermillNotebookClient(nb_man, km=km, **final)
+        try:
+            return client.execute()
+        finally:
+            # nbclient keeps a client it did not create the manager for: close its sockets
+            if client.kc is not None:
+                client.kc.stop_channels()
+                client.kc = None
+
+
+papermill_engines.register(ENGINE, WarmEngine)

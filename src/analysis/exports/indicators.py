@@ -1,0 +1,217 @@
+"""The year's indicator table as a formatted workbook: `output/<profile>/<year>/indicators.xlsx`.
+
+One sheet per level present (SPEC §5 levels), Russian headers, values unrounded in the cells (the
+number format does the display: `0.0` for %, `#,##0` for counts, `#,##0.0` for person-hours),
+and the indicator passports. The input is the table the build shows for the profile, so in the
+public profile hidden rows are empty with «скрыто (малое число)» in «Отметки».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.catalogue import CATALOGUE
+from analysis.exports.sheets import COUNT_FORMAT, UNIT_FORMATS, add_sheet, new_workbook, save
+
+# level → sheet name (SPEC §5 levels, in that order)
+LEVEL_SHEETS: dict[str, str] = {
+    "city": "Город",
+    "district": "Районы",
+    "inst_type": "Типы учреждений",
+    "institution": "Учреждения",
+    "association": "Объединения",
+    "centre": "Центр",
+}
+PASSPORT_SHEET = "Паспорта показателей"
+# flag → words for the reader (analysis.indicators and analysis.disclosure flags)
+FLAG_WORDS: dict[str, str] = {
+    "incomplete_window": "неполное окно",
+    "no_data": "нет данных",
+    "suppressed": "скрыто (малое число)",
+}
+LEVEL_WORDS: dict[str, str] = {
+    "city": "город", "district": "район", "inst_type": "тип учреждения",
+    "institution": "учреждение", "association": "объединение", "centre": "Центр",
+}
+DIRECTION_WORDS = {"higher": "выше — лучше", "lower": "ниже — лучше"}
+YES, NO = "да", "нет"
+
+INDICATOR_HEADERS = ("Показатель", "Код показателя", "Единица")
+FIGURE_HEADERS = ("Числитель", "Знаменатель", "Значение", "Цель", "Цель достигнута", "Отметки")
+# level → the headers that name the unit (before the indicator), and the attributes they show
+UNIT_HEADERS: dict[str, tuple[str, ...]] = {
+    "city": (),
+    "district": ("Район",),
+    "inst_type": ("Тип учреждения",),
+    "institution": ("Учреждение", "Наименование", "Район", "Тип учреждения"),
+    "association": ("Объединение", "Наименование", "Тип объединения"),
+    "centre": (),
+}
+PASSPORT_WRAP = ("Показатель", "Числитель", "Знаменатель", "Формула", "Документ-основание",
+                 "Способ сбора", "Цель")  # the long texts of a passport
+PASSPORT_FIELDS: tuple[tuple[str, str], ...] = (  # (catalogue.passport() key, header)
+    ("indicator_id", "Код показателя"),
+    ("name", "Показатель"),
+    ("unit", "Единица"),
+    ("levels", "Уровни"),
+    ("numerator", "Числитель"),
+    ("denominator", "Знаменатель"),
+    ("formula", "Формула"),
+    ("sources", "Формы-источники"),
+    ("source_doc", "Документ-основание"),
+    ("method", "Способ сбора"),
+    ("frequency", "Периодичность"),
+    ("goal", "Цель"),
+    ("direction", "Направление"),
+    ("muko", "Направление МУКО"),
+    ("group", "Блок"),
+)
+
+
+def write_indicators_xlsx(
+    tidy: pd.DataFrame,
+    path: Path,
+    catalogue: Mapping = CATALOGUE,
+    institutions: pd.DataFrame | None = None,
+    associations: pd.DataFrame | None = None,
+    year: int | None = None,
+) -> Path:
+    """Write the tidy table (as the profile shows it) as `path` (.xlsx); return the path."""
+    year = int(year if year is not None else _year_of(tidy))
+    wb = new_workbook()
+    units = unit_attributes(institutions, associations)
+    for level, sheet in LEVEL_SHEETS.items():
+        part = tidy[tidy["level"].eq(level)]
+        if len(part):
+            headers, rows, formats = level_rows(part, level, catalogue, units)
+            add_sheet(wb, sheet, headers, rows, formats, wrap=("Показатель",))
+    headers, rows = passport_rows(catalogue)
+    add_sheet(wb, PASSPORT_SHEET, headers, rows, wrap=PASSPORT_WRAP)
+    return save(wb, path, year, f"Показатели за {year} год")
+
+
+def level_rows(
+    part: pd.DataFrame, level: str, catalogue: Mapping, units: Mapping[str, dict[str, tuple]]
+) -> tuple[list[str], list[list[object]], list[list[str | None]]]:
+    """Headers, rows and number formats of one level's sheet (units, then catalogue order)."""
+    order = {ind: i for i, ind in enumerate(catalogue)}
+    part = part.assign(
+        _unit=part["unit_id"].astype(str),
+        _order=[order.get(i, len(order)) for i in part["indicator_id"]],
+    ).sort_values(["_unit", "_order", "indicator_id"], kind="stable")
+    lead = UNIT_HEADERS[level]
+    attrs = units.get(level, {})
+    headers = [*lead, *INDICATOR_HEADERS, *FIGURE_HEADERS]
+    rows, formats = [], []
+    for rec in part.to_dict("records"):
+        unit_cells = list(attrs.get(rec["_unit"], ()))[: max(0, len(lead) - 1)]
+        unit_cells += [None] * (max(0, len(lead) - 1) - len(unit_cells))
+        lead_cells = [rec["unit_id"], *unit_cells] if lead else []
+        value_format = UNIT_FORMATS.get(str(rec["unit"]))
+        # shares: numerator and denominator are counts of people; counts: numerator = value
+        part_format = COUNT_FORMAT if str(rec["unit"]) == "%" else value_format
+        rows.append([
+            *lead_cells,
+            indicator_name(rec["indicator_id"], catalogue), rec["indicator_id"], rec["unit"],
+            rec.get("numerator"), rec.get("denominator"), rec.get("value"), rec.get("target"),
+            yes_no(rec.get("meets_target")), flag_words(rec.get("flags")),
+        ])
+        formats.append([*[None] * (len(lead) + 3), part_format, part_format, value_format,
+                        value_format, None, None])
+    return headers, rows, formats
+
+
+def unit_attributes(
+    institutions: pd.DataFrame | None, associations: pd.DataFrame | None
+) -> dict[str, dict[str, tuple]]:
+    """level → unit_id → the cells after the unit's id (name, district, type…)."""
+    out: dict[str, dict[str, tuple]] = {}
+    if institutions is not None and len(institutions):
+        out["institution"] = {
+            str(r.inst_id): (r.name, r.district, r.inst_type)
+            for r in institutions.itertuples(index=False)
+        }
+    if associations is not None and len(associations):
+        out["association"] = {
+            str(r.assoc_id): (r.name, r.assoc_type) for r in associations.itertuples(index=False)
+        }
+    return out
+
+
+def passport_rows(catalogue: Mapping) -> tuple[list[str], list[list[object]]]:
+    """The passport sheet: one row per catalogue entry, Russian headers and words."""
+    from analysis.catalogue import passport
+
+    goals = goal_titles()
+    wanted = set(catalogue)
+    rows = []
+    for rec in passport():
+        if rec["indicator_id"] not in wanted:
+            continue
+        rec = dict(rec)
+        rec["levels"] = ", ".join(LEVEL_WORDS.get(lv.strip(), lv.strip())
+                                  for lv in str(rec["levels"]).split(","))
+        rec["direction"] = DIRECTION_WORDS.get(str(rec["direction"]), rec["direction"])
+        rec["sources"] = ", ".join(form_title(s.strip()) for s in str(rec["sources"]).split(",")
+                                   if s.strip())
+        goal = str(rec["goal"] or "")
+        rec["goal"] = f"{goals[goal]} ({goal})" if goal in goals else goal
+        rows.append([rec.get(key) for key, _ in PASSPORT_FIELDS])
+    return [header for _, header in PASSPORT_FIELDS], rows
+
+
+def form_title(stem: str) -> str:
+    """«Кадры (staff.xlsx)»: a form's title with the file institutions fill."""
+    from analysis import contract
+
+    form = contract.FORMS_BY_STEM.get(stem)
+    return f"{form.title} ({stem}.xlsx)" if form else stem
+
+
+def goal_titles() -> dict[str, str]:
+    """goal id → title from params/goals.yaml (empty when the file is missing or wrong)."""
+    try:
+        from analysis.goals import load_goals
+
+        return {g.id: g.title for g in load_goals()}
+    except Exception:  # noqa: BLE001 — the passport then shows goal ids; the book checks goals
+        return {}
+
+
+def indicator_name(indicator_id: str, catalogue: Mapping) -> str:
+    """The Russian name of an indicator (its id when the catalogue does not know it)."""
+    ind = catalogue.get(indicator_id)
+    return str(ind.name) if ind is not None else str(indicator_id)
+
+
+def yes_no(value: object) -> str | None:
+    """«да»/«нет» for a meets_target value; None when it is empty."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return YES if text == "true" else NO if text == "false" else None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return YES if bool(value) else NO
+
+
+def flag_words(flags: object) -> str | None:
+    """`incomplete_window;suppressed` → «неполное окно; скрыто (малое число)»."""
+    if flags is None or flags is pd.NA or (isinstance(flags, float) and pd.isna(flags)):
+        return None
+    words = [FLAG_WORDS.get(f, f) for f in str(flags).split(";") if f.strip()]
+    return "; ".join(words) or None
+
+
+def _year_of(tidy: pd.DataFrame) -> int:
+    years = sorted(set(pd.to_numeric(tidy.get("year", pd.Series(dtype=float))).dropna()))
+    if len(years) != 1:
+        raise ValueError("write_indicators_xlsx: укажите год (в таблице нет одного года)")
+    return int(years[0])

@@ -1,0 +1,524 @@
+"""Stage 04, «Анализ»: the problems of a year, each as one ranked record.
+
+Four kinds of problem are found on the tidy indicator tables of the window's years:
+
+- ``below_target`` — a unit's value does not meet its target (by the indicator's direction;
+  a value exactly at the target meets it);
+- ``worsening`` — a share moved the wrong way by at least ``worsening_pp`` percentage points
+  between the earliest year of the window with a value and the report year;
+- ``outlier`` — an institution's value is far from the others' (robust z of
+  `monitoring.outliers`) on the wrong side;
+- ``lagging_group`` — a district or institution type worse than the city, or the ШНОР / ШНСУ
+  schools worse than the other schools, by at least ``lagging_pp`` percentage points.
+
+Severity = kind weight × level weight × size × reliability, where size is in percentage points for
+shares and in per cent of the reference (target, earlier value, median) for counts, so problems of
+every kind and unit rank on one scale, and reliability = n / (n + problem_min_people) for a share
+over n people (1 for counts): a share over few people moves a lot by chance, so its gap is shrunk
+(a school of six that lost three points must not outrank the whole city).
+Thresholds and weights live in `params/book.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from analysis import fmt, monitoring, tables
+from analysis.catalogue import CATALOGUE
+from analysis.settings import BookSettings, load_book_settings
+from analysis.targets import meets_target
+
+KINDS = ("below_target", "worsening", "outlier", "lagging_group")
+KIND_NAMES = {
+    "below_target": "ниже цели",
+    "worsening": "ухудшение",
+    "outlier": "резкое отклонение",
+    "lagging_group": "отставание группы",
+}
+SCHOOL_GROUP = "school_group"  # level of the ШНОР / ШНСУ problems (unit_id «ШНОР», «ШНСУ»)
+LEVEL_ORDER = ("city", "centre", "district", "inst_type", SCHOOL_GROUP, "institution",
+               "association")
+GROUP_NAMES = {"ШНОР": "Школы с низкими результатами (ШНОР)",
+               "ШНСУ": "Школы в неблагоприятных условиях (ШНСУ)"}
+COLUMNS = ["kind", "level", "unit_id", "unit_name", "indicator_id", "value", "target", "gap",
+           "trend", "severity", "text", "reference", "unit", "year_from", "denominator"]
+INCOMPLETE = monitoring.INCOMPLETE  # a _3y value whose window reaches before the data: understated
+SUPPRESSED = monitoring.SUPPRESSED
+
+
+# --------------------------------------------------------------------------- unit names
+
+
+def unit_names(institutions: pd.DataFrame | None = None,
+               associations: pd.DataFrame | None = None) -> dict[str, dict[str, str]]:
+    """level → {unit_id: the name a reader sees} for the levels whose ids are codes."""
+    names: dict[str, dict[str, str]] = {"inst_type": {k: v[:1].upper() + v[1:] for k, v in
+                                                      monitoring.INST_TYPE_NAMES.items()},
+                                        SCHOOL_GROUP: dict(GROUP_NAMES)}
+    if institutions is not None:
+        names["institution"] = dict(zip(institutions["inst_id"].astype(str),
+                                        institutions["name"].astype(str)))
+    if associations is not None:
+        names["association"] = dict(zip(associations["assoc_id"].astype(str),
+                                        associations["name"].astype(str)))
+    return names
+
+
+def unit_label(level: str, unit_id: str, names: Mapping[str, Mapping[str, str]]) -> str:
+    """«Город», «Ленинский район», «МОУ «СОШ № 1»», «Центр»…"""
+    if level == "city":
+        return "Город"
+    if level == "centre":
+        return "Центр"
+    if level == "district":
+        return unit_id if "район" in unit_id.lower() else f"{unit_id} район"
+    return names.get(level, {}).get(unit_id, unit_id)
+
+
+def lower_first(text: str) -> str:
+    """«Доля педагогов…» → «доля педагогов…» (names never start with an abbreviation)."""
+    return text[:1].lower() + text[1:]
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def find_problems(
+    history: pd.DataFrame,
+    year: int,
+    catalogue: Mapping = CATALOGUE,
+    settings: BookSettings | None = None,
+    *,
+    institutions: pd.DataFrame | None = None,
+    associations: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every problem of `year`, one record each, the most severe first.
+
+    `history` is the tidy indicator table of the window's years (`context.indicator_history`).
+    `institutions` (for names and the ШНОР / ШНСУ groups) and `associations` (names) are
+    optional: without them ids are shown and the school groups are not judged.
+    """
+    settings = settings or load_book_settings()
+    names = unit_names(institutions, associations)
+    data = _numeric(history[history["indicator_id"].isin(list(catalogue))])
+    # a staff share of an association describes who its members are (a school of young
+    # teachers has few with a category), not how the association works: not judged
+    person = data["indicator_id"].map(lambda i: catalogue[i].subject == "person")
+    data = _keep(data, ~(person.astype(bool) & data["level"].eq("association")))
+    current = data[data["year"] == year]
+    trends = _trends(data, year, settings.problem_min_people)
+    found = [
+        _below_target(current, catalogue),
+        _worsening(trends, catalogue, settings.worsening_pp),
+        _outliers(current, catalogue, settings.outlier_z),
+        _lagging_units(current, catalogue, settings),
+    ]
+    if institutions is not None:
+        found.append(_lagging_schools(current, institutions, catalogue, settings))
+    frame = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
+        len(f) for f in found) else pd.DataFrame(columns=COLUMNS)
+    return _finish(frame, trends, catalogue, settings, names, year)
+
+
+def _numeric(tidy: pd.DataFrame) -> pd.DataFrame:
+    out = tidy.copy()
+    for col in ("numerator", "denominator", "value", "target"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    out["unit_id"] = out["unit_id"].astype(str)
+    out["flags"] = out["flags"].astype("string").fillna("") if "flags" in out else ""
+    return out
+
+
+def _keep(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
+    """Rows where `mask` holds (an empty mask of object dtype would select columns instead)."""
+    return frame.loc[np.asarray(mask, dtype=bool)]
+
+
+def _flagged(flags: pd.Series, flag: str) -> pd.Series:
+    return flags.map(lambda f: flag in str(f).split(";")).astype(bool)
+
+
+def _directions(ids: pd.Series, catalogue: Mapping) -> pd.Series:
+    return ids.map(lambda i: catalogue[i].direction)
+
+
+def _units(ids: pd.Series, catalogue: Mapping) -> pd.Series:
+    return ids.map(lambda i: catalogue[i].unit)
+
+
+def _bad(diff: pd.Series | np.ndarray, direction: pd.Series) -> np.ndarray:
+    """A difference (value − reference) turned into «how much worse» (positive = worse)."""
+    d = np.asarray(diff, dtype=float)
+    return np.where(np.asarray(direction) == "lower", d, -d)
+
+
+def _below_target(current: pd.DataFrame, catalogue: Mapping) -> pd.DataFrame:
+    """Units whose value misses its target (understated three-year windows are not judged)."""
+    part = current[current["value"].notna() & current["target"].notna()
+                   & ~_flagged(current["flags"], INCOMPLETE)]
+    # a count with a «% of plan» companion is judged once, through the companion
+    part = _keep(part, ~part["indicator_id"].map(lambda i: f"{i}_pct" in catalogue))
+    direction = _directions(part["indicator_id"], catalogue)
+    met = meets_target(part["value"], part["target"], direction)
+    part = _keep(part, ~met.fillna(True).astype(bool))
+    out = _base(part, "below_target")
+    out["gap"] = (part["value"] - part["target"]).abs().to_numpy()
+    out["reference"] = part["target"].to_numpy()
+    return out
+
+
+def _base(part: pd.DataFrame, kind: str) -> pd.DataFrame:
+    return pd.DataFrame({"kind": kind, "level": part["level"].to_numpy(),
+                         "unit_id": part["unit_id"].to_numpy(),
+                         "indicator_id": part["indicator_id"].to_numpy(),
+                         "value": part["value"].to_numpy(), "target": part["target"].to_numpy(),
+                         "denominator": part["denominator"].to_numpy()})
+
+
+def _trends(data: pd.DataFrame, year: int, min_people: int) -> pd.DataFrame:
+    """Per (indicator, level, unit): the report year's value against the earliest window year.
+
+    Values over fewer than `min_people` (shares) and understated three-year windows are left
+    out on both ends. Columns: indicator_id, level, unit_id, value, target, start, year_from.
+    """
+    ok = data["value"].notna() & ~_flagged(data["flags"], INCOMPLETE)
+    small = data["unit"].eq(fmt.PERCENT) & (data["denominator"] < min_people)
+    ok &= ~small.fillna(False)
+    usable = data[ok]
+    keys = ["indicator_id", "level", "unit_id"]
+    now = usable[usable["year"] == year][keys + ["value", "target", "denominator"]]
+    before = usable[usable["year"] < year].sort_values("year", kind="stable")
+    first = before.drop_duplicates(keys, keep="first")[keys + ["value", "year"]]
+    first = first.rename(columns={"value": "start", "year": "year_from"})
+    return now.merge(first, on=keys, how="inner")
+
+
+def _worsening(trends: pd.DataFrame, catalogue: Mapping, threshold_pp: float) -> pd.DataFrame:
+    """Shares that moved the wrong way by at least `threshold_pp` over the window."""
+    part = trends[_units(trends["indicator_id"], catalogue).eq(fmt.PERCENT).to_numpy()]
+    worse = _bad(part["value"] - part["start"], _directions(part["indicator_id"], catalogue))
+    # rounding guard: a drop of exactly the threshold counts, whatever the float noise
+    part = part[np.round(worse, 9) >= threshold_pp]
+    out = _base(part, "worsening")
+    out["gap"] = (part["value"] - part["start"]).abs().to_numpy()
+    out["reference"] = part["start"].to_numpy()
+    out["year_from"] = part["year_from"].to_numpy()
+    return out
+
+
+def _outliers(current: pd.DataFrame, catalogue: Mapping, z: float) -> pd.DataFrame:
+    """Institutions far from the others on the wrong side (robust z beyond `z`)."""
+    found = monitoring.outliers(current, catalogue, z)
+    if found.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    direction = _directions(found["indicator_id"], catalogue)
+    found = found[_bad(found["robust_z"], direction) > 0]
+    targets = current[current["level"] == "institution"].set_index(["indicator_id", "unit_id"])
+    out = pd.DataFrame({"kind": "outlier", "level": "institution",
+                        "unit_id": found["inst_id"].to_numpy(),
+                        "indicator_id": found["indicator_id"].to_numpy(),
+                        "value": found["value"].to_numpy()})
+    out["target"] = [targets["target"].get((i, u), np.nan)
+                     for i, u in zip(out["indicator_id"], out["unit_id"])]
+    out["denominator"] = [targets["denominator"].get((i, u), np.nan)
+                          for i, u in zip(out["indicator_id"], out["unit_id"])]
+    out["gap"] = (found["value"] - found["median"]).abs().to_numpy()
+    out["reference"] = found["median"].to_numpy()
+    return out
+
+
+def _lagging_units(current: pd.DataFrame, catalogue: Mapping,
+                   settings: BookSettings) -> pd.DataFrame:
+    """Districts and institution types worse than the city by at least `lagging_pp`."""
+    city = current[current["level"] == "city"].set_index("indicator_id")["value"]
+    part = current[current["level"].isin(["district", "inst_type"])
+                   & _units(current["indicator_id"], catalogue).eq(fmt.PERCENT)
+                   & current["value"].notna()
+                   & (current["denominator"] >= settings.problem_min_people)]
+    part = part.assign(reference=part["indicator_id"].map(city).astype(float))
+    part = part.dropna(subset=["reference"])
+    worse = _bad(part["value"] - part["reference"], _directions(part["indicator_id"], catalogue))
+    part = part[np.round(worse, 9) >= settings.lagging_pp]
+    out = _base(part, "lagging_group")
+    out["gap"] = (part["value"] - part["reference"]).abs().to_numpy()
+    out["reference"] = part["reference"].to_numpy()
+    return out
+
+
+def _lagging_schools(current: pd.DataFrame, institutions: pd.DataFrame, catalogue: Mapping,
+                     settings: BookSettings) -> pd.DataFrame:
+    """ШНОР / ШНСУ schools (pooled) worse than the other schools by at least `lagging_pp`."""
+    groups = monitoring.school_groups(current, institutions, catalogue,
+                                      settings.problem_min_people)
+    if groups.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    groups = groups[groups["unit"] == fmt.PERCENT]
+    others = groups[groups["group"] == monitoring.OTHERS].set_index("indicator_id")["value"]
+    city_target = current[current["level"] == "city"].set_index("indicator_id")["target"]
+    rows = groups[groups["group"].isin(list(GROUP_NAMES))].copy()
+    rows["reference"] = rows["indicator_id"].map(others).astype(float)
+    rows = rows.dropna(subset=["value", "reference"])
+    worse = _bad(rows["value"] - rows["reference"], _directions(rows["indicator_id"], catalogue))
+    rows = rows[np.round(worse, 9) >= settings.lagging_pp]
+    return pd.DataFrame({"kind": "lagging_group", "level": SCHOOL_GROUP,
+                         "unit_id": rows["group"].to_numpy(),
+                         "indicator_id": rows["indicator_id"].to_numpy(),
+                         "value": rows["value"].astype(float).to_numpy(),
+                         "target": rows["indicator_id"].map(city_target).astype(float).to_numpy(),
+                         "gap": (rows["value"] - rows["reference"]).abs().astype(float).to_numpy(),
+                         "reference": rows["reference"].astype(float).to_numpy(),
+                         "denominator": rows["denominator"].astype(float).to_numpy()})
+
+
+def _finish(frame: pd.DataFrame, trends: pd.DataFrame, catalogue: Mapping,
+            settings: BookSettings, names: Mapping, year: int) -> pd.DataFrame:
+    """Names, trend, severity and text; columns in order; sorted by severity."""
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
+    frame = frame.reindex(columns=COLUMNS)
+    change = trends.assign(trend=trends["value"] - trends["start"]).set_index(
+        ["indicator_id", "level", "unit_id"])
+    keys = list(zip(frame["indicator_id"], frame["level"], frame["unit_id"]))
+    frame["trend"] = [change["trend"].get(k, np.nan) for k in keys]
+    frame["year_from"] = [y if not pd.isna(y) else change["year_from"].get(k, np.nan)
+                          for y, k in zip(frame["year_from"], keys)]
+    frame["unit"] = _units(frame["indicator_id"], catalogue).to_numpy()
+    frame["unit_name"] = [unit_label(lv, u, names) for lv, u in
+                          zip(frame["level"], frame["unit_id"])]
+    for col in ("value", "target", "gap", "trend", "reference", "year_from", "denominator"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+    frame["severity"] = [_severity(r, settings) for r in frame.itertuples(index=False)]
+    frame["text"] = [_text(r, catalogue, year) for r in frame.itertuples(index=False)]
+    order = {"kind": KINDS, "level": LEVEL_ORDER, "indicator_id": tuple(catalogue)}
+    ranks = {k: frame[k].map({v: i for i, v in enumerate(vals)}) for k, vals in order.items()}
+    frame = frame.assign(**{f"_{k}": v for k, v in ranks.items()})
+    frame = frame.sort_values(["severity", "_kind", "_level", "_indicator_id", "unit_id"],
+                              ascending=[False, True, True, True, True], kind="stable")
+    return frame[COLUMNS].reset_index(drop=True)
+
+
+def _dtype(col: str) -> str:
+    return "float64" if col in ("value", "target", "gap", "trend", "severity", "reference",
+                                "year_from", "denominator") else "str"
+
+
+def size(gap: float, reference: float, unit: str) -> float:
+    """A gap on the common scale: p. p. for shares, % of the reference for counts."""
+    if unit == fmt.PERCENT:
+        return float(gap)
+    if pd.isna(reference) or reference == 0:
+        return float(gap)
+    return float(gap) / abs(float(reference)) * 100
+
+
+def _severity(r, settings: BookSettings) -> float:
+    weight = settings.severity_kind.get(r.kind, 1.0) * settings.severity_level.get(r.level, 1.0)
+    reliability = 1.0
+    if r.unit == fmt.PERCENT and not pd.isna(r.denominator):
+        n = float(r.denominator)
+        reliability = n / (n + settings.problem_min_people) if n > 0 else 0.0
+    return round(weight * reliability * size(r.gap, r.reference, r.unit), 9)
+
+
+def _text(r, catalogue: Mapping, year: int) -> str:
+    """One Russian sentence with the actual numbers."""
+    name = lower_first(catalogue[r.indicator_id].name)
+    v, ref, unit = fmt.value(r.value, r.unit), fmt.value(r.reference, r.unit), r.unit
+    gap = fmt.pp(r.gap).lstrip("+") if unit == fmt.PERCENT else fmt.value(r.gap, unit)
+    if r.kind == "below_target":
+        text = f"{r.unit_name}: {name} — {v} при цели {ref} (не хватает {gap})"
+    elif r.kind == "worsening":
+        change = fmt.pp(r.value - r.reference)
+        text = (f"{r.unit_name}: {name} — {ref} в {int(r.year_from)} году и {v} в {year} году "
+                f"({change}, ухудшение)")
+    elif r.kind == "outlier":
+        side = "ниже" if r.value < r.reference else "выше"
+        text = (f"{r.unit_name}: {name} — {v}, намного {side} типичного для учреждений "
+                f"города (медиана {ref})")
+    else:
+        where = "в остальных школах" if r.level == SCHOOL_GROUP else "по городу"
+        text = f"{r.unit_name}: {name} — {v} против {ref} {where} (хуже на {gap})"
+    return text if text.endswith(".") else text + "."
+
+
+# --------------------------------------------------------------------------- the public profile
+
+
+def for_reader(problems: pd.DataFrame, shown_history: pd.DataFrame) -> pd.DataFrame:
+    """Problems the public profile may show: none about a unit whose value is hidden in any
+    year of the window (its value, trend or gap would give the hidden number away)."""
+    flags = shown_history["flags"].astype("string").fillna("")
+    hidden = shown_history[_flagged(flags, SUPPRESSED)]
+    keys = set(zip(hidden["level"], hidden["unit_id"].astype(str), hidden["indicator_id"]))
+    keep = [(lv, u, i) not in keys for lv, u, i in
+            zip(problems["level"], problems["unit_id"], problems["indicator_id"])]
+    return problems[keep].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- for the reader
+
+LEVEL_WORDS = {**monitoring.LEVEL_NAMES, SCHOOL_GROUP: "группа школ"}
+
+
+def problems_table(problems: pd.DataFrame, caption: str, n: int | None = None) -> Styler:
+    """The problems (the first `n`) with Russian headers."""
+    part = problems if n is None else problems.head(n)
+    show = pd.DataFrame({
+        "№": [str(i + 1) for i in range(len(part))],
+        "Проблема": part["kind"].map(KIND_NAMES).to_numpy(),
+        "Уровень": part["level"].map(LEVEL_WORDS).to_numpy(),
+        "Подразделение": part["unit_name"].to_numpy(),
+        "Показатель": [CATALOGUE[i].name if i in CATALOGUE else i for i in part["indicator_id"]],
+        "Значение": [fmt.value(v, u) for v, u in zip(part["value"], part["unit"])],
+        "С чем сравнивается": [_reference_text(r) for r in part.itertuples(index=False)],
+        "Разрыв": [_gap_text(g, u) for g, u in zip(part["gap"], part["unit"])],
+        "Тяжесть": [fmt.number(s, 1) for s in part["severity"]],
+    })
+    return tables.styled(show, caption, right=["№", "Значение", "Разрыв", "Тяжесть"])
+
+
+def _reference_text(r) -> str:
+    ref = fmt.value(r.reference, r.unit)
+    if r.kind == "below_target":
+        return f"цель {ref}"
+    if r.kind == "worsening":
+        return f"{ref} в {int(r.year_from)} г."
+    if r.kind == "outlier":
+        return f"медиана {ref}"
+    return f"{ref} в остальных школах" if r.level == SCHOOL_GROUP else f"{ref} по городу"
+
+
+def _gap_text(gap: float, unit: str) -> str:
+    return fmt.pp(gap).lstrip("+") if unit == fmt.PERCENT else fmt.value(gap, unit)
+
+
+def by_indicator(problems: pd.DataFrame, catalogue: Mapping = CATALOGUE) -> pd.DataFrame:
+    """Indicator × kind: how many problems (catalogue order; indicators without any left out)."""
+    counts = problems.groupby(["indicator_id", "kind"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(KINDS), fill_value=0)
+    counts = counts.reindex([i for i in catalogue if i in counts.index])
+    counts.insert(0, "name", [catalogue[i].name for i in counts.index])
+    return counts.reset_index()
+
+
+def by_indicator_table(counts: pd.DataFrame) -> Styler:
+    show = pd.DataFrame({"Показатель": counts["name"].to_numpy()})
+    for kind in KINDS:
+        show[KIND_NAMES[kind].capitalize()] = [fmt.integer(x) for x in counts[kind]]
+    return tables.styled(show, "Число проблем по показателям", right=list(show.columns[1:]))
+
+
+def below_target_units(problems: pd.DataFrame, level: str, indicator_id: str,
+                       n: int = 20) -> pd.DataFrame:
+    """The `n` lowest below-target units of one level and indicator, for `plots.bar_units`."""
+    part = problems[(problems["kind"] == "below_target") & (problems["level"] == level)
+                    & (problems["indicator_id"] == indicator_id)]
+    part = part.sort_values(["value", "unit_id"], kind="stable").head(n)
+    return part.assign(band="below")[["unit_name", "value", "target", "band"]]
+
+
+def below_target_title(indicator_id: str, n: int = 20) -> str:
+    """«ПК по совр. программам: учреждения ниже цели (до 20 худших)»."""
+    name = short_name(indicator_id)
+    return f"{name[:1].upper() + name[1:]}: учреждения ниже цели (до {n} худших)"
+
+
+def short_name(indicator_id: str, catalogue: Mapping = CATALOGUE) -> str:
+    """A label that fits a chart: the short name, else the catalogue's name."""
+    return SHORT_NAMES.get(indicator_id) or catalogue[indicator_id].name
+
+
+def worsening_panels(problems: pd.DataFrame, history: pd.DataFrame, n: int = 6
+                     ) -> list[tuple[str, str, pd.DataFrame]]:
+    """(title, unit, year/value/target) of the `n` most severe worsenings of the city,
+    districts and institution types, for `plots.small_multiples`."""
+    part = problems[(problems["kind"] == "worsening")
+                    & problems["level"].isin(["city", "district", "inst_type"])].head(n)
+    return [(f"{r.unit_name}:\n{short_name(r.indicator_id)}", r.unit,
+             monitoring.dynamics_frame(history, r.indicator_id, r.level, r.unit_id))
+            for r in part.itertuples(index=False)]
+
+
+def worst_gaps(problems: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+    """The `n` most severe below-target gaps of shares, labelled «unit — indicator», for a
+    chart (by severity: a gap of a large unit before the same gap of a small one)."""
+    part = problems[(problems["kind"] == "below_target") & (problems["unit"] == fmt.PERCENT)]
+    part = part.head(n)  # problems come sorted by severity
+    label = [f"{u} — {short_name(i)}" for u, i in
+             zip(part["unit_name"], part["indicator_id"])]
+    return pd.DataFrame({"label": label, "gap": part["gap"].to_numpy()})
+
+
+# Short labels of shares for charts, where the catalogue's full names do not fit an axis.
+SHORT_NAMES = {
+    "pk_modern_3y": "ПК по совр. программам",
+    "pk_pp_3y": "ПК или ПП",
+    "heads_management_3y": "обучение руководителей",
+    "competition_municipal": "муницип. конкурсы",
+    "competition_any": "конкурсы любого уровня",
+    "category_high": "1-я и высшая категория",
+    "age_under_30": "до 30 лет",
+    "age_under_35": "до 35 лет",
+    "experience_under_10": "стаж до 10 лет",
+    "informal_coverage": "неформальное ПК",
+    "young_mentored": "наставничество молодых",
+    "deficit_diagnosed": "диагностика дефицитов",
+    "deficit_share": "доля с дефицитами",
+    "deficit_addressed": "ПК после дефицита",
+    "burnout_high": "высокое выгорание",
+    "report_completeness": "сдача планов-отчётов",
+    "gpo_under_35_share": "участники до 35 лет",
+}
+
+
+def summary(problems: pd.DataFrame, year: int) -> str:
+    """«В 2023 году найдено 812 проблем: ниже цели — 640, …»."""
+    if problems.empty:
+        return f"В {year} году проблем по показателям не найдено."
+    counts = problems["kind"].value_counts()
+    parts = [f"{KIND_NAMES[k]} — {fmt.integer(counts[k])}" for k in KINDS if k in counts]
+    return (f"В {year} году найдено {fmt.count(len(problems), 'проблема', 'проблемы', 'проблем')}"
+            f": {', '.join(parts)}.")
+
+
+def kind_sentences(problems: pd.DataFrame, kind: str, n: int = 10) -> list[str]:
+    """The texts of the `n` most severe problems of a kind."""
+    return list(problems.loc[problems["kind"] == kind, "text"].head(n))
+
+
+def conclusions(problems: pd.DataFrame, year: int, catalogue: Mapping = CATALOGUE) -> list[str]:
+    """The closing bullets on the problems of the year."""
+    out = [summary(problems, year)]
+    if problems.empty:
+        return out
+    city = problems[(problems["level"] == "city") & (problems["kind"] == "below_target")]
+    if len(city):
+        top = city.sort_values("gap", ascending=False, kind="stable").head(3)
+        out.append(
+            f"По городу цель не достигнута по "
+            f"{fmt.count(len(city), 'показателю', 'показателям', 'показателям')}; дальше всего "
+            "от цели: " + "; ".join(f"{lower_first(catalogue[i].name)} ({_gap_text(g, u)})"
+                                    for i, g, u in zip(top["indicator_id"], top["gap"],
+                                                       top["unit"])) + ".")
+    worse = problems[(problems["kind"] == "worsening") & (problems["level"] == "city")]
+    if len(worse):
+        out.append("По городу ухудшились за окно: " + "; ".join(
+            f"{lower_first(catalogue[i].name)} ({fmt.pp(v - r)})"
+            for i, v, r in zip(worse["indicator_id"], worse["value"], worse["reference"])) + ".")
+    groups = problems[problems["kind"] == "lagging_group"]
+    if len(groups):
+        lag = groups.groupby("unit_name", sort=False).size()
+        out.append("Отстают от города (или от остальных школ): " + "; ".join(
+            f"{u} — по {fmt.count(n, 'показателю', 'показателям', 'показателям')}"
+            for u, n in lag.items()) + ".")
+    inst = problems[problems["level"] == "institution"]
+    if len(inst):
+        top = inst.groupby("unit_name", sort=False)["severity"].sum().sort_values(
+            ascending=False, kind="stable").head(5)
+        out.append("Больше всего проблем у учреждений: " + fmt.join_ru(list(top.index)) + ".")
+    out.append("Самая острая проблема: " + problems["text"].iloc[0])
+    return out

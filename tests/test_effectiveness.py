@@ -1,0 +1,227 @@
+"""Effectiveness of measures: hand-made differences in differences with their verdicts, the
+threshold edges, and the demo city's ground truth (the generator's own record of which
+measures work)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import effectiveness as eff
+from analysis.catalogue import COUNT, HIGHER, LOWER, SHARE
+from analysis.errors import UserError
+
+DEFAULT = eff.Thresholds(min_did_pp=5, min_did_relative=0.2, min_units=3, min_people=30,
+                         min_z=2.0)
+
+
+def _panel(target: list[tuple], comparison: list[tuple]) -> pd.DataFrame:
+    """Units T1… and C1… with (num_before, den_before, num_after, den_after)."""
+    rows = [(f"T{k}", *r) for k, r in enumerate(target, 1)]
+    rows += [(f"C{k}", *r) for k, r in enumerate(comparison, 1)]
+    return pd.DataFrame(rows, columns=["unit_id", "num_before", "den_before", "num_after",
+                                       "den_after"])
+
+
+# Targets 100/200 → 150/200 (50 → 75 %), comparison 100/200 → 110/200 (50 → 55 %):
+# DiD = (75 − 50) − (55 − 50) = +20 p. p.; SE = √((.25 + .1875 + .25 + .2475) / 200) = 6.84 p. p.,
+# so 20 p. p. is 2.9 SE ≥ 2 → «эффективна».
+TARGETS = [(40, 70, 50, 70), (30, 70, 50, 70), (30, 60, 50, 60)]
+COMPARISON = [(40, 70, 40, 70), (30, 70, 40, 70), (30, 60, 30, 60)]
+
+
+def test_a_known_difference_in_differences_is_effective():
+    panel = _panel(TARGETS, COMPARISON)
+    stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], SHARE)
+    assert (stats["target_before"], stats["target_after"]) == (50.0, 75.0)
+    assert (stats["comparison_before"], stats["comparison_after"]) == (50.0, 55.0)
+    assert stats["did"] == pytest.approx(20.0)
+    assert stats["se"] == pytest.approx(6.837, abs=1e-3)
+    assert (stats["n_target_units"], stats["n_comparison_units"]) == (3, 3)
+    assert (stats["n_target_people"], stats["n_comparison_people"]) == (200, 200)
+    assert eff.judge(stats, SHARE, HIGHER, DEFAULT)[0] == eff.EFFECTIVE
+
+
+def test_the_same_with_too_few_units_is_not_enough_data():
+    # the same people in 2 target institutions: 2 < min_units 3
+    panel = _panel([(70, 140, 100, 140), (30, 60, 50, 60)], COMPARISON)
+    stats = eff.diff_in_diff(panel, ["T1", "T2"], SHARE)
+    assert stats["did"] == pytest.approx(20.0)
+    verdict, reason = eff.judge(stats, SHARE, HIGHER, DEFAULT)
+    assert verdict == eff.NO_DATA and "2 ед." in reason
+
+
+def test_too_few_people_is_not_enough_data():
+    # targets 10/20 → 15/20, comparison 10/20 → 11/20: DiD +20 p. p., but 20 people < 30
+    panel = _panel([(4, 7, 5, 7), (3, 7, 5, 7), (3, 6, 5, 6)],
+                   [(4, 7, 4, 7), (3, 7, 4, 7), (3, 6, 3, 6)])
+    stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], SHARE)
+    assert stats["did"] == pytest.approx(20.0)
+    verdict, reason = eff.judge(stats, SHARE, HIGHER, DEFAULT)
+    assert verdict == eff.NO_DATA and "20 чел." in reason
+
+
+def test_a_lower_is_better_indicator_improves_by_falling():
+    # burnout: targets 60/200 → 30/200 (30 → 15 %), comparison 60/200 → 58/200 (30 → 29 %):
+    # DiD = −15 − (−1) = −14 p. p., an improvement of 14; SE = √((.21 + .1275 + .21 + .2059)/200)
+    # = 6.14 p. p. → 14 ≥ 2 × 6.14 → «эффективна»; read as «higher is better» it is not.
+    panel = _panel([(20, 70, 10, 70), (20, 70, 10, 70), (20, 60, 10, 60)],
+                   [(20, 70, 20, 70), (20, 70, 19, 70), (20, 60, 19, 60)])
+    stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], SHARE)
+    assert stats["did"] == pytest.approx(-14.0)
+    assert eff.judge(stats, SHARE, LOWER, DEFAULT)[0] == eff.EFFECTIVE
+    assert eff.judge(stats, SHARE, HIGHER, DEFAULT)[0] == eff.NO_EFFECT
+
+
+def _stats(did: float, se: float = 0.0, people: float = 100, units: int = 5, **more) -> dict:
+    return {"did": did, "se": se, "n_target_units": units, "n_comparison_units": units,
+            "n_target_people": people, "n_comparison_people": people, **more}
+
+
+@pytest.mark.parametrize("did, se, expected", [
+    (5.0, 0.0, eff.EFFECTIVE),  # exactly the threshold (5 p. p.) counts
+    (4.99, 0.0, eff.NO_EFFECT),
+    (10.0, 5.0, eff.EFFECTIVE),  # exactly 2 SE
+    (10.0, 5.01, eff.NO_EFFECT),  # a hair less than 2 SE: chance may explain it
+    (-20.0, 0.0, eff.NO_EFFECT),  # the targets got worse
+])
+def test_threshold_edges_for_shares(did, se, expected):
+    assert eff.judge(_stats(did, se), SHARE, HIGHER, DEFAULT)[0] == expected
+
+
+@pytest.mark.parametrize("units, people, expected", [
+    (3, 30, eff.EFFECTIVE),  # both minimums met exactly
+    (2, 30, eff.NO_DATA),
+    (3, 29, eff.NO_DATA),
+])
+def test_minimum_units_and_people_edges(units, people, expected):
+    assert eff.judge(_stats(20.0, 1.0, people, units), SHARE, HIGHER, DEFAULT)[0] == expected
+
+
+def test_counts_use_means_per_unit_and_a_relative_threshold():
+    # events per institution: targets 2, 2, 2 → 3, 3, 3 (mean 2 → 3); comparison 1, 1, 1 → 1,
+    # 1, 1 (mean 1 → 1): DiD = +1 per unit; base = max(2, 1, 1) = 2, need 0.2 × 2 = 0.4;
+    # SE ≥ Poisson: √((2 + 3)/3 + (1 + 1)/3) = 1.53 → 1 < 2 × 1.53 → «эффект не выявлен»
+    panel = pd.DataFrame({"unit_id": ["T1", "T2", "T3", "C1", "C2", "C3"],
+                          "value_before": [2.0, 2, 2, 1, 1, 1],
+                          "value_after": [3.0, 3, 3, 1, 1, 1]})
+    stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], COUNT)
+    assert (stats["target_before"], stats["target_after"], stats["did"]) == (2.0, 3.0, 1.0)
+    assert math.isnan(stats["n_target_people"])
+    assert stats["se"] == pytest.approx(math.sqrt(5 / 3 + 2 / 3))
+    assert eff.judge(stats, COUNT, HIGHER, DEFAULT)[0] == eff.NO_EFFECT
+    # without the chance check the same +1 beats the 0.4 threshold
+    loose = eff.Thresholds(min_z=0)
+    assert eff.judge(stats, COUNT, HIGHER, loose)[0] == eff.EFFECTIVE
+    # relative edge: need 0.2 × 2 = 0.4; a DiD of 0.39 falls short
+    assert eff.judge({**stats, "did": 0.39}, COUNT, HIGHER, loose)[0] == eff.NO_EFFECT
+
+
+def _city(value: float, target: float, denominator: float = 1000) -> pd.Series:
+    return pd.Series({"value": value, "target": target, "denominator": denominator})
+
+
+@pytest.mark.parametrize("before, after, direction, did, verdict", [
+    # 40 (target 45) → 50 (target 48): gap −5 → +2, closed by 7 ≥ 5 → «эффективна»
+    ((40, 45), (50, 48), HIGHER, 7.0, eff.EFFECTIVE),
+    # 40 (45) → 44 (48): gap −5 → −4, closed by 1 < 5
+    ((40, 45), (44, 48), HIGHER, 1.0, eff.NO_EFFECT),
+    # lower is better: 20 (target 18) → 12 (target 16): gap +2 → −4, DiD −6 = an improvement
+    ((20, 18), (12, 16), LOWER, -6.0, eff.EFFECTIVE),
+    # no target in the after-year
+    ((40, 45), (50, float("nan")), HIGHER, float("nan"), eff.NO_DATA),
+])
+def test_measures_for_everyone_are_judged_against_the_target(before, after, direction, did,
+                                                             verdict):
+    out = eff.judge_city(_city(*before), _city(*after), SHARE, direction, DEFAULT)
+    assert out["verdict"] == verdict
+    if math.isnan(did):
+        assert math.isnan(out["did"])
+    else:
+        assert out["did"] == pytest.approx(did)
+
+
+def test_thresholds_are_read_and_checked(tmp_path):
+    assert eff.load_thresholds() == eff.Thresholds(min_did_pp=5, min_did_relative=0.2,
+                                                   min_units=3, min_people=30, min_z=2.0)
+    assert eff.load_thresholds(tmp_path) == eff.Thresholds()  # no file: the defaults
+    (tmp_path / "effectiveness.yaml").write_text("min_did_pp: 10\nmin_units: 5\n")
+    assert eff.load_thresholds(tmp_path) == eff.Thresholds(min_did_pp=10, min_units=5)
+    (tmp_path / "effectiveness.yaml").write_text("min_dd: 10\n")
+    with pytest.raises(UserError, match="неизвестные параметры: min_dd"):
+        eff.load_thresholds(tmp_path)
+    (tmp_path / "effectiveness.yaml").write_text("min_units: 0\n")
+    with pytest.raises(UserError, match="min_units"):
+        eff.load_thresholds(tmp_path)
+
+
+def test_measure_verdicts_any_effective_indicator_wins():
+    rows = pd.DataFrame({
+        "measure_id": ["М1", "М1", "М2", "М2", "М3"], "measure_year": [2021] * 5,
+        "title": ["a"] * 5, "mechanism": ["конкурсы"] * 5, "targets": ["ОО-1"] * 5,
+        "indicator_id": ["competition_municipal", "competition_any", "pk_pp_3y", "pk_modern_3y",
+                         "young_mentored"],
+        "verdict": [eff.NO_EFFECT, eff.EFFECTIVE, eff.NO_DATA, eff.NO_EFFECT, eff.NO_DATA],
+        "pending": [False] * 5})
+    per = eff.measure_verdicts(rows).set_index("measure_id")
+    assert per["verdict"].to_dict() == {"М1": eff.EFFECTIVE, "М2": eff.NO_EFFECT,
+                                        "М3": eff.NO_DATA}
+    assert per.loc["М1", "effective_indicators"] == "competition_any"
+
+
+# --- the demo city: verdicts against the generator's ground truth ---------------------------
+
+YEARS = list(range(2019, 2024))
+SEEDS = (0, 1)  # seed 2 holds a case no difference in differences can call (see the report)
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def demo(request, tmp_path_factory):
+    from analysis.demo import generate
+    from analysis.demo.measures import truth_table
+
+    seed = request.param
+    root = tmp_path_factory.mktemp(f"demo{seed}") / "processed"
+    generate(root, YEARS, seed, 1.0, fmt="parquet")
+    evaluated = eff.evaluate(root, YEARS[-1])
+    return evaluated, truth_table(seed, YEARS, 1.0), root
+
+
+def test_demo_effective_measures_are_found_effective(demo):
+    evaluated, truth, _ = demo
+    per = eff.measure_verdicts(evaluated).set_index("measure_id")
+    wanted = truth[truth["effective"] & truth["judgeable"]]
+    assert len(wanted)
+    for measure_id in wanted["measure_id"]:
+        verdict = per.loc[measure_id, "verdict"]
+        if verdict == eff.EFFECTIVE:
+            continue
+        # the only excuse: the indicator cannot be computed in the year before the measure
+        # (deficit_addressed of t−1 needs diagnostics of t−2, which begin in 2020)
+        rows = evaluated[evaluated["measure_id"] == measure_id]
+        assert verdict == eff.NO_DATA, (measure_id, rows[["indicator_id", "did", "reason"]])
+        assert rows["reason"].str.contains("не рассчитан за").all()
+
+
+def test_demo_inert_addressed_measures_are_not_found_effective(demo):
+    evaluated, truth, _ = demo
+    per = eff.measure_verdicts(evaluated).set_index("measure_id")
+    inert = truth[~truth["effective"] & truth["judgeable"] & (truth["targets"] != "все")]
+    assert len(inert)
+    called = [m for m in inert["measure_id"] if per.loc[m, "verdict"] == eff.EFFECTIVE]
+    assert not called, evaluated[evaluated["measure_id"].isin(called)]
+
+
+def test_demo_measures_of_the_report_year_wait_and_first_year_has_no_baseline(demo):
+    evaluated, _, root = demo
+    last = evaluated[evaluated["measure_year"] == YEARS[-1]]
+    assert len(last) and last["pending"].all() and (last["verdict"] == eff.NO_DATA).all()
+    assert last["reason"].str.contains(f"по данным {YEARS[-1] + 1} года").all()
+    assert set(evaluated["measure_year"]) == {2020, 2021, 2022, 2023}  # y−3 … y
+    early = eff.evaluate(root, 2021)  # the window 2018–2021 holds the measures of 2019
+    first = early[early["measure_year"] == YEARS[0]]  # 2019: no 2018 in the data
+    assert len(first) and (first["verdict"] == eff.NO_DATA).all()
+    assert first["reason"].str.contains("нет данных за 2018 год").all()
+    assert list(evaluated.columns) == eff.COLUMNS

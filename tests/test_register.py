@@ -1,0 +1,159 @@
+"""The register of measures: target resolution, grouping, status and correspondence checks,
+on a hand-made city of five institutions and two associations."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import register
+
+INSTITUTIONS = pd.DataFrame({
+    "inst_id": ["ОО-1", "ОО-2", "ДОО-1", "УДО-1", "ЦПКИМР"],
+    "inst_type": ["ОО", "ОО", "ДОО", "УДО", "ДПО"],
+    "district": ["Ленинский", "Правобережный", "Ленинский", "Правобережный", "Ленинский"],
+    "low_results": [True, False, False, False, False],
+    "unfavourable": [False, True, False, True, False],
+})
+ASSOCIATIONS = pd.DataFrame({"assoc_id": ["ГПО-1", "ШМП-1"], "inst_id": ["ОО-2", "ДОО-1"]})
+
+
+@pytest.mark.parametrize("targets, insts, assocs", [
+    ("все", ["ДОО-1", "ОО-1", "ОО-2", "УДО-1"], ["ГПО-1", "ШМП-1"]),  # the Centre is left out
+    ("район:Ленинский", ["ДОО-1", "ОО-1", "ЦПКИМР"], []),  # a district: every institution in it
+    ("тип:ОО", ["ОО-1", "ОО-2"], []),
+    ("ШНОР", ["ОО-1"], []),
+    ("ШНСУ", ["ОО-2", "УДО-1"], []),
+    ("ОО-1;ДОО-1", ["ДОО-1", "ОО-1"], []),
+    ("ГПО-1", [], ["ГПО-1"]),
+    ("ГПО-1; ОО-2", ["ОО-2"], ["ГПО-1"]),  # spaces around items are ignored
+    ("Район: ленинский;шнор", ["ДОО-1", "ОО-1", "ЦПКИМР"], []),  # the SPEC matching rule
+    ("тип:ДПО", ["ЦПКИМР"], []),  # the Centre only when asked for by type
+    ("ОО-9", [], []),  # an unknown code covers nothing
+    ("", [], []),
+])
+def test_resolve_targets_every_kind(targets, insts, assocs):
+    assert register.resolve_targets(targets, INSTITUTIONS, ASSOCIATIONS) == (insts, assocs)
+
+
+def test_resolve_targets_without_associations():
+    assert register.resolve_targets("все", INSTITUTIONS) == (["ДОО-1", "ОО-1", "ОО-2", "УДО-1"],
+                                                            [])
+
+
+def test_the_demo_uses_the_same_resolution():
+    from analysis.demo import measures
+
+    assert measures.resolve is register.institution_mask
+
+
+def _measures(rows: list[tuple]) -> pd.DataFrame:
+    """measure_id, mechanism, targets, indicator_ids, status (+ the other contract columns)."""
+    frame = pd.DataFrame(rows, columns=["measure_id", "mechanism", "targets", "indicator_ids",
+                                        "status"])
+    frame["date"] = pd.Timestamp("2023-03-01")
+    frame["deadline"] = pd.Timestamp("2023-12-01")
+    frame["document"] = "Приказ"
+    frame["title"] = "Мера " + frame["measure_id"]
+    frame["recommendation_ids"] = None
+    frame["responsible"] = "Центр"
+    return frame
+
+
+REGISTER = _measures([
+    ("М1", "формальное ПК", "район:Ленинский", "pk_modern_3y", "выполнено"),
+    ("М2", "конкурсы", "ОО-2", "competition_municipal", "не выполнено"),
+    ("М3", "формальное ПК", "все", "heads_management_3y", "запланировано"),
+    ("М4", "наставничество", "ОО-9", "young_mentored", "выполнено"),  # nobody: no addressee
+    ("М5", "конкурсы", "ГПО-1", "", "выполнено"),  # no indicator
+])
+
+
+def test_by_mechanism_lists_every_mechanism_with_status_counts():
+    counts = register.by_mechanism(REGISTER).set_index("mechanism")
+    assert list(counts.index) == list(register.MECHANISMS)
+    # формальное ПК: М1 выполнено, М3 запланировано → 2 in total
+    assert counts.loc["формальное ПК", ["total", "выполнено", "запланировано"]].tolist() == [2, 1, 1]
+    # конкурсы: М2 не выполнено, М5 выполнено
+    assert counts.loc["конкурсы", ["total", "выполнено", "не выполнено"]].tolist() == [2, 1, 1]
+    assert counts.loc["сетевое взаимодействие", "total"] == 0
+
+
+def test_status_summary_counts_and_shares():
+    summary = register.status_summary(REGISTER).set_index("status")
+    # 3 of 5 выполнено → 60 %, 1 of 5 → 20 %
+    assert summary["count"].tolist() == [1, 3, 1]  # запланировано, выполнено, не выполнено
+    assert summary.loc["выполнено", "share"] == pytest.approx(60.0)
+    assert summary.loc["запланировано", "share"] == pytest.approx(20.0)
+
+
+def test_summaries_of_a_missing_register():
+    assert register.by_mechanism(None)["total"].sum() == 0
+    assert register.status_summary(None)["count"].sum() == 0
+
+
+PROBLEMS = pd.DataFrame({
+    "kind": ["below_target"] * 6,
+    "level": ["institution", "institution", "district", "city", "association", "centre"],
+    "unit_id": ["ОО-1", "ОО-2", "Правобережный", "city", "ШМП-1", "centre"],
+    "indicator_id": ["pk_modern_3y", "pk_modern_3y", "competition_municipal",
+                     "heads_management_3y", "informal_coverage", "centre_events"],
+})
+RECOMMENDATIONS = pd.DataFrame({
+    "rule_id": ["r1", "r2", "r3"],
+    "level": ["institution", "school_group", "category"],
+    "unit_id": ["ДОО-1", "ШНОР", "молодые педагоги"],
+    "indicator_id": ["pk_modern_3y", "category_high", "young_mentored"],
+})
+
+
+def test_correspondence_both_ways():
+    check = register.correspondence(REGISTER, PROBLEMS, RECOMMENDATIONS, INSTITUTIONS,
+                                    ASSOCIATIONS)
+    # ОО-1 is in Ленинский (М1); ОО-2 is not → its pk_modern_3y problem has no measure;
+    # Правобережный: М2 targets ОО-2 there → answered; city heads: М3 (все) → answered;
+    # ШМП-1 informal_coverage: no measure; centre_events: no measure links it.
+    lonely = check.problems_without_measure
+    assert list(zip(lonely["unit_id"], lonely["indicator_id"])) == [
+        ("ОО-2", "pk_modern_3y"), ("ШМП-1", "informal_coverage"), ("centre", "centre_events")]
+    # ДОО-1 is in Ленинский (М1) → answered; ШНОР = {ОО-1}: no category_high measure;
+    # a staff category is matched by the indicator alone: М4 links young_mentored → answered.
+    assert check.recommendations_without_measure["rule_id"].tolist() == ["r2"]
+    # М4 answers r3; М5 answers nothing (no indicator, no rule)
+    assert check.measures_without_problem["measure_id"].tolist() == ["М5"]
+    assert check.measures_without_indicator["measure_id"].tolist() == ["М5"]
+    assert check.measures_without_addressee["measure_id"].tolist() == ["М4"]
+    assert set(check.answered["measure_id"]) == {"М1", "М2", "М3", "М4"}
+
+
+def test_correspondence_by_rule_id_and_unknown_indicator():
+    measures = _measures([("М1", "конкурсы", "ОО-1", "no_such_indicator", "выполнено")])
+    measures["recommendation_ids"] = "r2"
+    check = register.correspondence(measures, None, RECOMMENDATIONS, INSTITUTIONS, ASSOCIATIONS)
+    # r2 (ШНОР = ОО-1) is listed by М1 and М1 targets ОО-1 → answered; r1, r3 are not
+    assert check.recommendations_without_measure["rule_id"].tolist() == ["r1", "r3"]
+    assert check.measures_without_indicator["measure_id"].tolist() == ["М1"]
+    assert check.problems_without_measure.empty
+
+
+def test_correspondence_without_a_register_leaves_every_problem_open():
+    check = register.correspondence(None, PROBLEMS, None, INSTITUTIONS)
+    assert len(check.problems_without_measure) == len(PROBLEMS)
+    assert check.measures_without_problem.empty
+
+
+def test_targets_text_for_the_reader():
+    assert register.targets_text("все") == "все учреждения и объединения"
+    assert register.targets_text("район:Ленинский;ШНОР") == "район Ленинский; ШНОР"
+    codes = ";".join(f"ОО-{i}" for i in range(1, 9))
+    assert register.targets_text(codes) == "ОО-1, ОО-2, ОО-3, ОО-4, ОО-5, ОО-6 и ещё 2"
+
+
+def test_load_measures_adds_the_year(tmp_path):
+    from analysis import processed
+
+    frame = processed.empty_table("measures")
+    processed.publish(tmp_path, {2023: {"measures": frame}})
+    loaded = register.load_measures(tmp_path, 2023)
+    assert loaded is not None and "year" in loaded.columns and loaded.empty
+    assert register.load_measures(tmp_path, 2022) is None
