@@ -711,3 +711,25 @@ def test_failed_file_in_a_folder_keeps_other_files_checked(tmp_path, capsys):
         ),
     ]
     assert snapshot(raw) == before
+
+
+def test_outliers_are_warnings_naming_the_cell(tmp_path, capsys):
+    city = good_city()
+    # P3 born 2000 is 23 in 2023: at most 23 − 16 = 7 years of experience; 9 is suspicious.
+    set_cell(city, "staff", "Кадры", 4, "Педагогический стаж", 9)
+    set_cell(city, "courses", "ДПО", 2, "Объём, ч", 7200)  # 72 h typed with two extra zeros
+    status, out = run(tmp_path, capsys, city)
+    assert status == 0  # outliers never block
+    assert (
+        "2023/staff.xlsx › Кадры › строка 4 › Педагогический стаж: 9 — стаж больше, чем возможно"
+        " при годе рождения 2000 (работа с 16 лет): проверьте"
+    ) in out
+    assert any(
+        line.startswith("2023/courses.xlsx › ДПО › строка 2 › Объём, ч: 7200 — необычно большое")
+        for line in out
+    )
+    # 7 years at age 23 is possible: no warning at the edge
+    city = good_city()
+    set_cell(city, "staff", "Кадры", 4, "Педагогический стаж", 7)
+    status, out = run(tmp_path / "edge", capsys, city)
+    assert not any("стаж больше" in line for line in out)

@@ -52,6 +52,7 @@ class Column:
     unique: bool = False
     ref: str | None = None
     help: str = ""  # one line for the instructions sheet of the template
+    plausible_max: float | None = None  # above this a value is kept but warned as an outlier
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class Sheet:
 
     ``unique_together``: a repeated combination is an error. ``warn_repeated``: a repeated
     combination is only a warning (SPEC: a repeated member pair). ``part_of``: (part, whole)
-    pairs where part ≤ whole must hold in every row.
+    pairs where part ≤ whole must hold in every row. ``experience_vs_age``: (experience column,
+    birth-year column) — experience longer than the age less `MIN_WORKING_AGE` is warned.
     """
 
     name: str
@@ -69,6 +71,7 @@ class Sheet:
     unique_together: tuple[tuple[str, ...], ...] = ()
     warn_repeated: tuple[str, ...] = ()
     part_of: tuple[tuple[str, str], ...] = ()
+    experience_vs_age: tuple[str, str] | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -89,6 +92,7 @@ INST_TYPES = ("ОО", "ДОО", "УДО", "ДПО")
 RESULTS = ("участник", "лауреат", "призёр", "победитель")
 LEVELS = ("муниципальный", "региональный", "всероссийский")
 CENTRE_PLAN_INDICATORS = ("centre_person_hours", "centre_events", "centre_products")
+MIN_WORKING_AGE = 16  # SPEC §3: birth_year ≤ y−16, so nobody has worked since before 16
 
 
 def _count(header: str, name: str, *, required: bool = True, help: str = "") -> Column:
@@ -150,6 +154,7 @@ STAFF = Form(
                 Column("Категория", "category", ENUM,
                        choices=("нет", "соответствие", "первая", "высшая")),
             ),
+            experience_vs_age=("experience_years", "birth_year"),
         ),
     ),
 )
@@ -169,7 +174,8 @@ COURSES = Form(
                 Column("Программа", "program", TEXT),
                 Column("Вид", "kind", ENUM, choices=("ПК", "ПП"),
                        help="ПК — повышение квалификации, ПП — профессиональная переподготовка"),
-                Column("Объём, ч", "hours", NUMBER, min=0, min_exclusive=True),
+                Column("Объём, ч", "hours", NUMBER, min=0, min_exclusive=True,
+                       plausible_max=1000),  # even ПП programmes rarely pass 1000 h
                 Column("Организация", "provider", ENUM,
                        choices=("Центр", "региональная", "федеральная", "иная")),
                 Column("Современные требования", "modern", YESNO,
@@ -295,7 +301,8 @@ CENTRE_FORM = Form(
                 Column("Целевая группа", "target_group", ENUM,
                        choices=("молодые педагоги", "руководители", "заместители руководителей",
                                 "учителя-предметники", "педагоги ДОО", "педагоги УДО", "все")),
-                _count("Участников", "participants"),
+                Column("Участников", "participants", INT, min=0,
+                       plausible_max=3000),  # more than a municipal event gathers: a slip
             ),
         ),
         Sheet(

@@ -42,6 +42,7 @@ def check_year(
     for data in tables.values():
         check_unique(data, problems)
         check_part_of(data, problems)
+        check_outliers(data, year, problems)
     check_references(tables, year, catalogues, problems)
     check_inst_assoc_disjoint(tables, problems)
 
@@ -99,6 +100,34 @@ def check_part_of(data: SheetData, problems: Problems) -> None:
             if p is not None and w is not None and p > w:
                 place = data.places[row].at(column=data.sheet.column(part).header, col_rank=rank)
                 problems.error(place, f"больше, чем «{whole_header}» ({number_text(w)})", p)
+
+
+def check_outliers(data: SheetData, year: int, problems: Problems) -> None:
+    """Warnings, never errors: values past `Column.plausible_max`, and experience longer than
+    the person's working life (`Sheet.experience_vs_age`). Such a value may be a typing slip."""
+    for rank, column in enumerate(data.sheet.columns):
+        if column.plausible_max is None:
+            continue
+        for row, value in enumerate(data.values[column.name]):
+            if value is not None and value > column.plausible_max:
+                problems.warning(
+                    data.places[row].at(column=column.header, col_rank=rank),
+                    f"необычно большое значение (больше {number_text(column.plausible_max)}):"
+                    " проверьте, нет ли опечатки",
+                    value,
+                )
+    if data.sheet.experience_vs_age is None:
+        return
+    experience, birth = data.sheet.experience_vs_age
+    rank = next(i for i, c in enumerate(data.sheet.columns) if c.name == experience)
+    for row, (exp, born) in enumerate(zip(data.values[experience], data.values[birth])):
+        if exp is not None and born is not None and exp > year - born - contract.MIN_WORKING_AGE:
+            problems.warning(
+                data.places[row].at(column=data.sheet.column(experience).header, col_rank=rank),
+                f"стаж больше, чем возможно при годе рождения {born}"
+                f" (работа с {contract.MIN_WORKING_AGE} лет): проверьте",
+                exp,
+            )
 
 
 def _values(tables: dict[str, SheetData], table: str, column: str) -> set[str] | None:
