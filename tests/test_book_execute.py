@@ -34,30 +34,34 @@ HELPER = '''import warnings
 def old():
     warnings.warn("устаревший вызов", UserWarning)
 '''
-PROBE = [
+IMPORTS = (
     "import os, sys, warnings\nimport matplotlib.pyplot as plt\nimport numpy as np\n"
     "import pandas as pd\nif os.getcwd() not in sys.path:\n    sys.path.insert(0, os.getcwd())\n"
     "import book_helper_module\n"
-    "if pid_dir:\n    open(os.path.join(pid_dir, str(os.getpid())), 'w').close()",
-    "print('font.size', plt.rcParams['font.size'])\n"
-    "print('max_rows', pd.get_option('display.max_rows'))\n"
-    "print('precision', np.get_printoptions()['precision'], np.geterr()['divide'])\n"
-    "print('leak' in globals(), os.environ.get('BOOK_TEST_VAR'), os.path.basename(os.getcwd()))\n"
-    "print('figures', plt.get_fignums(), sys.path.count('/nonexistent-book-test'))\n"
-    "print('filters', len(warnings.filters), plt.get_backend())",
+)
+PROBE = [
+    IMPORTS + "if pid_dir:\n    open(os.path.join(pid_dir, str(os.getpid())), 'w').close()",
+    (
+        "print('font.size', plt.rcParams['font.size'])\n"
+        "print('max_rows', pd.get_option('display.max_rows'))\n"
+        "print('precision', np.get_printoptions()['precision'], np.geterr()['divide'])\n"
+        "print('leak' in globals(), os.environ.get('BOOK_TEST_VAR'), os.path.basename(os.getcwd()))\n"
+        "print('figures', plt.get_fignums(), sys.path.count('/nonexistent-book-test'))\n"
+        "print('filters', len(warnings.filters), plt.get_backend())"
+    ),
     "book_helper_module.old()",  # the warning is shown once per process — unless forgotten
     "len(In), sorted(Out)",  # this session's history only
     "21 * 2",
 ]
 POLLUTER = [
-    "import os, sys, warnings\nimport matplotlib.pyplot as plt\nimport numpy as np\n"
-    "import pandas as pd\nif os.getcwd() not in sys.path:\n    sys.path.insert(0, os.getcwd())\n"
-    "import book_helper_module",
-    "plt.rcParams['font.size'] = 31\npd.set_option('display.max_rows', 7)\n"
-    "np.set_printoptions(precision=2)\nnp.seterr(divide='raise')\nleak = 1\n"
-    "os.environ['BOOK_TEST_VAR'] = 'x'\nsys.path.append('/nonexistent-book-test')\n"
-    "plt.figure()\nbook_helper_module.old()\nwarnings.simplefilter('error', DeprecationWarning)\n"
-    "os.chdir('/')",
+    IMPORTS,
+    (
+        "plt.rcParams['font.size'] = 31\npd.set_option('display.max_rows', 7)\n"
+        "np.set_printoptions(precision=2)\nnp.seterr(divide='raise')\nleak = 1\n"
+        "os.environ['BOOK_TEST_VAR'] = 'x'\nsys.path.append('/nonexistent-book-test')\n"
+        "plt.figure()\nbook_helper_module.old()\nwarnings.simplefilter('error', DeprecationWarning)\n"
+        "os.chdir('/')"
+    ),
 ]
 
 
@@ -167,6 +171,25 @@ def test_dead_kernel_and_broken_reset_are_replaced(notebooks):
         probe = execute.run_job(Job("2023/probe", notebooks["probe"], {"year": 2023}, cwd))
         assert probe.notebook is not None
         assert execute.worker_kernel().pages == 1
+    finally:
+        execute.shutdown_worker_kernel()
+
+
+def test_a_page_that_times_out_fails_and_its_kernel_is_replaced(notebooks, monkeypatch, tmp_path):
+    from analysis.book import kernels
+
+    slow = write_notebook(tmp_path / "slow.ipynb", ["import time\ntime.sleep(30)"])
+    monkeypatch.setattr(kernels, "CELL_TIMEOUT", 1)
+    cwd = notebooks["dir"]
+    try:
+        outcome = execute.run_job(Job("2023/slow", slow, {"year": 2023}, cwd))
+        assert outcome.notebook is None
+        # cells: markdown 1, parameters 2, the sleep 3 (the injected cell not counted)
+        assert (outcome.cell, outcome.cell_source) == (3, "import time")
+        assert outcome.error == "ячейка не завершилась за 1 с и прервана"
+        assert outcome.seconds < 20 and not execute.worker_kernel().alive
+        again = execute.run_job(Job("2023/probe", notebooks["probe"], {"year": 2023}, cwd))
+        assert again.notebook is not None and execute.worker_kernel().pages == 1
     finally:
         execute.shutdown_worker_kernel()
 
@@ -324,3 +347,17 @@ def test_stable_ids_replace_random_ones_only_when_cells_have_none(tmp_path):
 def test_outcome_of_a_pool_failure_names_the_page():
     outcome = Outcome("2023/01_goals", 0.0, error="BrokenProcessPool: …")
     assert outcome.notebook is None and outcome.key == "2023/01_goals"
+
+
+def test_normalise_drops_object_addresses_from_plain_text():
+    # a Styler shown as HTML also carries «<… at 0x7f…>» as text/plain: different every run
+    nb = {"metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "outputs": [
+        {"output_type": "execute_result",
+         "data": {"text/plain": "<pandas.io.formats.style.Styler at 0x7fa55836cbd0>",
+                  "text/html": "<table></table>"}},
+        {"output_type": "display_data", "data": {"text/plain": ["x at 0x10>", "ok"]}},
+    ]}]}
+    outputs = normalise(nb)["cells"][0]["outputs"]
+    assert outputs[0]["data"]["text/plain"] == "<pandas.io.formats.style.Styler>"
+    assert outputs[0]["data"]["text/html"] == "<table></table>"
+    assert outputs[1]["data"]["text/plain"] == ["x>", "ok"]

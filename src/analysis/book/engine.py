@@ -6,6 +6,7 @@ runs the notebook in the kernel of the given (started) kernel manager and leaves
 
 from __future__ import annotations
 
+from nbclient.exceptions import CellTimeoutError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
@@ -13,6 +14,7 @@ from papermill.utils import merge_kwargs, remove_args
 
 ENGINE = "book-warm"
 START_TIMEOUT = 60  # s: the kernel client's wait for a running kernel
+PENDING = "pending"  # papermill's status of a cell not started yet
 
 
 class WarmEngine(NBClientEngine):
@@ -30,6 +32,13 @@ class WarmEngine(NBClientEngine):
         client = PapermillNotebookClient(nb_man, km=km, **final)
         try:
             return client.execute()
+        except CellTimeoutError as exc:
+            # the cell that timed out: the last one papermill started (later ones are pending)
+            started = [i for i, c in enumerate(nb_man.nb.cells)
+                       if c.metadata.get("papermill", {}).get("status") != PENDING]
+            exc.cell_index = started[-1] if started else None
+            exc.cell_source = nb_man.nb.cells[started[-1]].source if started else ""
+            raise
         finally:
             # nbclient keeps a client it did not create the manager for: close its sockets
             if client.kc is not None:

@@ -15,17 +15,23 @@ import logging
 import multiprocessing
 import multiprocessing.util
 import os
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from analysis.book.files import write_text_atomic
 
 # Environment of the kernels: fixed hash seed (set and dict-of-set order), fixed dates in
 # matplotlib's SVG/PDF metadata — a build's output must not depend on when it ran.
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
+# nbformat imports jsonschema, which compiles ~40 grammars of the optional rfc3987_syntax package
+# when it is installed: ~1 s per process (STACK-NOTES). The notebook schema checks no IRI
+# format, so the build process and the forkserver (which preloads this module first) skip it.
+sys.modules.setdefault("rfc3987_syntax", None)
 GUESS_PER_CELL = 0.3  # s per code cell: the estimate of a page never timed before
 _KERNEL = None  # the worker's WarmKernel (one per worker process)
 
@@ -57,7 +63,10 @@ def run_job(job: Job) -> Outcome:
 
     After any failure the kernel is shut down: the next page gets a fresh one.
     """
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
+
+    from analysis.book import kernels
 
     kernel = worker_kernel()
     start = time.perf_counter()
@@ -73,7 +82,17 @@ def run_job(job: Job) -> Outcome:
             cell_source=_first_line(exc.source),
             error=f"{exc.ename}: {_first_line(exc.evalue)}",
         )
-    except Exception as exc:  # noqa: BLE001 — a kernel that will not start, died, timed out…
+    except CellTimeoutError as exc:
+        kernel.kill()
+        index = getattr(exc, "cell_index", None)
+        return Outcome(
+            job.key,
+            time.perf_counter() - start,
+            cell=None if index is None else source_cell_number(job.notebook, index),
+            cell_source=_first_line(getattr(exc, "cell_source", "")),
+            error=f"ячейка не завершилась за {kernels.CELL_TIMEOUT} с и прервана",
+        )
+    except Exception as exc:  # noqa: BLE001 — a kernel that will not start, or died…
         kernel.kill()
         return Outcome(job.key, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
     return Outcome(job.key, time.perf_counter() - start, notebook=json.loads(json.dumps(nb)))
@@ -158,10 +177,10 @@ class PagePool:
         self.seconds: dict[str, float] = {}
         self.record: Path | None = None
 
-    def __enter__(self) -> PagePool:
+    def __enter__(self) -> Self:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["papermill", "analysis.book.engine",
-                                        "analysis.book.execute"])
+        context.set_forkserver_preload(["analysis.book.execute", "papermill",
+                                        "analysis.book.engine"])
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                         initializer=_init_worker,
                                         initargs=(self.warm_up, self.cwd))

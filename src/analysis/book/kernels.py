@@ -48,8 +48,7 @@ class WarmKernel:
         """A kernel in the clean state with `cwd` as working folder: reset, or a new one."""
         if self.km is not None:
             try:
-                self._request(f"__import__({STATE_MODULE!r}, fromlist=['_']).restore({cwd!r})",
-                              RESET_TIMEOUT)
+                self._execute_silently(_call("restore", cwd), RESET_TIMEOUT)
                 return
             except Exception:  # noqa: BLE001 — a kernel that cannot be reset is replaced
                 self.kill()
@@ -62,8 +61,9 @@ class WarmKernel:
         from analysis.book.engine import ENGINE
 
         nb = papermill.execute_notebook(
-            with_stable_ids(notebook), None, parameters=parameters, kernel_name=KERNEL, engine_name=ENGINE,
-            km=self.km, progress_bar=False, cwd=cwd, execution_timeout=CELL_TIMEOUT,
+            with_stable_ids(notebook), None, parameters=parameters, kernel_name=KERNEL,
+            engine_name=ENGINE, km=self.km, progress_bar=False, cwd=cwd,
+            execution_timeout=CELL_TIMEOUT,
         )
         self.pages += 1
         return nb
@@ -85,44 +85,52 @@ class WarmKernel:
             run_sync(km.cleanup_resources)()
 
     def _start(self, cwd: str) -> None:
+        """Start a kernel, import the notebooks' modules in it and record its clean state."""
         from jupyter_client import AsyncKernelManager  # nbclient's own manager class
         from jupyter_client.blocking import BlockingKernelClient
         from jupyter_core.utils import run_sync
 
-        km = AsyncKernelManager(kernel_name=KERNEL)
-        run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGS), cwd=cwd)
-        self.km = km
-        control = BlockingKernelClient(connection_file=km.connection_file)
-        control.load_connection_file()
-        control.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        self.control = control
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
         try:
-            self._request("kernel_info", START_TIMEOUT)
-            code = (f"__import__({STATE_MODULE!r}, fromlist=['_']).warm({self.warm_up!r}); "
-                    f"__import__({STATE_MODULE!r}, fromlist=['_']).snapshot(); "
-                    f"__import__({STATE_MODULE!r}, fromlist=['_']).restore({cwd!r})")
-            self._request(code, WARM_TIMEOUT)
+            run_sync(self.km.start_kernel)(extra_arguments=list(KERNEL_ARGS), cwd=cwd)
+            self.control = BlockingKernelClient(connection_file=self.km.connection_file)
+            self.control.load_connection_file()
+            self.control.start_channels(shell=True, iopub=False, stdin=False, hb=False,
+                                        control=False)
+            self._reply(self.control.kernel_info(), START_TIMEOUT)
+            code = "; ".join([_call("warm", self.warm_up), _call("snapshot"),
+                              _call("restore", cwd)])
+            self._execute_silently(code, WARM_TIMEOUT)
         except Exception:
             self.kill()
             raise
 
-    def _request(self, code: str, timeout: float) -> None:
-        """Run `code` silently (no outputs, no history, no execution count); raise on error."""
-        if code == "kernel_info":
-            msg_id = self.control.kernel_info()
-        else:
-            msg_id = self.control.execute(code, silent=True, store_history=False,
-                                          allow_stdin=False)
+    def _execute_silently(self, code: str, timeout: float) -> None:
+        """Run `code` with no outputs, no history, no execution count; raise on its error."""
+        from jupyter_core.utils import run_sync
+
+        if not run_sync(self.km.is_alive)():  # a dead kernel would never answer
+            raise KernelStateError("ядро завершилось")
+        msg_id = self.control.execute(code, silent=True, store_history=False, allow_stdin=False)
+        content = self._reply(msg_id, timeout)
+        if content.get("status") != "ok":
+            raise KernelStateError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def _reply(self, msg_id: str, timeout: float) -> dict:
+        """The content of the shell reply to `msg_id` (earlier replies are skipped)."""
         while True:
             try:
                 reply = self.control.get_shell_msg(timeout=timeout)
             except queue.Empty:
                 raise KernelStateError(f"ядро не ответило за {timeout} с") from None
             if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        content = reply["content"]
-        if content.get("status", "ok") != "ok":
-            raise KernelStateError(f"{content.get('ename')}: {content.get('evalue')}")
+                return reply["content"]
+
+
+def _call(function: str, *args: object) -> str:
+    """Code calling `kernel_state.<function>(*args)` without binding any name in the kernel."""
+    listed = ", ".join(repr(a) for a in args)
+    return f"__import__({STATE_MODULE!r}, fromlist=['_']).{function}({listed})"
 
 
 def with_stable_ids(notebook: str):

@@ -153,10 +153,9 @@ class Build:
         from analysis.book import yearly
 
         for year in years:
-            try:
+            # a failure is reported by `_tables`, which tries again
+            with contextlib.suppress(Exception):
                 yearly.compute(self.processed_dir, year, self.output_dir)
-            except Exception:  # noqa: BLE001 — reported by `_tables`, which tries again
-                pass
 
     def _jobs(self, todo: list[plan.Page]) -> list:
         from analysis.book.execute import Job

@@ -83,7 +83,8 @@ def add_sheet(
     for i, row in enumerate(rows):
         ws.append([cell_value(v) for v in row])
         row_formats = formats[i] if formats is not None else ()
-        for j, cell in enumerate(ws[ws.max_row]):
+        for j in range(len(row)):  # not ws[ws.max_row]: max_row scans every cell (O(n²))
+            cell = ws.cell(row=i + 2, column=j + 1)
             if j < len(row_formats) and row_formats[j]:
                 cell.number_format = row_formats[j]
             if j in wrapped:
