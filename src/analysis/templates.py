@@ -10,7 +10,6 @@ so a template filled in by hand goes through `ingest` as it is.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis import contract, processed
 from analysis.errors import UserError
+from analysis.files import save_workbook
 
 INSTRUCTIONS = "Инструкция"  # first sheet of every template
 LISTS = "Списки"  # hidden sheet holding the values of long drop-down lists
@@ -113,7 +113,7 @@ def write_templates(year: int, out_dir: Path, processed_dir: Path | None = None)
         out_dir.mkdir(parents=True, exist_ok=True)
         for form in contract.FORMS:
             path = out_dir / f"{form.stem}.xlsx"
-            _save_atomically(build_workbook(form, year, references), path)
+            save_workbook(build_workbook(form, year, references), path, year)
             written.append(path)
     except OSError as exc:  # a file in the way, no rights, a full disk: say so, no traceback
         where = exc.filename or out_dir
@@ -476,14 +476,3 @@ def _write_reference(ws: Worksheet, ref: Reference) -> None:
         column=len(columns) + 2,
         value=f"По данным за {ref.year} год; новые учреждения и объединения получают новый код.",
     )
-
-
-def _save_atomically(wb: Workbook, path: Path) -> None:
-    """Save beside the target and rename into place, so a crash never leaves half a file."""
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")  # same folder: rename is atomic
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

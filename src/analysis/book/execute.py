@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
-from analysis.book.files import write_text_atomic
+from analysis.files import write_text_atomic
 
 # Environment of the kernels: fixed hash seed (set and dict-of-set order), fixed dates in
 # matplotlib's SVG/PDF metadata — a build's output must not depend on when it ran.

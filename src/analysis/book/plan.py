@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
-from analysis.book.files import write_text_atomic
+from analysis.files import write_text_atomic
 
 STAGE_GLOB = "[0-9][0-9]_*.ipynb"  # SPEC §2: notebooks/NN_stage.ipynb
 HEADING = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.MULTILINE)  # first «# …» of a markdown cell

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.book import plan
-from analysis.book.files import write_text_atomic
 from analysis.book.site import SitePage, index_html, nav_html, with_nav
+from analysis.files import write_text_atomic
 
 INDEX = "index.html"
 CSV_NAME = "indicators.csv"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import fmt
-from analysis.book.files import write_text_atomic
 from analysis.disclosure import SUPPRESSED_FLAG, suppress_indicators
+from analysis.files import write_text_atomic
 
 CACHE_DIR = ".cache"  # under the output root: shared by profiles and by the notebooks
 

@@ -1,16 +1,12 @@
 """Formatted sheets and reproducible .xlsx files (openpyxl), shared by every export.
 
 A sheet is a header row (bold, shaded, frozen, with an autofilter) over rows of plain values,
-each cell with its own number format. A workbook is saved with fixed document times (derived
-from the report year) and fixed zip entry times, so two builds of the same inputs give the same
-bytes, not only the same cells (SPEC §6).
+each cell with its own number format. Workbooks are saved byte-stable through
+`analysis.files.save_workbook`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,9 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
-from analysis.book.files import write_bytes_atomic
+from analysis.files import save_workbook
 
 # Number formats in the file's invariant syntax: «,» is the thousands separator, which Russian
 # Excel/LibreOffice display as a space («# ##0»); a literal space here would group only once.
@@ -36,7 +31,6 @@ HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
 WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
 MIN_WIDTH, MAX_WIDTH, NUMBER_WIDTH = 8, 60, 11  # column widths, in characters
 WRAP_WIDTH = 50  # a wrapped column of long texts: lines of about this many characters
-CREATOR = "analysis (методический центр)"
 
 
 def new_workbook() -> Workbook:
@@ -109,44 +103,6 @@ def _width(header: str, values: list[object], wrapped: bool) -> float:
     return float(min(WRAP_WIDTH if wrapped else MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
 
 
-def document_time(year: int) -> dt.datetime:
-    """The fixed created/modified time of a year's workbooks: 31 December of the year."""
-    year = min(max(int(year), 1980), 2107)  # the zip format's range of years
-    return dt.datetime(year, 12, 31)
-
-
-class _StableZip(zipfile.ZipFile):
-    """A zip whose entries all carry one fixed time and fixed permissions."""
-
-    def __init__(self, file: io.BytesIO, stamp: dt.datetime) -> None:
-        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
-        self._stamp = stamp.timetuple()[:6]
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            info = zipfile.ZipInfo(str(zinfo_or_arcname), date_time=self._stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        # openpyxl writes each worksheet through a temporary file: take its bytes, not its mtime
-        self.writestr(arcname or str(filename), Path(filename).read_bytes())
-
-
-def workbook_bytes(wb: Workbook, year: int, title: str = "") -> bytes:
-    """The .xlsx file of `wb`, byte-for-byte the same for the same content and year."""
-    stamp = document_time(year)
-    props = wb.properties
-    props.created = props.modified = stamp
-    props.creator, props.lastModifiedBy, props.title = CREATOR, None, title or None
-    buffer = io.BytesIO()
-    ExcelWriter(wb, _StableZip(buffer, stamp)).save()  # not save_workbook: it stamps `now`
-    return buffer.getvalue()
-
-
 def save(wb: Workbook, path: Path, year: int, title: str = "") -> Path:
-    """Write the workbook atomically (a reader never sees half a file)."""
-    write_bytes_atomic(Path(path), workbook_bytes(wb, year, title))
-    return Path(path)
+    """Write the workbook atomically, byte-stable for the year (`analysis.files`)."""
+    return save_workbook(wb, path, year, title)

@@ -8,14 +8,14 @@ any change in data, targets or code gives a new file and a stale table is never 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import catalogue, targets
 from analysis.catalogue import CATALOGUE, Has, Rows, Sum
+from analysis.files import write_bytes_atomic
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 KEY_LENGTH = 16  # hex digits of the sha256 kept in the file name
@@ -64,12 +64,6 @@ def load(path: Path, dtypes: dict[str, str]) -> pd.DataFrame | None:
 
 def store(path: Path, frame: pd.DataFrame) -> None:
     """Write atomically: a parallel reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    write_bytes_atomic(path, buffer.getvalue())

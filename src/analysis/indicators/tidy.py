@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import CATALOGUE, PLAN_TARGETS
+from analysis.files import write_text_atomic
 from analysis.indicators.data import YearData
 from analysis.indicators.engine import LEVEL_ORDER
 from analysis.targets import attach_targets, meets_target
@@ -90,4 +91,4 @@ def write_csv(tidy: pd.DataFrame, out: Path) -> None:
     """Write the CSV (UTF-8, no BOM); the folder is created when needed."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(csv_text(tidy), encoding="utf-8", newline="")
+    write_text_atomic(out, csv_text(tidy))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from analysis.files import save_workbook, write_text_atomic
 from analysis.ingest.problems import ERROR, Problem
 
 HTML_NAME = "validation.html"
@@ -81,7 +82,7 @@ def write_xlsx(problems: list[Problem], path: Path) -> None:
     sheet.append(list(COLUMNS))
     for problem in problems:
         sheet.append(list(_cells(problem)))
-    book.save(path)
+    save_workbook(book, path)  # atomic; the report of a failed run replaces the last one whole
 
 
 def write_report(report_dir: Path, problems: list[Problem], raw_dir: Path) -> Path:
@@ -89,6 +90,6 @@ def write_report(report_dir: Path, problems: list[Problem], raw_dir: Path) -> Pa
     report_dir = Path(report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
     page = report_dir / HTML_NAME
-    page.write_text(render_html(problems, raw_dir), encoding="utf-8")
+    write_text_atomic(page, render_html(problems, raw_dir))
     write_xlsx(problems, report_dir / XLSX_NAME)
     return page

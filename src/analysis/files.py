@@ -1,0 +1,89 @@
+"""Writing files safely: atomically (a reader, or a failed run, never sees half a file) and,
+for workbooks, byte-stable (openpyxl stamps the current time into every file it saves; here the
+document and zip entry times are fixed, so the same content gives the same bytes — SPEC §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+CREATOR = "analysis (методический центр)"
+UNDATED_YEAR = 2000  # the stamp of workbooks that belong to no report year (validation report)
+
+
+def _default_mode() -> int:
+    """The mode an ordinary new file gets (0666 less the umask): mkstemp's 0600 would make pages
+    unreadable to the web server or colleagues sharing the output folder."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and `os.replace`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, _default_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """UTF-8 text, written atomically (line ends as given)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def document_time(year: int) -> dt.datetime:
+    """The fixed created/modified time of a year's workbooks: 31 December of the year."""
+    year = min(max(int(year), 1980), 2107)  # the zip format's range of years
+    return dt.datetime(year, 12, 31)
+
+
+class _StableZip(zipfile.ZipFile):
+    """A zip whose entries all carry one fixed time and fixed permissions."""
+
+    def __init__(self, file: io.BytesIO, stamp: dt.datetime) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self._stamp = stamp.timetuple()[:6]
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            info = zipfile.ZipInfo(str(zinfo_or_arcname), date_time=self._stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl writes each worksheet through a temporary file: take its bytes, not its mtime
+        self.writestr(arcname or str(filename), Path(filename).read_bytes())
+
+
+def workbook_bytes(wb: Workbook, year: int | None = None, title: str = "") -> bytes:
+    """The .xlsx file of `wb`, byte-for-byte the same for the same content and year."""
+    stamp = document_time(UNDATED_YEAR if year is None else year)
+    props = wb.properties
+    props.created = props.modified = stamp
+    props.creator, props.lastModifiedBy, props.title = CREATOR, None, title or None
+    buffer = io.BytesIO()
+    ExcelWriter(wb, _StableZip(buffer, stamp)).save()  # not save_workbook: it stamps `now`
+    return buffer.getvalue()
+
+
+def save_workbook(wb: Workbook, path: Path, year: int | None = None, title: str = "") -> Path:
+    """Write the workbook atomically and byte-stable for the year."""
+    write_bytes_atomic(Path(path), workbook_bytes(wb, year, title))
+    return Path(path)
