@@ -42,12 +42,14 @@ def staff_rows(processed_dir: Path, year: int) -> int:
 
 
 def run_scale(work: Path, scale: float, year: int) -> dict:
-    from analysis.demo import generate
-
     target = work / f"scale-{scale:g}"
     if not (target / "manifest.json").exists():
         started = time.perf_counter()
-        generate(target, YEARS, SEED, scale, "parquet")
+        # In its own process: ru_maxrss survives fork+exec, so a child of a parent that had
+        # just built a big city in memory would report the parent's peak as its own.
+        subprocess.run([sys.executable, "-m", "analysis", "demo-data", "--raw-dir", str(target),
+                        "--years", f"{YEARS[0]}-{YEARS[-1]}", "--seed", str(SEED),
+                        "--scale", f"{scale:g}", "--format", "parquet"], check=True)
         print(f"  демо-город масштаба {scale:g} создан за {time.perf_counter() - started:.1f} с",
               file=sys.stderr)
     out = subprocess.run([sys.executable, "-c", CHILD, str(target), str(year)],
