@@ -8,6 +8,7 @@ content, so two renders of the same data give the same HTML (SPEC §6).
 from __future__ import annotations
 
 import hashlib
+import html
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -92,19 +93,28 @@ def legend_html() -> str:
 
 
 def say(*lines: str | list[str]):
-    """Sentences for the reader as Markdown (a list becomes bullets)."""
-    from IPython.display import Markdown
+    """Sentences for the reader (a list becomes bullets), as escaped HTML.
 
-    def esc(text: str) -> str:  # «*» marks a hidden value, not emphasis
-        return text.replace("*", "\\*")
+    Sentences carry text from the workbooks (names of institutions, titles of measures), so they
+    are HTML-escaped rather than passed through Markdown, where «<», «*» or «_» would become
+    markup (SPEC §6: text that came from workbooks is escaped).
+    """
+    from IPython.display import HTML
 
+    return HTML(say_html(*lines))
+
+
+def say_html(*lines: str | list[str]) -> str:
+    """The HTML of `say`: a paragraph per sentence, a bulleted list per list of sentences."""
     parts = []
     for line in lines:
         if isinstance(line, list):
-            parts.append("\n".join(f"- {esc(x)}" for x in line) if line else "")
-        else:
-            parts.append(esc(line))
-    return Markdown("\n\n".join(p for p in parts if p))
+            if line:
+                items = "".join(f"<li>{html.escape(x)}</li>" for x in line)
+                parts.append(f"<ul>{items}</ul>")
+        elif line:
+            parts.append(f"<p>{html.escape(line)}</p>")
+    return "\n".join(parts)
 
 
 def legend():

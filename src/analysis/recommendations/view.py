@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -125,7 +126,7 @@ def collapsed(content: Styler | str, summary: str) -> object:
     from IPython.display import HTML
 
     body = content.to_html() if isinstance(content, Styler) else str(content)
-    return HTML(f"<details><summary>{summary}</summary>\n{body}\n</details>")
+    return HTML(f"<details><summary>{html.escape(summary)}</summary>\n{body}\n</details>")
 
 
 def list_counts(lists: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
