@@ -17,6 +17,7 @@ The ground truth is never written next to the data: `ground_truth(seed, years, s
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -321,7 +322,7 @@ def _year_measures(
             "mechanism": [rows[i][0] for i in order],
             "targets": [rows[i][3] for i in order],
             "indicator_ids": [";".join(rows[i][2]) for i in order],
-            "recommendation_ids": None,
+            "recommendation_ids": [_rules_answered(rows[i][2]) for i in order],
             "responsible": rng.choice(RESPONSIBLE, size=n),
             "deadline": (dates + rng.integers(60, 300, size=n).astype("timedelta64[D]")).astype(
                 "datetime64[ms]"
@@ -333,6 +334,21 @@ def _year_measures(
         }
     )
     return frame
+
+
+def _rules_answered(indicators: tuple[str, ...] | list[str]) -> str | None:
+    """The recommendation rules a measure answers: those on its indicators, as a department
+    would cite them in the register's «Рекомендации» column."""
+    ids = [rule_id for rule_id, indicator in _rule_indicators() if indicator in indicators]
+    return ";".join(ids) or None
+
+
+@functools.cache
+def _rule_indicators() -> tuple[tuple[str, str], ...]:
+    """(rule id, indicator) of params/recommendations.yaml, read once per process."""
+    from analysis.recommendations import load_rules  # deferred: the demo rarely needs it
+
+    return tuple((rule.id, rule.indicator) for rule in load_rules())
 
 
 def _document(day: np.datetime64, number: int, by_centre: bool) -> str:
