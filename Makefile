@@ -42,7 +42,7 @@ test: $(STAMP)
 
 ## Open JupyterLab on the notebooks with the project's kernel
 lab: data
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## Lint and check formatting with ruff
 lint: $(STAMP)
