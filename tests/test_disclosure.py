@@ -142,3 +142,25 @@ def test_mask_display_and_masked():
     frame = pd.DataFrame({"n": [3, 40], "name": ["a", "b"]})
     mask = pd.DataFrame({"n": [True, False]})
     assert masked(frame, mask)["n"].tolist() == ["*", 40]
+
+
+def test_an_empty_unit_is_hidden_but_hides_no_sibling():
+    # types: ОО 40 people, УДО 12, ДПО (the Centre: no staff) 0/0 → 0 < 5, hidden as «*».
+    # Nobody stands behind a zero, so УДО and ОО stay visible; a real small cell still gets a
+    # partner: with ДОО 3 (hidden) the smallest positive visible sibling, УДО, is hidden too.
+    tidy = table([
+        share("city", "city", 30, 52),
+        share("inst_type", "ОО", 20, 40),
+        share("inst_type", "УДО", 6, 12),
+        share("inst_type", "ДПО", 0, 0),
+    ])
+    assert hidden_units(suppress_indicators(tidy, 5)) == {"ДПО"}
+    tidy = table([*tidy.values.tolist(), share("inst_type", "ДОО", 1, 3)])
+    assert hidden_units(suppress_indicators(tidy, 5)) == {"ДПО", "ДОО", "УДО"}
+
+
+def test_zero_counts_need_no_partner_in_count_tables():
+    # row: 0 | 12 | 30 → the 0 is below 5 and shown as «*», but hides nothing else
+    frame = pd.DataFrame({"a": [0], "b": [12], "c": [30]})
+    mask = suppress_counts(frame, ["a", "b", "c"], 5)
+    assert mask.iloc[0].tolist() == [True, False, False]

@@ -115,14 +115,31 @@ def _sibling_groups(tidy: pd.DataFrame, institutions: pd.DataFrame | None) -> li
 
 
 def _second_to_hide(rows: list[int], hidden: pd.Series, size: pd.Series) -> int | None:
-    """In a group with exactly one hidden row, the position of the smallest visible sibling."""
-    flags = hidden.iloc[rows]
-    if int(flags.sum()) != 1:
+    """In a group with exactly one hidden row to protect, the position of the smallest visible
+    sibling worth hiding (see `_needs_partner`)."""
+    sizes = [size.iloc[i] for i in rows]
+    at = _needs_partner(sizes, [bool(hidden.iloc[i]) for i in rows])
+    return None if at is None else rows[at]
+
+
+def _needs_partner(sizes: list, hidden: list[bool]) -> int | None:
+    """Index of the smallest visible positive cell when exactly one positive cell is hidden.
+
+    Zeros (a unit with no staff, like the Centre's row of a staff share) are hidden by the
+    primary rule but need no partner: no person is behind them, and a hidden zero protects
+    nothing either, since the subtraction it sits in gives the other hidden value away. Without
+    this, an empty unit would hide a whole institution type. Ties: the earlier cell, so the
+    result never depends on chance.
+    """
+    to_protect = [k for k, h in enumerate(hidden) if h and _positive(sizes[k])]
+    if len(to_protect) != 1:
         return None
-    candidates = [(size.iloc[i], i) for i in rows if not hidden.iloc[i] and pd.notna(size.iloc[i])]
-    if not candidates:
-        return None
-    return min(candidates)[1]  # ties: the earlier row, so the result does not depend on chance
+    candidates = [(sizes[k], k) for k, h in enumerate(hidden) if not h and _positive(sizes[k])]
+    return min(candidates)[1] if candidates else None
+
+
+def _positive(size: object) -> bool:
+    return bool(pd.notna(size)) and float(size) > 0
 
 
 def _hide(tidy: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
@@ -178,13 +195,13 @@ def suppress_counts(
 
 
 def _hide_second(sizes: np.ndarray, hidden: np.ndarray) -> bool:
-    """In a line (a view) with exactly one hidden cell, hide the smallest visible one."""
-    if len(hidden) < 2 or int(hidden.sum()) != 1:
+    """In a line (a view) with exactly one hidden cell to protect, hide a partner for it."""
+    if len(hidden) < 2:
         return False
-    candidates = [(sizes[k], k) for k in range(len(sizes)) if not hidden[k] and sizes[k] == sizes[k]]
-    if not candidates:
+    at = _needs_partner(list(sizes), list(hidden))
+    if at is None:
         return False
-    hidden[min(candidates)[1]] = True
+    hidden[at] = True
     return True
 
 
