@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from analysis import fmt, tables
+from analysis import contract, fmt, tables
 
 LEVEL_NAMES = {
     "city": "город",
@@ -550,13 +550,14 @@ def no_data_indicators(tidy: pd.DataFrame, catalogue: Mapping) -> list[str]:
 def staff_anomalies(staff: pd.DataFrame, courses: pd.DataFrame | None, year: int) -> pd.DataFrame:
     """Person-level findings to check with the institution (internal profile only).
 
-    - experience longer than the years since age 16 (age = year − birth_year);
+    - experience longer than the years since `contract.MIN_WORKING_AGE` (the same rule ingest
+      warns about; age = year − birth_year);
     - courses of the year whose person is on no staff list of the year (they count nowhere).
     Columns: person_id, inst_id, finding.
     """
     rows = []
     age = year - staff["birth_year"].astype(float)
-    bad = staff[staff["experience_years"].astype(float) > age - 16]
+    bad = staff[staff["experience_years"].astype(float) > age - contract.MIN_WORKING_AGE]
     for r in bad.itertuples(index=False):
         rows.append({"person_id": str(r.person_id), "inst_id": str(r.inst_id),
                      "finding": f"стаж {fmt.number(r.experience_years, 0)} лет при возрасте "
