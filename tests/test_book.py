@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -157,11 +156,9 @@ def test_internal_profile_has_person_list_and_folded_code(internal):
 def test_unchanged_rebuild_executes_nothing(world, public, capsys):
     before = {p: p.stat().st_mtime_ns for p in public.rglob("*") if p.is_file()}
     capsys.readouterr()
-    start = time.perf_counter()
     assert run(world, "a") == 0
-    seconds = time.perf_counter() - start
+    # nothing executed, nothing rewritten; how fast that is belongs to `make bench`
     assert "выполнено 0, из кэша 4, с ошибкой 0" in capsys.readouterr().out
-    assert seconds < 2.0
     after = {p: p.stat().st_mtime_ns for p in public.rglob("*") if p.is_file()}
     assert after == before  # not even rewritten
 
