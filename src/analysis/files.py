@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.writer.excel import ExcelWriter
 
 CREATOR = "analysis (методический центр)"
@@ -72,8 +73,36 @@ class _StableZip(zipfile.ZipFile):
         self.writestr(arcname or str(filename), Path(filename).read_bytes())
 
 
+def strings_as_text(wb: Workbook) -> Workbook:
+    """Store every string as text (SPEC §6): openpyxl turns a value starting with `=` into a live
+    formula, so a school named `=HYPERLINK(…)` would act in the reader's Excel. The project
+    writes no formulas of its own, so no cell of any workbook it writes may be one."""
+    for ws in wb.worksheets:
+        if not hasattr(ws, "iter_rows"):  # write-only: guarded row by row by `text_row`
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return wb
+
+
+def text_row(ws, values) -> list:
+    """A row for a write-only sheet's `append`, each string that openpyxl would store as a
+    formula wrapped as a text cell (the write-only twin of `strings_as_text`)."""
+    return [_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
+
+
+def _text_cell(ws, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
+    cell.data_type = "s"
+    return cell
+
+
 def workbook_bytes(wb: Workbook, year: int | None = None, title: str = "") -> bytes:
-    """The .xlsx file of `wb`, byte-for-byte the same for the same content and year."""
+    """The .xlsx file of `wb`, byte-for-byte the same for the same content and year, with every
+    string stored as text."""
+    strings_as_text(wb)
     stamp = document_time(UNDATED_YEAR if year is None else year)
     props = wb.properties
     props.created = props.modified = stamp

@@ -11,6 +11,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from analysis import contract
+from analysis.files import text_row
 
 
 def _cells(column: contract.Column, values: pd.Series) -> list:
@@ -42,8 +43,9 @@ def write_form(path: Path, form: contract.Form, tables: Mapping[str, pd.DataFram
         frame = tables[sheet.table]
         columns = [_cells(c, frame[c.name]) for c in sheet.columns]
         for row in zip(*columns):
-            ws.append(row)
+            ws.append(text_row(ws, row))
     wb.save(path)
+
 
 
 def write_year(year_dir: Path, tables: Mapping[str, pd.DataFrame]) -> None:

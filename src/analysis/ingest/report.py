@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from analysis.files import save_workbook, write_text_atomic
+from analysis.files import save_workbook, text_row, write_text_atomic
 from analysis.ingest.problems import ERROR, Problem
 
 HTML_NAME = "validation.html"
@@ -81,7 +81,7 @@ def write_xlsx(problems: list[Problem], path: Path) -> None:
     sheet = book.create_sheet("Проверка")
     sheet.append(list(COLUMNS))
     for problem in problems:
-        sheet.append(list(_cells(problem)))
+        sheet.append(text_row(sheet, _cells(problem)))
     save_workbook(book, path)  # atomic; the report of a failed run replaces the last one whole
 
 
