@@ -38,41 +38,105 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
         description="Аналитическая книга отчётов о качестве повышения квалификации педагогов.",
+        epilog="Справка по команде: python -m analysis <команда> --help",
+        formatter_class=RussianHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="команда")
+    _russian_help(parser)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="команда",
+                                title="команды")
 
-    p = sub.add_parser("ingest", help="проверить формы из data/raw и записать data/processed")
-    p.add_argument("--raw-dir", type=Path, default=paths.DATA_RAW)
-    p.add_argument("--processed-dir", type=Path, default=paths.DATA_PROCESSED)
-    p.add_argument("--report-dir", type=Path, default=paths.OUTPUT / "validation")
+    p = _command(sub, "ingest", "проверить формы из data/raw и записать data/processed",
+                 "Проверяет все книги Excel папки исходных данных по контракту форм и, если "
+                 "ошибок нет, записывает обработанные таблицы. При ошибках обработанные данные "
+                 "не меняются, а список ошибок выводится и сохраняется в отчёт о проверке.")
+    p.add_argument("--raw-dir", type=Path, metavar="ПАПКА", default=paths.DATA_RAW,
+                   help="папка исходных форм <год>/<форма>.xlsx (по умолчанию data/raw)")
+    p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
+                   help="куда записать обработанные данные (по умолчанию data/processed)")
+    p.add_argument("--report-dir", type=Path, metavar="ПАПКА", default=paths.OUTPUT / "validation",
+                   help="куда записать отчёт о проверке validation.html и .xlsx "
+                        "(по умолчанию output/validation)")
 
-    p = sub.add_parser("demo-data", help="создать демонстрационный город в пустой папке")
-    p.add_argument("--raw-dir", type=Path, default=paths.DATA_RAW)
-    p.add_argument("--years", nargs="+", default=["2019-2023"])
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--scale", type=float, default=1.0)
-    p.add_argument("--format", choices=("xlsx", "parquet"), default="xlsx")
+    p = _command(sub, "demo-data", "создать демонстрационный город в пустой папке",
+                 "Записывает вымышленный город (около 150 учреждений и 6000 работников при "
+                 "масштабе 1) в формах контракта. Пишет только в пустую или несуществующую "
+                 "папку; каждый год помечается как демонстрационный, и книга это показывает.")
+    p.add_argument("--raw-dir", type=Path, metavar="ПАПКА", default=paths.DATA_RAW,
+                   help="пустая папка, куда записать формы (по умолчанию data/raw)")
+    p.add_argument("--years", nargs="+", default=["2019-2023"], metavar="ГОД",
+                   help="годы: 2022 2023 или диапазон 2019-2023 (по умолчанию 2019-2023)")
+    p.add_argument("--seed", type=int, metavar="ЧИСЛО", default=0,
+                   help="зерно случайных чисел: то же зерно даёт те же данные (по умолчанию 0)")
+    p.add_argument("--scale", type=float, metavar="ЧИСЛО", default=1.0,
+                   help="масштаб города: 1 — около 6000 работников, 20 — в 20 раз больше")
+    p.add_argument("--format", choices=("xlsx", "parquet"), default="xlsx",
+                   help="xlsx — книги Excel форм (по умолчанию); parquet — сразу обработанные "
+                        "таблицы (для масштабов, не помещающихся в Excel)")
 
-    p = sub.add_parser("indicators", help="таблица всех показателей года (CSV)")
-    p.add_argument("--processed-dir", type=Path, default=paths.DATA_PROCESSED)
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--out", type=Path, required=True)
+    p = _command(sub, "indicators", "таблица всех показателей года (CSV)",
+                 "Рассчитывает все показатели каталога за год на всех уровнях и записывает "
+                 "их таблицей CSV (столбцы year, indicator_id, level, unit_id, …).")
+    p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
+                   help="папка обработанных данных (по умолчанию data/processed)")
+    p.add_argument("--year", type=int, metavar="ГОД", required=True, help="отчётный год, например 2023")
+    p.add_argument("--out", type=Path, metavar="ФАЙЛ", required=True, help="файл CSV, который нужно записать")
 
-    p = sub.add_parser("build", help="выполнить тетради и собрать HTML-книгу")
+    p = _command(sub, "build", "выполнить тетради и собрать HTML-книгу",
+                 "Выполняет тетради всех этапов за каждый год обработанных данных и собирает "
+                 "книгу HTML с оглавлением. Страницы, входные данные которых не менялись, не "
+                 "пересчитываются; страницы лет, которых больше нет в данных, удаляются.")
     years = p.add_mutually_exclusive_group()
-    years.add_argument("--years", nargs="+")
+    years.add_argument("--years", nargs="+", metavar="ГОД",
+                       help="только эти годы: 2021 2022 или 2019-2023 (по умолчанию все)")
     years.add_argument("--all", action="store_true", help="все годы обработанных данных")
-    p.add_argument("--profile", choices=("public", "internal"), default="public")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--processed-dir", type=Path, default=paths.DATA_PROCESSED)
-    p.add_argument("--output-dir", type=Path, default=paths.OUTPUT)
+    p.add_argument("--profile", choices=("public", "internal"), default="public",
+                   help="public — публичная версия без кодов работников и с «*» вместо малых "
+                        "чисел (по умолчанию); internal — внутренняя, с поимёнными списками")
+    p.add_argument("--jobs", type=int, metavar="N", default=os.cpu_count() or 1,
+                   help="сколько тетрадей выполнять одновременно (по умолчанию — число ядер)")
+    p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
+                   help="папка обработанных данных (по умолчанию data/processed)")
+    p.add_argument("--output-dir", type=Path, metavar="ПАПКА", default=paths.OUTPUT,
+                   help="папка книги: <профиль>/index.html и страницы (по умолчанию output)")
     p.add_argument("--force", action="store_true", help="пересобрать всё, не глядя на кэш")
 
-    p = sub.add_parser("templates", help="пустые формы сбора данных (xlsx)")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--out-dir", type=Path, required=True)
-    p.add_argument("--processed-dir", type=Path, default=paths.DATA_PROCESSED)
+    p = _command(sub, "templates", "пустые формы сбора данных (xlsx)",
+                 "Записывает по пустой книге Excel на каждую форму с листом «Инструкция», "
+                 "выпадающими списками и справочниками кодов (учреждения и объединения — из "
+                 "последнего года настоящих, не демонстрационных данных; показатели и правила "
+                 "рекомендаций — с названиями).")
+    p.add_argument("--year", type=int, metavar="ГОД", required=True, help="отчётный год форм, например 2024")
+    p.add_argument("--out-dir", type=Path, metavar="ПАПКА", required=True,
+                   help="папка, куда записать формы (создаётся при необходимости)")
+    p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
+                   help="обработанные данные, из которых берутся коды учреждений и "
+                        "объединений (по умолчанию data/processed)")
     return parser
+
+
+class RussianHelpFormatter(argparse.HelpFormatter):
+    """argparse's help with «использование:» instead of «usage:»."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 — argparse's API
+        super().add_usage(usage, actions, groups,
+                          "использование: " if prefix is None else prefix)
+
+
+def _command(sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
+    """A sub-command whose --help is Russian throughout."""
+    parser = sub.add_parser(name, help=summary, description=description,
+                            formatter_class=RussianHelpFormatter)
+    _russian_help(parser)
+    return parser
+
+
+def _russian_help(parser: argparse.ArgumentParser) -> None:
+    """Russian words for argparse's own parts of --help (the -h option and the section titles)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "показать эту справку и выйти"
+    parser._optionals.title = "параметры"
+    parser._positionals.title = "позиционные аргументы"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,11 +151,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _record_ingest(args: argparse.Namespace, status: int) -> None:
+    """Keep the outcome beside the validation report: the book's front page says when the
+    newest raw data was not accepted, and `make lab` skips ingest while data/raw is unchanged."""
+    from analysis import ingest_status
+
+    ingest_status.record(args.report_dir, args.raw_dir, accepted=status == 0)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis.ingest import run_ingest
 
-        return run_ingest(args.raw_dir, args.processed_dir, args.report_dir)
+        status = run_ingest(args.raw_dir, args.processed_dir, args.report_dir)
+        _record_ingest(args, status)
+        return status
     if args.command == "demo-data":
         years = parse_years(args.years)
         from analysis.demo import generate

@@ -29,6 +29,17 @@ import pyarrow.parquet as pq
 from analysis import contract
 
 MANIFEST = "manifest.json"
+# Where a year's data came from (manifest `years.<y>.source`): the synthetic demo city, or forms
+# the municipality filled. `demo-data` leaves DEMO_MARKER in every raw year folder it writes;
+# ingest skips hidden files, so the marker reaches no reader but tells `raw_sources` the truth.
+SOURCE = "source"
+SOURCE_DEMO = "demo"
+SOURCE_FORMS = "forms"
+DEMO_MARKER = ".demo-city"
+DEMO_MARKER_TEXT = (
+    "Демонстрационные данные: вымышленный город, созданный командой demo-data.\n"
+    "Этот файл отмечает папку года как демонстрационную; книга помечает такие годы.\n"
+)
 
 # One Arrow type per contract type; ids stay strings (SPEC §4).
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -125,6 +136,32 @@ def _swap_in(staging: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def raw_sources(raw_dir: Path, years: object) -> dict[int, dict[str, str]]:
+    """`manifest_extra` for `publish`: per year, whether its raw folder is the demo city."""
+    return {
+        int(y): {SOURCE: SOURCE_DEMO if (Path(raw_dir) / str(y) / DEMO_MARKER).exists()
+                 else SOURCE_FORMS}
+        for y in years
+    }
+
+
+def is_demo_entry(entry: Mapping[str, object]) -> bool:
+    """Whether a manifest year entry is the demo city (entries without a source are not)."""
+    return entry.get(SOURCE) == SOURCE_DEMO
+
+
+def demo_years(processed_dir: Path) -> list[int]:
+    """Processed years that are the demo city, ascending."""
+    entries = load_manifest(processed_dir).get("years", {})
+    return sorted(int(y) for y, entry in entries.items() if is_demo_entry(entry))
+
+
+def real_years(processed_dir: Path) -> list[int]:
+    """Processed years that came from real forms (not the demo city), ascending."""
+    entries = load_manifest(processed_dir).get("years", {})
+    return sorted(int(y) for y, entry in entries.items() if not is_demo_entry(entry))
 
 
 def load_manifest(processed_dir: Path) -> dict:

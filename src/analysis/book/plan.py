@@ -26,6 +26,7 @@ STATE_FILE = ".build-state.json"
 STATE_VERSION = 1  # bump when the fingerprint recipe changes: every page is rebuilt once
 LIBRARY_DIR = Path(__file__).resolve().parents[1]  # src/analysis
 MANIFEST = "manifest.json"  # analysis.processed.MANIFEST (not imported: it pulls in pandas)
+SOURCE, SOURCE_DEMO = "source", "demo"  # analysis.processed.SOURCE / SOURCE_DEMO (same reason)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,17 @@ def read_manifest(processed_dir: Path) -> dict:
     """The processed folder's manifest ({} when nothing has been ingested)."""
     path = Path(processed_dir) / MANIFEST
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def manifest_years(manifest: dict) -> list[int]:
+    """The processed years of a manifest, ascending."""
+    return sorted(int(y) for y in manifest.get("years", {}))
+
+
+def demo_years(manifest: dict) -> frozenset[int]:
+    """The processed years that are the demo city (their manifest entry says so)."""
+    return frozenset(int(y) for y, entry in manifest.get("years", {}).items()
+                     if isinstance(entry, dict) and entry.get(SOURCE) == SOURCE_DEMO)
 
 
 def data_digests(processed_dir: Path, manifest: dict) -> dict[int, str]:

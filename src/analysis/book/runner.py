@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.book import plan
-from analysis.book.site import SitePage, index_html, nav_html, with_nav
+from analysis.book.site import SitePage, book_notices, index_html, nav_html, with_nav
 from analysis.files import write_text_atomic
 
 INDEX = "index.html"
 CSV_NAME = "indicators.csv"
 XLSX_NAME = "indicators.xlsx"  # analysis.exports.INDICATORS_NAME (not imported: openpyxl)
+YEAR_DIR = re.compile(r"\d{4}")  # <output>/<profile>/<year>/
+VALIDATION_DIR = "validation"  # the ingest report folder beside the profiles (SPEC §4 default)
 
 
 @dataclass
@@ -75,6 +79,7 @@ class Build:
     # --- the steps ---------------------------------------------------------------------------
 
     def run(self) -> Summary:
+        self._retire_absent_years()
         # `common`: what every page depends on (a change in any re-runs the whole book)
         common = {"library": plan.library_digest(), "params": plan.params_digest(),
                   "profile": self.profile}
@@ -102,6 +107,26 @@ class Build:
         plan.save_state(self.state_path, self.state)
         return self.summary
 
+    def _retire_absent_years(self) -> None:
+        """Remove the pages, tables and records of years no longer in the processed data: the
+        book shows exactly the data it was built from (demo years replaced by real ones)."""
+        present = set(plan.manifest_years(self.manifest))
+        gone = sorted(
+            {int(p.name) for p in self.root.glob("[0-9][0-9][0-9][0-9]")
+             if p.is_dir() and YEAR_DIR.fullmatch(p.name)}
+            | {int(k.split("/", 1)[0]) for k in self.state["pages"]}
+            | {int(y) for y in self.state["years"]}
+        )
+        gone = [y for y in gone if y not in present]
+        for year in gone:
+            shutil.rmtree(self.root / str(year), ignore_errors=True)
+        self.state["pages"] = {k: v for k, v in self.state["pages"].items()
+                               if int(k.split("/", 1)[0]) in present}
+        self.state["years"] = {y: v for y, v in self.state["years"].items() if int(y) in present}
+        if gone:
+            _say(f"Удалены страницы лет, которых нет в обработанных данных: "
+                 f"{', '.join(map(str, gone))}")
+
     def _stale(self, page: plan.Page) -> bool:
         known = self.state["pages"].get(page.key, {})
         html = self.root / f"{page.key}.html"
@@ -119,7 +144,9 @@ class Build:
         from analysis.settings import load_book_settings
 
         settings = load_book_settings()
-        for year in years:
+        for number, year in enumerate(years, start=1):
+            _say(f"Таблицы и выгрузки {year} года ({number} из {len(years)}): показатели, "
+                 "indicators.csv/.xlsx, рекомендации…")
             try:
                 tidy = yearly.compute(self.processed_dir, year, self.output_dir)
                 shown = yearly.for_profile(
@@ -152,7 +179,8 @@ class Build:
         """The indicator tables the pages read, computed once into the cache before they run."""
         from analysis.book import yearly
 
-        for year in years:
+        for number, year in enumerate(years, start=1):
+            _say(f"Расчёт показателей {year} года ({number} из {len(years)})…")
             # a failure is reported by `_tables`, which tries again
             with contextlib.suppress(Exception):
                 yearly.compute(self.processed_dir, year, self.output_dir)
@@ -234,7 +262,9 @@ class Build:
     def _write_site(self) -> None:
         """The nav bar on every page (rewritten where the book's shape changed) and the index."""
         pages = self._site_pages()
-        shape = plan.fingerprint([[p.year, p.stem, p.title] for p in pages], self.profile)
+        demo = plan.demo_years(self.manifest)
+        shape = plan.fingerprint([[p.year, p.stem, p.title, p.year in demo] for p in pages],
+                                 self.profile)
         reshaped = shape != self.state.get("site")
         for p in pages:
             key = f"{p.year}/{p.stem}"
@@ -244,17 +274,38 @@ class Build:
                 page_html = (self.root / p.href).read_text(encoding="utf-8")
             else:
                 continue
-            updated = with_nav(page_html, nav_html(pages, p.year, p.stem, self.profile))
+            updated = with_nav(page_html, nav_html(pages, p.year, p.stem, self.profile,
+                                                   demo=p.year in demo))
             if key in self.new_pages or updated != page_html:
                 write_text_atomic(self.root / p.href, updated)
         figures = {
             int(y): entry.get("figures", []) for y, entry in self.state["years"].items()
         }
-        index = index_html(pages, figures, self.profile)
+        index = index_html(pages, figures, self.profile, demo_years=demo,
+                           notices=self._notices(pages, demo))
         index_path = self.root / INDEX
         if not index_path.exists() or index_path.read_text(encoding="utf-8") != index:
             write_text_atomic(index_path, index)
         self.state["site"] = shape
+
+
+    def _notices(self, pages: list[SitePage], demo: frozenset[int]) -> tuple:
+        """The front page's warnings: a rejected ingest, demo and real years mixed."""
+        from analysis import ingest_status
+
+        status = ingest_status.load(self.output_dir / VALIDATION_DIR)
+        if status.get("report"):  # no local absolute path on a page: relative to the project
+            report = Path(str(status["report"]))
+            with contextlib.suppress(ValueError):
+                report = report.relative_to(self.output_dir.parent)
+            status = {**status, "report": report.as_posix()}
+        years = sorted({p.year for p in pages})
+        return book_notices(years, demo, status, self.profile)
+
+
+def _say(text: str) -> None:
+    """A progress line of a long step (stderr, like the progress bar of the pages)."""
+    print(text, file=sys.stderr, flush=True)
 
 
 def _ipynb_text(nb: dict) -> str:

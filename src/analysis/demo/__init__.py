@@ -4,6 +4,8 @@
 whose sheets would pass Excel's row limit, processed Parquet tables directly. The same seed gives
 the same cell contents. The city has structure to find: upward trends, a lagging district,
 weaker ШНОР/ШНСУ schools, and measures some of which work (`measures.ground_truth`).
+Every year folder it writes holds `processed.DEMO_MARKER`, so ingest records the year as the
+demo in the processed manifest and the book marks it as a fictional city on every page.
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ def generate(
     if fmt == "parquet":
         readme = raw_dir / README
         kept = readme.read_bytes() if readme.is_file() else None
-        processed.publish(raw_dir, dict(tables.years_tables(city)))
+        demo = {year: {processed.SOURCE: processed.SOURCE_DEMO} for year in years}
+        processed.publish(raw_dir, dict(tables.years_tables(city)), manifest_extra=demo)
         if kept is not None:
             readme.write_bytes(kept)
         return
@@ -72,6 +75,9 @@ def generate(
     try:
         for year, year_tables in tables.years_tables(city):
             workbooks.write_year(staging / str(year), year_tables)
+            # the marker that makes ingest record the year as the demo city (hidden: not read)
+            (staging / str(year) / processed.DEMO_MARKER).write_text(
+                processed.DEMO_MARKER_TEXT, encoding="utf-8")
         raw_dir.mkdir(exist_ok=True)
         for year_dir in sorted(staging.iterdir()):
             year_dir.rename(raw_dir / year_dir.name)

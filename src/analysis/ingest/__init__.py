@@ -59,6 +59,8 @@ def run_ingest(
             year: {table: data.frame() for table, data in year_tables.items()}
             for year, year_tables in tables.items()
         },
+        # hook (issue 11): the manifest records per year whether it is the demo city
+        manifest_extra=processed.raw_sources(raw_dir, tables),
     )
     for line in summary(tables):
         print(line)
