@@ -71,7 +71,11 @@ def test_one_workbook_per_form_and_nothing_else(blank):
 def test_sheets_headers_and_frozen_header_row(blank, form):
     wb = openpyxl.load_workbook(blank / f"{form.stem}.xlsx")
     data = [s.name for s in form.sheets]
-    assert wb.sheetnames == ["Инструкция", *data]  # no processed data → no reference sheet
+    # no processed data → no reference of institutions or associations; the catalogue and the
+    # rules are references of their own, wherever a form asks for their codes
+    static = {"centre": ["Справочник показателей"],
+              "measures": ["Справочник показателей", "Справочник рекомендаций"]}
+    assert wb.sheetnames == ["Инструкция", *data, *static.get(form.stem, [])]
     assert wb.active.title == "Инструкция"
     for sheet in form.sheets:
         ws = wb[sheet.name]
@@ -273,7 +277,8 @@ def test_reference_sheet_lists_institutions_of_latest_year_not_after(with_refere
 def test_reference_of_associations_where_the_form_uses_them(with_reference):
     # organizer and author are codes of an institution or an association
     wb = openpyxl.load_workbook(with_reference / "centre.xlsx")
-    assert wb.sheetnames[-2:] == ["Справочник ОУ", "Справочник объединений"]
+    assert wb.sheetnames[-3:] == ["Справочник ОУ", "Справочник объединений",
+                                  "Справочник показателей"]
     rows = [[c.value for c in r][:3] for r in wb["Справочник объединений"].iter_rows()]
     assert rows == [
         ["Код объединения", "Тип", "Наименование"],

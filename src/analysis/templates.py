@@ -6,6 +6,12 @@ them (styled frozen header, column widths, drop-down lists, number and date vali
 reference of institution and association codes from the latest processed year when there is
 one, and a hidden sheet of long lists. Ingest ignores every sheet that is not in the contract,
 so a template filled in by hand goes through `ingest` as it is.
+
+References: institution and association codes come from the latest *real* processed year (never
+from the demo city, whose 150 fictional schools must not reach real schools' forms; with no real
+data the forms come without them and the instructions say so). Every form that asks for an
+indicator or a recommendation rule gets the codes with their Russian names (the catalogue and
+`params/recommendations.yaml`) and a drop-down on the column.
 """
 
 from __future__ import annotations
@@ -31,11 +37,20 @@ LISTS = "Списки"  # hidden sheet holding the values of long drop-down list
 REFERENCE_TITLES = {  # reference sheets, one per kind of code (table of the contract → sheet)
     "institutions": "Справочник ОУ",
     "associations": "Справочник объединений",
+    "indicators": "Справочник показателей",
+    "rules": "Справочник рекомендаций",
 }
 REFERENCE_COLUMNS = {  # machine names shown in each reference sheet (headers come from contract)
     "institutions": ("inst_id", "name", "inst_type", "district"),
     "associations": ("assoc_id", "assoc_type", "name"),
 }
+PROCESSED_REFERENCES = tuple(REFERENCE_COLUMNS)  # codes that come from the data of a real year
+NO_REAL_DATA = (  # said in the instructions of a form that would list such codes
+    "коды учреждений и объединений не приложены: настоящих (не демонстрационных) обработанных "
+    "данных пока нет. Коды учреждений задаёт форма institutions.xlsx, объединений — "
+    "associations.xlsx; используйте их без изменений во всех формах."
+)
+LIST_HINT = "Несколько кодов — через «;» (например: код1;код2). Коды — на листе «{sheet}»."
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a plausible report year (guards typos such as 23)
 LAST_ROW = 5000  # validations cover rows 2..LAST_ROW: far more than any one form holds
 INLINE_LIST_LIMIT = 255  # Excel rejects an inline list longer than 255 characters
@@ -83,15 +98,31 @@ GENERAL_RULES = (
 
 @dataclass(frozen=True)
 class Reference:
-    """Codes of one kind from a processed year, shown so that forms use the same codes."""
+    """Codes of one kind (column A) with their names, shown so that forms use the same codes.
+
+    ``year``: the processed year the codes come from (None for the catalogue and the rules);
+    ``headers``: the sheet's header row (default: the contract's headers of the table).
+    """
 
     table: str
-    year: int
+    year: int | None
     frame: pd.DataFrame
+    headers: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def title(self) -> str:
         return REFERENCE_TITLES[self.table]
+
+    def header_row(self) -> list[str]:
+        if self.headers:
+            return list(self.headers)
+        sheet = contract.SHEETS[self.table]
+        return [sheet.column(n).header for n in REFERENCE_COLUMNS[self.table]]
+
+    def source(self) -> str:
+        """Where the codes come from, for the instructions sheet."""
+        return self.note or f"коды по данным за {self.year} год"
 
     def code_range(self) -> str:
         """The absolute range of the code column (column A) below the header."""
@@ -107,7 +138,7 @@ def write_templates(year: int, out_dir: Path, processed_dir: Path | None = None)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UserError(f"Неверный отчётный год: {year} (ожидается, например, 2024)")
     out_dir = Path(out_dir)
-    references = load_references(processed_dir, year)
+    references = {**load_references(processed_dir, year), **static_references()}
     written = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -122,12 +153,14 @@ def write_templates(year: int, out_dir: Path, processed_dir: Path | None = None)
 
 
 def load_references(processed_dir: Path | None, year: int) -> dict[str, Reference]:
-    """Institutions and associations of the latest processed year ≤ ``year`` that has them."""
+    """Institutions and associations of the latest real processed year ≤ ``year`` that has
+    them; demo years are never used (their codes belong to a fictional city)."""
     if processed_dir is None or not Path(processed_dir).exists():
         return {}
     found: dict[str, Reference] = {}
+    real = processed.real_years(processed_dir)
     for table, columns in REFERENCE_COLUMNS.items():
-        for y in sorted((y for y in processed.years(processed_dir) if y <= year), reverse=True):
+        for y in sorted((y for y in real if y <= year), reverse=True):
             frame = processed.read_table(processed_dir, y, table)
             if frame is not None:
                 rows = frame[list(columns)].sort_values(columns[0], kind="stable")
@@ -136,11 +169,38 @@ def load_references(processed_dir: Path | None, year: int) -> dict[str, Referenc
     return found
 
 
+def static_references(params_dir: Path | None = None) -> dict[str, Reference]:
+    """The indicator catalogue and the recommendation rules: codes with their Russian names."""
+    from analysis.catalogue import CATALOGUE
+
+    inds = pd.DataFrame(
+        [(i.id, i.name, i.unit) for i in CATALOGUE.values()], columns=["id", "name", "unit"]
+    )
+    refs = {"indicators": Reference("indicators", None, inds,
+                                    ("Код показателя", "Показатель", "Единица"),
+                                    "коды показателей каталога с названиями")}
+    try:
+        from analysis.recommendations import load_rules
+
+        rules = load_rules(params_dir)
+    except (UserError, OSError):
+        return refs  # no readable rules: the column then has no list (ingest skips its check)
+    frame = pd.DataFrame(
+        [(r.id, r.title or r.id, r.indicator, r.addressee) for r in rules],
+        columns=["id", "title", "indicator", "addressee"],
+    )
+    refs["rules"] = Reference("rules", None, frame,
+                              ("Код правила", "Рекомендация", "Показатель", "Адресат"),
+                              "коды правил адресных рекомендаций (params/recommendations.yaml)")
+    return refs
+
+
 def build_workbook(form: contract.Form, year: int, references: dict[str, Reference]) -> Workbook:
     """The template of one form as an openpyxl workbook (not yet saved)."""
     wb = Workbook()
-    refs = {t: r for t, r in references.items() if _uses(form, t)}
-    _write_instructions(wb.active, form, year, refs)
+    refs = {t: _for_form(form, r) for t, r in references.items() if _uses(form, t)}
+    missing = [t for t in PROCESSED_REFERENCES if _uses(form, t) and t not in references]
+    _write_instructions(wb.active, form, year, refs, bool(missing))
     lists = _ListSheet(wb)
     for sheet in form.sheets:
         _write_data_sheet(wb.create_sheet(sheet.name), sheet, year, refs, lists)
@@ -153,6 +213,12 @@ def build_workbook(form: contract.Form, year: int, references: dict[str, Referen
 
 def _uses(form: contract.Form, table: str) -> bool:
     """Whether a form declares ``table`` or refers to its codes (then it gets the reference)."""
+    columns = [c for s in form.sheets for c in s.columns]
+    if table == "indicators":
+        return any(c.ref == contract.REF_INDICATOR or c.choices == contract.CENTRE_PLAN_INDICATORS
+                   for c in columns)
+    if table == "rules":
+        return any(c.ref == contract.REF_RECOMMENDATION for c in columns)
     mixed = (contract.REF_ORGANIZER, contract.REF_MEASURE_TARGET)  # codes of either kind
     return any(
         s.table == table
@@ -161,11 +227,23 @@ def _uses(form: contract.Form, table: str) -> bool:
     )
 
 
+def _for_form(form: contract.Form, ref: Reference) -> Reference:
+    """The reference as one form needs it: the Centre's plan lists only its plan indicators."""
+    if ref.table != "indicators" or any(
+        c.ref == contract.REF_INDICATOR for s in form.sheets for c in s.columns
+    ):
+        return ref
+    plan = ref.frame[ref.frame["id"].isin(contract.CENTRE_PLAN_INDICATORS)]
+    return Reference(ref.table, ref.year, plan.reset_index(drop=True), ref.headers,
+                     "показатели муниципального задания Центра с названиями")
+
+
 # ---------------------------------------------------------------- instructions
 
 
 def _write_instructions(
-    ws: Worksheet, form: contract.Form, year: int, refs: dict[str, Reference]
+    ws: Worksheet, form: contract.Form, year: int, refs: dict[str, Reference],
+    no_real_codes: bool = False,
 ) -> None:
     """Purpose, who fills the form, the deadline cell, general rules and every column's rules."""
     ws.title = INSTRUCTIONS
@@ -188,7 +266,9 @@ def _write_instructions(
     deadline = ws.cell(row=ws.max_row, column=2)
     deadline.fill, deadline.border, deadline.number_format = _INPUT_FILL, _BORDER, DATE_FORMAT
     for ref in refs.values():
-        ws.append(["Справочник", f"лист «{ref.title}»: коды по данным за {ref.year} год"])
+        ws.append(["Справочник", f"лист «{ref.title}»: {ref.source()}"])
+    if no_real_codes:
+        ws.append(["Справочник", NO_REAL_DATA[:1].upper() + NO_REAL_DATA[1:]])
     for row in range(3, ws.max_row + 1):
         ws.cell(row=row, column=1).font = Font(bold=True)
     ws.append([])
@@ -370,6 +450,10 @@ def _code_list(
     sheet: contract.Sheet, column: contract.Column, refs: dict[str, Reference]
 ) -> str | None:
     """The reference range suggested for a column holding codes of another table, if any."""
+    if column.type == contract.LIST and column.ref in (contract.REF_INDICATOR,
+                                                       contract.REF_RECOMMENDATION):
+        table = "indicators" if column.ref == contract.REF_INDICATOR else "rules"
+        return refs[table].code_range() if table in refs else None
     if column.type != contract.ID or not column.ref or "." not in column.ref:
         return None
     table = column.ref.split(".", 1)[0]
@@ -390,6 +474,11 @@ def column_validation(
         return _number_validation(column, year)
     if column.type == contract.DATE:
         return _date_validation(column, year)
+    if code_range is not None and column.type == contract.LIST:
+        # One code is picked from the list; several are typed with «;» (Excel then only informs).
+        sheet = code_range.split("!", 1)[0].strip("'")
+        dv = DataValidation(type="list", formula1=code_range, errorStyle="information")
+        return _messages(dv, column, LIST_HINT.format(sheet=sheet))
     if code_range is not None:
         # Codes of last year are suggested, not imposed: a new institution gets a new code.
         dv = DataValidation(type="list", formula1=code_range, errorStyle="warning")
@@ -459,20 +548,18 @@ def _messages(dv: DataValidation, column: contract.Column, rule: str) -> DataVal
 
 
 def _write_reference(ws: Worksheet, ref: Reference) -> None:
-    """Codes with their names from the processed year, headers as the contract spells them."""
-    sheet = contract.SHEETS[ref.table]
-    columns = REFERENCE_COLUMNS[ref.table]
-    ws.append([sheet.column(n).header for n in columns])
+    """Codes with their names (column A the code), with a header row and a note beside it."""
+    headers = ref.header_row()
+    ws.append(headers)
     for cell in ws[1]:
         cell.font, cell.fill, cell.border = Font(bold=True), _REQUIRED_FILL, _BORDER
     for record in ref.frame.itertuples(index=False):
         ws.append([None if pd.isna(v) else str(v) for v in record])
-    for index, name in enumerate(columns, start=1):
-        longest = max([len(sheet.column(name).header), *(len(str(v)) for v in ref.frame[name])])
+    for index, header in enumerate(headers, start=1):
+        values = ref.frame.iloc[:, index - 1]
+        longest = max([len(header), *(len(str(v)) for v in values)])
         ws.column_dimensions[get_column_letter(index)].width = float(min(max(longest + 3, 10), 60))
     ws.freeze_panes = "A2"
-    ws.cell(
-        row=1,
-        column=len(columns) + 2,
-        value=f"По данным за {ref.year} год; новые учреждения и объединения получают новый код.",
-    )
+    note = (f"По данным за {ref.year} год; новые учреждения и объединения получают новый код."
+            if ref.year is not None else ref.source()[:1].upper() + ref.source()[1:] + ".")
+    ws.cell(row=1, column=len(headers) + 2, value=note)

@@ -147,7 +147,7 @@ def book_notices(
     `analysis.ingest_status.load`), or demo and real years are mixed in the processed data."""
     out = []
     if ingest.get("accepted") is False:
-        when = str(ingest.get("checked_at", ""))[:16]
+        when = _ru_time(str(ingest.get("checked_at", "")))
         report = str(ingest.get("report", ""))
         text = (f"Новые исходные данные не приняты (проверка {when}): в формах есть ошибки. "
                 "Книга построена по последним принятым данным. Список ошибок — в отчёте о "
@@ -173,3 +173,9 @@ def _years_text(years: list[int]) -> str:
         else:
             runs.append([y])
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _ru_time(iso: str) -> str:
+    """«2026-11-30 06:38:12» → «30.11.2026 06:38» (left as it is when it is not that shape)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}:\d{2}).*", iso)
+    return f"{match[3]}.{match[2]}.{match[1]} {match[4]}" if match else iso
