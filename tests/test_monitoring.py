@@ -206,5 +206,11 @@ def test_staff_anomalies_and_lapsed():
     # p2: age 23, experience 8 > 23 − 16 = 7; x9 has a course but no staff row
     assert list(found["person_id"]) == ["p2", "x9"]
     assert found["finding"].iloc[0] == "стаж 8 лет при возрасте 23 лет"
-    lapsed = m.lapsed_staff(staff, [courses, None, pd.DataFrame({"person_id": ["p3"]})], ["1"])
+    window = [courses, pd.DataFrame({"person_id": []}), pd.DataFrame({"person_id": ["p3"]})]
+    lapsed = m.lapsed_staff(staff, window, ["1"])
     assert list(lapsed["person_id"]) == ["p2"]  # p1 trained, p3 is of institution 2
+    # a year of the window without ДПО in the data: nobody is called lapsed, and the list says why
+    withheld = m.lapsed_staff(staff, [courses, None, window[2]], ["1"])
+    assert withheld.empty and "курсов ДПО за часть лет" in withheld.attrs["withheld"]
+    table = m.person_table(withheld, {}, "Не проходившие ПК").to_html()
+    assert "Не проходившие ПК: список не составляется" in table

@@ -23,6 +23,7 @@ from analysis import indicators, processed
 from analysis.errors import UserError
 from analysis.recommendations import load_rules, person_lists, recommend, rule_ids
 from analysis.recommendations.engine import to_target
+from analysis.recommendations.lists import withheld_reason
 
 Y = 2023
 NB = "\u00a0"
@@ -180,7 +181,10 @@ def test_person_lists_without_the_forms_are_empty(tmp_path):
                           "category": ["нет"]})
     processed.publish(tmp_path / "p", {Y: {"institutions": inst, "staff": staff}})
     lists = person_lists(tmp_path / "p", Y)
-    assert list(lists["lapsed_pk"]["person_id"]) == ["p1"]  # no course at all
+    # no ДПО form of Y−2 … Y: nobody can be called lapsed; the list says why it is withheld
+    assert lists["lapsed_pk"].empty and lists["heads_no_management"].empty
+    reason = withheld_reason(lists["lapsed_pk"])
+    assert f"курсов за {Y - 2}, {Y - 1} и {Y} годы нет в загруженных данных" in reason
     assert lists["young_without_mentor"].empty and lists["deficit_no_course"].empty
 
 

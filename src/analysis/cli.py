@@ -117,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
 class RussianHelpFormatter(argparse.HelpFormatter):
     """argparse's help with «использование:» instead of «usage:»."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 — argparse's API
+    def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups,
                           "использование: " if prefix is None else prefix)
 

@@ -20,6 +20,13 @@ MINUS = "\u2212"  # typographic minus
 DASH = "—"  # missing value in a table cell
 NO_DATA = "нет данных"  # missing value in a sentence (SPEC §3: «нет данных»)
 SUPPRESSED = "*"  # value hidden in the public profile (SPEC §6)
+# A value over an incomplete window (flag incomplete_window: earlier years of a _3y window are
+# not in the data, so the value is understated): marked in tables, explained by the footnote.
+INCOMPLETE_MARK = "†"
+INCOMPLETE_NOTE = (
+    "† — неполное трёхлетнее окно: ранних лет окна нет в загруженных данных, значение занижено; "
+    "достижение цели по нему не оценивается."
+)
 
 # Units of the catalogue (SPEC §5) and how a value of each is written.
 PERCENT = "%"
@@ -152,3 +159,8 @@ def join_ru(items: list[str], conj: str = "и") -> str:
 def is_number(x: object) -> bool:
     """True for an int/float that is not missing (bools excluded)."""
     return isinstance(x, Real) and not isinstance(x, bool) and not is_missing(x)
+
+
+def marked(text: str, incomplete: bool) -> str:
+    """A cell's text with the incomplete-window mark when the value's window is incomplete."""
+    return text + NBSP + INCOMPLETE_MARK if incomplete and text not in (DASH, SUPPRESSED) else text

@@ -35,7 +35,7 @@ def raw_digest(raw_dir: Path) -> str:
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
-            if name.startswith("~$") or name.startswith(".~lock"):
+            if name.startswith(("~$", ".~lock")):
                 continue
             path = Path(folder) / name
             try:

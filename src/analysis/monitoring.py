@@ -44,6 +44,11 @@ BAND_WORDS = {
 ROBUST_Z = 0.6745  # Iglewicz–Hoaglin: 0.6745·(x − median)/MAD ~ N(0, 1) for normal data
 SUPPRESSED = "suppressed"  # tidy flag set by analysis.disclosure
 INCOMPLETE = "incomplete_window"  # tidy flag: a _3y window reaches before the first data year
+WITHHELD = "withheld"  # frame.attrs: why a person list is not drawn up (lists.WITHHELD)
+WINDOW_WITHHELD = (
+    "список не составляется — курсов ДПО за часть лет трёхлетнего окна нет в загруженных "
+    "данных, и отсутствие курса значило бы лишь, что эти годы не загружены"
+)
 
 
 # --------------------------------------------------------------------------- bands
@@ -70,10 +75,20 @@ def _has_flag(flags: object, flag: str) -> bool:
 
 
 def _shown(value: object, unit: str, flags: object = "", missing: str = fmt.DASH) -> str:
-    """The cell text of an indicator value: «*» when suppressed, «—» when empty."""
+    """The cell text of an indicator value: «*» when suppressed, «—» when empty, marked «†»
+    when its window is incomplete (see `fmt.INCOMPLETE_NOTE`)."""
     if _has_flag(flags, SUPPRESSED):
         return fmt.SUPPRESSED
-    return fmt.value(value, unit, missing=missing)
+    return fmt.marked(fmt.value(value, unit, missing=missing), _has_flag(flags, INCOMPLETE))
+
+
+def judged_band(value: object, target: object, direction: str, unit: str, near_pp: float,
+                flags: object) -> str:
+    """`band`, but «none» for a value over an incomplete window: an understated value is not
+    judged against its target (the CSV's meets_target stays as SPEC §5 pins it)."""
+    if _has_flag(flags, INCOMPLETE):
+        return "none"
+    return band(value, target, direction, unit, near_pp)
 
 
 def _meta(catalogue: Mapping, indicator_id: str) -> tuple[str, str, str]:
@@ -115,7 +130,8 @@ def scorecard(
             row[f"value_{y}"] = np.nan if fmt.is_missing(val) else float(val)
             row[f"target_{y}"] = np.nan if fmt.is_missing(tgt) else float(tgt)
             row[f"flags_{y}"] = "" if rec is None or fmt.is_missing(rec["flags"]) else rec["flags"]
-            row[f"band_{y}"] = band(val, tgt, ind.direction, ind.unit, near_pp)
+            row[f"band_{y}"] = judged_band(val, tgt, ind.direction, ind.unit, near_pp,
+                                           row[f"flags_{y}"])
         prev = [y for y in years if y < year]
         row["change"] = (row[f"value_{year}"] - row[f"value_{prev[-1]}"]) if prev else np.nan
         row["band"] = row[f"band_{year}"]
@@ -137,21 +153,34 @@ def scorecard_table(card: pd.DataFrame, year: int, years: Sequence[int]) -> Styl
         if not fmt.is_missing(c) else fmt.DASH
         for c, u in zip(card["change"], card["unit"])
     ]
-    show["Оценка"] = [BAND_WORDS.get(b, "цель не установлена" if fmt.is_missing(t) else fmt.DASH)
-                      for b, t in zip(card["band"], card[f"target_{year}"])]
+    show["Оценка"] = [
+        NOT_JUDGED if _has_flag(f, INCOMPLETE) and not fmt.is_missing(t)
+        else BAND_WORDS.get(b, "цель не установлена" if fmt.is_missing(t) else fmt.DASH)
+        for b, t, f in zip(card["band"], card[f"target_{year}"], card[f"flags_{year}"])]
     bands = bands.astype(object).reindex(columns=show.columns).astype(object).fillna("")
     bands["Оценка"] = card["band"].replace("none", "").to_numpy()
     right = [str(y) for y in years] + [f"Цель {year}", "За год"]
     return tables.styled(show, f"Показатели города за {fmt.years_range(years[0], years[-1])}",
-                         bands=bands, right=right)
+                         bands=bands, right=right, note=tables.incomplete_note(show))
+
+
+NOT_JUDGED = f"не оценивается{fmt.NBSP}{fmt.INCOMPLETE_MARK}"  # a target on an incomplete window
 
 
 def scorecard_summary(card: pd.DataFrame, year: int) -> str:
     """One sentence: how many indicators with a target met it this year."""
-    with_target = card[card[f"target_{year}"].notna() & card[f"value_{year}"].notna()]
+    both = card[card[f"target_{year}"].notna() & card[f"value_{year}"].notna()]
+    short = both[f"flags_{year}"].map(lambda f: _has_flag(f, INCOMPLETE))
+    with_target, n_short = both[~short], int(short.sum())
     n = len(with_target)
+    short_text = (f" По {fmt.count(n_short, 'показателю', 'показателям', 'показателям')} "
+                  "трёхлетнее окно неполное (ранних лет нет в данных): достижение цели не "
+                  "оценивается." if n_short else "")
     if n == 0:
-        return f"В {year} году ни по одному показателю нет одновременно значения и цели."
+        return (f"В {year} году ни по одному показателю нет одновременно значения и цели "
+                "на полном окне." if n_short else
+                f"В {year} году ни по одному показателю нет одновременно значения и цели."
+                ) + short_text
     counts = with_target["band"].value_counts()
     met, near, below = (int(counts.get(b, 0)) for b in ("meets", "near", "below"))
     no_value = int(card[f"value_{year}"].isna().sum())
@@ -161,7 +190,7 @@ def scorecard_summary(card: pd.DataFrame, year: int) -> str:
     if no_value:
         text += (f" По {fmt.count(no_value, 'показателю', 'показателям', 'показателям')} "
                  "значения нет (нет данных или значение скрыто).")
-    return text
+    return text + short_text
 
 
 def scorecard_sentences(card: pd.DataFrame, year: int) -> list[str]:
@@ -176,6 +205,10 @@ def scorecard_sentences(card: pd.DataFrame, year: int) -> list[str]:
             out.append(f"{r['name']}: {fmt.NO_DATA}.")
             continue
         text = f"{r['name']}{_verb(r['name'])} {fmt.value(val, unit)}"
+        if _has_flag(r[f"flags_{year}"], INCOMPLETE):
+            out.append(text + " — значение за неполное трёхлетнее окно (ранних лет нет в "
+                              "данных), оно занижено; достижение цели не оценивается.")
+            continue
         if not fmt.is_missing(tgt):
             text += f" при цели {_compact(tgt, unit)}: {BAND_WORDS[r['band']]}"
         if not fmt.is_missing(r["change"]):
@@ -264,7 +297,7 @@ def compare_units(
             r = rows.loc[u]
             v = pd.to_numeric(r["value"], errors="coerce")
             vals.append(v)
-            bnds.append(band(v, r["target"], direction, unit, near_pp))
+            bnds.append(judged_band(v, r["target"], direction, unit, near_pp, r["flags"]))
             labs.append(_shown(v, unit, r["flags"]))
         values[name], bands[name], labels[name] = vals, bnds, labs
     return values, bands, labels
@@ -287,7 +320,8 @@ def compare_table(values: pd.DataFrame, bands: pd.DataFrame, labels: pd.DataFram
     show = labels.reset_index(names=head)
     colours = bands.replace("none", "").reset_index(names=head)
     colours[head] = ""
-    return tables.styled(show, caption, bands=colours, right=list(labels.columns))
+    return tables.styled(show, caption, bands=colours, right=list(labels.columns),
+                         note=tables.incomplete_note(labels))
 
 
 def spread_sentence(values: pd.DataFrame, indicator: str, unit: str, level: str) -> str:
@@ -434,8 +468,8 @@ def ranking(
                             na_position="last", kind="mergesort")
     part["place"] = np.arange(1, len(part) + 1)
     part.loc[part["value"].isna(), "place"] = np.nan
-    part["band"] = [band(v, t, direction, unit, near_pp)
-                    for v, t in zip(part["value"], part["target"])]
+    part["band"] = [judged_band(v, t, direction, unit, near_pp, f)
+                    for v, t, f in zip(part["value"], part["target"], part["flags"])]
     cols = ["place", "inst_id", "name", "district", "inst_type", "value", "denominator",
             "target", "band", "flags"]
     return part[cols].reset_index(drop=True)
@@ -459,7 +493,8 @@ def ranking_table(ranked: pd.DataFrame, catalogue: Mapping, indicator_id: str, n
     bands["Значение"] = part["band"].replace("none", "").to_numpy()
     which = "последние" if worst else "первые"
     caption = f"{name}: {which} {n} мест из {len(have)}"
-    return tables.styled(show, caption, bands=bands, right=["Место", "Значение", "Цель"])
+    return tables.styled(show, caption, bands=bands, right=["Место", "Значение", "Цель"],
+                         note=tables.incomplete_note(show["Значение"]))
 
 
 # --------------------------------------------------------------------------- data quality
@@ -577,8 +612,15 @@ def lapsed_staff(staff: pd.DataFrame, courses_by_year: Sequence[pd.DataFrame | N
 
     `courses_by_year` holds the `ДПО` tables of y−2 … y (None for a year without the form);
     `kinds` limits the courses that count (``["ПК"]``: no ПК course, ПП does not count).
-    Columns: inst_id, person_id, position, experience_years.
+    Columns: inst_id, person_id, position, experience_years. When a year of the window has no
+    `ДПО` in the data, nobody can be said to lack a course: the list is empty and says why
+    (``attrs["withheld"]``, shown by `person_table`).
     """
+    cols = ["inst_id", "person_id", "position", "experience_years"]
+    if any(c is None for c in courses_by_year):
+        out = staff[cols].iloc[0:0].reset_index(drop=True)
+        out.attrs[WITHHELD] = WINDOW_WITHHELD
+        return out
     trained: set[str] = set()
     for c in courses_by_year:
         if c is not None:
@@ -587,7 +629,6 @@ def lapsed_staff(staff: pd.DataFrame, courses_by_year: Sequence[pd.DataFrame | N
             trained |= set(c["person_id"].astype(str))
     part = staff[staff["inst_id"].astype(str).isin(set(map(str, inst_ids)))]
     part = part[~part["person_id"].astype(str).isin(trained)]
-    cols = ["inst_id", "person_id", "position", "experience_years"]
     return part[cols].sort_values(["inst_id", "person_id"]).reset_index(drop=True)
 
 
@@ -602,6 +643,9 @@ def person_table(frame: pd.DataFrame, names: Mapping[str, str], caption: str) ->
     """A person-level list for the internal profile, with Russian headers."""
     headers = {"inst_id": "Учреждение", "person_id": "Код работника", "position": "Должность",
                "experience_years": "Стаж, лет", "finding": "Что проверить"}
+    reason = frame.attrs.get(WITHHELD)
+    if reason:
+        caption = f"{caption}: {reason}"
     show = frame.rename(columns=headers)
     if "Учреждение" in show.columns:
         show["Учреждение"] = [names.get(str(i), str(i)) if i else fmt.DASH

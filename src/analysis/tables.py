@@ -48,13 +48,17 @@ def styled(
     bands: pd.DataFrame | None = None,
     right: list[str] | None = None,
     index: bool = False,
+    note: str | None = None,
 ) -> Styler:
     """A styled table ready for display.
 
     ``bands`` has the same shape (and index/columns) as ``frame`` and holds meets/near/below
-    per cell (empty for none); ``right`` names the columns of numbers (right-aligned).
+    per cell (empty for none); ``right`` names the columns of numbers (right-aligned);
+    ``note``: a footnote, added below the caption when some cell carries its mark.
     """
     frame = frame.copy()
+    if note:
+        caption = f"{caption or ''} ({note})" if caption else note
     styler = Styler(frame, uuid=_uuid(frame, caption), cell_ids=False, escape="html")
     styler.set_table_styles(TABLE_STYLES)
     if caption:
@@ -122,3 +126,11 @@ def legend():
     from IPython.display import HTML
 
     return HTML(legend_html())
+
+
+def incomplete_note(cells: object) -> str | None:
+    """The footnote of the incomplete-window mark when some cell of ``cells`` carries it."""
+    from analysis import fmt
+
+    values = cells.to_numpy().ravel() if hasattr(cells, "to_numpy") else list(cells)  # type: ignore[union-attr]
+    return fmt.INCOMPLETE_NOTE if any(fmt.INCOMPLETE_MARK in str(v) for v in values) else None

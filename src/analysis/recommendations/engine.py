@@ -24,6 +24,7 @@ from analysis.recommendations.rules import CATEGORIES, PLACEHOLDER, Condition, R
 COLUMNS = ["rule_id", "level", "unit_id", "unit_name", "addressee", "indicator_id", "value",
            "target", "count", "text"]
 CENTRE_TYPE = lists.CENTRE_TYPE
+INCOMPLETE = "incomplete_window"  # tidy flag: the value's window reaches before the data
 
 
 def recommend(processed_dir: Path, year: int, tidy: pd.DataFrame,
@@ -72,7 +73,8 @@ def apply_rule(rule: Rule, tidy: pd.DataFrame, frames: Frames, year: int) -> lis
         level = "city" if rule.level == "category" else rule.level
         row = _row(rows, level, "city" if rule.level == "category" else unit_id)
         facts = {"value": row["value"], "target": row["target"], "numerator": row["numerator"],
-                 "denominator": row["denominator"], "city_value": city["value"]}
+                 "denominator": row["denominator"], "city_value": city["value"],
+                 "incomplete": row["incomplete"]}
         facts["gap"] = _gap(facts["value"], facts["target"], ind.direction)
         facts["count"] = count(rule, unit_id, facts, ind.direction, frames)
         if rule.count is not None and not (facts["count"] >= 1):
@@ -111,7 +113,10 @@ def _row(rows: pd.DataFrame, level: str, unit_id: str) -> dict[str, float]:
     hit = rows[(rows["level"] == level) & (rows["unit_id"].astype(str) == unit_id)]
     get = (lambda c: float(pd.to_numeric(hit[c], errors="coerce").iloc[0])) if len(hit) else (
         lambda c: np.nan)
-    return {c: get(c) for c in ("value", "target", "numerator", "denominator")}
+    out = {c: get(c) for c in ("value", "target", "numerator", "denominator")}
+    flags = str(hit["flags"].iloc[0]) if len(hit) and "flags" in hit.columns else ""
+    out["incomplete"] = float(INCOMPLETE in flags.split(";"))
+    return out
 
 
 def _gap(value: float, target: float, direction: str) -> float:
@@ -182,8 +187,11 @@ def _at_unit(frame: pd.DataFrame | None, rule: Rule, unit_id: str, frames: Frame
 
 
 def holds(cond: Condition, facts: Mapping[str, float], direction: str) -> bool:
-    """Whether a condition holds; a missing value never satisfies one."""
+    """Whether a condition holds; a missing value never satisfies one, and a value over an
+    incomplete window (earlier years not loaded: understated) is judged against nothing."""
     value = facts["value"]
+    if facts.get("incomplete") and cond.kind in ("below_target", "worse_than_city"):
+        return False
     if cond.kind == "below_target":
         return not math.isnan(facts["gap"]) and facts["gap"] > 0
     if cond.kind == "worse_than_city":

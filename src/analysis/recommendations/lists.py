@@ -14,6 +14,11 @@ indicators they answer, so the counts match the indicator's numerator and denomi
 
 `unit_lists` adds lists of units: ``missing_plan_report`` (associations of the register
 without a plan-report in y).
+
+A list that would call people «without a course» for years whose `ДПО` is not in the processed
+data (the first year of real data, or a year whose courses did not arrive) is withheld: it comes
+back empty, with the reason in ``frame.attrs["withheld"]`` (`withheld_reason`), so that neither
+the page, the workbooks nor a recommendation count anyone in it.
 """
 
 from __future__ import annotations
@@ -31,20 +36,66 @@ YOUNG_YEARS = 3  # SPEC §5 young_mentored: experience_years < 3
 CENTRE_TYPE = "ДПО"  # SPEC §5: staff of the Centre are not "staff"
 
 
+WITHHELD = "withheld"  # frame.attrs key: why a list is not drawn up (Russian, for the reader)
+
+
 def person_lists(processed_dir: Path, year: int) -> dict[str, pd.DataFrame]:
-    """Every person list of `year` (an empty frame where a form it needs is missing)."""
+    """Every person list of `year` (an empty frame where a form it needs is missing; withheld,
+    with the reason in ``attrs``, where the courses of its window are not all in the data)."""
     staff = city_staff(processed_dir, year)
     courses = {y: processed.read_table(processed_dir, y, "courses")
                for y in processed.years(processed_dir) if y <= year}
     window = [courses.get(y) for y in range(year - 2, year + 1)]
+    no_window = missing_course_years(courses, range(year - 2, year + 1))
+    mentoring = processed.read_table(processed_dir, year, "mentoring")
+    deficits = processed.read_table(processed_dir, year - 1, "deficits")
     return {
-        "lapsed_pk": lapsed_pk(staff, window, courses),
-        "young_without_mentor": young_without_mentor(
-            staff, processed.read_table(processed_dir, year, "mentoring")),
-        "deficit_no_course": deficit_no_course(
-            staff, processed.read_table(processed_dir, year - 1, "deficits"), courses.get(year)),
-        "heads_no_management": heads_no_management(staff, window),
+        "lapsed_pk": withheld(staff, no_window, "нет курса ПК") if no_window
+        else lapsed_pk(staff, window, courses),
+        "young_without_mentor": withheld(staff, [], "", f"нет формы наставничества за {year} год")
+        if mentoring is None else young_without_mentor(staff, mentoring),
+        "deficit_no_course": _deficit_list(staff, deficits, courses.get(year), year),
+        "heads_no_management": withheld(staff, no_window, "нет курса по управлению")
+        if no_window else heads_no_management(staff, window),
     }
+
+
+def missing_course_years(courses: dict[int, pd.DataFrame | None], years: range) -> list[int]:
+    """The years of a window whose `ДПО` form is not in the processed data."""
+    return [y for y in years if courses.get(y) is None]
+
+
+def withheld(staff: pd.DataFrame, missing: list[int], what: str, reason: str = "",
+             extra: list[str] | None = None) -> pd.DataFrame:
+    """An empty list carrying why it is not drawn up (``attrs["withheld"]``)."""
+    out = _empty(staff, extra)
+    out.attrs[WITHHELD] = reason or (
+        f"список не составляется: курсов за {_years(missing)} нет в загруженных данных, и "
+        f"«{what}» значило бы лишь, что эти годы не загружены. Загрузите формы ДПО "
+        f"(courses.xlsx) за {_years(missing)}."
+    )
+    return out
+
+
+def withheld_reason(frame: pd.DataFrame) -> str:
+    """Why a list is not drawn up ("" for a list that is)."""
+    return str(frame.attrs.get(WITHHELD, ""))
+
+
+def _deficit_list(staff: pd.DataFrame, deficits: pd.DataFrame | None,
+                  courses: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    if deficits is None:
+        return withheld(staff, [], "", f"нет диагностики дефицитов за {year - 1} год",
+                        ["deficit_areas"])
+    if courses is None:
+        return withheld(staff, [year], "нет курса ПК", extra=["deficit_areas"])
+    return deficit_no_course(staff, deficits, courses)
+
+
+def _years(years: list[int]) -> str:
+    words = [str(y) for y in years]
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " и " + words[-1]
+    return text + (" год" if len(words) == 1 else " годы")
 
 
 def unit_lists(processed_dir: Path, year: int) -> dict[str, pd.DataFrame]:

@@ -171,6 +171,10 @@ def list_sentences(lists: Mapping[str, pd.DataFrame], year: int) -> list[str]:
     """«Истёк срок ПК: 271 работник в 28 учреждениях.» per list."""
     out = []
     for key, frame in lists.items():
+        reason = str(frame.attrs.get("withheld", ""))  # lists.WITHHELD: not drawn up, and why
+        if reason:
+            out.append(f"{list_title(key, year)}: {reason}")
+            continue
         n, n_inst = len(frame), frame["inst_id"].nunique() if len(frame) else 0
         out.append(f"{list_title(key, year)}: "
                    f"{fmt.count(n, 'человек', 'человека', 'человек')}"
