@@ -171,11 +171,15 @@ def _run(args: argparse.Namespace) -> int:
         from analysis.demo import generate
 
         generate(args.raw_dir, years, args.seed, args.scale, args.format)
+        what = "обработанные таблицы" if args.format == "parquet" else "формы xlsx"
+        print(f"Демонстрационный город (вымышленный) записан: {what} за "
+              f"{', '.join(map(str, years or []))} в {args.raw_dir}")
         return 0
     if args.command == "indicators":
         from analysis.indicators import write_indicators_csv
 
         write_indicators_csv(args.processed_dir, args.year, args.out)
+        print(f"Таблица показателей за {args.year} год записана: {args.out}")
         return 0
     if args.command == "build":
         years = None if args.all else parse_years(args.years)  # a bad year fails before imports
@@ -190,8 +194,10 @@ def _run(args: argparse.Namespace) -> int:
             force=args.force,
         )
     if args.command == "templates":
-        from analysis.templates import write_templates
+        from analysis.templates import describe, write_templates
 
-        write_templates(args.year, args.out_dir, args.processed_dir)
+        written = write_templates(args.year, args.out_dir, args.processed_dir)
+        for line in describe(written, args.year, args.processed_dir):
+            print(line)
         return 0
     raise AssertionError(args.command)

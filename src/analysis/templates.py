@@ -152,6 +152,22 @@ def write_templates(year: int, out_dir: Path, processed_dir: Path | None = None)
     return written
 
 
+def describe(written: list[Path], year: int, processed_dir: Path | None) -> list[str]:
+    """What `write_templates` wrote and where the codes in the forms come from (for the CLI)."""
+    refs = load_references(processed_dir, year)
+    lines = [f"Записано форм за {year} год: {len(written)} в {written[0].parent if written else ''}"]
+    lines += [f"  {p.name}" for p in written]
+    if refs:
+        lines.append("Справочники кодов: " + "; ".join(
+            f"{r.title.lower()} — по данным за {r.year} год" for r in refs.values()))
+    else:
+        lines.append("Справочник кодов учреждений и объединений не приложен: настоящих "
+                     "(не демонстрационных) обработанных данных нет.")
+    lines.append("Справочники показателей и правил рекомендаций приложены к формам, где нужны их "
+                 "коды (centre.xlsx, measures.xlsx).")
+    return lines
+
+
 def load_references(processed_dir: Path | None, year: int) -> dict[str, Reference]:
     """Institutions and associations of the latest real processed year ≤ ``year`` that has
     them; demo years are never used (their codes belong to a fictional city)."""

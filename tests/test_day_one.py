@@ -1,0 +1,239 @@
+"""Day one with real data: the README's «Свои данные» followed by a new analyst, end to end.
+
+The demo city (2022–2023, as `make book` makes it) is built first; then the analyst removes it,
+writes blank forms with `templates`, fills them for a tiny real city of 2024 (filled here with
+openpyxl), ingests and builds again; then a school sends a broken file for 2025. The book is
+built with the project's real 03 and 04 notebooks and one tiny page, internal profile.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from book_helpers import ALPHA, Links, links, write_notebooks
+
+from analysis import ingest_status, paths, processed
+from analysis.book import build
+from analysis.book.site import DEMO_NOTE, book_notices
+from analysis.cli import main
+from analysis.recommendations import person_lists, recommend
+from analysis.recommendations.lists import withheld_reason
+
+pytestmark = pytest.mark.slow
+
+REAL = 2024
+# The tiny real city: three institutions, six staff. Courses of 2024 only (the analyst did not
+# load 2022–2023): two people with a modern ПК course → pk_modern_3y city 2 of 6 = 33,3 %,
+# flagged incomplete_window (the window 2022–2024 reaches before the data).
+INSTITUTIONS = [
+    ["ШК-7", "МОУ «Школа № 7»", "ОО", "Заречный", "нет", "нет", "нет", "нет", "нет", 0],
+    ["ШК-9", "МОУ «Школа № 9»", "ОО", "Заречный", "да", "нет", "нет", "нет", "нет", 1],
+    ["ДС-4", "МДОУ «Детский сад № 4»", "ДОО", "Нагорный", "нет", "нет", "нет", "нет", "нет", 0],
+]
+STAFF = [
+    ["Р-001", "ШК-7", "руководитель", None, 1975, 25, "высшая"],
+    ["Р-002", "ШК-7", "педагог", "математика", 1990, 10, "первая"],
+    ["Р-003", "ШК-7", "педагог", "физика", 1999, 2, "нет"],
+    ["Р-004", "ШК-9", "педагог", "история", 1985, 15, "высшая"],
+    ["Р-005", "ШК-9", "педагог", "химия", 1995, 5, "соответствие"],
+    ["Р-006", "ДС-4", "педагог", None, 1988, 12, "первая"],
+]
+COURSES = [
+    ["Р-002", "Цифровая школа", "ПК", 72, "Центр", "да", "ИКТ", "очная", "бюджет", "15.05.2024"],
+    ["Р-004", "Обновлённые ФГОС", "ПК", 36, "региональная", "да", "ФГОС", None, None,
+     "20.10.2024"],
+]
+
+
+def fill(form: Path, sheet: str, rows: list[list]) -> None:
+    """Fill a blank form the way a school does: rows under the header, the workbook saved."""
+    wb = openpyxl.load_workbook(form)
+    ws = wb[sheet]
+    for row in rows:
+        ws.append(row)
+    wb.save(form)
+
+
+def cli(*args: str) -> int:
+    return main([str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory):
+    """Every stage of the walkthrough; the test functions read what each stage left."""
+    from analysis.demo import generate
+
+    root = tmp_path_factory.mktemp("day-one")
+    raw, proc, out = root / "raw", root / "processed", root / "output"
+    report = out / "validation"
+    notebooks = write_notebooks(root / "notebooks", {"00_alpha": ALPHA})
+    for stem in ("03_monitoring", "04_analysis"):
+        shutil.copy(paths.NOTEBOOKS / f"{stem}.ipynb", notebooks / f"{stem}.ipynb")
+
+    def book() -> int:
+        return build(profile="internal", jobs=2, processed_dir=proc, output_dir=out,
+                     notebooks_dir=notebooks)
+
+    seen: dict[str, object] = {}
+    # 0. a fresh clone: `make book` makes the demo city and builds it
+    generate(raw, [2022, 2023], 0, 0.02, "xlsx")
+    assert cli("ingest", "--raw-dir", raw, "--processed-dir", proc, "--report-dir", report) == 0
+    seen["demo_manifest"] = json.loads((proc / "manifest.json").read_text(encoding="utf-8"))
+    assert book() == 0
+    seen["demo_index"] = (out / "internal" / "index.html").read_text(encoding="utf-8")
+    seen["demo_page"] = (out / "internal" / "2023" / "00_alpha.html").read_text(encoding="utf-8")
+
+    # 1. blank forms — data/processed still holds the demo: its codes must not reach the forms
+    assert cli("templates", "--year", REAL, "--out-dir", root / "forms",
+               "--processed-dir", proc) == 0
+    # 2. the demo years leave data/raw; the filled forms arrive
+    for year_dir in (raw / "2022", raw / "2023"):
+        shutil.rmtree(year_dir)
+    year_dir = raw / str(REAL)
+    year_dir.mkdir()
+    for stem in ("institutions", "staff", "courses"):
+        shutil.copy(root / "forms" / f"{stem}.xlsx", year_dir / f"{stem}.xlsx")
+    fill(year_dir / "institutions.xlsx", "Учреждения", INSTITUTIONS)
+    fill(year_dir / "staff.xlsx", "Кадры", STAFF)
+    fill(year_dir / "courses.xlsx", "ДПО", COURSES)
+    # 3. ingest, 4. the book
+    assert cli("ingest", "--raw-dir", raw, "--processed-dir", proc, "--report-dir", report) == 0
+    seen["real_manifest"] = json.loads((proc / "manifest.json").read_text(encoding="utf-8"))
+    assert book() == 0
+    seen["real_index"] = (out / "internal" / "index.html").read_text(encoding="utf-8")
+    # next year's forms now carry the real codes
+    assert cli("templates", "--year", REAL + 1, "--out-dir", root / "forms-next",
+               "--processed-dir", proc) == 0
+
+    # 5. a school sends a broken file for the next year: ingest rejects, the book goes on
+    (raw / str(REAL + 1)).mkdir()
+    (raw / str(REAL + 1) / "staff.xlsx").write_bytes(b"not a workbook")
+    assert cli("ingest", "--raw-dir", raw, "--processed-dir", proc, "--report-dir", report) == 1
+    seen["rejected_status"] = ingest_status.load(report)
+    seen["rejected_build"] = book()
+    seen["rejected_index"] = (out / "internal" / "index.html").read_text(encoding="utf-8")
+    return root, seen
+
+
+def test_the_demo_is_said_to_be_the_demo(walk):
+    _, seen = walk
+    years = seen["demo_manifest"]["years"]
+    assert {y: e["source"] for y, e in years.items()} == {"2022": "demo", "2023": "demo"}
+    assert DEMO_NOTE in seen["demo_index"] and DEMO_NOTE in seen["demo_page"]
+
+
+def test_the_real_year_replaces_the_demo_in_the_book(walk):
+    root, seen = walk
+    assert {y: e["source"] for y, e in seen["real_manifest"]["years"].items()} == {
+        "2024": "forms"}
+    internal = root / "output" / "internal"
+    # no page, table or record of a demo year is left
+    assert sorted(p.name for p in internal.iterdir() if p.is_dir()) == ["2024"]
+    state = json.loads((internal / ".build-state.json").read_text(encoding="utf-8"))
+    assert {k.split("/")[0] for k in state["pages"]} == {"2024"} and set(state["years"]) == {
+        "2024"}
+    index = seen["real_index"]
+    assert "2022" not in index and "2023" not in index and DEMO_NOTE not in index
+    parser = Links()
+    parser.feed(index)  # the front page as this build wrote it (a later build adds a notice)
+    assert sorted(parser.urls) == [
+        "2024/00_alpha.html", "2024/03_monitoring.html", "2024/04_analysis.html"]
+    for page in internal.glob("2024/*.html"):
+        hrefs = links(page)
+        assert not [h for h in hrefs if "2022" in h or "2023" in h]
+        assert DEMO_NOTE not in page.read_text(encoding="utf-8")
+
+
+def _sheets(path: Path) -> dict[str, list[list]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in r] for r in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def test_forms_never_carry_the_demo_codes_and_then_carry_the_real_ones(walk):
+    root, _ = walk
+    first = _sheets(root / "forms" / "staff.xlsx")
+    assert "Справочник ОУ" not in first  # only the demo was processed: no code list …
+    instructions = " ".join(str(v) for row in first["Инструкция"] for v in row if v)
+    assert "Коды учреждений и объединений не приложены" in instructions  # … and it says so
+    nxt = _sheets(root / "forms-next" / "staff.xlsx")
+    assert [r[0] for r in nxt["Справочник ОУ"][1:]] == ["ДС-4", "ШК-7", "ШК-9"]  # sorted codes
+    measures = _sheets(root / "forms-next" / "measures.xlsx")
+    codes = {r[0]: r[1] for r in measures["Справочник показателей"][1:]}
+    assert codes["pk_modern_3y"].startswith("Доля")  # catalogue id with its Russian name
+    rules = {r[0]: r[1] for r in measures["Справочник рекомендаций"][1:]}
+    assert rules["pk_lapsed"] == "Курсы ПК для работников с истёкшим трёхлетним сроком"
+    wb = openpyxl.load_workbook(root / "forms-next" / "measures.xlsx")
+    formulas = {dv.formula1 for dv in wb["Меры"].data_validations.dataValidation}
+    assert "'Справочник показателей'!$A$2:$A$" + str(len(codes) + 1) in formulas
+    assert "'Справочник рекомендаций'!$A$2:$A$" + str(len(rules) + 1) in formulas
+
+
+def test_no_person_is_called_lapsed_in_a_first_year(walk):
+    root, _ = walk
+    proc = root / "processed"
+    lists = person_lists(proc, REAL)
+    # courses of 2022 and 2023 were never loaded: 4 of 6 people «without a course» would be false
+    assert lists["lapsed_pk"].empty and lists["heads_no_management"].empty
+    assert "курсов за 2022 и 2023 годы нет в загруженных данных" in withheld_reason(
+        lists["lapsed_pk"])
+    from analysis.indicators import compute_year
+
+    tidy = compute_year(proc, REAL)
+    recs = recommend(proc, REAL, tidy)
+    assert "pk_lapsed" not in set(recs["rule_id"])  # «Направить на курсы ПК N работников»
+    # the internal page says why instead of listing people; the CSV keeps meets_target
+    page = (root / "output" / "internal" / "2024" / "04_analysis.html").read_text(encoding="utf-8")
+    assert "список не составляется" in page and "Р-003" not in page
+    for book in (root / "output" / "internal" / "2024" / "recommendations").glob("*.xlsx"):
+        people = _sheets(book).get("Работники", [])
+        assert len(people) <= 1, book.name  # the header only
+
+
+def test_an_incomplete_window_is_marked_and_not_judged_on_the_page(walk):
+    root, _ = walk
+    page = (root / "output" / "internal" / "2024" / "03_monitoring.html").read_text(
+        encoding="utf-8")
+    # pk_modern_3y: 2 of 6 → 33,3 %, below the 2024 target 88 but over an incomplete window
+    assert "33,3\u00a0%\u00a0†" in page
+    assert "неполное трёхлетнее окно" in page
+    assert "не оценивается\u00a0†" in page
+    csv = pd.read_csv(root / "output" / "internal" / "2024" / "indicators.csv")
+    city = csv[(csv["indicator_id"] == "pk_modern_3y") & (csv["level"] == "city")].iloc[0]
+    assert "incomplete_window" in city["flags"] and city["meets_target"] == False
+
+
+def test_a_rejected_ingest_leaves_the_book_working_and_says_so(walk):
+    root, seen = walk
+    assert seen["rejected_status"]["accepted"] is False
+    assert processed.years(root / "processed") == [REAL]  # the last good data is intact
+    assert seen["rejected_build"] == 0  # the book is built from it
+    index = seen["rejected_index"]
+    assert "Новые исходные данные не приняты" in index
+    assert "output/validation/validation.html" in index  # where the report is
+    assert 'href="../validation/validation.html"' in index  # internal: linked
+
+
+def test_ingest_is_not_repeated_while_data_raw_is_unchanged(walk, capsys):
+    root, _ = walk
+    raw, proc, report = root / "raw", root / "processed", root / "output" / "validation"
+    argv = ["--raw-dir", str(raw), "--processed-dir", str(proc), "--report-dir", str(report)]
+    assert ingest_status.main(argv) == 2  # unchanged since the rejected run: no re-run, not ok
+    assert "повторная загрузка не нужна" in capsys.readouterr().out
+    (raw / str(REAL + 1) / "staff.xlsx").unlink()  # the school's file is withdrawn
+    assert ingest_status.main(argv) == 1  # changed: ingest must run
+
+
+def test_front_page_notices_by_hand():
+    rejected = {"accepted": False, "checked_at": "2026-11-30 07:05:09",
+                "report": "output/validation/validation.html"}
+    public = book_notices([2024], frozenset(), rejected, "public")
+    assert len(public) == 1 and public[0].link == ""  # no link to cell values in public
+    assert "(проверка 30.11.2026 07:05)" in public[0].text
+    mixed = book_notices([2019, 2020, 2021, 2024], frozenset({2019, 2020, 2021}), {}, "public")
+    assert "демонстрационные годы (2019–2021) и настоящие (2024)" in mixed[0].text
+    assert book_notices([2024], frozenset(), {"accepted": True}, "internal") == ()
