@@ -237,3 +237,16 @@ def test_front_page_notices_by_hand():
     mixed = book_notices([2019, 2020, 2021, 2024], frozenset({2019, 2020, 2021}), {}, "public")
     assert "демонстрационные годы (2019–2021) и настоящие (2024)" in mixed[0].text
     assert book_notices([2024], frozenset(), {"accepted": True}, "internal") == ()
+
+
+def test_a_year_loaded_only_for_its_courses_gets_no_pages():
+    from analysis.book import plan
+
+    # 2022 and 2023: only courses.xlsx (history for the three-year window of 2024)
+    manifest = {"years": {
+        "2022": {"forms_present": ["courses"]},
+        "2023": {"forms_present": ["courses"]},
+        "2024": {"forms_present": ["courses", "institutions", "staff"]},
+    }}
+    assert plan.book_years(manifest) == [2024]
+    assert plan.manifest_years(manifest) == [2022, 2023, 2024]

@@ -46,13 +46,13 @@ def build(
     output_dir = Path(output_dir or paths.default_output_dir()).resolve()
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS).resolve()
     manifest = plan.read_manifest(processed_dir)
-    available = sorted(int(y) for y in manifest.get("years", {}))
+    available = plan.manifest_years(manifest)
     if not available:
         raise UserError(
             f"Нет обработанных данных в {processed_dir}: сначала выполните "
             "`python -m analysis ingest` (или `make data`)"
         )
-    chosen = sorted(set(years)) if years else available
+    chosen = sorted(set(years)) if years else plan.book_years(manifest)
     missing = [y for y in chosen if y not in available]
     if missing:
         raise UserError(

@@ -112,6 +112,16 @@ def manifest_years(manifest: dict) -> list[int]:
     return sorted(int(y) for y in manifest.get("years", {}))
 
 
+def book_years(manifest: dict) -> list[int]:
+    """The years the book shows by default: those with a staff list. A year loaded only for
+    its history (the courses of the two years before the first one, for the three-year
+    indicators) gets no pages of its own; with no staff list anywhere, every year."""
+    entries = manifest.get("years", {})
+    full = sorted(int(y) for y, e in entries.items()
+                  if isinstance(e, dict) and "staff" in e.get("forms_present", ["staff"]))
+    return full or manifest_years(manifest)
+
+
 def demo_years(manifest: dict) -> frozenset[int]:
     """The processed years that are the demo city (their manifest entry says so)."""
     return frozenset(int(y) for y, entry in manifest.get("years", {}).items()

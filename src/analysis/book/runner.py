@@ -108,9 +108,10 @@ class Build:
         return self.summary
 
     def _retire_absent_years(self) -> None:
-        """Remove the pages, tables and records of years no longer in the processed data: the
-        book shows exactly the data it was built from (demo years replaced by real ones)."""
-        present = set(plan.manifest_years(self.manifest))
+        """Remove the pages, tables and records of years no longer in the processed data (or
+        loaded only as history): the book shows exactly the data it was built from (demo years
+        replaced by real ones)."""
+        present = set(plan.book_years(self.manifest)) | set(self.years)
         gone = sorted(
             {int(p.name) for p in self.root.glob("[0-9][0-9][0-9][0-9]")
              if p.is_dir() and YEAR_DIR.fullmatch(p.name)}
