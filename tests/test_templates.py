@@ -640,3 +640,37 @@ def _assert_processed(out: Path) -> None:
     assert measures["mechanism"].tolist() == ["формальное ПК"]
     assert measures["targets"].tolist() == ["ОО-1;ГПО-1"]
     assert measures["deadline"].tolist() == [pd.Timestamp(2023, 12, 31)]
+
+
+def test_codes_of_the_demo_city_never_reach_the_forms(tmp_path, city):
+    # the same tables, recorded as the demo city: no reference of institutions or associations
+    demo = tmp_path / "demo"
+    processed.publish(demo, {2022: _city(2022, [("12", "Школа № 12", "ОО", "Южный")])},
+                      manifest_extra={2022: {processed.SOURCE: processed.SOURCE_DEMO}})
+    assert templates.load_references(demo, YEAR) == {}
+    templates.write_templates(YEAR, tmp_path / "forms", demo)
+    wb = openpyxl.load_workbook(tmp_path / "forms" / "staff.xlsx")
+    assert wb.sheetnames == ["Инструкция", "Кадры"]
+    assert any("не приложены" in t for t in _texts(wb["Инструкция"]))
+
+
+def test_measures_form_lists_indicators_rules_and_addressees(with_reference):
+    wb = openpyxl.load_workbook(with_reference / "measures.xlsx")
+    ws = wb["Меры"]
+    headers = [c.value for c in ws[1]]
+
+    def dv(header: str) -> DataValidation:
+        return _validation(ws, headers.index(header) + 1)
+
+    # several codes are allowed («a;b»): Excel only informs, ingest checks each code
+    assert (dv("Показатели").formula1.split("!")[0], dv("Показатели").errorStyle) == (
+        "'Справочник показателей'", "information")
+    assert dv("Рекомендации").formula1.startswith("'Справочник рекомендаций'!$A$2")
+    assert dv("Адресаты").formula1 == "'Справочник ОУ'!$A$2:$A$3"  # 2 schools of 2022
+    rules = [[c.value for c in r] for r in wb["Справочник рекомендаций"].iter_rows()]
+    assert rules[0][:2] == ["Код правила", "Рекомендация"]
+    assert ["pk_lapsed", "Курсы ПК для работников с истёкшим трёхлетним сроком"] in [
+        r[:2] for r in rules]
+    centre = openpyxl.load_workbook(with_reference / "centre.xlsx")
+    plan = [[c.value for c in r][:2] for r in centre["Справочник показателей"].iter_rows()]
+    assert [r[0] for r in plan[1:]] == list(contract.CENTRE_PLAN_INDICATORS)  # the plan's three

@@ -50,6 +50,7 @@ NO_REAL_DATA = (  # said in the instructions of a form that would list such code
     "данных пока нет. Коды учреждений задаёт форма institutions.xlsx, объединений — "
     "associations.xlsx; используйте их без изменений во всех формах."
 )
+MIXED_REFS = (contract.REF_ORGANIZER, contract.REF_MEASURE_TARGET)  # an inst_id among others
 LIST_HINT = "Несколько кодов — через «;» (например: код1;код2). Коды — на листе «{sheet}»."
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a plausible report year (guards typos such as 23)
 LAST_ROW = 5000  # validations cover rows 2..LAST_ROW: far more than any one form holds
@@ -466,6 +467,8 @@ def _code_list(
     sheet: contract.Sheet, column: contract.Column, refs: dict[str, Reference]
 ) -> str | None:
     """The reference range suggested for a column holding codes of another table, if any."""
+    if column.ref in MIXED_REFS:  # «Центр», «все», район:… are typed; the list offers schools
+        return refs["institutions"].code_range() if "institutions" in refs else None
     if column.type == contract.LIST and column.ref in (contract.REF_INDICATOR,
                                                        contract.REF_RECOMMENDATION):
         table = "indicators" if column.ref == contract.REF_INDICATOR else "rules"
@@ -490,6 +493,11 @@ def column_validation(
         return _number_validation(column, year)
     if column.type == contract.DATE:
         return _date_validation(column, year)
+    if code_range is not None and column.ref in MIXED_REFS:
+        # Institutions are offered; other allowed values (see the column's help) are typed.
+        dv = DataValidation(type="list", formula1=code_range, errorStyle="information")
+        return _messages(dv, column, "Код ОУ из списка или другое допустимое значение "
+                                     "(см. пояснение к столбцу на листе «Инструкция»).")
     if code_range is not None and column.type == contract.LIST:
         # One code is picked from the list; several are typed with «;» (Excel then only informs).
         sheet = code_range.split("!", 1)[0].strip("'")
