@@ -250,3 +250,19 @@ def test_a_year_loaded_only_for_its_courses_gets_no_pages():
     }}
     assert plan.book_years(manifest) == [2024]
     assert plan.manifest_years(manifest) == [2022, 2023, 2024]
+
+
+def test_three_year_dynamics_do_not_judge_an_incomplete_window():
+    from analysis import effectiveness, tables
+
+    dyn = pd.DataFrame([
+        # 2023: the window 2021–2023 lacks 2021 → 40 % is understated: marked, not coloured
+        {"indicator_id": "pk_modern_3y", "year": 2023, "value": 40.0, "target": 85.0,
+         "meets_target": False, "incomplete": True, "measures": "", "verdicts": ""},
+        {"indicator_id": "pk_modern_3y", "year": 2024, "value": 70.0, "target": 88.0,
+         "meets_target": False, "incomplete": False, "measures": "", "verdicts": ""},
+    ])
+    html = effectiveness.dynamics_table(dyn, [2023, 2024]).to_html()
+    assert "40,0\u00a0%\u00a0† (85,0\u00a0%)" in html and "70,0\u00a0% (88,0\u00a0%)" in html
+    assert html.count(tables.CELL_COLOURS["below"]) == 1  # only 2024 is judged as missed
+    assert "неполное трёхлетнее окно" in html

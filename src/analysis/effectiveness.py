@@ -446,11 +446,13 @@ def dynamics(history: pd.DataFrame, evaluated: pd.DataFrame, years: list[int],
                 "value": float(cell["value"].iloc[0]) if len(cell) else math.nan,
                 "target": float(cell["target"].iloc[0]) if len(cell) else math.nan,
                 "meets_target": cell["meets_target"].iloc[0] if len(cell) else pd.NA,
+                "incomplete": bool(len(cell)) and INCOMPLETE in str(
+                    cell["flags"].iloc[0] if "flags" in cell.columns else "").split(";"),
                 "measures": ";".join(ms["measure_id"]),
                 "verdicts": ";".join(ms["verdict"]),
             })
     return pd.DataFrame(rows, columns=["indicator_id", "year", "value", "target", "meets_target",
-                                       "measures", "verdicts"])
+                                       "incomplete", "measures", "verdicts"])
 
 
 
@@ -637,17 +639,21 @@ def dynamics_table(dyn: pd.DataFrame, years: list[int]):
                 continue
             c = cell.iloc[0]
             target = "" if fmt.is_missing(c["target"]) else f" ({fmt.value(c['target'], ind.unit)})"
-            row[f"{y}: значение (цель)"] = fmt.value(c["value"], ind.unit) + target
+            short_window = bool(c.get("incomplete", False))  # † and no verdict: understated
+            row[f"{y}: значение (цель)"] = fmt.marked(fmt.value(c["value"], ind.unit),
+                                                      short_window) + target
             pairs = zip(register.split_list(c["measures"]), register.split_list(c["verdicts"]))
             row[f"{y}: меры"] = "; ".join(f"{m} — {short.get(v, v)}" for m, v in pairs)
             meets = c["meets_target"]
-            band[f"{y}: значение (цель)"] = ("" if meets is pd.NA or fmt.is_missing(meets)
+            band[f"{y}: значение (цель)"] = ("" if short_window or meets is pd.NA
+                                             or fmt.is_missing(meets)
                                              else "meets" if bool(meets) else "below")
         rows.append(row)
         bands.append(band)
     show = pd.DataFrame(rows)
     return tables.styled(show, "Управленческие решения и динамика показателей за три года",
-                         bands=pd.DataFrame(bands).reindex(columns=show.columns).fillna(""))
+                         bands=pd.DataFrame(bands).reindex(columns=show.columns).fillna(""),
+                         note=tables.incomplete_note(show))
 
 
 def dynamics_panels(dyn: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:

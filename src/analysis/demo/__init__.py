@@ -11,6 +11,7 @@ demo in the processed manifest and the book marks it as a fictional city on ever
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def generate(
     raw_dir = Path(raw_dir)
     years = sorted(set(years or DEFAULT_YEARS))
     _check(raw_dir, years, scale, fmt)
+    _progress(f"Демонстрационный город (вымышленный): {len(years)} г., масштаб {scale:g}…")
     city = tables.build_city(seed, years, scale)
     if fmt == "parquet":
         readme = raw_dir / README
@@ -74,6 +76,7 @@ def generate(
     staging = Path(tempfile.mkdtemp(prefix=".demo-new-", dir=raw_dir.parent))
     try:
         for year, year_tables in tables.years_tables(city):
+            _progress(f"  {year}: формы xlsx…")
             workbooks.write_year(staging / str(year), year_tables)
             # the marker that makes ingest record the year as the demo city (hidden: not read)
             (staging / str(year) / processed.DEMO_MARKER).write_text(
@@ -83,3 +86,8 @@ def generate(
             year_dir.rename(raw_dir / year_dir.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _progress(text: str) -> None:
+    """A progress line on stderr: writing the city at scale 1 takes a while."""
+    print(text, file=sys.stderr, flush=True)
