@@ -266,3 +266,20 @@ def test_three_year_dynamics_do_not_judge_an_incomplete_window():
     assert "40,0\u00a0%\u00a0† (85,0\u00a0%)" in html and "70,0\u00a0% (88,0\u00a0%)" in html
     assert html.count(tables.CELL_COLOURS["below"]) == 1  # only 2024 is judged as missed
     assert "неполное трёхлетнее окно" in html
+
+
+def test_the_demo_marker_vouches_only_for_the_files_the_demo_wrote(tmp_path):
+    year = tmp_path / "2023"
+    (year / "staff").mkdir(parents=True)
+    (year / "institutions.xlsx").write_bytes(b"demo institutions")
+    (year / "staff" / "school-1.xlsx").write_bytes(b"demo staff")
+    assert not processed.is_demo_folder(year)  # no marker: real forms
+    (year / processed.DEMO_MARKER).write_text(processed.demo_marker_text(year), encoding="utf-8")
+    (year / "~$institutions.xlsx").write_bytes(b"Excel's lock file")  # opening a form: no change
+    assert processed.is_demo_folder(year)
+    assert processed.raw_sources(tmp_path, [2023]) == {2023: {"source": "demo"}}
+    (year / "staff" / "school-1.xlsx").write_bytes(b"a real school's staff")  # replaced
+    assert not processed.is_demo_folder(year)
+    (year / "staff" / "school-1.xlsx").write_bytes(b"demo staff")
+    (year / "courses.xlsx").write_bytes(b"real courses")  # a real form joins the demo's
+    assert processed.raw_sources(tmp_path, [2023]) == {2023: {"source": "forms"}}

@@ -36,10 +36,12 @@ SOURCE = "source"
 SOURCE_DEMO = "demo"
 SOURCE_FORMS = "forms"
 DEMO_MARKER = ".demo-city"
-DEMO_MARKER_TEXT = (
-    "Демонстрационные данные: вымышленный город, созданный командой demo-data.\n"
-    "Этот файл отмечает папку года как демонстрационную; книга помечает такие годы.\n"
+DEMO_MARKER_HEAD = (
+    "# Демонстрационные данные: вымышленный город, созданный командой demo-data.\n"
+    "# Файл отмечает папку года как демонстрационную; книга помечает такие годы. Ниже — формы,\n"
+    "# которые записала demo-data: если их заменить настоящими, год считается настоящим.\n"
 )
+
 
 # One Arrow type per contract type; ids stay strings (SPEC §4).
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -141,10 +143,48 @@ def _swap_in(staging: Path, target: Path) -> None:
 def raw_sources(raw_dir: Path, years: object) -> dict[int, dict[str, str]]:
     """`manifest_extra` for `publish`: per year, whether its raw folder is the demo city."""
     return {
-        int(y): {SOURCE: SOURCE_DEMO if (Path(raw_dir) / str(y) / DEMO_MARKER).exists()
-                 else SOURCE_FORMS}
+        int(y): {SOURCE: SOURCE_DEMO if is_demo_folder(Path(raw_dir) / str(y)) else SOURCE_FORMS}
         for y in years
     }
+
+
+def demo_marker_text(year_dir: Path) -> str:
+    """The marker of a year folder the demo wrote: a note and the hash of every file in it."""
+    lines = [f"{_sha256(path)}  {name}" for name, path in _data_files(year_dir)]
+    return DEMO_MARKER_HEAD + "".join(line + "\n" for line in lines)
+
+
+def is_demo_folder(year_dir: Path) -> bool:
+    """Whether a raw year folder still holds exactly the files demo-data wrote into it.
+
+    A folder whose forms were replaced (or joined) by real ones, with the hidden marker left
+    behind, is real data: the marker only vouches for the files it lists.
+    """
+    marker = Path(year_dir) / DEMO_MARKER
+    if not marker.is_file():
+        return False
+    listed = {}
+    for line in marker.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            digest, _, name = line.partition("  ")
+            listed[name] = digest
+    found = dict(_data_files(year_dir))
+    return bool(listed) and set(found) == set(listed) and all(
+        _sha256(found[name]) == digest for name, digest in listed.items())
+
+
+def _data_files(year_dir: Path) -> list[tuple[str, Path]]:
+    """(relative name, path) of every non-hidden file under a year folder, sorted."""
+    root = Path(year_dir)
+    files = [p for p in root.rglob("*") if p.is_file()
+             and not any(part.startswith((".", "~$")) for part in p.relative_to(root).parts)]
+    return sorted((p.relative_to(root).as_posix(), p) for p in files)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def is_demo_entry(entry: Mapping[str, object]) -> bool:

@@ -75,4 +75,5 @@ def build(
     )
     summary = runner.run()
     print(summary.text(time.perf_counter() - start), file=sys.stdout, flush=True)
+    print(f"Оглавление книги: {output_dir / profile / 'index.html'}", file=sys.stdout, flush=True)
     return 1 if summary.failed else 0
