@@ -283,3 +283,18 @@ def test_the_demo_marker_vouches_only_for_the_files_the_demo_wrote(tmp_path):
     (year / "staff" / "school-1.xlsx").write_bytes(b"demo staff")
     (year / "courses.xlsx").write_bytes(b"real courses")  # a real form joins the demo's
     assert processed.raw_sources(tmp_path, [2023]) == {2023: {"source": "forms"}}
+
+
+def test_rules_judge_no_value_over_an_incomplete_window():
+    from analysis.recommendations.engine import holds
+    from analysis.recommendations.rules import Condition
+
+    # 40 % against a target of 85 %: missed by 45 p. p. — unless the window is incomplete
+    facts = {"value": 40.0, "target": 85.0, "gap": 45.0, "city_value": 60.0, "count": 3.0,
+             "denominator": 10.0, "incomplete": 0.0}
+    below, worse = Condition("below_target"), Condition("worse_than_city", number=5)
+    low, many = Condition("compare", "value", "<", 50), Condition("compare", "count", ">=", 1)
+    assert all(holds(c, facts, "higher") for c in (below, worse, low, many))
+    short = {**facts, "incomplete": 1.0}
+    assert [holds(c, short, "higher") for c in (below, worse, low, many)] == [
+        False, False, False, True]  # a count of people is no judgement of the value

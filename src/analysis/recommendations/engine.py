@@ -190,7 +190,8 @@ def holds(cond: Condition, facts: Mapping[str, float], direction: str) -> bool:
     """Whether a condition holds; a missing value never satisfies one, and a value over an
     incomplete window (earlier years not loaded: understated) is judged against nothing."""
     value = facts["value"]
-    if facts.get("incomplete") and cond.kind in ("below_target", "worse_than_city"):
+    judges_value = cond.kind != "compare" or cond.variable in ("value", "gap")
+    if facts.get("incomplete") and judges_value:
         return False
     if cond.kind == "below_target":
         return not math.isnan(facts["gap"]) and facts["gap"] > 0
