@@ -8,7 +8,9 @@ built with the project's real 03 and 04 notebooks and one tiny page, internal pr
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -298,3 +300,22 @@ def test_rules_judge_no_value_over_an_incomplete_window():
     short = {**facts, "incomplete": 1.0}
     assert [holds(c, short, "higher") for c in (below, worse, low, many)] == [
         False, False, False, True]  # a count of people is no judgement of the value
+
+
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+
+
+def test_every_command_and_option_has_russian_help(capsys):
+    from analysis import cli
+
+    parser = cli._parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == {"ingest", "demo-data", "indicators", "build", "templates"}
+    for name, sub in commands.choices.items():
+        assert CYRILLIC.search(sub.description or ""), name
+        for action in sub._actions:
+            assert CYRILLIC.search(action.help or ""), f"{name} {action.option_strings}"
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        text = capsys.readouterr().out
+        assert text.startswith("использование: ") and "show this help" not in text

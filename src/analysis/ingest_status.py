@@ -92,17 +92,22 @@ def rejected(status: dict) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """For the Makefile: 0 — raw data unchanged and accepted, 2 — unchanged and rejected last
     time (the processed data is the older, good one), 1 — changed: ingest must run."""
+    from analysis.cli import RussianHelpFormatter, _russian_help
+
     parser = argparse.ArgumentParser(
         prog="python -m analysis.ingest_status",
+        formatter_class=RussianHelpFormatter,
         description="Проверить, изменилась ли папка исходных данных с последней загрузки. "
                     "Код возврата: 0 — не изменилась, данные приняты; 2 — не изменилась, "
                     "данные не приняты; 1 — изменилась, нужна новая загрузка.",
     )
-    parser.add_argument("--raw-dir", type=Path, required=True, help="папка исходных форм")
-    parser.add_argument("--processed-dir", type=Path, required=True,
+    parser.add_argument("--raw-dir", type=Path, required=True, metavar="ПАПКА",
+                        help="папка исходных форм")
+    parser.add_argument("--processed-dir", type=Path, required=True, metavar="ПАПКА",
                         help="папка обработанных данных")
-    parser.add_argument("--report-dir", type=Path, required=True,
+    parser.add_argument("--report-dir", type=Path, required=True, metavar="ПАПКА",
                         help="папка отчёта о проверке (там хранится итог последней загрузки)")
+    _russian_help(parser)
     args = parser.parse_args(argv)
     if not is_current(args.raw_dir, args.processed_dir, args.report_dir):
         return 1
