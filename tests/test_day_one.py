@@ -188,9 +188,12 @@ def test_no_person_is_called_lapsed_in_a_first_year(walk):
     tidy = compute_year(proc, REAL)
     recs = recommend(proc, REAL, tidy)
     assert "pk_lapsed" not in set(recs["rule_id"])  # «Направить на курсы ПК N работников»
+    assert "курсов за 2022 и 2023 годы нет" in recs.attrs["withheld"]["pk_lapsed"]
     # the internal page says why instead of listing people; the CSV keeps meets_target
     page = (root / "output" / "internal" / "2024" / "04_analysis.html").read_text(encoding="utf-8")
     assert "список не составляется" in page and "Р-003" not in page
+    assert ("Правило «Курсы ПК для работников с истёкшим трёхлетним сроком» не применялось"
+            in page)
     for book in (root / "output" / "internal" / "2024" / "recommendations").glob("*.xlsx"):
         people = _sheets(book).get("Работники", [])
         assert len(people) <= 1, book.name  # the header only

@@ -38,6 +38,19 @@ def recommend(processed_dir: Path, year: int, tidy: pd.DataFrame,
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
     out["target"] = pd.to_numeric(out["target"], errors="coerce").astype(float)
     out["count"] = pd.array(out["count"], dtype="Int64")
+    out.attrs[lists.WITHHELD] = withheld_rules(rules, frames)
+    return out
+
+
+def withheld_rules(rules: list[Rule], frames: Frames) -> dict[str, str]:
+    """Rule id → why it could not apply: its person list is withheld (earlier years not
+    loaded), so it names nobody rather than everybody."""
+    out = {}
+    for rule in rules:
+        frame = frames.lists.get(rule.count or "")
+        reason = "" if frame is None else lists.withheld_reason(frame)
+        if reason:
+            out[rule.id] = reason
     return out
 
 

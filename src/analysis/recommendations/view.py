@@ -185,9 +185,12 @@ def list_sentences(lists: Mapping[str, pd.DataFrame], year: int) -> list[str]:
 
 def conclusions(recs: pd.DataFrame, summary: pd.DataFrame, year: int,
                 threshold: int | None = None) -> list[str]:
-    """The closing bullets on the recommendations of the year."""
+    """The closing bullets on the recommendations of the year (and the rules that could not
+    apply because their person list is withheld: `engine.withheld_rules`)."""
+    withheld = [f"Правило «{t}» не применялось: {reason}"
+                for t, reason in _withheld_titles(recs, summary)]
     if recs.empty:
-        return [f"В {year} году ни одно правило рекомендаций не сработало."]
+        return [f"В {year} году ни одно правило рекомендаций не сработало.", *withheld]
     out = [f"В {year} году сформировано "
            f"{fmt.count(len(recs), 'адресная рекомендация', 'адресные рекомендации', 'адресных рекомендаций')}"
            ": " + ", ".join(f"{a} — {int((recs['addressee'] == a).sum())}"
@@ -201,7 +204,15 @@ def conclusions(recs: pd.DataFrame, summary: pd.DataFrame, year: int,
             continue
         out.append(f"{row.title}: {fmt.count(int(row.units), 'адресат', 'адресата', 'адресатов')}, "
                    f"{fmt.count(int(people), 'человек', 'человека', 'человек')}.")
-    return out
+    return out + withheld
+
+
+def _withheld_titles(recs: pd.DataFrame, summary: pd.DataFrame) -> list[tuple[str, str]]:
+    """(rule title, reason) of the rules whose person list was withheld."""
+    reasons = recs.attrs.get("withheld") or {}
+    titles = dict(zip(summary["rule_id"], summary["title"])) if {
+        "rule_id", "title"} <= set(summary.columns) else {}
+    return [(titles.get(rule_id, rule_id), reason) for rule_id, reason in reasons.items()]
 
 
 PUBLIC_LEVELS = ("city", "centre", "category", "district", "inst_type")  # no single institution
