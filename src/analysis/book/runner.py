@@ -295,11 +295,13 @@ class Build:
         from analysis import ingest_status
 
         status = ingest_status.load(self.output_dir / VALIDATION_DIR)
-        if status.get("report"):  # no local absolute path on a page: relative to the project
+        if status.get("report"):  # no local absolute path on a public page
             report = Path(str(status["report"]))
-            with contextlib.suppress(ValueError):
-                report = report.relative_to(self.output_dir.parent)
-            status = {**status, "report": report.as_posix()}
+            try:
+                shown = report.relative_to(self.output_dir.parent).as_posix()
+            except ValueError:
+                shown = report.as_posix() if self.profile == "internal" else report.name
+            status = {**status, "report": shown}
         years = sorted({p.year for p in pages})
         return book_notices(years, demo, status, self.profile)
 
