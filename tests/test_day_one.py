@@ -207,6 +207,9 @@ def test_an_incomplete_window_is_marked_and_not_judged_on_the_page(walk):
     assert "33,3\u00a0%\u00a0†" in page
     assert "неполное трёхлетнее окно" in page
     assert "не оценивается\u00a0†" in page
+    # the front page's key figure is marked too, with its footnote
+    index = (root / "output" / "internal" / "index.html").read_text(encoding="utf-8")
+    assert "33,3\u00a0%\u00a0†</td>" in index and "неполное трёхлетнее окно" in index
     csv = pd.read_csv(root / "output" / "internal" / "2024" / "indicators.csv")
     city = csv[(csv["indicator_id"] == "pk_modern_3y") & (csv["level"] == "city")].iloc[0]
     assert "incomplete_window" in city["flags"] and city["meets_target"] == False
@@ -322,3 +325,11 @@ def test_every_command_and_option_has_russian_help(capsys):
             main([name, "--help"])
         text = capsys.readouterr().out
         assert text.startswith("использование: ") and "show this help" not in text
+
+
+def test_the_footnote_text_is_one_and_the_same():
+    from analysis import fmt
+    from analysis.book import site
+
+    assert (site.INCOMPLETE_MARK, site.INCOMPLETE_NOTE) == (fmt.INCOMPLETE_MARK,
+                                                            fmt.INCOMPLETE_NOTE)

@@ -23,6 +23,12 @@ NAV_CSS = (
     "nav.book-nav div.book-demo,p.book-demo{background:#fff3cd;border-left:4px solid #d39e00;"
     "padding:4px 8px;font-weight:600}"
 )
+# analysis.fmt.INCOMPLETE_MARK / INCOMPLETE_NOTE (not imported: fmt pulls in pandas)
+INCOMPLETE_MARK = "†"
+INCOMPLETE_NOTE = (
+    "† — неполное трёхлетнее окно: ранних лет окна нет в загруженных данных, значение занижено; "
+    "достижение цели по нему не оценивается."
+)
 # Said on every page of a demo year and on the front page (SPEC §7: the demo city is synthetic).
 DEMO_NOTE = (
     "Демонстрационные данные: вымышленный город. Цифры созданы программой (demo-data) и не "
@@ -121,6 +127,8 @@ def index_html(
             for name, text in rows:
                 parts.append(f"<tr><td>{escape(name)}</td><td class=\"v\">{escape(text)}</td></tr>\n")
             parts.append("</table>\n")
+            if any(INCOMPLETE_MARK in text for _, text in rows):
+                parts.append(f'<p class="footnote">{escape(INCOMPLETE_NOTE)}</p>\n')
         parts.append("<ol class=\"stages\">\n")
         for p in (p for p in pages if p.year == year):
             parts.append(f'<li><a href="{escape(p.href)}">{escape(p.title)}</a></li>\n')
@@ -137,6 +145,7 @@ INDEX_CSS = (
     "font-weight:600}a{color:#1f4e79}p.notice{background:#f8d7da;border-left:4px solid #b00020;"
     "padding:8px 12px;font-weight:600}p.book-demo{background:#fff3cd;border-left:4px solid "
     "#d39e00;padding:8px 12px;font-weight:600}p.demo-year{color:#8a6d00;font-weight:600}"
+    "p.footnote{font-size:.9em;color:#5a6b78}"
 )
 
 

@@ -16,6 +16,7 @@ from analysis import fmt
 from analysis.disclosure import SUPPRESSED_FLAG, suppress_indicators
 from analysis.files import write_text_atomic
 
+INCOMPLETE_FLAG = "incomplete_window"  # analysis.indicators: a _3y window before the data
 CACHE_DIR = ".cache"  # under the output root: shared by profiles and by the notebooks
 
 
@@ -82,17 +83,20 @@ def write_exports(
 
 
 def key_figures(tidy: pd.DataFrame, key_ids: tuple[str, ...]) -> list[list[str]]:
-    """[name, formatted city value] of each key indicator («*» when suppressed)."""
+    """[name, formatted city value] of each key indicator («*» when suppressed, «†» after a
+    value over an incomplete window)."""
     city = tidy[tidy["level"].eq("city")].drop_duplicates("indicator_id").set_index("indicator_id")
     rows = []
     for ind in key_ids:
         if ind not in city.index:
             continue
         row = city.loc[ind]
-        if SUPPRESSED_FLAG in str(row.get("flags", "") or "").split(";"):
+        flags = str(row.get("flags", "") or "").split(";")
+        if SUPPRESSED_FLAG in flags:
             text = fmt.SUPPRESSED
-        else:
-            text = fmt.value(row["value"], str(row["unit"]), missing=fmt.NO_DATA)
+        else:  # † : the window reaches before the data (footnote on the front page)
+            text = fmt.marked(fmt.value(row["value"], str(row["unit"]), missing=fmt.NO_DATA),
+                              INCOMPLETE_FLAG in flags)
         rows.append([indicator_name(ind), text])
     return rows
 
