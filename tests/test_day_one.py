@@ -333,3 +333,15 @@ def test_the_footnote_text_is_one_and_the_same():
 
     assert (site.INCOMPLETE_MARK, site.INCOMPLETE_NOTE) == (fmt.INCOMPLETE_MARK,
                                                             fmt.INCOMPLETE_NOTE)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["templates"], "ошибка: не указаны обязательные параметры: --year, --out-dir"),
+    (["templates", "--year", "x", "--out-dir", "f"], "--year: нужно целое число, указано 'x'"),
+    (["build", "--profile", "x"], "--profile: недопустимое значение 'x'"),
+])
+def test_mistyped_options_are_answered_in_russian(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and message in err and err.startswith("использование: ")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def parse_years(values: list[str] | None) -> list[int] | None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = RussianArgumentParser(
         prog="python -m analysis",
         description="Аналитическая книга отчётов о качестве повышения квалификации педагогов.",
         epilog="Справка по команде: python -m analysis <команда> --help",
@@ -112,6 +113,35 @@ def _parser() -> argparse.ArgumentParser:
                    help="обработанные данные, из которых берутся коды учреждений и "
                         "объединений (по умолчанию data/processed)")
     return parser
+
+
+# argparse's own error messages → Russian (the rest of a message, e.g. option names, stays)
+_ERRORS = (
+    (re.compile(r"the following arguments are required: (.*)"),
+     r"не указаны обязательные параметры: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"неизвестные параметры: \1"),
+    (re.compile(r"argument (\S+): invalid int value: (.*)"), r"\1: нужно целое число, указано \2"),
+    (re.compile(r"argument (\S+): invalid float value: (.*)"), r"\1: нужно число, указано \2"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+     r"\1: недопустимое значение \2 (допустимы: \3)"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1: нужно указать значение"),
+    (re.compile(r"argument (\S+): expected at least one argument"),
+     r"\1: нужно указать хотя бы одно значение"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"),
+     r"\1 нельзя указывать вместе с \2"),
+)
+
+
+class RussianArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose mistakes are reported in Russian (exit status 2, as argparse)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        for pattern, russian in _ERRORS:
+            if pattern.fullmatch(message):
+                message = pattern.sub(russian, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: ошибка: {message}\n")
 
 
 class RussianHelpFormatter(argparse.HelpFormatter):
