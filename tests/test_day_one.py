@@ -52,6 +52,16 @@ COURSES = [
 ]
 
 
+# The courses of the two years before (README «Свои данные», step 4): Р-001 on management in
+# 2022, Р-003 in 2023 (both ПК, modern).
+HISTORY = {
+    2022: [["Р-001", "Управление школой", "ПК", 72, "Центр", "да", "управление", None, None,
+            "10.03.2022"]],
+    2023: [["Р-003", "Физика: новые задачи", "ПК", 36, "Центр", "да", "предметное", None, None,
+            "01.12.2023"]],
+}
+
+
 def fill(form: Path, sheet: str, rows: list[list]) -> None:
     """Fill a blank form the way a school does: rows under the header, the workbook saved."""
     wb = openpyxl.load_workbook(form)
@@ -108,6 +118,9 @@ def walk(tmp_path_factory):
     seen["real_manifest"] = json.loads((proc / "manifest.json").read_text(encoding="utf-8"))
     assert book() == 0
     seen["real_index"] = (out / "internal" / "index.html").read_text(encoding="utf-8")
+    # the first year as it stands now (later stages load more): data, pages, workbooks
+    shutil.copytree(proc, root / "first" / "processed")
+    shutil.copytree(out / "internal" / "2024", root / "first" / "2024")
     # next year's forms now carry the real codes
     assert cli("templates", "--year", REAL + 1, "--out-dir", root / "forms-next",
                "--processed-dir", proc) == 0
@@ -117,8 +130,24 @@ def walk(tmp_path_factory):
     (raw / str(REAL + 1) / "staff.xlsx").write_bytes(b"not a workbook")
     assert cli("ingest", "--raw-dir", raw, "--processed-dir", proc, "--report-dir", report) == 1
     seen["rejected_status"] = ingest_status.load(report)
+    seen["rejected_years"] = processed.years(proc)
     seen["rejected_build"] = book()
     seen["rejected_index"] = (out / "internal" / "index.html").read_text(encoding="utf-8")
+    argv = ["--raw-dir", str(raw), "--processed-dir", str(proc), "--report-dir", str(report)]
+    seen["rejected_unchanged"] = ingest_status.main(argv)  # make lab would not re-run ingest
+
+    # 6. the school withdraws its file; the analyst loads the courses of 2022 and 2023 (README)
+    shutil.rmtree(raw / str(REAL + 1))
+    seen["changed"] = ingest_status.main(argv)
+    for year, rows in HISTORY.items():
+        assert cli("templates", "--year", year, "--out-dir", root / f"forms-{year}") == 0
+        (raw / str(year)).mkdir()
+        shutil.copy(root / f"forms-{year}" / "courses.xlsx", raw / str(year) / "courses.xlsx")
+        fill(raw / str(year) / "courses.xlsx", "ДПО", rows)
+    assert cli("ingest", "--raw-dir", raw, "--processed-dir", proc, "--report-dir", report) == 0
+    seen["history_build"] = book()
+    seen["history_index"] = (out / "internal" / "index.html").read_text(encoding="utf-8")
+    seen["history_unchanged"] = ingest_status.main(argv)
     return root, seen
 
 
@@ -177,7 +206,7 @@ def test_forms_never_carry_the_demo_codes_and_then_carry_the_real_ones(walk):
 
 def test_no_person_is_called_lapsed_in_a_first_year(walk):
     root, _ = walk
-    proc = root / "processed"
+    proc = root / "first" / "processed"
     lists = person_lists(proc, REAL)
     # courses of 2022 and 2023 were never loaded: 4 of 6 people «without a course» would be false
     assert lists["lapsed_pk"].empty and lists["heads_no_management"].empty
@@ -190,35 +219,34 @@ def test_no_person_is_called_lapsed_in_a_first_year(walk):
     assert "pk_lapsed" not in set(recs["rule_id"])  # «Направить на курсы ПК N работников»
     assert "курсов за 2022 и 2023 годы нет" in recs.attrs["withheld"]["pk_lapsed"]
     # the internal page says why instead of listing people; the CSV keeps meets_target
-    page = (root / "output" / "internal" / "2024" / "04_analysis.html").read_text(encoding="utf-8")
+    page = (root / "first" / "2024" / "04_analysis.html").read_text(encoding="utf-8")
     assert "список не составляется" in page and "Р-003" not in page
     assert ("Правило «Курсы ПК для работников с истёкшим трёхлетним сроком» не применялось"
             in page)
-    for book in (root / "output" / "internal" / "2024" / "recommendations").glob("*.xlsx"):
+    for book in (root / "first" / "2024" / "recommendations").glob("*.xlsx"):
         people = _sheets(book).get("Работники", [])
         assert len(people) <= 1, book.name  # the header only
 
 
 def test_an_incomplete_window_is_marked_and_not_judged_on_the_page(walk):
-    root, _ = walk
-    page = (root / "output" / "internal" / "2024" / "03_monitoring.html").read_text(
-        encoding="utf-8")
+    root, seen = walk
+    page = (root / "first" / "2024" / "03_monitoring.html").read_text(encoding="utf-8")
     # pk_modern_3y: 2 of 6 → 33,3 %, below the 2024 target 88 but over an incomplete window
     assert "33,3\u00a0%\u00a0†" in page
     assert "неполное трёхлетнее окно" in page
     assert "не оценивается\u00a0†" in page
     # the front page's key figure is marked too, with its footnote
-    index = (root / "output" / "internal" / "index.html").read_text(encoding="utf-8")
+    index = seen["real_index"]
     assert "33,3\u00a0%\u00a0†</td>" in index and "неполное трёхлетнее окно" in index
-    csv = pd.read_csv(root / "output" / "internal" / "2024" / "indicators.csv")
+    csv = pd.read_csv(root / "first" / "2024" / "indicators.csv")
     city = csv[(csv["indicator_id"] == "pk_modern_3y") & (csv["level"] == "city")].iloc[0]
     assert "incomplete_window" in city["flags"] and city["meets_target"] == False
 
 
 def test_a_rejected_ingest_leaves_the_book_working_and_says_so(walk):
-    root, seen = walk
+    _, seen = walk
     assert seen["rejected_status"]["accepted"] is False
-    assert processed.years(root / "processed") == [REAL]  # the last good data is intact
+    assert seen["rejected_years"] == [REAL]  # the last good data is intact
     assert seen["rejected_build"] == 0  # the book is built from it
     index = seen["rejected_index"]
     assert "Новые исходные данные не приняты" in index
@@ -226,14 +254,39 @@ def test_a_rejected_ingest_leaves_the_book_working_and_says_so(walk):
     assert 'href="../validation/validation.html"' in index  # internal: linked
 
 
-def test_ingest_is_not_repeated_while_data_raw_is_unchanged(walk, capsys):
-    root, _ = walk
-    raw, proc, report = root / "raw", root / "processed", root / "output" / "validation"
-    argv = ["--raw-dir", str(raw), "--processed-dir", str(proc), "--report-dir", str(report)]
-    assert ingest_status.main(argv) == 2  # unchanged since the rejected run: no re-run, not ok
-    assert "повторная загрузка не нужна" in capsys.readouterr().out
-    (raw / str(REAL + 1) / "staff.xlsx").unlink()  # the school's file is withdrawn
-    assert ingest_status.main(argv) == 1  # changed: ingest must run
+def test_ingest_is_not_repeated_while_data_raw_is_unchanged(walk):
+    _, seen = walk
+    assert seen["rejected_unchanged"] == 2  # unchanged since the rejected run: no re-run, not ok
+    assert seen["changed"] == 1  # the school's file withdrawn: ingest must run
+    assert seen["history_unchanged"] == 0  # accepted and unchanged since
+
+
+def test_with_the_earlier_courses_loaded_the_lists_are_drawn_up(walk):
+    root, seen = walk
+    proc = root / "processed"
+    assert seen["history_build"] == 0
+    assert processed.years(proc) == [2022, 2023, REAL]
+    internal = root / "output" / "internal"
+    # the years loaded for their courses only get no pages of their own
+    assert sorted(p.name for p in internal.iterdir() if p.is_dir()) == ["2024"]
+    assert "2022 год" not in seen["history_index"]
+    # ПК in 2022–2024: Р-001 (2022), Р-003 (2023), Р-002 and Р-004 (2024) → lapsed Р-005, Р-006
+    lists = person_lists(proc, REAL)
+    assert list(lists["lapsed_pk"]["person_id"]) == ["Р-006", "Р-005"]  # by inst_id: ДС-4, ШК-9
+    # Р-001 is the only head, trained in management in 2022 → nobody on that list
+    assert lists["heads_no_management"].empty and not withheld_reason(
+        lists["heads_no_management"])
+    from analysis.indicators import compute_year
+
+    tidy = compute_year(proc, REAL)
+    city = tidy[(tidy["indicator_id"] == "pk_modern_3y") & (tidy["level"] == "city")].iloc[0]
+    assert (city["numerator"], city["denominator"], city["flags"]) == (4, 6, "")  # 66,7 %
+    recs = recommend(proc, REAL, tidy)
+    # ШК-9: 1 of 2 (50 %) against the target 88 → one person to send to a course
+    lapsed = recs[recs["rule_id"] == "pk_lapsed"].set_index("unit_id")
+    assert lapsed.loc["ШК-9", "count"] == 1
+    page = (internal / "2024" / "04_analysis.html").read_text(encoding="utf-8")
+    assert "Р-005" in page and "Р-006" in page
 
 
 def test_front_page_notices_by_hand():
