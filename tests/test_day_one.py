@@ -140,7 +140,8 @@ def walk(tmp_path_factory):
     shutil.rmtree(raw / str(REAL + 1))
     seen["changed"] = ingest_status.main(argv)
     for year, rows in HISTORY.items():
-        assert cli("templates", "--year", year, "--out-dir", root / f"forms-{year}") == 0
+        assert cli("templates", "--year", year, "--out-dir", root / f"forms-{year}",
+                   "--processed-dir", proc) == 0
         (raw / str(year)).mkdir()
         shutil.copy(root / f"forms-{year}" / "courses.xlsx", raw / str(year) / "courses.xlsx")
         fill(raw / str(year) / "courses.xlsx", "ДПО", rows)
