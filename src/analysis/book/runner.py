@@ -289,7 +289,6 @@ class Build:
             write_text_atomic(index_path, index)
         self.state["site"] = shape
 
-
     def _notices(self, pages: list[SitePage], demo: frozenset[int]) -> tuple:
         """The front page's warnings: a rejected ingest, demo and real years mixed."""
         from analysis import ingest_status
