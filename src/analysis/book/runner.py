@@ -125,8 +125,8 @@ class Build:
                                if int(k.split("/", 1)[0]) in present}
         self.state["years"] = {y: v for y, v in self.state["years"].items() if int(y) in present}
         if gone:
-            _say(f"Удалены страницы лет, которых нет в обработанных данных: "
-                 f"{', '.join(map(str, gone))}")
+            _say("Удалены страницы лет, которых больше нет в книге (их нет в обработанных "
+                 f"данных или загружены только курсы прошлых лет): {', '.join(map(str, gone))}")
 
     def _stale(self, page: plan.Page) -> bool:
         known = self.state["pages"].get(page.key, {})
