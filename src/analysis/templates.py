@@ -47,7 +47,7 @@ REFERENCE_COLUMNS = {  # machine names shown in each reference sheet (headers co
 PROCESSED_REFERENCES = tuple(REFERENCE_COLUMNS)  # codes that come from the data of a real year
 NO_REAL_DATA = (  # said in the instructions of a form that would list such codes
     "коды учреждений и объединений не приложены: настоящих (не демонстрационных) обработанных "
-    "данных пока нет. Коды учреждений задаёт форма institutions.xlsx, объединений — "
+    "данных за этот или более ранний год нет. Коды учреждений задаёт форма institutions.xlsx, объединений — "
     "associations.xlsx; используйте их без изменений во всех формах."
 )
 MIXED_REFS = (contract.REF_ORGANIZER, contract.REF_MEASURE_TARGET)  # an inst_id among others
@@ -163,7 +163,7 @@ def describe(written: list[Path], year: int, processed_dir: Path | None) -> list
             f"{r.title.lower()} — по данным за {r.year} год" for r in refs.values()))
     else:
         lines.append("Справочник кодов учреждений и объединений не приложен: настоящих "
-                     "(не демонстрационных) обработанных данных нет.")
+                     f"(не демонстрационных) обработанных данных за {year} год или раньше нет.")
     lines.append("Справочники показателей и правил рекомендаций приложены к формам, где нужны их "
                  "коды (centre.xlsx, measures.xlsx).")
     return lines
