@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import contract
+from analysis.machine_errors import machine_error
 
 MANIFEST = "manifest.json"
 
@@ -78,9 +79,24 @@ def publish(
 
     ``tables[year][table]`` holds a frame with the sheet's columns; a form absent for a year is
     simply absent from ``tables[year]``. The new folder is written beside the old one and renamed
-    into place, so a crash midway leaves the previous processed data whole.
+    into place, so a crash midway leaves the previous processed data whole. A full disk, a
+    denied or read-only folder is a `MachineError` naming the processed folder.
     """
     processed_dir = Path(processed_dir)
+    try:
+        _publish(processed_dir, tables, manifest_extra)
+    except OSError as exc:
+        mapped = machine_error(exc, processed_dir)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def _publish(
+    processed_dir: Path,
+    tables: Mapping[int, Mapping[str, pd.DataFrame]],
+    manifest_extra: Mapping[int, Mapping[str, object]] | None,
+) -> None:
     processed_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".processed-new-", dir=processed_dir.parent))
     try:
