@@ -7,12 +7,15 @@ mistyped option answer at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
 
 from analysis import paths
 from analysis.errors import UserError
+from analysis.interruption import Interrupted, interruptible
+from analysis.machine_errors import machine_error
 
 
 def parse_years(values: list[str] | None) -> list[int] | None:
@@ -67,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--processed-dir", type=Path, default=paths.DATA_PROCESSED)
     p.add_argument("--output-dir", type=Path, default=paths.OUTPUT)
     p.add_argument("--force", action="store_true", help="пересобрать всё, не глядя на кэш")
+    p.add_argument("--wait", action="store_true",
+                   help="если в эту папку уже идёт сборка, дождаться её конца, а не выходить")
 
     p = sub.add_parser("templates", help="пустые формы сбора данных (xlsx)")
     p.add_argument("--year", type=int, required=True)
@@ -76,15 +81,40 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; every way it can end is one line and an exit status, not a traceback.
+
+    A user's mistake or a machine's refusal (full disk, denied folder) → «Ошибка: …», 1;
+    SIGINT, SIGTERM or SIGHUP → «<command> прервана: …», 128 + the signal's number.
+    """
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        with interruptible():
+            return _run(args)
     except UserError as exc:
-        print(f"Ошибка: {exc}", file=sys.stderr)
-        return 1
+        return _say(f"Ошибка: {exc}", 1)
+    except OSError as exc:
+        mapped = machine_error(exc)
+        if mapped is None:
+            raise
+        return _say(f"Ошибка: {mapped}", 1)
+    except Interrupted as exc:
+        return _say(f"{_ENDED.get(args.command, 'команда прервана')}: {exc}", exc.exit_status)
     except KeyboardInterrupt:
-        print("Прервано.", file=sys.stderr)
-        return 130
+        return _say("Прервано.", 130)
+
+
+# how an interrupted command ends, and what stays as it was
+_ENDED = {
+    "build": "сборка прервана",
+    "ingest": "проверка данных прервана (обработанные данные не изменены)",
+}
+
+
+def _say(line: str, status: int) -> int:
+    """Print the one line (to a terminal that may be gone: SIGHUP) and return the status."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr, flush=True)
+    return status
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -114,6 +144,7 @@ def _run(args: argparse.Namespace) -> int:
             processed_dir=args.processed_dir,
             output_dir=args.output_dir,
             force=args.force,
+            wait=args.wait,
         )
     if args.command == "templates":
         from analysis.templates import write_templates

@@ -1,0 +1,439 @@
+"""How builds and ingests end: a signal, a full disk, a denied folder, a second build.
+
+Real builds run through the CLI: in a subprocess when it is signalled (its own session, so a
+signal to its process group reaches exactly what a terminal's Ctrl-C would), in this process
+otherwise. No assertion depends on the machine's speed: waits poll for a state with a
+generous bound that only guards against a hang.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from book_helpers import BETA, PARAMETERS, make_city, notebook, tidy_table, write_notebooks
+from ingest_helpers import good_city, snapshot, write_city
+
+from analysis import cli, files, paths, processed
+from analysis.book import lock, plan, yearly
+from analysis.book.lock import FolderBusy, book_lock
+from analysis.interruption import Interrupted, interruptible
+from analysis.machine_errors import MachineError, machine_error
+
+TESTS = Path(__file__).resolve().parent
+HANG_GUARD = 120  # s: only a hang takes this long (a loaded 2-core machine needs a fraction)
+GONE_WITHIN = 30  # s: the issue asks for 10 s; the bound here only guards against a hang
+
+# The CLI with the test's notebooks and the indicator engine replaced by the fixed table
+# (as the module fixture of test_book does in-process).
+CLI_SCRIPT = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from book_helpers import tidy_table
+from analysis import cli, paths
+from analysis.book import yearly
+paths.NOTEBOOKS = Path({notebooks!r})
+yearly.compute = lambda p, y, o: tidy_table(p, y)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def slow_notebook(markers: Path) -> dict:
+    """A page that says it is running (a file per year) and then never ends by itself."""
+    code = (
+        f"import pathlib, time\npathlib.Path({str(markers)!r}, f'running-{{year}}').touch()\n"
+        "time.sleep(3600)"
+    )
+    return notebook(
+        [
+            ("markdown", "# Долгий этап", []),
+            ("code", PARAMETERS, ["parameters"]),
+            ("code", code, []),
+        ]
+    )
+
+
+def wait_for(condition, what: str, bound: float = HANG_GUARD) -> None:
+    deadline = time.monotonic() + bound
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {bound} s: {what}")
+        time.sleep(0.1)
+
+
+def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """The processes still running (a zombie has ended: it only waits to be reaped)."""
+    out = []
+    for p in processes:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                out.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def in_group(pgid: int) -> list[psutil.Process]:
+    found = []
+    for p in psutil.process_iter():
+        try:
+            if os.getpgid(p.pid) == pgid:
+                found.append(p)
+        except (ProcessLookupError, psutil.Error):
+            pass
+    return alive(found)
+
+
+def kernels_of(process: psutil.Process) -> list[psutil.Process]:
+    found = []
+    for child in process.children(recursive=True):
+        try:
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            pass
+    return alive(found)
+
+
+@pytest.fixture
+def city(tmp_path, monkeypatch):
+    """A processed city, the tiny notebooks and the fixed indicator table, for in-process CLI
+    builds."""
+    make_city(tmp_path / "processed")
+    write_notebooks(tmp_path / "notebooks", {"01_beta": BETA})
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path / "notebooks")
+    monkeypatch.setattr(yearly, "compute", lambda p, y, o: tidy_table(p, y))
+    monkeypatch.setattr(plan, "library_digest", lambda: "library")
+    monkeypatch.setattr(plan, "params_digest", lambda: "params")
+    return tmp_path
+
+
+def build_args(root: Path, *extra: str) -> list[str]:
+    return [
+        "build",
+        "--processed-dir",
+        str(root / "processed"),
+        "--output-dir",
+        str(root / "out"),
+        "--jobs",
+        "2",
+        "--all",
+        *extra,
+    ]
+
+
+# --- 1. a signalled build leaves nothing running ---------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "signum, to_group",
+    [
+        (signal.SIGTERM, False),  # timeout, CI cancellation, a service manager
+        (signal.SIGINT, True),  # Ctrl-C (also under `make book`): the whole foreground group
+        (signal.SIGHUP, True),  # a closed terminal
+        (signal.SIGKILL, False),  # the build alone disappears: its workers notice
+        (signal.SIGKILL, True),  # everything but the kernels (own sessions) disappears
+    ],
+    ids=["SIGTERM", "SIGINT-group", "SIGHUP-group", "SIGKILL", "SIGKILL-group"],
+)
+def test_a_signalled_build_leaves_no_process_behind(tmp_path, signum, to_group):
+    make_city(tmp_path / "processed")
+    write_notebooks(tmp_path / "notebooks", {"01_slow": slow_notebook(tmp_path)})
+    script = CLI_SCRIPT.format(tests=str(TESTS), notebooks=str(tmp_path / "notebooks"))
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("w") as err:
+        build = subprocess.Popen(
+            [sys.executable, "-c", script, *build_args(tmp_path)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+    tree: list[psutil.Process] = []
+    try:
+        # both workers are inside a page (two years, two workers): kernels busy, as in the issue
+        wait_for(
+            lambda: len(list(tmp_path.glob("running-*"))) == 2 or build.poll() is not None,
+            "both pages running",
+        )
+        assert build.poll() is None, err_path.read_text()
+        tree = [psutil.Process(build.pid), *psutil.Process(build.pid).children(recursive=True)]
+        assert len(kernels_of(tree[0])) == 2
+        (os.killpg if to_group else os.kill)(build.pid, signum)
+        status = build.wait(HANG_GUARD)
+        wait_for(
+            lambda: not alive(tree) and not in_group(build.pid),
+            "every process of the build gone",
+            GONE_WITHIN,
+        )
+    finally:  # a failed test leaves nothing running either
+        for process in alive(tree):
+            process.kill()
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    err = err_path.read_text(encoding="utf-8")
+    if signum == signal.SIGKILL:
+        assert status == -signal.SIGKILL
+    else:
+        assert status == 128 + signum
+        assert "Traceback" not in err
+        last = err.strip().splitlines()[-1]
+        reason = {
+            signal.SIGTERM: "получен сигнал завершения (SIGTERM)",
+            signal.SIGINT: "нажато Ctrl+C (SIGINT)",
+            signal.SIGHUP: "закрыт терминал (SIGHUP)",
+        }[signum]
+        assert last == f"сборка прервана: {reason}"
+    assert not list((tmp_path / "out").rglob("*.tmp"))
+    with book_lock(tmp_path / "out" / "public"):  # the lock died with its holder
+        pass
+
+
+# --- 2. errors of the machine ----------------------------------------------------------------
+
+
+class FullDisk:
+    """`os.fdopen` whose files under `folder` take half the data, then raise ENOSPC."""
+
+    def __init__(self, folder: Path, real=os.fdopen) -> None:
+        self.folder, self.real, self.hits = str(folder), real, 0
+
+    def __call__(self, fd, *args, **kwargs):
+        handle = self.real(fd, *args, **kwargs)
+        if not os.readlink(f"/proc/self/fd/{fd}").startswith(self.folder):
+            return handle
+        outer = self
+
+        class Half:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                handle.close()
+
+            def write(self, data):
+                outer.hits += 1
+                handle.write(data[: len(data) // 2])
+                handle.flush()
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        return Half()
+
+
+def one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_one_line_keeps_the_pages_and_stops_the_pool(city, monkeypatch, capsys):
+    out = city / "out"
+    assert cli.main(build_args(city)) == 0
+    before = snapshot(out)
+    capsys.readouterr()
+    full = FullDisk(out)
+    monkeypatch.setattr(os, "fdopen", full)
+    assert cli.main(build_args(city, "--force")) == 1
+    monkeypatch.undo()
+    line = one_line(capsys.readouterr().err)
+    # the year's indicators.csv is the first file the build writes (2022 first)
+    assert line == (
+        f"Ошибка: папка {out / 'public' / '2022'}: на диске нет места — освободите "
+        "место на диске и повторите; прежние файлы сохранены"
+    )
+    assert full.hits >= 1
+    assert snapshot(out) == before  # every page, table and the record as they were
+    assert not list(out.rglob("*.tmp"))
+    wait_for(lambda: not kernels_of(psutil.Process()), "the pool's kernels gone", GONE_WITHIN)
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(city, capsys):
+    blocker = city / "out"
+    blocker.write_text("a file where the output folder should be", encoding="utf-8")
+    assert cli.main(build_args(city)) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line == (
+        f"Ошибка: папка {blocker / 'public'}: на месте папки (или в её пути) лежит "
+        "файл — укажите другую папку или уберите этот файл; прежние файлы сохранены"
+    )
+
+
+@pytest.mark.parametrize(
+    "code, says",
+    [
+        (errno.ENOSPC, "на диске нет места — освободите место на диске и повторите"),
+        (errno.EACCES, "нет прав на запись — дайте права на запись или выберите другую папку"),
+        (errno.EPERM, "нет прав на запись — дайте права на запись или выберите другую папку"),
+        (errno.EROFS, "диск только для чтения — выберите папку на диске, доступном для записи"),
+    ],
+)
+def test_a_refused_write_names_the_folder_and_keeps_the_file(tmp_path, monkeypatch, code, says):
+    page = tmp_path / "book" / "page.html"
+    files.write_text_atomic(page, "прежняя страница")
+
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "replace", refuse)  # the last step: the temporary file exists
+    with pytest.raises(MachineError) as caught:
+        files.write_text_atomic(page, "новая страница")
+    assert str(caught.value) == f"папка {page.parent}: {says}; прежние файлы сохранены"
+    assert page.read_text(encoding="utf-8") == "прежняя страница"
+    assert [p.name for p in page.parent.iterdir()] == ["page.html"]  # no temporary file
+
+
+def test_an_error_that_is_not_the_machines_is_not_mapped():
+    assert machine_error(OSError(errno.EBADF, "bad file descriptor")) is None
+    # pyarrow carries the errno only in its text
+    found = machine_error(
+        OSError("Error writing bytes to file. Detail: [errno 28] No space"), Path("data/processed")
+    )
+    assert str(found).startswith("папка data/processed: на диске нет места")
+
+
+def test_ingest_into_a_full_disk_keeps_the_processed_data(tmp_path, monkeypatch, capsys):
+    raw = write_city(tmp_path / "raw", good_city())
+    args = [
+        "ingest",
+        "--raw-dir",
+        str(raw),
+        "--processed-dir",
+        str(tmp_path / "processed"),
+        "--report-dir",
+        str(tmp_path / "report"),
+    ]
+    assert cli.main(args) == 0
+    before = snapshot(tmp_path / "processed")
+    capsys.readouterr()
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(processed.pq, "write_table", full)
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert one_line(err) == (
+        f"Ошибка: папка {tmp_path / 'processed'}: на диске нет места — "
+        "освободите место на диске и повторите; прежние файлы сохранены"
+    )
+    assert snapshot(tmp_path / "processed") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw", "report"]
+
+
+def test_ingest_report_folder_that_cannot_be_made_is_one_line(tmp_path, capsys):
+    raw = write_city(tmp_path / "raw", good_city())
+    blocker = tmp_path / "output"
+    blocker.write_text("not a folder", encoding="utf-8")
+    args = [
+        "ingest",
+        "--raw-dir",
+        str(raw),
+        "--processed-dir",
+        str(tmp_path / "processed"),
+        "--report-dir",
+        str(blocker / "validation"),
+    ]
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert one_line(err) == (
+        f"Ошибка: папка {blocker / 'validation'}: на месте папки (или в её пути) лежит файл — "
+        "укажите другую папку или уберите этот файл; прежние файлы сохранены"
+    )
+    assert not (tmp_path / "processed").exists()  # the report comes first: nothing published
+
+
+# --- 3. one build per book folder ------------------------------------------------------------
+
+
+def test_a_second_build_into_the_folder_is_refused(city, capsys):
+    with book_lock(city / "out" / "public"):  # a first build, holding the folder
+        assert cli.main(build_args(city)) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"Ошибка: в эту папку уже идёт сборка (PID {os.getpid()}, запущена ")
+    assert line.endswith(
+        f": {city / 'out' / 'public'} — дождитесь её окончания или запустите "
+        "с --wait, чтобы встать в очередь"
+    )
+    assert not list((city / "out" / "public").rglob("*.html"))  # nothing was built
+    assert not (city / "out" / "public" / lock.LOCK_FILE).exists()  # released by its holder
+
+
+@pytest.mark.slow
+def test_with_wait_the_second_build_runs_when_the_first_ends(city, monkeypatch, capsys):
+    folder = city / "out" / "public"
+    waiting, held = threading.Event(), threading.Event()
+    real_sleep = time.sleep
+
+    def sleep(seconds):  # only the waiting loop sleeps in `lock`: the waiter is waiting
+        waiting.set()
+        real_sleep(seconds)
+
+    monkeypatch.setattr(lock.time, "sleep", sleep)
+
+    def first_build():
+        with book_lock(folder):
+            held.set()
+            waiting.wait(HANG_GUARD)
+
+    holder = threading.Thread(target=first_build)
+    holder.start()
+    held.wait(HANG_GUARD)
+    try:
+        assert cli.main(build_args(city, "--wait")) == 0
+    finally:
+        waiting.set()
+        holder.join()
+    err = capsys.readouterr().err
+    assert f"Жду: в эту папку уже идёт сборка (PID {os.getpid()}" in err
+    assert (folder / "2023" / "01_beta.html").exists()
+
+
+def test_the_lock_of_a_dead_holder_is_taken_over_and_profiles_are_apart(tmp_path):
+    folder = tmp_path / "out" / "public"
+    folder.mkdir(parents=True)
+    # what a SIGKILLed build leaves: the file, with a PID that no longer runs, and no lock
+    (folder / lock.LOCK_FILE).write_text(json.dumps({"pid": 2**22 + 1}), encoding="utf-8")
+    with book_lock(folder):
+        record = json.loads((folder / lock.LOCK_FILE).read_text(encoding="utf-8"))
+        assert record["pid"] == os.getpid()
+        busy = pytest.raises(FolderBusy, match=rf"\(PID {os.getpid()}, запущена ")
+        with busy, book_lock(folder):
+            pass
+        with book_lock(tmp_path / "out" / "internal"):  # the other profile's book: its own lock
+            pass
+    assert not (folder / lock.LOCK_FILE).exists()
+
+
+# --- the signal handling itself ---------------------------------------------------------------
+
+
+def test_a_signal_becomes_an_exception_and_the_handlers_come_back():
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Interrupted) as caught, interruptible():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(HANG_GUARD)  # interrupted at once by the handler
+    assert caught.value.exit_status == 143  # 128 + 15, the shell's convention
+    assert str(caught.value) == "получен сигнал завершения (SIGTERM)"
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_signal_ignored_on_entry_stays_ignored():
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with interruptible():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
