@@ -437,3 +437,21 @@ def test_a_signal_ignored_on_entry_stays_ignored():
             assert signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def test_an_ingest_signalled_between_its_renames_swaps_whole(tmp_path, monkeypatch):
+    """A signal that arrives while the processed folder is being swapped takes effect after
+    the swap: the folder is never missing, and no copy is left beside it."""
+    make_city(tmp_path / "processed")  # the previous good data
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if Path(src) == tmp_path / "processed":  # the old folder moved aside: the risky moment
+            os.kill(os.getpid(), signal.SIGTERM)
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(Interrupted), interruptible():
+        processed.publish(tmp_path / "processed", {2024: {}})
+    assert processed.years(tmp_path / "processed") == [2024]  # the new data, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]

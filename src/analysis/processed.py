@@ -15,11 +15,13 @@ Ingest and the demo generator write through `publish`; everything else reads thr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -127,20 +129,44 @@ def _publish(
 
 
 def _swap_in(staging: Path, target: Path) -> None:
-    """Rename ``staging`` to ``target``; the old target is moved aside first, then removed."""
+    """Rename ``staging`` to ``target``; the old target is moved aside first, then removed.
+
+    The two renames are one step for a signal (Ctrl-C, SIGTERM): it takes effect after them,
+    so an interrupted ingest never leaves the processed folder missing.
+    """
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=".processed-old-", dir=target.parent))
         os.rmdir(old)
-        os.rename(target, old)
+    swapped = False
     try:
-        os.rename(staging, target)
-    except OSError:
-        if old is not None:
-            os.rename(old, target)  # put the previous good data back
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        with _signals_held():
+            if old is not None:
+                os.rename(target, old)
+            try:
+                os.rename(staging, target)
+            except OSError:
+                if old is not None:
+                    os.rename(old, target)  # put the previous good data back
+                raise
+            swapped = True
+    finally:  # a held signal is raised as the block ends: the old copy still goes
+        if swapped and old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for the block (delivered when it ends)."""
+    held = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def load_manifest(processed_dir: Path) -> dict:
