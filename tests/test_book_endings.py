@@ -451,7 +451,12 @@ def test_an_ingest_signalled_between_its_renames_swaps_whole(tmp_path, monkeypat
         real_rename(src, dst)
 
     monkeypatch.setattr(os, "rename", rename)
-    with pytest.raises(Interrupted), interruptible():
-        processed.publish(tmp_path / "processed", {2024: {}})
+    idle = threading.Event()  # another thread, as in any real process: it may take the signal
+    threading.Thread(target=idle.wait, daemon=True).start()
+    try:
+        with pytest.raises(Interrupted), interruptible():
+            processed.publish(tmp_path / "processed", {2024: {}})
+    finally:
+        idle.set()
     assert processed.years(tmp_path / "processed") == [2024]  # the new data, whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]

@@ -21,6 +21,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -157,16 +158,28 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP back for the block (delivered when it ends)."""
-    held = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
-    if not hasattr(signal, "pthread_sigmask"):
+    """Hold SIGINT, SIGTERM and SIGHUP back for the block, then deliver the first that came.
+
+    Python-level deferral, not a signal mask: a process-directed signal may be taken by any
+    thread, and Python runs its handler in the main thread whatever the main thread masks.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    held = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    came: list[int] = []
+    previous = {sig: signal.getsignal(sig) for sig in held}
+    previous = {sig: h for sig, h in previous.items() if h not in (signal.SIG_IGN, None)}
+    for sig in previous:
+        signal.signal(sig, lambda signum, frame: came.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if came:
+            signal.raise_signal(came[0])
 
 
 def load_manifest(processed_dir: Path) -> dict:
