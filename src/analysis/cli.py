@@ -103,10 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         return _say("Прервано.", 130)
 
 
-# how an interrupted command ends, and what stays as it was
+# the first words of the line an interrupted command ends with
 _ENDED = {
     "build": "сборка прервана",
-    "ingest": "проверка данных прервана (обработанные данные не изменены)",
+    "ingest": "проверка данных прервана",
 }
 
 
