@@ -460,3 +460,19 @@ def test_an_ingest_signalled_between_its_renames_swaps_whole(tmp_path, monkeypat
         idle.set()
     assert processed.years(tmp_path / "processed") == [2024]  # the new data, whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
+
+
+def test_a_full_disk_does_not_stop_the_lock_from_being_taken(tmp_path, monkeypatch):
+    """The holder's record is a courtesy: without room for it the lock is still held (the
+    build then stops at its first real write, naming the folder it writes)."""
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "pwrite", full)
+    folder = tmp_path / "public"
+    with book_lock(folder):
+        monkeypatch.undo()
+        with pytest.raises(FolderBusy, match=r"\(PID неизвестен\)"), book_lock(folder):
+            pass
+    assert not (folder / lock.LOCK_FILE).exists()

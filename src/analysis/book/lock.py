@@ -101,9 +101,12 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 def _write_record(fd: int) -> None:
+    """Who holds the lock, for a refused build's message. Only a courtesy: on a full disk the
+    lock is held all the same, and the build stops at its first real write with the folder."""
     record = {"pid": os.getpid(), "started": dt.datetime.now().isoformat(timespec="seconds")}
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
 
 
 def _holder(path: Path) -> dict:
