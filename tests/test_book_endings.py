@@ -238,6 +238,7 @@ def one_line(err: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="FullDisk reads /proc (Linux)")
 def test_a_full_disk_is_one_line_keeps_the_pages_and_stops_the_pool(city, monkeypatch, capsys):
     out = city / "out"
     assert cli.main(build_args(city)) == 0

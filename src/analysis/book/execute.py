@@ -6,6 +6,11 @@ started and warmed up with the notebooks' imports once, brought back to a clean 
 every page, replaced after a failed page and shut down at once (no graceful wait) when the pool
 closes. Pages are handed out longest first (durations of the last build, `record`), so the
 workers finish together.
+
+Workers end with their build however it ends: an exception leaving the pool (a signal turned
+into one by `analysis.interruption`, a full disk) stops them and their kernels at once
+(`PagePool.stop`), and a build that vanishes (SIGKILL) is noticed by each worker
+(`guard_worker`).
 """
 
 from __future__ import annotations
