@@ -220,24 +220,46 @@ def _started() -> None:
     """A no-op task: submitting one per worker makes the pool start every worker now."""
 
 
-def start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker (if not running) deaf to SIGHUP, as it is to
-    SIGINT and SIGTERM: it must outlive the pool to free its semaphores, and it ends by itself
-    when the last process using it is gone. Killed by the SIGHUP of a closed terminal, it would
-    be started again by the build's cleanup and print tracebacks about semaphores it never saw.
-    A signal blocked at the spawn stays blocked in the child (the tracker unblocks only the two
-    it ignores)."""
-    from multiprocessing import resource_tracker
+def start_helpers() -> None:
+    """Start multiprocessing's resource tracker and the forkserver (when not running), quiet
+    and deaf to SIGHUP.
+
+    Quiet: their stderr goes to /dev/null, as the workers' does (`_init_worker`). A build
+    interrupted while the forkserver still imports would otherwise have a traceback printed
+    under its one line, by a worker forked for a pool that is gone. Deaf to SIGHUP, as the
+    tracker is to SIGINT and SIGTERM: it must outlive the pool to free its semaphores (it ends
+    by itself when the last process using it is gone); killed by a closed terminal's SIGHUP,
+    the build's cleanup would start it again and it would complain about semaphores it never
+    saw. A signal blocked at the spawn stays blocked in the tracker (it unblocks only the two
+    it ignores); the forkserver restores its own signals.
+    """
+    from multiprocessing import forkserver, resource_tracker
 
     hup = getattr(signal, "SIGHUP", None)
-    if hup is None or not hasattr(signal, "pthread_sigmask"):
-        resource_tracker.ensure_running()
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {hup})
+    blocked = {hup} if hup is not None and hasattr(signal, "pthread_sigmask") else set()
+    with _stderr_to_devnull():
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if blocked else None
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            if previous is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _stderr_to_devnull() -> Iterator[None]:
+    """File descriptor 2 on /dev/null for the block: what is spawned meanwhile inherits it."""
+    sys.stderr.flush()
+    saved = os.dup(2)  # not inheritable (PEP 446): the spawned process does not get it
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        resource_tracker.ensure_running()
+        os.dup2(devnull, 2)
+        yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 class PagePool:
@@ -260,10 +282,10 @@ class PagePool:
         self.record: Path | None = None
 
     def __enter__(self) -> Self:
-        start_resource_tracker()
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["analysis.book.execute", "papermill",
                                         "analysis.book.engine"])
+        start_helpers()
         # the workers' lifeline: this process holds the only write end (see `guard_worker`)
         self._lifeline = context.Pipe(duplex=False)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
