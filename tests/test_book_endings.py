@@ -135,53 +135,78 @@ def build_args(root: Path, *extra: str) -> list[str]:
 # --- 1. a signalled build leaves nothing running ---------------------------------------------
 
 
+def processes_of(run: str) -> list[psutil.Process]:
+    """Every process that inherited the build's environment marker: the build, its pool's
+    helpers and workers, their kernels — whatever group or session they moved to."""
+    found = []
+    for p in psutil.process_iter():
+        try:
+            if p.environ().get(RUN_MARKER) == run:
+                found.append(p)
+        except psutil.Error:
+            pass
+    return alive(found)
+
+
+RUN_MARKER = "BOOK_ENDINGS_RUN"
+
+
+def pool_starting(build: subprocess.Popen) -> bool:
+    try:
+        children = psutil.Process(build.pid).children(recursive=True)
+        return any("forkserver" in " ".join(c.cmdline()) for c in children)
+    except psutil.Error:
+        return False
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "signum, to_group",
+    "signum, to_group, moment",
     [
-        (signal.SIGTERM, False),  # timeout, CI cancellation, a service manager
-        (signal.SIGINT, True),  # Ctrl-C (also under `make book`): the whole foreground group
-        (signal.SIGHUP, True),  # a closed terminal
-        (signal.SIGKILL, False),  # the build alone disappears: its workers notice
-        (signal.SIGKILL, True),  # everything but the kernels (own sessions) disappears
+        (signal.SIGTERM, False, "pages"),  # timeout, CI cancellation, a service manager
+        (signal.SIGINT, True, "pages"),  # Ctrl-C (also under `make book`): the foreground group
+        (signal.SIGHUP, True, "pages"),  # a closed terminal
+        (signal.SIGKILL, False, "pages"),  # the build alone disappears: its workers notice
+        (signal.SIGKILL, True, "pages"),  # all but the kernels (own sessions) disappear
+        (signal.SIGTERM, False, "start"),  # while the pool is still starting
     ],
-    ids=["SIGTERM", "SIGINT-group", "SIGHUP-group", "SIGKILL", "SIGKILL-group"],
+    ids=["SIGTERM", "SIGINT-group", "SIGHUP-group", "SIGKILL", "SIGKILL-group", "SIGTERM-start"],
 )
-def test_a_signalled_build_leaves_no_process_behind(tmp_path, signum, to_group):
+def test_a_signalled_build_leaves_no_process_behind(tmp_path, signum, to_group, moment):
     make_city(tmp_path / "processed")
     write_notebooks(tmp_path / "notebooks", {"01_slow": slow_notebook(tmp_path)})
     script = CLI_SCRIPT.format(tests=str(TESTS), notebooks=str(tmp_path / "notebooks"))
     err_path = tmp_path / "stderr.txt"
+    run = str(tmp_path)
     with err_path.open("w") as err:
         build = subprocess.Popen(
             [sys.executable, "-c", script, *build_args(tmp_path)],
             stdout=subprocess.DEVNULL,
             stderr=err,
             start_new_session=True,
+            env={**os.environ, RUN_MARKER: run},
         )
-    tree: list[psutil.Process] = []
     try:
-        # both workers are inside a page (two years, two workers): kernels busy, as in the issue
-        wait_for(
-            lambda: len(list(tmp_path.glob("running-*"))) == 2 or build.poll() is not None,
-            "both pages running",
-        )
+        if moment == "pages":  # both workers inside a page (two years): kernels busy
+            wait_for(
+                lambda: len(list(tmp_path.glob("running-*"))) == 2 or build.poll() is not None,
+                "both pages running",
+            )
+            assert len(kernels_of(psutil.Process(build.pid))) == 2, err_path.read_text()
+        else:
+            wait_for(lambda: pool_starting(build) or build.poll() is not None, "pool starting")
         assert build.poll() is None, err_path.read_text()
-        tree = [psutil.Process(build.pid), *psutil.Process(build.pid).children(recursive=True)]
-        assert len(kernels_of(tree[0])) == 2
+        assert len(in_group(build.pid)) >= 3  # at least the build, its forkserver and tracker
         (os.killpg if to_group else os.kill)(build.pid, signum)
         status = build.wait(HANG_GUARD)
         wait_for(
-            lambda: not alive(tree) and not in_group(build.pid),
+            lambda: not processes_of(run) and not in_group(build.pid),
             "every process of the build gone",
             GONE_WITHIN,
         )
     finally:  # a failed test leaves nothing running either
-        for process in alive(tree):
+        for process in processes_of(run):
             process.kill()
-        if build.poll() is None:
-            build.kill()
-            build.wait()
     err = err_path.read_text(encoding="utf-8")
     if signum == signal.SIGKILL:
         assert status == -signal.SIGKILL
