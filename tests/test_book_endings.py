@@ -219,7 +219,7 @@ def test_a_signalled_build_leaves_no_process_behind(tmp_path, signum, to_group, 
             signal.SIGINT: "нажато Ctrl+C (SIGINT)",
             signal.SIGHUP: "закрыт терминал (SIGHUP)",
         }[signum]
-        assert last == f"сборка прервана: {reason}"
+        assert last == f"сборка прервана: {reason}; страницы прежней сборки сохранены"
     assert not list((tmp_path / "out").rglob("*.tmp"))
     with book_lock(tmp_path / "out" / "public"):  # the lock died with its holder
         pass
@@ -502,3 +502,34 @@ def test_a_full_disk_does_not_stop_the_lock_from_being_taken(tmp_path, monkeypat
         with pytest.raises(FolderBusy, match=r"\(PID неизвестен\)"), book_lock(folder):
             pass
     assert not (folder / lock.LOCK_FILE).exists()
+
+
+def test_an_interrupted_ingest_is_one_line_and_leaves_the_processed_data_whole(
+    tmp_path, monkeypatch, capsys
+):
+    raw = write_city(tmp_path / "raw", good_city())
+    make_city(tmp_path / "processed")  # the previous good data (2022, 2023)
+    before = snapshot(tmp_path / "processed")
+    real_write = processed.pq.write_table
+
+    def write_then_sigterm(*args, **kwargs):  # SIGTERM while the new tables are being written
+        real_write(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(processed.pq, "write_table", write_then_sigterm)
+    args = [
+        "ingest",
+        "--raw-dir",
+        str(raw),
+        "--processed-dir",
+        str(tmp_path / "processed"),
+        "--report-dir",
+        str(tmp_path / "report"),
+    ]
+    assert cli.main(args) == 143
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert line == (
+        "проверка данных прервана: получен сигнал завершения (SIGTERM); обработанные данные целы"
+    )
+    assert snapshot(tmp_path / "processed") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw", "report"]

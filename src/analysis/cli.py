@@ -98,15 +98,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return _say(f"Ошибка: {mapped}", 1)
     except Interrupted as exc:
-        return _say(f"{_ENDED.get(args.command, 'команда прервана')}: {exc}", exc.exit_status)
+        head, tail = _ENDED.get(args.command, ("команда прервана", ""))
+        return _say(f"{head}: {exc}{tail}", exc.exit_status)
     except KeyboardInterrupt:
         return _say("Прервано.", 130)
 
 
-# the first words of the line an interrupted command ends with
+# the line an interrupted command ends with: what stopped, (the reason), what stays as it was
 _ENDED = {
-    "build": "сборка прервана",
-    "ingest": "проверка данных прервана",
+    "build": ("сборка прервана", "; страницы прежней сборки сохранены"),
+    # the processed folder is swapped whole, signals held (`processed._swap_in`)
+    "ingest": ("проверка данных прервана", "; обработанные данные целы"),
 }
 
 
