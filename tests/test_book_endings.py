@@ -8,6 +8,7 @@ generous bound that only guards against a hang.
 
 from __future__ import annotations
 
+import argparse
 import errno
 import json
 import os
@@ -533,3 +534,24 @@ def test_an_interrupted_ingest_is_one_line_and_leaves_the_processed_data_whole(
     )
     assert snapshot(tmp_path / "processed") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw", "report"]
+
+
+def test_a_folder_blocked_by_a_file_is_one_line_for_any_command(tmp_path, capsys):
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    args = ["demo-data", "--raw-dir", str(blocker / "raw"), "--years", "2023", "--scale", "0.02"]
+    assert cli.main(args) == 1
+    assert one_line(capsys.readouterr().err) == (
+        f"Ошибка: папка {blocker}: на месте папки (или в её пути) лежит файл — "
+        "укажите другую папку или уберите этот файл; прежние файлы сохранены"
+    )
+
+
+def test_a_refusal_names_the_commands_folder_not_its_staging_folder(tmp_path):
+    args = argparse.Namespace(command="demo-data", raw_dir=tmp_path / "raw")
+    staging = OSError(errno.EROFS, "read-only", str(tmp_path / ".demo-new-x1y2"))
+    assert cli._folder_of(args, staging) == tmp_path / "raw"
+    inside = OSError(errno.ENOSPC, "full", str(tmp_path / "raw" / "2023" / "staff.xlsx"))
+    assert cli._folder_of(args, inside) == tmp_path / "raw"
+    ingest = argparse.Namespace(command="ingest", raw_dir=tmp_path / "raw", processed_dir=None)
+    assert cli._folder_of(ingest, inside) is None  # ingest only reads the raw folder

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         return _say(f"Ошибка: {exc}", 1)
     except OSError as exc:
-        mapped = machine_error(exc)
+        mapped = machine_error(exc, _folder_of(args, exc))
         if mapped is None:
             raise
         return _say(f"Ошибка: {mapped}", 1)
@@ -110,6 +110,30 @@ _ENDED = {
     # the processed folder is swapped whole, signals held (`processed._swap_in`)
     "ingest": ("проверка данных прервана", "; обработанные данные целы"),
 }
+
+
+# the folders each command writes (its options), for naming them in a machine's refusal
+_WRITES = ("processed_dir", "report_dir", "output_dir", "raw_dir", "out_dir", "out")
+
+
+def _folder_of(args: argparse.Namespace, exc: OSError) -> Path | None:
+    """The command's own folder that `exc` is about: the one its path lies in, or the one a
+    hidden staging folder beside it (`.…-new-…`) stands for; None when it is none of them (the
+    message then names the folder of the path itself). The raw folder is only read by ingest."""
+    if not exc.filename:
+        return None
+    path = Path(exc.filename).absolute()
+    names = [n for n in _WRITES if n != "raw_dir" or args.command == "demo-data"]
+    options = [Path(getattr(args, n)).absolute() for n in names if getattr(args, n, None)]
+    if args.command == "indicators":
+        options = [Path(args.out).absolute().parent]
+    for folder in options:
+        if path == folder or folder in path.parents:
+            return folder
+    for folder in options:
+        if path.parent == folder.parent and path.name.startswith("."):
+            return folder
+    return None
 
 
 def _say(line: str, status: int) -> int:
