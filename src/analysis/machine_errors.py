@@ -44,12 +44,6 @@ class MachineError(UserError):
         self.errno = errno_
 
 
-def is_machine_error(exc: BaseException) -> bool:
-    return isinstance(exc, MachineError) or (
-        isinstance(exc, OSError) and error_number(exc) in MACHINE_ERRNOS
-    )
-
-
 def machine_error(exc: OSError, folder: Path | str | None = None) -> MachineError | None:
     """The one-line message for `exc` while writing into `folder` (default: the folder of the
     file the error names); None when `exc` is not an error of the machine."""
