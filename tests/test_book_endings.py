@@ -12,6 +12,7 @@ import argparse
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,7 +46,8 @@ from analysis import cli, paths
 from analysis.book import yearly
 paths.NOTEBOOKS = Path({notebooks!r})
 yearly.compute = lambda p, y, o: tidy_table(p, y)
-sys.exit(cli.main(sys.argv[1:]))
+if __name__ == "__main__":  # run as a file, it is also imported by the forkserver
+    sys.exit(cli.main(sys.argv[1:]))
 """
 
 
@@ -174,14 +176,59 @@ def pool_starting(build: subprocess.Popen) -> bool:
     ids=["SIGTERM", "SIGINT-group", "SIGHUP-group", "SIGKILL", "SIGKILL-group", "SIGTERM-start"],
 )
 def test_a_signalled_build_leaves_no_process_behind(tmp_path, signum, to_group, moment):
+    command = [sys.executable, "-c", cli_script(tmp_path), *build_args(tmp_path)]
+    status, err = signal_build(tmp_path, command, signum, to_group, moment)
+    if signum == signal.SIGKILL:
+        assert status == -signal.SIGKILL
+    else:
+        assert status == 128 + signum
+        assert "Traceback" not in err
+        assert err.strip().splitlines()[-1] == interrupted_line(signum)
+    assert not list((tmp_path / "out").rglob("*.tmp"))
+    with book_lock(tmp_path / "out" / "public"):  # the lock died with its holder
+        pass
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_book_interrupted_with_ctrl_c_ends_the_same(tmp_path):
+    """`make book` runs the build as make's child; Ctrl-C reaches make and the build alike."""
+    (tmp_path / "run.py").write_text(cli_script(tmp_path), encoding="utf-8")
+    args = " ".join(build_args(tmp_path))
+    (tmp_path / "Makefile").write_text(f"book:\n\t{sys.executable} run.py {args}\n")
+    command = ["make", "--no-print-directory", "-C", str(tmp_path), "book"]
+    status, err = signal_build(tmp_path, command, signal.SIGINT, True, "pages")
+    assert status != 0 and "Traceback" not in err
+    assert interrupted_line(signal.SIGINT) in err.splitlines()  # then make's own «Error 130»
+
+
+def cli_script(tmp_path: Path) -> str:
+    """The CLI with the test's notebooks (written here: a page that never ends by itself)."""
     make_city(tmp_path / "processed")
     write_notebooks(tmp_path / "notebooks", {"01_slow": slow_notebook(tmp_path)})
-    script = CLI_SCRIPT.format(tests=str(TESTS), notebooks=str(tmp_path / "notebooks"))
+    return CLI_SCRIPT.format(tests=str(TESTS), notebooks=str(tmp_path / "notebooks"))
+
+
+def interrupted_line(signum: int) -> str:
+    reason = {
+        signal.SIGTERM: "получен сигнал завершения (SIGTERM)",
+        signal.SIGINT: "нажато Ctrl+C (SIGINT)",
+        signal.SIGHUP: "закрыт терминал (SIGHUP)",
+    }[signum]
+    return f"сборка прервана: {reason}; страницы прежней сборки сохранены"
+
+
+def signal_build(
+    tmp_path: Path, command: list[str], signum: int, to_group: bool, moment: str
+) -> tuple[int, str]:
+    """Start `command` in a session of its own; at `moment` ("pages": both pages running,
+    "start": the pool starting) send `signum` to it or to its process group; wait until every
+    process it started is gone. Its exit status and stderr."""
     err_path = tmp_path / "stderr.txt"
     run = str(tmp_path)
     with err_path.open("w") as err:
         build = subprocess.Popen(
-            [sys.executable, "-c", script, *build_args(tmp_path)],
+            command,
             stdout=subprocess.DEVNULL,
             stderr=err,
             start_new_session=True,
@@ -208,22 +255,7 @@ def test_a_signalled_build_leaves_no_process_behind(tmp_path, signum, to_group, 
     finally:  # a failed test leaves nothing running either
         for process in processes_of(run):
             process.kill()
-    err = err_path.read_text(encoding="utf-8")
-    if signum == signal.SIGKILL:
-        assert status == -signal.SIGKILL
-    else:
-        assert status == 128 + signum
-        assert "Traceback" not in err
-        last = err.strip().splitlines()[-1]
-        reason = {
-            signal.SIGTERM: "получен сигнал завершения (SIGTERM)",
-            signal.SIGINT: "нажато Ctrl+C (SIGINT)",
-            signal.SIGHUP: "закрыт терминал (SIGHUP)",
-        }[signum]
-        assert last == f"сборка прервана: {reason}; страницы прежней сборки сохранены"
-    assert not list((tmp_path / "out").rglob("*.tmp"))
-    with book_lock(tmp_path / "out" / "public"):  # the lock died with its holder
-        pass
+    return status, err_path.read_text(encoding="utf-8")
 
 
 # --- 2. errors of the machine ----------------------------------------------------------------
