@@ -42,7 +42,7 @@ KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
 # format, so the build process and the forkserver (which preloads this module first) skip it.
 sys.modules.setdefault("rfc3987_syntax", None)
 GUESS_PER_CELL = 0.3  # s per code cell: the estimate of a page never timed before
-STOP_SECONDS = 5.0  # how long a stopped worker may take to kill its kernel and exit
+STOP_SECONDS = 3.0  # how long a stopped worker may take to kill its kernel and exit
 _KERNEL = None  # the worker's WarmKernel (one per worker process)
 
 
