@@ -7,6 +7,7 @@ mistyped option answer at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import UserError
+from analysis.interruption import Interrupted, interruptible
+from analysis.machine_errors import machine_error
 
 
 def parse_years(values: list[str] | None) -> list[int] | None:
@@ -100,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", type=Path, metavar="ПАПКА", default=paths.OUTPUT,
                    help="папка книги: <профиль>/index.html и страницы (по умолчанию output)")
     p.add_argument("--force", action="store_true", help="пересобрать всё, не глядя на кэш")
+    p.add_argument("--wait", action="store_true",
+                   help="если в эту папку уже идёт сборка, дождаться её конца, а не выходить")
 
     p = _command(sub, "templates", "пустые формы сбора данных (xlsx)",
                  "Записывает по пустой книге Excel на каждую форму с листом «Инструкция», "
@@ -170,15 +175,66 @@ def _russian_help(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; every way it can end is one line and an exit status, not a traceback.
+
+    A user's mistake or a machine's refusal (full disk, denied folder) → «Ошибка: …», 1;
+    SIGINT, SIGTERM or SIGHUP → «<command> прервана: …», 128 + the signal's number.
+    """
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        with interruptible():
+            return _run(args)
     except UserError as exc:
-        print(f"Ошибка: {exc}", file=sys.stderr)
-        return 1
+        return _say(f"Ошибка: {exc}", 1)
+    except OSError as exc:
+        mapped = machine_error(exc, _folder_of(args, exc))
+        if mapped is None:
+            raise
+        return _say(f"Ошибка: {mapped}", 1)
+    except Interrupted as exc:
+        head, tail = _ENDED.get(args.command, ("команда прервана", ""))
+        return _say(f"{head}: {exc}{tail}", exc.exit_status)
     except KeyboardInterrupt:
-        print("Прервано.", file=sys.stderr)
-        return 130
+        return _say("Прервано.", 130)
+
+
+# the line an interrupted command ends with: what stopped, (the reason), what stays as it was
+_ENDED = {
+    "build": ("сборка прервана", "; страницы прежней сборки сохранены"),
+    # the processed folder is swapped whole, signals held (`processed._swap_in`)
+    "ingest": ("проверка данных прервана", "; обработанные данные целы"),
+}
+
+
+# the folders each command writes (its options), for naming them in a machine's refusal
+_WRITES = ("processed_dir", "report_dir", "output_dir", "raw_dir", "out_dir", "out")
+
+
+def _folder_of(args: argparse.Namespace, exc: OSError) -> Path | None:
+    """The command's own folder that `exc` is about: the one its path lies in, or the one a
+    hidden staging folder beside it (`.…-new-…`) stands for; None when it is none of them (the
+    message then names the folder of the path itself). The raw folder is only read by ingest."""
+    if not exc.filename:
+        return None
+    path = Path(exc.filename).absolute()
+    names = [n for n in _WRITES if n != "raw_dir" or args.command == "demo-data"]
+    options = [Path(getattr(args, n)).absolute() for n in names if getattr(args, n, None)]
+    if args.command == "indicators":
+        options = [Path(args.out).absolute().parent]
+    for folder in options:
+        if path == folder or folder in path.parents:
+            return folder
+    for folder in options:
+        if path.parent == folder.parent and path.name.startswith("."):
+            return folder
+    return None
+
+
+def _say(line: str, status: int) -> int:
+    """Print the one line (to a terminal that may be gone: SIGHUP) and return the status."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr, flush=True)
+    return status
 
 
 def _record_ingest(args: argparse.Namespace, status: int) -> None:
@@ -222,6 +278,7 @@ def _run(args: argparse.Namespace) -> int:
             processed_dir=args.processed_dir,
             output_dir=args.output_dir,
             force=args.force,
+            wait=args.wait,
         )
     if args.command == "templates":
         from analysis.templates import describe, write_templates

@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.writer.excel import ExcelWriter
 
+from analysis.machine_errors import machine_error
+
 CREATOR = "analysis (методический центр)"
 UNDATED_YEAR = 2000  # the stamp of workbooks that belong to no report year (validation report)
 
@@ -28,8 +30,21 @@ def _default_mode() -> int:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and `os.replace`."""
+    """Write `data` to `path` through a temporary file in the same folder and `os.replace`.
+
+    A full disk, a denied or read-only folder is a `MachineError` naming the folder (the
+    temporary file is gone, the previous file stays)."""
     path = Path(path)
+    try:
+        _write_bytes_atomic(path, data)
+    except OSError as exc:
+        mapped = machine_error(exc, path.parent)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -15,11 +15,14 @@ Ingest and the demo generator write through `publish`; everything else reads thr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import contract
+from analysis.machine_errors import machine_error
 
 MANIFEST = "manifest.json"
 # Where a year's data came from (manifest `years.<y>.source`): the synthetic demo city, or forms
@@ -91,9 +95,24 @@ def publish(
 
     ``tables[year][table]`` holds a frame with the sheet's columns; a form absent for a year is
     simply absent from ``tables[year]``. The new folder is written beside the old one and renamed
-    into place, so a crash midway leaves the previous processed data whole.
+    into place, so a crash midway leaves the previous processed data whole. A full disk, a
+    denied or read-only folder is a `MachineError` naming the processed folder.
     """
     processed_dir = Path(processed_dir)
+    try:
+        _publish(processed_dir, tables, manifest_extra)
+    except OSError as exc:
+        mapped = machine_error(exc, processed_dir)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def _publish(
+    processed_dir: Path,
+    tables: Mapping[int, Mapping[str, pd.DataFrame]],
+    manifest_extra: Mapping[int, Mapping[str, object]] | None,
+) -> None:
     processed_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".processed-new-", dir=processed_dir.parent))
     try:
@@ -124,20 +143,56 @@ def publish(
 
 
 def _swap_in(staging: Path, target: Path) -> None:
-    """Rename ``staging`` to ``target``; the old target is moved aside first, then removed."""
+    """Rename ``staging`` to ``target``; the old target is moved aside first, then removed.
+
+    The two renames are one step for a signal (Ctrl-C, SIGTERM): it takes effect after them,
+    so an interrupted ingest never leaves the processed folder missing.
+    """
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=".processed-old-", dir=target.parent))
         os.rmdir(old)
-        os.rename(target, old)
+    swapped = False
     try:
-        os.rename(staging, target)
-    except OSError:
-        if old is not None:
-            os.rename(old, target)  # put the previous good data back
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        with _signals_held():
+            if old is not None:
+                os.rename(target, old)
+            try:
+                os.rename(staging, target)
+            except OSError:
+                if old is not None:
+                    os.rename(old, target)  # put the previous good data back
+                raise
+            swapped = True
+    finally:  # a held signal is raised as the block ends: the old copy still goes
+        if swapped and old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for the block, then deliver the first that came.
+
+    Python-level deferral, not a signal mask: a process-directed signal may be taken by any
+    thread, and Python runs its handler in the main thread whatever the main thread masks.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    held = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    came: list[int] = []
+    previous = {sig: signal.getsignal(sig) for sig in held}
+    previous = {sig: h for sig, h in previous.items() if h not in (signal.SIG_IGN, None)}
+    for sig in previous:
+        signal.signal(sig, lambda signum, frame: came.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if came:
+            signal.raise_signal(came[0])
 
 
 def raw_sources(raw_dir: Path, years: object) -> dict[int, dict[str, str]]:

@@ -35,8 +35,14 @@ def build(
     output_dir: Path | None = None,
     force: bool = False,
     notebooks_dir: Path | None = None,
+    wait: bool = False,
 ) -> int:
-    """Build the book; print a summary; 0 when every page is good, 1 when some failed."""
+    """Build the book; print a summary; 0 when every page is good, 1 when some failed.
+
+    One build at a time per book folder (`lock`): another build into it is refused with
+    `lock.FolderBusy`, or waited for with `wait`.
+    """
+    from analysis.book.lock import book_lock
     from analysis.book.runner import Build
 
     start = time.perf_counter()
@@ -62,18 +68,19 @@ def build(
     stages = plan.discover_stages(notebooks_dir)
     if not stages:
         raise UserError(f"В {notebooks_dir} нет тетрадей вида NN_этап.ipynb")
-    runner = Build(
-        stages=stages,
-        years=chosen,
-        profile=profile,
-        jobs=jobs or os.cpu_count() or 1,
-        processed_dir=processed_dir,
-        output_dir=output_dir,
-        notebooks_dir=notebooks_dir,
-        manifest=manifest,
-        force=force,
-    )
-    summary = runner.run()
+    with book_lock(output_dir / profile, wait):  # before Build reads the folder's record
+        runner = Build(
+            stages=stages,
+            years=chosen,
+            profile=profile,
+            jobs=jobs or os.cpu_count() or 1,
+            processed_dir=processed_dir,
+            output_dir=output_dir,
+            notebooks_dir=notebooks_dir,
+            manifest=manifest,
+            force=force,
+        )
+        summary = runner.run()
     print(summary.text(time.perf_counter() - start), file=sys.stdout, flush=True)
     print(f"Оглавление книги: {output_dir / profile / 'index.html'}", file=sys.stdout, flush=True)
     return 1 if summary.failed else 0

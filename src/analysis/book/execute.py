@@ -6,20 +6,29 @@ started and warmed up with the notebooks' imports once, brought back to a clean 
 every page, replaced after a failed page and shut down at once (no graceful wait) when the pool
 closes. Pages are handed out longest first (durations of the last build, `record`), so the
 workers finish together.
+
+Workers end with their build however it ends: an exception leaving the pool (a signal turned
+into one by `analysis.interruption`, a full disk) stops them and their kernels at once
+(`PagePool.stop`), and a build that vanishes (SIGKILL) is noticed by each worker
+(`guard_worker`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
 import multiprocessing.util
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Self
 
@@ -33,6 +42,7 @@ KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
 # format, so the build process and the forkserver (which preloads this module first) skip it.
 sys.modules.setdefault("rfc3987_syntax", None)
 GUESS_PER_CELL = 0.3  # s per code cell: the estimate of a page never timed before
+STOP_SECONDS = 3.0  # how long a stopped worker may take to kill its kernel and exit
 _KERNEL = None  # the worker's WarmKernel (one per worker process)
 
 
@@ -132,14 +142,15 @@ def _first_line(text: str) -> str:
     return lines[0].strip() if lines else ""
 
 
-def _init_worker(warm_up: list[str], cwd: str) -> None:
-    """Quiet papermill and the kernels; start this worker's kernel and warm it up.
+def _init_worker(warm_up: list[str], cwd: str, lifeline: Connection) -> None:
+    """Guard the worker's ending; quiet papermill and the kernels; start and warm the kernel.
 
     Kernels inherit the worker's stderr and greet it with a warning each; a notebook's own
     errors come back in the Outcome, so the worker's stderr is not needed. Kernels get a
     deterministic environment. The kernel is shut down at once when the worker exits
     (multiprocessing runs its finalizers, not atexit).
     """
+    guard_worker(lifeline)
     os.environ.update(KERNEL_ENV)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -154,8 +165,101 @@ def _init_worker(warm_up: list[str], cwd: str) -> None:
         kernel.kill()
 
 
+def guard_worker(lifeline: Connection) -> None:
+    """Make this worker end with its build, taking its kernel with it.
+
+    The build stops its workers with SIGTERM (`PagePool.stop`); a closed terminal sends SIGHUP:
+    either kills the kernel and ends the worker at once. Ctrl-C reaches the whole foreground
+    process group, workers included: they leave the decision to the build, which stops them.
+    A build that disappears without stopping them (SIGKILL, a crash) is noticed by a watcher
+    thread: `lifeline` is the read end of a pipe whose only writer is the build, so it reads
+    end-of-file the moment the build is gone (even while it is an unreaped zombie, and
+    whatever became of the forkserver, which lives as long as any worker). The kernel also
+    watches its worker: ipykernel exits within a second when its parent changes.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, _end_worker)
+    watcher = threading.Thread(target=_watch_build, args=(lifeline,),
+                               name="book-build-watcher", daemon=True)
+    watcher.start()
+
+
+def _end_worker(signum: int, frame: object) -> None:
+    kill_kernel_now()
+    os._exit(128 + signum)
+
+
+def _watch_build(lifeline: Connection) -> None:
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv_bytes()  # nothing is ever sent: this returns when the build is gone
+    kill_kernel_now()
+    os._exit(1)
+
+
+def kill_kernel_now() -> None:
+    """SIGKILL this worker's kernel and anything it started (its own process group), from a
+    signal handler or the watcher thread: no event loop, no waiting; the connection file goes."""
+    km = _KERNEL.km if _KERNEL is not None else None
+    if km is None:
+        return
+    provisioner = getattr(km, "provisioner", None)
+    if getattr(provisioner, "process", None) is not None:  # started and not yet reaped
+        if provisioner.pgid:  # the kernel leads its own session (jupyter_client)
+            with contextlib.suppress(OSError):
+                os.killpg(provisioner.pgid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(provisioner.pid, signal.SIGKILL)
+            os.waitpid(provisioner.pid, 0)  # reaped here: no zombie outlives the worker
+    with contextlib.suppress(OSError, TypeError):
+        os.unlink(km.connection_file)
+
+
 def _started() -> None:
     """A no-op task: submitting one per worker makes the pool start every worker now."""
+
+
+def start_helpers() -> None:
+    """Start multiprocessing's resource tracker and the forkserver (when not running), quiet
+    and deaf to SIGHUP.
+
+    Quiet: their stderr goes to /dev/null, as the workers' does (`_init_worker`). A build
+    interrupted while the forkserver still imports would otherwise have a traceback printed
+    under its one line, by a worker forked for a pool that is gone. Deaf to SIGHUP, as the
+    tracker is to SIGINT and SIGTERM: it must outlive the pool to free its semaphores (it ends
+    by itself when the last process using it is gone); killed by a closed terminal's SIGHUP,
+    the build's cleanup would start it again and it would complain about semaphores it never
+    saw. A signal blocked at the spawn stays blocked in the tracker (it unblocks only the two
+    it ignores); the forkserver restores its own signals.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    hup = getattr(signal, "SIGHUP", None)
+    blocked = {hup} if hup is not None and hasattr(signal, "pthread_sigmask") else set()
+    with _stderr_to_devnull():
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if blocked else None
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            if previous is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _stderr_to_devnull() -> Iterator[None]:
+    """File descriptor 2 on /dev/null for the block: what is spawned meanwhile inherits it."""
+    sys.stderr.flush()
+    saved = os.dup(2)  # not inheritable (PEP 446): the spawned process does not get it
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 class PagePool:
@@ -181,15 +285,45 @@ class PagePool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["analysis.book.execute", "papermill",
                                         "analysis.book.engine"])
+        start_helpers()
+        # the workers' lifeline: this process holds the only write end (see `guard_worker`)
+        self._lifeline = context.Pipe(duplex=False)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                         initializer=_init_worker,
-                                        initargs=(self.warm_up, self.cwd))
-        for _ in range(self.workers):  # the executor starts one worker per submitted task
-            self.pool.submit(_started)
+                                        initargs=(self.warm_up, self.cwd, self._lifeline[0]))
+        try:
+            for _ in range(self.workers):  # the executor starts one worker per submitted task
+                self.pool.submit(_started)
+        except BaseException:
+            self.__exit__(BaseException)
+            raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        try:
+            if exc_type is None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+            else:  # interrupted, or the build failed: pages still running are abandoned
+                self.stop()
+        finally:
+            for end in self._lifeline:
+                end.close()
+
+    def stop(self) -> None:
+        """End the workers now, running pages and all: SIGTERM (each kills its kernel and
+        exits), then SIGKILL for any that has not gone within STOP_SECONDS."""
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError):
+                process.terminate()
+        deadline = time.monotonic() + STOP_SECONDS
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                process.join(max(0.0, deadline - time.monotonic()))
+                if process.is_alive():
+                    process.kill()  # its kernel then ends on its own: ipykernel polls its parent
+                    process.join(1.0)
 
     def submit(self, jobs: list[Job], record: Path | None = None) -> None:
         """Hand `jobs` to the workers, longest first; they start at once.

@@ -13,6 +13,7 @@ from pathlib import Path
 from analysis.book import plan
 from analysis.book.site import SitePage, book_notices, index_html, nav_html, with_nav
 from analysis.files import write_text_atomic
+from analysis.machine_errors import MachineError, machine_error
 
 INDEX = "index.html"
 CSV_NAME = "indicators.csv"
@@ -156,6 +157,7 @@ class Build:
                 yearly.write_csv(shown, self.root / str(year) / CSV_NAME)
                 figures = yearly.key_figures(shown, settings.key_indicators)
             except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
+                _stop_on_machine_error(exc, self.root / str(year))
                 self.summary.failures.append(Failure(year, CSV_NAME, _describe(exc)))
                 continue
             fingerprint = year_fps[year]
@@ -163,6 +165,7 @@ class Build:
                 yearly.write_exports(tidy, shown, self.processed_dir, year, self.profile,
                                      self.root / str(year), settings.suppression_threshold)
             except Exception as exc:  # noqa: BLE001 — the CSV, figures and pages still stand
+                _stop_on_machine_error(exc, self.root / str(year))
                 self.summary.failures.append(Failure(year, XLSX_NAME, _describe(exc)))
                 fingerprint = ""  # the next build tries the workbooks again
             self.state["years"][str(year)] = {"fingerprint": fingerprint, "figures": figures}
@@ -313,6 +316,18 @@ def _say(text: str) -> None:
 def _ipynb_text(nb: dict) -> str:
     """The executed notebook as stored by Jupyter (indent 1, sorted keys), deterministic."""
     return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def _stop_on_machine_error(exc: Exception, folder: Path) -> None:
+    """A full disk or a denied folder is not one year's failure: it stops the whole build with
+    one line (`MachineError`); the pool's workers are stopped on the way out."""
+    if isinstance(exc, MachineError):
+        raise exc
+    # a missing file here is one the year reads (processed data), not the folder it writes
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+        mapped = machine_error(exc, folder)
+        if mapped is not None:
+            raise mapped from exc
 
 
 def _describe(exc: BaseException) -> str:
