@@ -215,7 +215,11 @@ class Build:
                 self._fail(page, f"на странице есть коды работников ({shown}) — в публичной "
                                  "версии их быть не должно; страница не записана")
                 return
-        write_text_atomic(self.root / f"{page.key}.ipynb", _ipynb_text(nb))
+        executed = self.root / f"{page.key}.ipynb"
+        if self.profile == "internal":  # SPEC §6: the executed notebook only in the internal one
+            write_text_atomic(executed, _ipynb_text(nb))
+        else:  # code and local paths: never in the public folder (nor left from older builds)
+            executed.unlink(missing_ok=True)
         self.new_pages[page.key] = html
         self.state["pages"][page.key] = {
             "fingerprint": page.fingerprint, "inputs": page.inputs, "title": page.stage.title,
