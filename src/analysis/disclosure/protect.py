@@ -24,7 +24,6 @@ PEOPLE_UNIT = "чел."  # counts of people: hidden by their value
 # counts in «ед.» whose every unit is one or two people (SPEC §6: person-events follow the
 # rule for counts of people): prize places of staff, mentoring pairs
 PERSON_EVENTS = frozenset({"competition_prizes", "gpo_mentoring_pairs"})
-TRIES = 12  # candidates tried (one LP each) before hiding the best-ranked one anyway
 MAX_ROUNDS = 200  # the audit loop ends long before (each round hides ≥ 1 more cell)
 
 
@@ -99,17 +98,28 @@ def _add_partners(year: Year, hidden: np.ndarray, stuck: list[int]) -> bool:
 
 
 def _hide_partner(year: Year, hidden: np.ndarray, row: int, levels: np.ndarray) -> bool:
-    """Hide the first candidate (`_candidates`) that frees `row` (checked by the audit), or the
-    first candidate when none of the tried ones does alone."""
-    candidates = _candidates(year, hidden, row, levels)
-    if not candidates:
+    """Hide the first candidate that frees `row` (checked by the audit). The candidates tried are the best of each relation the cell sits
+    in, smallest relation first: a pair of nested indicators (a subset) is freed by its other
+    half, a cell in two overlapping school groups by one of the groups, a lone hidden sibling
+    by a sibling."""
+    ranked = _candidates(year, hidden, row, levels)
+    if not ranked:
         return False
-    for partner in candidates[:TRIES]:
+    rank = {k: i for i, k in enumerate(ranked)}
+    tries: list[int] = [s for s, link in year.chain_link.items() if link == row and s in rank]
+    for rel in sorted(year.relations_of(row), key=lambda r: len(r.rows)):
+        inside = [k for k in rel.rows if k in rank]
+        best = min(inside, key=rank.__getitem__, default=None)
+        if best is not None and best not in tries:
+            tries.append(best)
+    for partner in tries:
         hidden[partner] = True
         if not audit.pinned(year, hidden, {row}):
             return True
         hidden[partner] = False
-    hidden[candidates[0]] = True
+    # none frees it alone: hide the partner of its tightest relation; the partner, pinned in
+    # turn, gets its own partner next round (a nested pair hidden with a sibling of each)
+    hidden[(tries or ranked)[0]] = True
     return True
 
 
