@@ -10,6 +10,7 @@ from analysis.disclosure import (
     mask_display,
     masked,
     primary_mask,
+    reader_note,
     suppress_counts,
     suppress_indicators,
 )
@@ -166,3 +167,31 @@ def test_zero_counts_need_no_partner_in_count_tables():
     frame = pd.DataFrame({"a": [0], "b": [12], "c": [30]})
     mask = suppress_counts(frame, ["a", "b", "c"], 5)
     assert mask.iloc[0].tolist() == [True, False, False]
+
+
+def test_reader_note_states_the_stance_and_the_cost():
+    # 2 of 3 districts hidden (B below 5, C its partner), the city visible
+    tidy = table([share("city", "city", 18, 33), share("district", "A", 12, 20),
+                  share("district", "B", 1, 3), share("district", "C", 5, 10)])
+    note = reader_note(suppress_indicators(tidy, 5), 5)
+    assert "менее чем по 5 работникам" in note
+    assert "Численность групп" in note and "не скрывается" in note
+    assert note.endswith("Скрыто значений: районы — 2 из 3.")
+
+
+def test_a_zero_total_is_hidden_when_it_gives_its_hidden_parts_away():
+    # competition_municipal (teachers): s1 0 of 3 (< 5, hidden), s2 0 of 7, city 0 of 10.
+    # competition_any (staff): s1 2 of 4 (< 5, hidden), s2 0 of 9, city 2 of 13.
+    # Each city sum has one hidden institution → the other one is hidden too (all four).
+    # Still, municipal s1 + s2 = 0 pins both at 0 («nobody at s1 took part»): the audit hides
+    # the municipal city value, and then s1 ≤ its competition_any (2, hidden) lets it move.
+    rows = []
+    for ind, cells in {"competition_municipal": [("s1", 0, 3), ("s2", 0, 7), ("city", 0, 10)],
+                       "competition_any": [("s1", 2, 4), ("s2", 0, 9), ("city", 2, 13)]}.items():
+        rows += [[2023, ind, "city" if u == "city" else "institution", u, n, d, 100 * n / d, "%",
+                  None, None, ""] for u, n, d in cells]
+    out = suppress_indicators(table(rows), 5)
+    flagged = out["flags"].str.contains("suppressed")
+    assert set(zip(out.loc[flagged, "indicator_id"], out.loc[flagged, "unit_id"])) == {
+        ("competition_municipal", "s1"), ("competition_municipal", "s2"),
+        ("competition_municipal", "city"), ("competition_any", "s1"), ("competition_any", "s2")}
