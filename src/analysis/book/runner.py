@@ -166,7 +166,8 @@ class Build:
             from analysis.settings import load_book_settings
 
             threshold = load_book_settings().suppression_threshold
-            window = sorted({y - k for y in years for k in range(3)})
+            data_years = {int(y) for y in self.manifest.get("years", {})}
+            window = sorted({y - k for y in years for k in range(3)} & data_years)
             for year in window:
                 with contextlib.suppress(Exception):
                     tidy = yearly.compute(self.processed_dir, year, self.output_dir)
