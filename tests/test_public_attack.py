@@ -107,8 +107,8 @@ def attack(public: pd.DataFrame, full: pd.DataFrame, institutions: pd.DataFrame,
     den = pd.to_numeric(full["denominator"], errors="coerce").to_numpy(float)  # worst case: known
     true_q = np.where(share, full["numerator"], full["value"]).astype(float)
     shown_q = np.where(share, public["numerator"], public["value"]).astype(float)
-    hidden = public["flags"].fillna("").str.contains("suppressed").to_numpy() \
-        & ~np.isnan(true_q) & ~(share & (den == 0))
+    flagged = public["flags"].fillna("").str.contains("suppressed").to_numpy()
+    hidden = flagged & ~np.isnan(true_q) & ~(share & (den == 0))
     at = {key: k for k, key in enumerate(zip(full["indicator_id"], full["level"],
                                              full["unit_id"].astype(str)))}
     var = {k: j for j, k in enumerate(np.flatnonzero(hidden))}
@@ -168,7 +168,7 @@ def attack(public: pd.DataFrame, full: pd.DataFrame, institutions: pd.DataFrame,
             if chained and link in var:
                 upper[k] = np.inf
                 add([(k, 1.0), (link, -1.0)], 0.0, False)
-                if k not in var:  # a visible share prints its denominator
+                if not flagged[k]:  # a visible share prints its denominator
                     add([(link, 1.0)], true_q[link], True)
     return _pinned(var, rows, rhs_eq, ub_rows, rhs_ub, upper, true_q, full)
 

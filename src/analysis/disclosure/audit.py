@@ -1,7 +1,7 @@
 """The attack, run before publishing: which hidden quantities the public relations pin down.
 
-For every hidden quantity q (a numerator or a count) the reader can bound q by linear
-programming over everything published (`analysis.disclosure.relations`). q is *protected* when
+For every hidden quantity q (a numerator or a count) the reader can bound q by integer
+linear programming over everything published (`analysis.disclosure.relations`). q is *protected* when
 some assignment that agrees with every published figure moves it by at least one person from
 its true value; otherwise it is *pinned* and must get a partner hidden.
 
@@ -176,13 +176,26 @@ class _LP:
         return signs
 
     def moved(self, signs: np.ndarray, targets: list[int]) -> set[int]:
-        """Push each target in the direction of its sign; the cells that moved by ≥ 1."""
-        from scipy.optimize import linprog  # lazy: only the public build audits
+        """Push each target in the direction of its sign; the cells that moved by ≥ 1.
+
+        Over integers (people are whole): the crossing sums (district, type, school group)
+        are not totally unimodular, so the LP relaxation can move a cell only to fractional
+        points where no whole-number table exists — an attacker with an integer solver would
+        still pin it.
+        """
+        from scipy.optimize import Bounds, LinearConstraint, milp  # lazy: public build only
 
         c = np.zeros(len(self.truth))
-        c[targets] = -signs  # linprog minimises
-        res = linprog(c, A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq, b_eq=self.b_eq,
-                      bounds=self.bounds, method="highs")
-        if res.status != 0:  # cannot happen (the truth is feasible, bounds are finite)
+        c[targets] = -signs  # milp minimises
+        constraints = []
+        if self.a_eq is not None:
+            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+        if self.a_ub is not None:
+            constraints.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
+        low = np.array([b[0] for b in self.bounds])
+        high = np.array([b[1] for b in self.bounds])
+        res = milp(c, constraints=constraints, bounds=Bounds(low, high),
+                   integrality=np.ones(len(c)))
+        if res.status != 0 or res.x is None:  # the truth is feasible: a solver limit at most
             return set()
         return {int(k) for k in np.flatnonzero(np.abs(res.x - self.truth) >= MOVE)}
