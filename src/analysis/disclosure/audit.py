@@ -1,16 +1,16 @@
 """The attack, run before publishing: which hidden quantities the public relations pin down.
 
-For every hidden quantity q (a numerator or a count) the reader can bound q by integer
-linear programming over everything published (`analysis.disclosure.relations`). q is *protected* when
-some assignment that agrees with every published figure moves it by at least one person from
-its true value; otherwise it is *pinned* and must get a partner hidden.
+For every hidden quantity q (a numerator or a count) the reader can bound q by integer linear
+programming over everything published (`analysis.disclosure.relations`). q is *protected* when
+some whole-number table that agrees with every published figure moves it by at least one
+person from its true value; otherwise it is *pinned* and must get a partner hidden.
 
-Two LPs per cell (max and min) would be thousands of LPs a year; instead one LP pushes the
+Two programs per cell (max and min) would be thousands a year; instead one program pushes the
 still-unresolved cells in random directions at once (a random half up, the rest down: pushing
 all up says nothing where siblings must add up to a known total), every cell that moved by ≥ 1
-is resolved, and this repeats while it resolves something; only the cells left get LPs of
-their own. The relations are split into independent components first
-(an indicator and those tied to it by subsets or chains), so each LP is small.
+is resolved, and this repeats while it resolves something; only the cells left get programs
+of their own. The relations are split into independent components first (an indicator and
+those tied to it by subsets or chains), so each program is small.
 """
 
 from __future__ import annotations

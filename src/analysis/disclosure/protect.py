@@ -6,8 +6,10 @@
 3. Cheap secondary: in a sibling group with exactly one hidden cell, the smallest visible
    sibling is hidden (this settles most groups before any LP runs).
 4. The audit (`analysis.disclosure.audit`): every hidden quantity the published relations still
-   pin down gets a partner — the smallest visible cell of a relation it sits in, a sibling at
-   its own level first — and the audit runs again, until nothing is pinned.
+   pin down gets a partner — of the relations it sits in, tightest first, the best visible
+   cell that frees it (checked by the audit) — and the audit runs again, until nothing is
+   pinned. A cell once protected stays so (hiding more only widens what is possible), so
+   later rounds check only the cells pinned before and the ones newly hidden.
 
 Deterministic: ties go to the earlier row, so two builds hide the same cells.
 """
