@@ -71,9 +71,9 @@ def test_every_page_and_file_is_written(public):
     names = sorted(p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file())
     assert names == [
         ".build-state.json",
-        "2022/01_alpha.html", "2022/01_alpha.ipynb", "2022/02_beta.html", "2022/02_beta.ipynb",
+        "2022/01_alpha.html", "2022/02_beta.html",  # no .ipynb: SPEC §6, internal only
         "2022/indicators.csv", "2022/indicators.xlsx", "2022/recommendations_summary.xlsx",
-        "2023/01_alpha.html", "2023/01_alpha.ipynb", "2023/02_beta.html", "2023/02_beta.ipynb",
+        "2023/01_alpha.html", "2023/02_beta.html",
         "2023/indicators.csv", "2023/indicators.xlsx", "2023/recommendations_summary.xlsx",
         "index.html",
     ]
@@ -172,10 +172,10 @@ def test_two_builds_are_byte_identical(world, public):
             assert path.read_bytes() == (other / path.relative_to(public)).read_bytes(), path
             compared += 1
     assert compared == 7  # index + 4 pages + 2 CSV
-    # a forced rebuild in place reproduces the executed notebooks too (no times stored)
-    notebooks = {p: p.read_bytes() for p in other.rglob("*.ipynb")}
+    # the public folder holds no executed notebook (code, local paths), before or after a rebuild
+    assert not list(other.rglob("*.ipynb"))
     assert run(world, "b", force=True) == 0
-    assert {p: p.read_bytes() for p in other.rglob("*.ipynb")} == notebooks
+    assert not list(other.rglob("*.ipynb"))
     state = json.loads((other / STATE_FILE).read_text(encoding="utf-8"))
     assert "time" not in json.dumps(state)
 

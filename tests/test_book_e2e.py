@@ -33,7 +33,7 @@ def test_index_links_every_stage_of_the_year(book):
     assert sorted(links(public / "index.html")) == [f"{YEAR}/{s}.html" for s in stems]
     for stem in stems:
         page = public / str(YEAR) / f"{stem}.html"
-        assert (public / str(YEAR) / f"{stem}.ipynb").exists()
+        assert not (public / str(YEAR) / f"{stem}.ipynb").exists()  # SPEC §6: internal only
         hrefs = links(page)
         assert "../index.html" in hrefs
         assert not [u for u in hrefs if EXTERNAL.match(u)]

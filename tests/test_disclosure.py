@@ -10,6 +10,7 @@ from analysis.disclosure import (
     mask_display,
     masked,
     primary_mask,
+    reader_note,
     suppress_counts,
     suppress_indicators,
 )
@@ -39,7 +40,7 @@ def test_primary_share_and_secondary_smallest_sibling():
     # districts: A 20 people, B 3 (< 5 → hidden), C 10. City = 33 would give B back as
     # 33 − 20 − 10, so the smallest visible sibling C (10 < 20) is hidden too; the city stays.
     tidy = table([
-        share("city", "city", 20, 33),
+        share("city", "city", 18, 33),  # 12 + 1 + 5 of 20 + 3 + 10
         share("district", "A", 12, 20),
         share("district", "B", 1, 3),
         share("district", "C", 5, 10),
@@ -97,12 +98,17 @@ def test_existing_flags_are_kept():
 
 
 def test_institutions_within_districts_and_types_chain():
-    # D1: i1 (2 → hidden), i2 (8), i3 (30); D2: i4 (10), i5 (12).
-    # types: ОО = {i1, i4}; ДОО = {i2, i3, i5}.
+    # D1: i1 (2 → hidden), i2 (8), i3 (30); D2: i4 (10), i5 (12); one person of each has the
+    # category. Types: ОО = {i1, i4}; ДОО = {i2, i3, i5}. District, type and city rows add up.
     # D1 has one hidden → i2 (8, smallest of 8 and 30). ОО has one hidden (i1) → i4.
     # D2 now has one hidden (i4) → i5. ДОО has i2 and i5 hidden: two, stop. D1: i1, i2: two.
-    tidy = table([share("institution", u, 1, n) for u, n in
-                  [("i1", 2), ("i2", 8), ("i3", 30), ("i4", 10), ("i5", 12)]])
+    # The audit agrees: n1 + n2 = 2, n4 + n5 = 2, n1 + n4 = 2, n2 + n5 = 2 allow (2, 0, 0, 2).
+    sizes = [("i1", 2), ("i2", 8), ("i3", 30), ("i4", 10), ("i5", 12)]
+    tidy = table([share("institution", u, 1, n) for u, n in sizes] + [
+        share("district", "D1", 3, 40), share("district", "D2", 2, 22),
+        share("inst_type", "ОО", 2, 12), share("inst_type", "ДОО", 3, 50),
+        share("city", "city", 5, 62),
+    ])
     institutions = pd.DataFrame({
         "inst_id": ["i1", "i2", "i3", "i4", "i5"],
         "district": ["D1", "D1", "D1", "D2", "D2"],
@@ -148,14 +154,11 @@ def test_an_empty_unit_is_hidden_but_hides_no_sibling():
     # types: ОО 40 people, УДО 12, ДПО (the Centre: no staff) 0/0 → 0 < 5, hidden as «*».
     # Nobody stands behind a zero, so УДО and ОО stay visible; a real small cell still gets a
     # partner: with ДОО 3 (hidden) the smallest positive visible sibling, УДО, is hidden too.
-    tidy = table([
-        share("city", "city", 30, 52),
-        share("inst_type", "ОО", 20, 40),
-        share("inst_type", "УДО", 6, 12),
-        share("inst_type", "ДПО", 0, 0),
-    ])
+    types = [share("inst_type", "ОО", 20, 40), share("inst_type", "УДО", 6, 12),
+             share("inst_type", "ДПО", 0, 0)]
+    tidy = table([share("city", "city", 26, 52), *types])  # 20 + 6 + 0 of 40 + 12 + 0
     assert hidden_units(suppress_indicators(tidy, 5)) == {"ДПО"}
-    tidy = table([*tidy.values.tolist(), share("inst_type", "ДОО", 1, 3)])
+    tidy = table([share("city", "city", 27, 55), *types, share("inst_type", "ДОО", 1, 3)])
     assert hidden_units(suppress_indicators(tidy, 5)) == {"ДПО", "ДОО", "УДО"}
 
 
@@ -164,3 +167,31 @@ def test_zero_counts_need_no_partner_in_count_tables():
     frame = pd.DataFrame({"a": [0], "b": [12], "c": [30]})
     mask = suppress_counts(frame, ["a", "b", "c"], 5)
     assert mask.iloc[0].tolist() == [True, False, False]
+
+
+def test_reader_note_states_the_stance_and_the_cost():
+    # 2 of 3 districts hidden (B below 5, C its partner), the city visible
+    tidy = table([share("city", "city", 18, 33), share("district", "A", 12, 20),
+                  share("district", "B", 1, 3), share("district", "C", 5, 10)])
+    note = reader_note(suppress_indicators(tidy, 5), 5)
+    assert "менее чем по 5 работникам" in note
+    assert "Численность групп" in note and "не скрывается" in note
+    assert note.endswith("Скрыто значений: районы — 2 из 3.")
+
+
+def test_a_zero_total_is_hidden_when_it_gives_its_hidden_parts_away():
+    # competition_municipal (teachers): s1 0 of 3 (< 5, hidden), s2 0 of 7, city 0 of 10.
+    # competition_any (staff): s1 2 of 4 (< 5, hidden), s2 0 of 9, city 2 of 13.
+    # Each city sum has one hidden institution → the other one is hidden too (all four).
+    # Still, municipal s1 + s2 = 0 pins both at 0 («nobody at s1 took part»): the audit hides
+    # the municipal city value, and then s1 ≤ its competition_any (2, hidden) lets it move.
+    rows = []
+    for ind, cells in {"competition_municipal": [("s1", 0, 3), ("s2", 0, 7), ("city", 0, 10)],
+                       "competition_any": [("s1", 2, 4), ("s2", 0, 9), ("city", 2, 13)]}.items():
+        rows += [[2023, ind, "city" if u == "city" else "institution", u, n, d, 100 * n / d, "%",
+                  None, None, ""] for u, n, d in cells]
+    out = suppress_indicators(table(rows), 5)
+    flagged = out["flags"].str.contains("suppressed")
+    assert set(zip(out.loc[flagged, "indicator_id"], out.loc[flagged, "unit_id"])) == {
+        ("competition_municipal", "s1"), ("competition_municipal", "s2"),
+        ("competition_municipal", "city"), ("competition_any", "s1"), ("competition_any", "s2")}

@@ -92,9 +92,12 @@ def indicator_history(ctx: Context, current):
 
 
 def for_reader(ctx: Context, tidy, institutions=None):
-    """The tidy table as the profile may show it: small values suppressed in the public one."""
+    """The tidy table as the profile may show it: small values suppressed in the public one,
+    each year as the build decided it (with the rows of the school groups the pages print).
+    `institutions` is not needed any more (each year's own are read)."""
     if not ctx.public:
         return tidy
-    from analysis import disclosure
+    from analysis.disclosure.cache import public_table
 
-    return disclosure.suppress_indicators(tidy, ctx.settings.suppression_threshold, institutions)
+    return public_table(tidy, ctx.processed_dir, ctx.settings.suppression_threshold,
+                        ctx.cache_dir, school_groups=True)

@@ -175,9 +175,8 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
             return NO_DATA, f"в {name} {n} ед. с данными за оба года (нужно не меньше {t.min_units})"
         people = stats.get(f"n_{group}_people", math.nan)
         if kind != COUNT and not (people >= t.min_people):
-            shown = 0 if math.isnan(people) else int(people)
-            return NO_DATA, (f"в {name} {shown} чел. в знаменателе показателя "
-                             f"(нужно не меньше {t.min_people})")
+            # not the exact number: the public page hides small groups of people as «*»
+            return NO_DATA, (f"в {name} меньше {t.min_people} чел. в знаменателе показателя")
     did = stats["did"]
     if did is None or math.isnan(did):
         return NO_DATA, "показатель не рассчитан для одной из групп"

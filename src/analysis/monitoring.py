@@ -358,11 +358,14 @@ def school_groups(
     institutions: pd.DataFrame,
     catalogue: Mapping,
     threshold: int | None = None,
+    shown: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Shares of ШНОР, ШНСУ and the other schools (type ОО), pooled over their institutions.
 
     A group's share is Σ numerators / Σ denominators of its schools (not a mean of shares);
-    counts are sums. With `threshold`, a share over fewer people is hidden (``suppressed``).
+    counts are sums. With `threshold`, a share over fewer people is hidden (``suppressed``);
+    with `shown` (the public table, `analysis.context.for_reader`), so is every group the
+    disclosure control hid there (its level `school_group` rows).
     Columns: indicator_id, name, unit, group, numerator, denominator, value, suppressed.
     """
     schools = institutions[institutions["inst_type"] == "ОО"]
@@ -372,6 +375,7 @@ def school_groups(
     members[OTHERS] = set(schools["inst_id"].astype(str)) - flagged
     part = tidy[tidy["level"] == "institution"].copy()
     part["unit_id"] = part["unit_id"].astype(str)
+    hidden_groups = _hidden_groups(shown)
     rows = []
     for ind_id in catalogue:
         name, unit, _ = _meta(catalogue, ind_id)
@@ -387,11 +391,21 @@ def school_groups(
             else:
                 den, val = np.nan, num
             small = (threshold is not None and unit == fmt.PERCENT and not pd.isna(den)
-                     and den < threshold)
+                     and den < threshold) or (ind_id, label) in hidden_groups
             rows.append({"indicator_id": ind_id, "name": name, "unit": unit, "group": label,
                          "schools": len(ids), "numerator": num, "denominator": den,
                          "value": np.nan if small else val, "suppressed": bool(small)})
     return pd.DataFrame(rows)
+
+
+def _hidden_groups(shown: pd.DataFrame | None) -> set[tuple[str, str]]:
+    """(indicator_id, group) pairs the public table hides."""
+    if shown is None:
+        return set()
+    rows = shown[shown["level"].eq("school_group")]
+    flags = rows["flags"].astype("string").fillna("")
+    rows = rows[flags.str.split(";").map(lambda f: SUPPRESSED in f).astype(bool)]
+    return set(zip(rows["indicator_id"], rows["unit_id"].astype(str), strict=True))
 
 
 def school_groups_table(groups: pd.DataFrame) -> Styler:

@@ -72,8 +72,14 @@ def setup() -> None:
             "svg.hashsalt": "analysis-book",  # fixed ids in SVG output
             "svg.fonttype": "none",
             "axes.formatter.use_locale": False,
+            # labels come from the forms (names of schools, measures): `$…$` in them is text,
+            # never TeX (a name with `$\foo$` would fail the figure, `$x^2$` would be typeset)
+            "text.parse_math": False,
         }
     )
+
+
+setup()  # on import too: a figure a notebook draws by hand gets the same safe defaults
 
 
 def to_png(fig: Figure) -> bytes:

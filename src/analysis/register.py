@@ -309,8 +309,14 @@ def indicators_text(indicator_ids: object) -> str:
     return "; ".join(CATALOGUE[i].name if i in CATALOGUE else i for i in ids) or "не указаны"
 
 
-def register_table(measures: pd.DataFrame | None, caption: str | None = None):
-    """The register of the year, grouped by mechanism (contract order), Russian headers."""
+# free-text columns of `Меры` that may carry a person's name (SPEC §3, §6: never public)
+PRIVATE_COLUMNS = ("Ответственный",)
+
+
+def register_table(measures: pd.DataFrame | None, caption: str | None = None,
+                   public: bool = False):
+    """The register of the year, grouped by mechanism (contract order), Russian headers; the
+    public profile drops `PRIVATE_COLUMNS`."""
     from analysis import fmt, tables
 
     frame = _or_empty(measures)
@@ -329,6 +335,8 @@ def register_table(measures: pd.DataFrame | None, caption: str | None = None):
         "Срок": [fmt.date(d) for d in frame["deadline"]],
         "Статус": frame["status"].to_numpy(),
     })
+    if public:
+        show = show.drop(columns=list(PRIVATE_COLUMNS))
     return tables.styled(show, caption)
 
 

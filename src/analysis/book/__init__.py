@@ -8,7 +8,7 @@ table once and write `indicators.csv` (`yearly`); execute the pages whose inputs
 papermill in a process pool (`execute`); normalise and render them with a warm nbconvert
 exporter (`render`); add the nav bar to every page and write the front page (`site`).
 
-Output: `<output>/<profile>/index.html`, `<output>/<profile>/<year>/NN_stage.{html,ipynb}`,
+Output: `<output>/<profile>/index.html`, `<output>/<profile>/<year>/NN_stage.html` (and `.ipynb`, internal only),
 `<output>/<profile>/<year>/indicators.csv`, `<output>/<profile>/.build-state.json`.
 An unchanged rebuild imports none of papermill, nbconvert or the indicator engine.
 """

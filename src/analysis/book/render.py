@@ -3,7 +3,8 @@
 Profiles (SPEC §6):
 - public: no code at all (inputs and prompts excluded);
 - internal: code hidden by default but one click away — every code input is wrapped in a
-  collapsed `<details>` («Код»); the executed .ipynb lies beside the page.
+  collapsed `<details>` («Код»); the executed .ipynb lies beside the page (internal profile
+  only: the public folder holds no code and no local path).
 Both: the injected-parameters cell is left out of the page (the nav bar states the year and
 profile; the cell holds build-specific paths), no script, style, font or image is fetched from
 the network (require.js, MathJax, mermaid and widget loaders are dropped, images are inline).

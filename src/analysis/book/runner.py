@@ -38,6 +38,7 @@ class Summary:
     executed: int = 0
     cached: int = 0
     failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. the cost of protection per year
 
     @property
     def failed(self) -> int:
@@ -48,6 +49,7 @@ class Summary:
             f"Книга ({self.profile}): выполнено {self.executed}, из кэша {self.cached}, "
             f"с ошибкой {self.failed}; {seconds:.1f} с".replace(".", ",")
         )
+        head = "\n".join([head, *self.notes])
         if not self.failures:
             return head
         lines = [head, "Не собраны (прежние страницы сохранены):"]
@@ -152,8 +154,12 @@ class Build:
             try:
                 tidy = yearly.compute(self.processed_dir, year, self.output_dir)
                 shown = yearly.for_profile(
-                    tidy, self.processed_dir, year, self.profile, settings.suppression_threshold
+                    tidy, self.processed_dir, year, self.profile, settings.suppression_threshold,
+                    self.output_dir,
                 )
+                if self.profile == "public":
+                    self.summary.notes.append(yearly.protection_line(
+                        tidy, shown, year, settings.suppression_threshold))
                 yearly.write_csv(shown, self.root / str(year) / CSV_NAME)
                 figures = yearly.key_figures(shown, settings.key_indicators)
             except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
@@ -188,6 +194,17 @@ class Build:
             # a failure is reported by `_tables`, which tries again
             with contextlib.suppress(Exception):
                 yearly.compute(self.processed_dir, year, self.output_dir)
+        if self.profile == "public":  # the decision every public page reads, made once
+            from analysis.settings import load_book_settings
+
+            threshold = load_book_settings().suppression_threshold
+            data_years = {int(y) for y in self.manifest.get("years", {})}
+            window = sorted({y - k for y in years for k in range(3)} & data_years)
+            for year in window:
+                with contextlib.suppress(Exception):
+                    tidy = yearly.compute(self.processed_dir, year, self.output_dir)
+                    yearly.for_profile(tidy, self.processed_dir, year, self.profile, threshold,
+                                       self.output_dir)
 
     def _jobs(self, todo: list[plan.Page]) -> list:
         from analysis.book.execute import Job
@@ -231,7 +248,11 @@ class Build:
                 self._fail(page, f"на странице есть коды работников ({shown}) — в публичной "
                                  "версии их быть не должно; страница не записана")
                 return
-        write_text_atomic(self.root / f"{page.key}.ipynb", _ipynb_text(nb))
+        executed = self.root / f"{page.key}.ipynb"
+        if self.profile == "internal":  # SPEC §6: the executed notebook only in the internal one
+            write_text_atomic(executed, _ipynb_text(nb))
+        else:  # code and local paths: never in the public folder (nor left from older builds)
+            executed.unlink(missing_ok=True)
         self.new_pages[page.key] = html
         self.state["pages"][page.key] = {
             "fingerprint": page.fingerprint, "inputs": page.inputs, "title": page.stage.title,

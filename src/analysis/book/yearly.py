@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import fmt
-from analysis.disclosure import SUPPRESSED_FLAG, suppress_indicators
+from analysis.disclosure import SUPPRESSED_FLAG
 from analysis.files import write_text_atomic
 
 INCOMPLETE_FLAG = "incomplete_window"  # analysis.indicators: a _3y window before the data
@@ -33,15 +33,34 @@ def compute(processed_dir: Path, year: int, output_dir: Path) -> pd.DataFrame:
 
 
 def for_profile(
-    tidy: pd.DataFrame, processed_dir: Path, year: int, profile: str, threshold: int
+    tidy: pd.DataFrame, processed_dir: Path, year: int, profile: str, threshold: int,
+    output_dir: Path | None = None,
 ) -> pd.DataFrame:
-    """The table as the profile may show it: suppressed in public, whole in internal."""
+    """The table as the profile may show it: suppressed in public (the decision the notebooks
+    read too, cached beside the indicator table), whole in internal."""
     if profile != "public":
         return tidy
-    from analysis.processed import read_table
+    from analysis.disclosure.cache import public_table
 
-    institutions = read_table(processed_dir, year, "institutions")
-    return suppress_indicators(tidy, threshold, institutions=institutions)
+    cache = cache_dir(output_dir) if output_dir is not None else None
+    return public_table(tidy, processed_dir, threshold, cache)
+
+
+def protection_line(tidy: pd.DataFrame, shown: pd.DataFrame, year: int, threshold: int) -> str:
+    """«2023: скрыто 444 из 3299 значений учреждений, …» — the cost of protection, per level."""
+    from analysis.disclosure import hidden_by_level
+
+    hidden = shown["flags"].astype("string").fillna("").str.split(";").map(
+        lambda f: SUPPRESSED_FLAG in f).astype(bool)
+    counts = hidden_by_level(tidy.reset_index(drop=True), hidden.reset_index(drop=True),
+                             threshold)
+    parts = [f"{LEVEL_WORDS.get(r.level, r.level)} {int(r.hidden)} из {int(r.cells)} "
+             f"(по порогу {int(r.primary)})" for r in counts.itertuples() if r.cells]
+    return f"{year}: скрыто значений — " + "; ".join(parts)
+
+
+LEVEL_WORDS = {"city": "город", "district": "районы", "inst_type": "типы",
+               "institution": "учреждения", "association": "объединения", "centre": "Центр"}
 
 
 def csv_text(tidy: pd.DataFrame) -> str:

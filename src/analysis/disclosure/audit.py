@@ -1,0 +1,201 @@
+"""The attack, run before publishing: which hidden quantities the public relations pin down.
+
+For every hidden quantity q (a numerator or a count) the reader can bound q by integer linear
+programming over everything published (`analysis.disclosure.relations`). q is *protected* when
+some whole-number table that agrees with every published figure moves it by at least one
+person from its true value; otherwise it is *pinned* and must get a partner hidden.
+
+Two programs per cell (max and min) would be thousands a year; instead one program pushes the
+still-unresolved cells in random directions at once (a random half up, the rest down: pushing
+all up says nothing where siblings must add up to a known total), every cell that moved by ≥ 1
+is resolved, and this repeats while it resolves something; only the cells left get programs
+of their own. The relations are split into independent components first (an indicator and
+those tied to it by subsets or chains), so each program is small.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.disclosure.relations import Year
+
+MOVE = 1.0 - 1e-6  # a move of one person (LP tolerance aside) protects a cell
+SEED = 0  # the random directions of the batch LPs: fixed, so two builds hide the same cells
+BATCH_MISSES = 3  # batch LPs in a row that resolve nothing before the cell-by-cell LPs
+FAR = 1e6  # a count with no upper bound: capped far away so that every LP is bounded
+
+
+def pinned(year: Year, hidden: np.ndarray, check: set[int] | None = None) -> list[int]:
+    """Rows (of `check`, default every hidden one) whose hidden quantity the published
+    relations fix to one value.
+
+    Hiding more cells only widens what the reader must consider possible (a known constant
+    becomes a free variable; a chained share loses its printed denominator), so a cell once
+    protected stays protected: after the first round only the cells pinned before and the ones
+    newly hidden need `check`.
+    """
+    variables = np.flatnonzero(hidden & year.protectable)
+    if not len(variables):
+        return []
+    out: list[int] = []
+    components = (_components(year, hidden, variables) if check is None or len(check) > 1
+                  else [_reachable(year, hidden, next(iter(check)))])
+    for component in components:
+        targets = [k for k, row in enumerate(component) if check is None or row in check]
+        if targets:
+            out += _pinned_in(year, hidden, component, targets)
+    return sorted(out)
+
+
+def _constraints(year: Year, hidden: np.ndarray, rows: list[int] | None = None
+                 ) -> list[tuple[list[int], list[float], float, bool]]:
+    """The relations (touching `rows`, default all) as (rows, coefs, rhs, equality), with the
+    chains' extra ones."""
+    rels = year.relations if rows is None else year.touching(rows)
+    cons = [(r.rows, r.coefs, r.rhs, r.equality) for r in rels]
+    wanted = None if rows is None else set(rows)
+    for share, link in year.chain_link.items():
+        if wanted is not None and share not in wanted and link not in wanted:
+            continue
+        if hidden[link] and hidden[share]:  # the share's count is at most its denominator
+            cons.append(([share, link], [1.0, -1.0], 0.0, False))
+        elif hidden[link]:  # a visible share prints its denominator: the linked count itself
+            cons.append(([link], [1.0], float(year.truth[link]), True))
+    return cons
+
+
+def _components(year: Year, hidden: np.ndarray, variables: np.ndarray) -> list[list[int]]:
+    """Groups of variables that share no relation with each other group."""
+    parent = {int(v): int(v) for v in variables}
+
+    def find(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for rows, _, _, _ in _constraints(year, hidden):
+        vs = [r for r in rows if r in parent]
+        for v in vs[1:]:
+            parent[find(v)] = find(vs[0])
+    groups: dict[int, list[int]] = {}
+    for v in parent:
+        groups.setdefault(find(v), []).append(v)
+    return [sorted(g) for g in groups.values()]
+
+
+def _reachable(year: Year, hidden: np.ndarray, start: int) -> list[int]:
+    """The component of one variable, found by walking its relations (cheaper than all)."""
+    variable = hidden & year.protectable
+    if not variable[start]:
+        return []
+    links: dict[int, list[int]] = {}
+    for share, link in year.chain_link.items():
+        links.setdefault(share, []).append(link)
+        links.setdefault(link, []).append(share)
+    seen, todo = {start}, [start]
+    while todo:
+        row = todo.pop()
+        nearby = [k for rel in year.relations_of(row) for k in rel.rows] + links.get(row, [])
+        for k in nearby:
+            if k not in seen and variable[k]:
+                seen.add(k)
+                todo.append(k)
+    return sorted(seen)
+
+
+def _pinned_in(year: Year, hidden: np.ndarray, component: list[int], targets: list[int]
+               ) -> list[int]:
+    lp = _LP(year, hidden, component)
+    if lp.free:  # bounds only: a cell over at least one person can always move
+        return []
+    unresolved = set(targets)
+    rng = np.random.default_rng(SEED)
+    misses = 0
+    while len(unresolved) > 1 and misses < BATCH_MISSES:  # random halves up, the rest down
+        targets = sorted(unresolved)
+        signs = lp.directions(targets, rng)
+        moved = lp.moved(signs, targets)
+        misses = 0 if moved & unresolved else misses + 1
+        unresolved -= moved
+    for k in sorted(unresolved):  # what is left: one cell at a time, both ways
+        for sign in (1.0, -1.0):
+            unresolved -= lp.moved(np.array([sign]), [k])
+            if k not in unresolved:
+                break
+    return [component[k] for k in sorted(unresolved)]
+
+
+class _LP:
+    """The attacker's LP over one component: x = the hidden quantities, the rest constants."""
+
+    def __init__(self, year: Year, hidden: np.ndarray, component: list[int]) -> None:
+        at = {row: k for k, row in enumerate(component)}
+        n = len(component)
+        eq_rows, eq_b, ub_rows, ub_b = [], [], [], []
+        for rows, coefs, rhs, equality in _constraints(year, hidden, component):
+            line = np.zeros(n)
+            known = 0.0
+            touches = False
+            for row, coef in zip(rows, coefs, strict=True):
+                if row in at:
+                    line[at[row]] += coef
+                    touches = True
+                else:
+                    known += coef * (0.0 if np.isnan(year.truth[row]) else year.truth[row])
+            if not touches:
+                continue
+            (eq_rows if equality else ub_rows).append(line)
+            (eq_b if equality else ub_b).append(rhs - known)
+        self.a_eq = np.array(eq_rows) if eq_rows else None
+        self.b_eq = np.array(eq_b) if eq_b else None
+        self.a_ub = np.array(ub_rows) if ub_rows else None
+        self.b_ub = np.array(ub_b) if ub_b else None
+        hidden_links = {s for s, link in year.chain_link.items() if hidden[link]}
+        self.bounds = [
+            (0.0, float(year.truth[row]) + FAR if (row in hidden_links
+                                                  or not np.isfinite(year.upper[row]))
+             else float(year.upper[row]))
+            for row in component
+        ]
+        self.truth = year.truth[component]
+
+    @property
+    def free(self) -> bool:
+        """No relation touches the component (each cell is bounded by 0 and its size only)."""
+        return self.a_eq is None and self.a_ub is None
+
+    def directions(self, targets: list[int], rng: np.random.Generator) -> np.ndarray:
+        """+1 (push up) or −1 per target: away from the bound a cell sits on, else at random."""
+        signs = rng.choice((-1.0, 1.0), size=len(targets))
+        low = np.array([b[0] for b in self.bounds])[targets]
+        high = np.array([b[1] for b in self.bounds])[targets]
+        truth = self.truth[targets]
+        signs[truth - low < MOVE] = 1.0
+        signs[high - truth < MOVE] = -1.0
+        return signs
+
+    def moved(self, signs: np.ndarray, targets: list[int]) -> set[int]:
+        """Push each target in the direction of its sign; the cells that moved by ≥ 1.
+
+        Over integers (people are whole): the crossing sums (district, type, school group)
+        are not totally unimodular, so the LP relaxation can move a cell only to fractional
+        points where no whole-number table exists — an attacker with an integer solver would
+        still pin it.
+        """
+        from scipy.optimize import Bounds, LinearConstraint, milp  # lazy: public build only
+
+        c = np.zeros(len(self.truth))
+        c[targets] = -signs  # milp minimises
+        constraints = []
+        if self.a_eq is not None:
+            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+        if self.a_ub is not None:
+            constraints.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
+        low = np.array([b[0] for b in self.bounds])
+        high = np.array([b[1] for b in self.bounds])
+        res = milp(c, constraints=constraints, bounds=Bounds(low, high),
+                   integrality=np.ones(len(c)))
+        if res.status != 0 or res.x is None:  # the truth is feasible: a solver limit at most
+            return set()
+        return {int(k) for k in np.flatnonzero(np.abs(res.x - self.truth) >= MOVE)}
