@@ -74,7 +74,19 @@ def test_date(value, expected):
     assert cells.parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["03/01/2023", "1 марта 2023", 45000.0, dt.time(10, 0)])
+def test_number_in_a_date_column_names_the_missing_date_format():
+    # Excel day 45000 = 30.12.1899 + 45000 days = 15.03.2023; day 44287 = 01.04.2021
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(44287.0)
+    assert str(caught.value) == (
+        "число 44287 — в ячейке не задан формат даты (это 01.04.2021?): задайте ячейке "
+        "формат «Дата» или введите ДД.ММ.ГГГГ"
+    )
+    with pytest.raises(cells.CellError, match=r"число 45000 .*это 15\.03\.2023"):
+        cells.parse_date(45000)
+
+
+@pytest.mark.parametrize("value", ["03/01/2023", "1 марта 2023", dt.time(10, 0)])
 def test_date_rejects(value):
     with pytest.raises(cells.CellError, match="ожидается дата"):
         cells.parse_date(value)

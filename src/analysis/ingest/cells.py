@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from analysis import contract
+from analysis.ingest import lookalike
 from analysis.text import normalize
 
 Parser = Callable[[object], object]
@@ -41,8 +42,13 @@ def number_text(value: float) -> str:
 
 
 def parse_id(value: object) -> str:
-    """Ids are text; a whole-number cell becomes the integer's text (12.0 → '12')."""
+    """Ids are text; a whole-number cell becomes the integer's text (12.0 → '12').
+
+    An invisible character in a code would make it a different code that looks the same:
+    refused, with the character named."""
     if type(value) is str:
+        if (not value.isascii() or not value.isprintable()) and lookalike.has_invisible(value):
+            raise CellError(f"в коде {lookalike.explain(value)}")
         return value.strip()
     if type(value) is float:
         return str(int(value)) if value.is_integer() else str(value)
@@ -77,7 +83,8 @@ def enum_parser(choices: tuple[str, ...]) -> Parser:
         try:
             return canonical[key]
         except KeyError:
-            raise CellError(f"недопустимое значение; допустимы: {allowed}") from None
+            hint = lookalike.hint(parse_text(value), choices)
+            raise CellError(f"недопустимое значение{hint}; допустимы: {allowed}") from None
 
     return parse
 
@@ -141,7 +148,24 @@ def parse_date(value: object) -> dt.datetime:
             return dt.datetime(year, month, day)
         except ValueError:
             raise CellError("такой даты нет в календаре") from None
+    if type(value) is float or type(value) is int:
+        raise CellError(_serial_message(value))
     raise CellError("ожидается дата ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
+
+
+_SERIAL_DAY_ONE = dt.datetime(1899, 12, 30)  # Excel's day 0 (serials from 61 on)
+_SERIALS = (1, 2958465)  # Excel's 01.01.1900 … 31.12.9999
+
+
+def _serial_message(value: float) -> str:
+    """A number in a date column is most often a date whose cell lost its date format."""
+    if float(value).is_integer() and _SERIALS[0] <= value <= _SERIALS[1] and value >= 61:
+        date = _SERIAL_DAY_ONE + dt.timedelta(days=int(value))
+        return (
+            f"число {number_text(value)} — в ячейке не задан формат даты (это "
+            f"{date:%d.%m.%Y}?): задайте ячейке формат «Дата» или введите ДД.ММ.ГГГГ"
+        )
+    return "ожидается дата ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, а в ячейке число"
 
 
 def parse_list(value: object) -> str:

@@ -8,14 +8,22 @@ later checks (uniqueness across the files of a folder, references) can name the 
 
 from __future__ import annotations
 
+import itertools
+import re
+import sys
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis import contract
 from analysis.ingest import cells, workbooks
-from analysis.ingest.problems import Place, Problems
+from analysis.ingest.problems import ERROR, Place, Problems
+from analysis.ingest.sheetxml import CellFault
 from analysis.text import normalize
+
+HEADER_SEARCH_ROWS = 20  # rows searched for a header that is not in row 1 (title rows above)
+FAR_GAP = 1000  # blank rows after which a value is "far below the table", reported once
 
 
 @dataclass
@@ -61,7 +69,7 @@ def form_label(sources: list[workbooks.Source]) -> str:
 def read_form(
     form: contract.Form, sources: list[workbooks.Source], year: int, problems: Problems
 ) -> dict[str, SheetData]:
-    """Every sheet of a form, its files read together in order."""
+    """Every sheet of a form, its files read together in order (a progress line per file)."""
     rank = workbooks.FORM_RANK[form.stem]
     label = form_label(sources)
     data = {
@@ -73,113 +81,316 @@ def read_form(
     parsers = {c.name: cells.parser_for(c, year) for s in form.sheets for c in s.columns}
     for source in sources:
         file_place = Place(file=source.label, year=year, form_rank=rank)
+        progress(f"Чтение {source.label}")
         book = workbooks.open_workbook(source, file_place, problems) if source.usable else None
         if book is None:
             for sheet_data in data.values():
                 sheet_data.broken = True
             continue
-        names = workbooks.sheet_names(book)
-        for i, sheet in enumerate(form.sheets):
-            place = file_place.at(sheet=sheet.name, sheet_rank=i)
-            actual = names.get(normalize(sheet.name))
-            if actual is None:
-                listed = ", ".join(f"«{n}»" for n in book.sheet_names) or "нет ни одного"
-                problems.error(
-                    file_place.at(sheet_rank=i), f"нет листа «{sheet.name}» (листы книги: {listed})"
-                )
-                data[sheet.table].broken = True
-                continue
-            rows = workbooks.read_rows(book, actual, place, problems)
-            if rows is None or not _read_sheet(data[sheet.table], rows, place, parsers, problems):
-                data[sheet.table].broken = True
+        try:
+            _read_book(book, form, data, file_place, parsers, problems)
+        finally:
+            book.close()
     return data
 
 
-def _header(
-    sheet: contract.Sheet, header: list, place: Place, problems: Problems
+def progress(line: str) -> None:
+    """A line on stderr while reading, so nobody waits blind (stdout keeps the findings)."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def _read_book(
+    book: workbooks.OpenBook,
+    form: contract.Form,
+    data: dict[str, SheetData],
+    file_place: Place,
+    parsers: dict,
+    problems: Problems,
+) -> None:
+    names = book.sheet_names()
+    for i, sheet in enumerate(form.sheets):
+        place = file_place.at(sheet=sheet.name, sheet_rank=i)
+        actual = names.get(normalize(sheet.name))
+        if actual is None:
+            listed = ", ".join(f"«{n}»" for n in names.values()) or "нет ни одного"
+            problems.error(
+                file_place.at(sheet_rank=i), f"нет листа «{sheet.name}» (листы книги: {listed})"
+            )
+            data[sheet.table].broken = True
+            continue
+        reading = workbooks.read_sheet(book, actual, place, problems)
+        if reading is None or not SheetReader(data[sheet.table], reading, place).read(
+            parsers, problems
+        ):
+            data[sheet.table].broken = True
+
+
+def _dense(row: object) -> list:
+    """A row as a list from column A: calamine gives lists, the XML reader {index: value}."""
+    if type(row) is list:
+        return row
+    if not row:
+        return []
+    return [row.get(i) for i in range(max(row) + 1)]  # type: ignore[union-attr]
+
+
+def _has_value(value: object) -> bool:
+    return not cells.is_blank(value)
+
+
+class SheetReader:
+    """Reads one sheet of one file into `SheetData`: header, rows, and the causes it can name.
+
+    Row 1 must hold the header (SPEC §3). When it does not, the first rows are searched for
+    the header, so the message can say where it is instead of listing every column as missing.
+    """
+
+    def __init__(self, data: SheetData, reading: workbooks.SheetReading, place: Place) -> None:
+        self.data, self.reading, self.place = data, reading, place
+        self.merged = reading.merged
+
+    def read(self, parsers: dict, problems: Problems) -> bool:
+        """Parse the rows into `data`; False when the sheet is unusable (already reported)."""
+        rows = iter(self.reading.rows)
+        head: list[tuple[int, list]] = []
+        try:
+            for number, row in rows:
+                dense = _dense(row)
+                if any(_has_value(v) for v in dense):
+                    head.append((number, dense))
+                if len(head) >= HEADER_SEARCH_ROWS or number >= HEADER_SEARCH_ROWS:
+                    break
+            if not self._header_ok(head, problems):
+                return False
+            header = head[0][1]
+            index = self._index
+            self._parse_rows(itertools.chain(head[1:], rows), header, index, parsers, problems)
+        except workbooks.SheetBroken:
+            problems.error(self.place, workbooks.BROKEN_SHEET)
+            return False
+        self._report_far(problems)
+        return True
+
+    # -- header -----------------------------------------------------------------------------
+
+    def _header_ok(self, head: list[tuple[int, list]], problems: Problems) -> bool:
+        place, sheet = self.place, self.data.sheet
+        if not head:
+            problems.error(place, "лист пуст: нет строки заголовков (заголовки — в первой строке)")
+            return False
+        number, header = head[0]
+        if number == 1:
+            found = _header_index(sheet, header, place, problems, quiet=True)
+            if found is not None:
+                self._index = _header_index(sheet, header, place, problems)
+                return self._index is not None
+        below = next(
+            (n for n, row in head if n > 1 and _header_index(sheet, row, place, problems, quiet=True)),
+            None,
+        )
+        if below is not None:
+            above = "строку 1" if below == 2 else f"строки 1–{below - 1}"
+            problems.error(
+                place,
+                f"заголовки таблицы найдены в строке {below}, а должны быть в первой строке: "
+                f"удалите {above} над таблицей",
+            )
+            return False
+        if number != 1:
+            problems.error(
+                place, "лист пуст: нет строки заголовков (заголовки — в первой строке)"
+            )
+            return False
+        self._index = _header_index(sheet, header, place, problems)
+        return self._index is not None
+
+    # -- rows -------------------------------------------------------------------------------
+
+    def _parse_rows(self, rows, header: list, index: dict[str, int], parsers, problems) -> None:
+        """Parse every data row. The loop is the hot path of ingest (a city has ~10⁶ cells):
+        blank tests are inlined and places built directly."""
+        data, place = self.data, self.place
+        present = []
+        absent = []
+        for rank, c in enumerate(data.sheet.columns):
+            if c.name in index:
+                present.append((index[c.name], c, rank, parsers[c.name], data.values[c.name]))
+            else:  # an optional column the file does not have
+                absent.append(data.values[c.name])
+        width = len(header)
+        unnamed = [i for i in range(width) if cells.is_blank(header[i])]
+        self._unnamed: dict[int, int] = {}  # column index without header → first row with data
+        last_data = 1
+        beyond: list[int] = []  # rows far below the table: first, last, count
+        file, sheet_name, year = place.file, place.sheet, place.year
+        form_rank, sheet_rank = place.form_rank, place.sheet_rank
+        places = data.places
+        nfc = unicodedata.normalize
+        for number, row in rows:
+            if type(row) is not list:
+                row = _dense(row)
+            for value in row:  # a row is blank only when every cell is truly empty
+                if value is not None and value != "" and not (
+                    type(value) is str and value.isspace()
+                ):
+                    break
+            else:
+                continue
+            if beyond or number - last_data > FAR_GAP:
+                beyond = [beyond[0] if beyond else number, number, (beyond[2] if beyond else 0) + 1]
+                self._last_data = last_data
+                continue
+            last_data = number
+            size = len(row)
+            if unnamed or size > width:
+                self._note_unnamed(row, number, unnamed, width)
+            row_place = Place(file, sheet_name, number, "", year, form_rank, sheet_rank)
+            if _is_totals(row):
+                problems.error(row_place, TOTALS_MESSAGE, kind="totals")
+                continue
+            places.append(row_place)
+            for store in absent:
+                store.append(None)
+            for col_index, column, rank, parse, store in present:
+                value = row[col_index] if col_index < size else None
+                if value is None or value == "" or (type(value) is str and value.isspace()):
+                    store.append(None)
+                    if column.required:
+                        self._missing(problems, row_place, number, col_index, column, rank)
+                    continue
+                if type(value) is str:
+                    if not value.isascii():
+                        value = nfc("NFC", value)
+                elif type(value) is CellFault:
+                    store.append(None)
+                    where = f"ячейка {column_letter(col_index)}{number}"
+                    self._error(problems, row_place, column, rank, value.describe(), "fault", where)
+                    continue
+                try:
+                    store.append(parse(value))
+                except cells.CellError as exc:
+                    store.append(None)
+                    self._error(problems, row_place, column, rank, str(exc), None, value)
+        if beyond:
+            first, last, count = beyond
+            span = f"строка {first}" if first == last else f"строки {first}–{last}"
+            problems.error(
+                place,
+                f"{span} ({count} непустых) — далеко ниже таблицы, которая кончается на строке "
+                f"{self._last_data}: вероятно, случайно заполненные или протянутые до конца "
+                "листа ячейки — удалите эти строки",
+            )
+        self._report_unnamed(problems)
+
+    def _error(self, problems, row_place, column, rank, message, kind, value) -> None:
+        if problems.over_cap(ERROR, row_place, column.header, kind or message):
+            return
+        problems.error(row_place.at(column=column.header, col_rank=rank), message, value, kind=kind)
+
+    def _missing(self, problems, row_place, number, col_index, column, rank) -> None:
+        if problems.over_cap(ERROR, row_place, column.header, "required"):
+            return
+        message = "не заполнено обязательное поле"
+        area = self._merged_area(number, col_index) if col_index is not None else None
+        if area:
+            message += (
+                f": ячейка входит в объединённую область {area}, значение есть только в её "
+                "первой ячейке — отмените объединение и заполните каждую строку"
+            )
+        problems.error(row_place.at(column=column.header, col_rank=rank), message, kind="required")
+
+    def _merged_area(self, number: int, col: int) -> str | None:
+        for r1, c1, r2, c2 in self.merged:
+            if r1 <= number <= r2 and c1 <= col <= c2 and (number, col) != (r1, c1):
+                return f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+        return None
+
+    def _note_unnamed(self, row: list, number: int, unnamed: list[int], width: int) -> None:
+        for i in unnamed:
+            if i < len(row) and i not in self._unnamed and not cells.is_blank(row[i]):
+                self._unnamed[i] = number
+        for i in range(width, len(row)):
+            if i not in self._unnamed and not cells.is_blank(row[i]):
+                self._unnamed[i] = number
+
+    def _report_unnamed(self, problems: Problems) -> None:
+        """Data in a column with a blank header would be lost silently: say so once per column."""
+        for i, number in sorted(self._unnamed.items()):
+            problems.warning(
+                self.place.at(row=1, col_rank=1000 + i),
+                f"в столбце {column_letter(i)} есть данные (первая — в строке {number}), "
+                "но нет заголовка — столбец пропущен",
+            )
+
+    def _report_far(self, problems: Problems) -> None:
+        """Cells right of what the XML reader keeps: one line per column, never lost silently."""
+        for i, number in sorted(self.reading.far.items()):
+            problems.warning(
+                self.place.at(row=1, col_rank=1000 + i),
+                f"в ячейке {column_letter(i)}{number} (далеко справа от таблицы) есть значение — "
+                "пропущено; удалите его, если оно попало туда случайно",
+            )
+
+
+_TOTALS = re.compile(r"(итого|всего)(\s*:|\s+по\b|\s*$)")
+TOTALS_MESSAGE = (
+    "строка итогов («Итого», «Всего») — удалите её: итоги не вводятся в форму, их считает отчёт"
+)
+
+
+def _is_totals(row: list) -> bool:
+    """A totals row: one of its first three cells reads «Итого», «Всего:», «Итого по школе» …
+    (the label sits at the left; further right «всего» could start a real text)."""
+    return any(
+        type(value) is str
+        and value.lstrip()[:1] in ("И", "и", "В", "в")
+        and _TOTALS.match(normalize(value))
+        for value in row[:3]
+    )
+
+
+def _header_index(
+    sheet: contract.Sheet, header: list, place: Place, problems: Problems, *, quiet: bool = False
 ) -> dict[str, int] | None:
-    """Machine name → column index, from row 1; None when a required column is missing."""
+    """Machine name → column index; None when a required column is missing.
+
+    ``quiet``: only test whether this row is the header (nothing is reported).
+    """
     by_key = {normalize(c.header): c for c in sheet.columns}
     index: dict[str, int] = {}
     for i, cell in enumerate(header):
-        if cells.is_blank(cell):
+        if cells.is_blank(cell) or type(cell) is CellFault:
             continue
-        column = by_key.get(normalize(cells.parse_text(cell)))
-        where = place.at(row=1, column=cells.parse_text(cell), col_rank=1000 + i)
+        text = unicodedata.normalize("NFC", cells.parse_text(cell))
+        column = by_key.get(normalize(text))
+        where = place.at(row=1, column=text, col_rank=1000 + i)
         if column is None:
-            problems.warning(
-                where,
-                f"неизвестный столбец (столбец {column_letter(i)}) — "
-                "пропущен; проверьте написание заголовка",
-            )
+            if not quiet:
+                problems.warning(
+                    where,
+                    f"неизвестный столбец (столбец {column_letter(i)}) — "
+                    "пропущен; проверьте написание заголовка",
+                )
         elif column.name in index:
-            problems.error(
-                where,
-                f"столбец повторяется (столбцы {column_letter(index[column.name])}"
-                f" и {column_letter(i)})",
-            )
+            if not quiet:
+                problems.error(
+                    where,
+                    f"столбец повторяется (столбцы {column_letter(index[column.name])}"
+                    f" и {column_letter(i)})",
+                )
             return None
         else:
             index[column.name] = i
-    ok = True
-    for rank, column in enumerate(sheet.columns):
-        if column.required and column.name not in index:
-            problems.error(
-                place.at(column=column.header, col_rank=rank),
-                "нет обязательного столбца (заголовки — в первой строке листа)",
-            )
-            ok = False
-    return index if ok else None
-
-
-def _read_sheet(
-    data: SheetData, rows: list[list], place: Place, parsers: dict, problems: Problems
-) -> bool:
-    """Parse the rows of one sheet of one file into `data`; False when the sheet is unusable."""
-    if not rows or all(cells.is_blank(v) for v in rows[0]):
-        problems.error(place, "лист пуст: нет строки заголовков (заголовки — в первой строке)")
-        return False
-    index = _header(data.sheet, rows[0], place, problems)
-    if index is None:
-        return False
-    _warn_unnamed_data(rows, place, problems)
-    specs = [
-        (index.get(c.name), c, rank, parsers[c.name], data.values[c.name])
-        for rank, c in enumerate(data.sheet.columns)
+    missing = [
+        (rank, column)
+        for rank, column in enumerate(sheet.columns)
+        if column.required and column.name not in index
     ]
-    is_blank = cells.is_blank
-    for number, row in enumerate(rows[1:], start=2):  # Excel's row numbers: header is row 1
-        if all(is_blank(v) for v in row):
-            continue
-        row_place = place.at(row=number)
-        data.places.append(row_place)
-        for col_index, column, rank, parse, store in specs:
-            value = row[col_index] if col_index is not None and col_index < len(row) else None
-            if is_blank(value):
-                if column.required:
-                    problems.error(
-                        row_place.at(column=column.header, col_rank=rank),
-                        "не заполнено обязательное поле",
-                    )
-                store.append(None)
-                continue
-            try:
-                store.append(parse(value))
-            except cells.CellError as exc:
-                problems.error(row_place.at(column=column.header, col_rank=rank), str(exc), value)
-                store.append(None)
-    return True
-
-
-def _warn_unnamed_data(rows: list[list], place: Place, problems: Problems) -> None:
-    """Data in a column with a blank header would be lost silently: say so once per column."""
-    header = rows[0]
-    width = max((len(r) for r in rows), default=0)
-    for i in range(width):
-        if i < len(header) and not cells.is_blank(header[i]):
-            continue
-        if any(i < len(r) and not cells.is_blank(r[i]) for r in rows[1:]):
-            problems.warning(
-                place.at(row=1, col_rank=1000 + i),
-                f"в столбце {column_letter(i)} есть данные, но нет заголовка — столбец пропущен",
-            )
+    if quiet:
+        return None if missing else index
+    for rank, column in missing:
+        problems.error(
+            place.at(column=column.header, col_rank=rank),
+            "нет обязательного столбца (заголовки — в первой строке листа)",
+        )
+    return None if missing else index
