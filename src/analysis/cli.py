@@ -44,7 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="проверить формы из data/raw и записать data/processed")
     p.add_argument("--raw-dir", type=Path, default=paths.DATA_RAW)
     p.add_argument("--processed-dir", type=Path, default=paths.DATA_PROCESSED)
-    p.add_argument("--report-dir", type=Path, default=paths.OUTPUT / "validation")
+    p.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="папка отчёта о проверке (по умолчанию output/validation проекта)",
+    )
 
     p = sub.add_parser("demo-data", help="создать демонстрационный город в пустой папке")
     p.add_argument("--raw-dir", type=Path, default=paths.DATA_RAW)

@@ -1,0 +1,379 @@
+"""Forms as real spreadsheets write them (issue 10): one malformed workbook per class, built
+here — as XML by hand where openpyxl cannot write the mistake — each asserting the message, the
+exit status, and that raw and processed data are untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+import pytest
+from ingest_helpers import (
+    YEAR,
+    good_city,
+    set_cell,
+    snapshot,
+    write_book,
+    write_city,
+    write_city_xml,
+    xml_rows,
+)
+from openpyxl import Workbook, load_workbook
+
+from analysis import processed
+from analysis.ingest import run_ingest, sheetxml
+from analysis.ingest.report import BY_FILE_DIR
+
+
+def ingest(tmp_path: Path, capsys, raw: Path) -> tuple[int, list[str], list[str]]:
+    """Ingest `raw` over a processed folder holding a previous good state; assert that a failed
+    run changed neither raw nor processed. Returns status, stdout and stderr lines."""
+    processed_dir = tmp_path / "processed"
+    if not processed_dir.exists():  # the previous good state: the good city
+        good = write_city(tmp_path / "good_raw", good_city())
+        assert run_ingest(good, processed_dir, tmp_path / "r0", params_dir=tmp_path / "p") == 0
+    capsys.readouterr()
+    before_raw, before_processed = snapshot(raw), snapshot(processed_dir)
+    status = run_ingest(raw, processed_dir, tmp_path / "report", params_dir=tmp_path / "params")
+    captured = capsys.readouterr()
+    assert snapshot(raw) == before_raw
+    if status == 1:
+        assert snapshot(processed_dir) == before_processed
+    return status, captured.out.splitlines(), captured.err.splitlines()
+
+
+def errors(out: list[str]) -> list[str]:
+    """The problem lines (everything before the «Ошибок: …» summary)."""
+    return out[: next(i for i, line in enumerate(out) if line.startswith("Ошибок"))]
+
+
+# --- 1. Every cell accounted for ---------------------------------------------------------------
+
+
+def test_formula_without_cached_value_is_an_error_naming_the_cell(tmp_path, capsys):
+    city = good_city()
+    set_cell(city, "staff", "Кадры", 3, "Год рождения", ("=", "1990+9", None))
+    status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        "2023/staff.xlsx › Кадры › строка 3 › Год рождения: ячейка E3 — формула =1990+9 без "
+        "вычисленного значения: откройте файл в Excel или LibreOffice и сохраните (или "
+        "введите значение вместо формулы)"
+    ]
+
+
+def test_formula_is_read_by_its_cached_value(tmp_path, capsys):
+    city = good_city()
+    set_cell(city, "staff", "Кадры", 3, "Год рождения", ("=", "1990+9", 1999))
+    status, _, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
+    assert status == 0
+    staff = processed.read_table(tmp_path / "processed", YEAR, "staff")
+    assert staff["birth_year"].tolist() == [1990, 1999, 2000]  # row 3 is P2: the cached 1999
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#Н/Д"])
+def test_error_value_in_an_optional_column_is_not_dropped(tmp_path, capsys, error):
+    city = good_city()
+    set_cell(city, "staff", "Кадры", 2, "Предмет", ("#", error))  # optional column
+    status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        f"2023/staff.xlsx › Кадры › строка 2 › Предмет: ячейка D2 — {error} — ошибка формулы: "
+        "исправьте формулу или введите значение"
+    ]
+
+
+def test_a_row_of_errors_is_not_blank(tmp_path, capsys):
+    city = good_city()
+    rows = city["competitions"]["Конкурсы педагогов"]
+    rows.append([("#", "#N/A")] * 4)  # a VLOOKUP gone wrong: row 3, every column
+    status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
+    assert status == 1
+    lines = errors(out)
+    # one line per column of row 3 (A…D), in column order
+    assert [line.split(" — ")[0] for line in lines] == [
+        f"2023/competitions.xlsx › Конкурсы педагогов › строка 3 › {h}: ячейка {c}3"
+        for h, c in [("Конкурс", "A"), ("Уровень", "B"), ("Код работника", "C"), ("Результат", "D")]
+    ]
+
+
+# --- 2. Bounded by the data ------------------------------------------------------------------
+
+
+def test_far_corner_cell_is_one_warning_and_the_data_is_read(tmp_path, capsys):
+    city = good_city()
+    tail = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    raw = write_city_xml(tmp_path / "raw", city, staff={"sheet_tail": {"Кадры": tail}})
+    status, out, _ = ingest(tmp_path, capsys, raw)
+    assert status == 0  # a warning never blocks; the three staff rows are published
+    assert (
+        "2023/staff.xlsx › Кадры › строка 1 — в ячейке XFD1048576 (далеко справа от таблицы) "
+        "есть значение — пропущено; удалите его, если оно попало туда случайно"
+    ) in out
+    assert len(processed.read_table(tmp_path / "processed", YEAR, "staff")) == 3
+
+
+def test_value_far_below_the_table_is_one_line(tmp_path, capsys):
+    city = good_city()
+    tail = '<row r="1048576"><c r="D1048576" t="inlineStr"><is><t>физика</t></is></c></row>'
+    raw = write_city_xml(tmp_path / "raw", city, staff={"sheet_tail": {"Кадры": tail}})
+    status, out, _ = ingest(tmp_path, capsys, raw)
+    assert status == 1
+    # the table ends at row 4 (header + P1, P2, P3)
+    assert errors(out) == [
+        "2023/staff.xlsx › Кадры — строка 1048576 (1 непустых) — далеко ниже таблицы, которая "
+        "кончается на строке 4: вероятно, случайно заполненные или протянутые до конца листа "
+        "ячейки — удалите эти строки"
+    ]
+
+
+def test_repeated_problems_are_capped_per_column(tmp_path, capsys):
+    city = good_city()
+    rows = city["staff"]["Кадры"]
+    for i in range(25):  # 25 more staff rows with the same wrong category
+        rows.append([f"Q{i}", "ОУ-1", "педагог", None, 1990, 5, "вторая"])
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    lines = errors(out)
+    assert len(lines) == 21  # the first 20 rows (5 … 24), then one summary line
+    assert lines[0].startswith("2023/staff.xlsx › Кадры › строка 5 › Категория: вторая — ")
+    assert lines[19].startswith("2023/staff.xlsx › Кадры › строка 24 › Категория: вторая — ")
+    assert lines[20] == "2023/staff.xlsx › Кадры › Категория — и ещё 5 строк с той же ошибкой"
+    assert out[len(lines)].startswith("Ошибок: 25,")  # the count still says 25
+
+
+def test_sheet_larger_than_a_form_can_be_is_refused(tmp_path, capsys, monkeypatch):
+    # the limit is 200 MB; a smaller one here proves the same code path without 200 MB of XML
+    monkeypatch.setattr(sheetxml, "MAX_SHEET_XML_BYTES", 4000)
+    city = good_city()
+    rows = city["staff"]["Кадры"]
+    rows += [[f"Q{i}", "ОУ-1", "педагог", None, 1990, 5, "первая"] for i in range(40)]
+    status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        "2023/staff.xlsx › Кадры — лист слишком велик для формы: 0 МБ данных в распакованном "
+        "виде (допустимо до 0 МБ) — файл повреждён или содержит лишние заполненные строки и "
+        "столбцы: удалите их и сохраните книгу"
+    ]
+
+
+# --- 3. Progress -------------------------------------------------------------------------------
+
+
+def test_a_progress_line_per_file(tmp_path, capsys):
+    status, _, err = ingest(tmp_path, capsys, write_city(tmp_path / "raw", good_city()))
+    assert status == 0
+    assert "Чтение 2023/staff.xlsx" in err
+    assert len([line for line in err if line.startswith("Чтение ")]) == 9  # nine forms
+
+
+# --- 4. Unicode --------------------------------------------------------------------------------
+
+
+def test_decomposed_letters_are_read_as_composed(tmp_path, capsys):
+    city = good_city()
+    nfd = unicodedata.normalize("NFD", "призёр")  # as macOS writes it: е + U+0308
+    assert nfd != "призёр"
+    set_cell(city, "competitions", "Конкурсы педагогов", 2, "Результат", nfd)
+    set_cell(city, "staff", "Кадры", 2, "Предмет", unicodedata.normalize("NFD", "всё"))
+    status, _, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 0
+    staff = processed.read_table(tmp_path / "processed", YEAR, "staff")
+    assert staff["subject"].tolist()[0] == "всё"  # NFC: one code point for ё
+
+
+def test_latin_look_alikes_name_the_letters_and_the_value_meant(tmp_path, capsys):
+    city = good_city()
+    set_cell(city, "institutions", "Учреждения", 2, "Тип", "OO")  # two Latin O
+    set_cell(city, "staff", "Кадры", 2, "Категория", "высшaя")  # a Latin a
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        "2023/institutions.xlsx › Учреждения › строка 2 › Тип: OO — недопустимое значение; "
+        "похоже на «ОО» — латинская буква O: наберите кириллицей; допустимы: ОО, ДОО, УДО, ДПО",
+        "2023/staff.xlsx › Кадры › строка 2 › Категория: высшaя — недопустимое значение; "
+        "похоже на «высшая» — латинская буква a: наберите кириллицей; допустимы: нет, "
+        "соответствие, первая, высшая",
+    ]
+
+
+def test_invisible_character_in_a_code_is_shown(tmp_path, capsys):
+    city = good_city()
+    set_cell(city, "staff", "Кадры", 2, "Код работника", "P1\u200b")
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out)[0] == (
+        "2023/staff.xlsx › Кадры › строка 2 › Код работника: P1⟨невидимый символ U+200B⟩ — "
+        "в коде невидимый символ U+200B — удалите"
+    )
+
+
+def test_cyrillic_letter_in_a_reference_suggests_the_code(tmp_path, capsys):
+    city = good_city()
+    set_cell(city, "associations", "Участники", 2, "Код работника", "Р1")  # Cyrillic Р
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        "2023/associations.xlsx › Участники › строка 2 › Код работника: Р1 — нет такого "
+        "значения в столбце «Код работника» листа «Кадры» за 2023 год; похоже на «P1» — "
+        "кириллическая буква Р: наберите латиницей"
+    ]
+
+
+# --- 5. Causes named -----------------------------------------------------------------------------
+
+
+def test_form_as_file_and_folder_is_refused_in_one_line(tmp_path, capsys):
+    city = good_city()
+    raw = write_city(tmp_path / "raw", city)
+    write_book(raw / "2023" / "staff" / "school1.xlsx", city["staff"])
+    status, out, _ = ingest(tmp_path, capsys, raw)
+    assert status == 1
+    assert errors(out) == [
+        "2023/staff — форма «staff» прислана дважды (папка 2023/staff/ и файл "
+        "2023/staff.xlsx): данные не объединяются — оставьте что-то одно"
+    ]
+
+
+def test_title_rows_above_the_header_are_named(tmp_path, capsys):
+    city = good_city()
+    rows = city["staff"]["Кадры"]
+    rows[:0] = [["Сведения о кадрах на 01.09.2023"], [None]]  # a title, then a blank row
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        "2023/staff.xlsx › Кадры — заголовки таблицы найдены в строке 3, а должны быть в "
+        "первой строке: удалите строки 1–2 над таблицей"
+    ]
+
+
+def test_merged_cells_are_named(tmp_path, capsys):
+    city = good_city()
+    set_cell(city, "staff", "Кадры", 3, "Код ОУ", None)  # B3 is covered by the merged B2:B3
+    raw = write_city_xml(tmp_path / "raw", city, staff={"merged": {"Кадры": ["B2:B3"]}})
+    status, out, _ = ingest(tmp_path, capsys, raw)
+    assert status == 1
+    assert errors(out) == [
+        "2023/staff.xlsx › Кадры › строка 3 › Код ОУ — не заполнено обязательное поле: ячейка "
+        "входит в объединённую область B2:B3, значение есть только в её первой ячейке — "
+        "отмените объединение и заполните каждую строку"
+    ]
+
+
+def test_merged_cells_written_by_openpyxl_are_named_too(tmp_path, capsys):
+    city = good_city()
+    raw = write_city(tmp_path / "raw", city)
+    path = raw / "2023" / "staff.xlsx"
+    book = load_workbook(path)
+    book["Кадры"].merge_cells("B2:B3")  # openpyxl empties B3, as Excel does
+    book.save(path)
+    status, out, _ = ingest(tmp_path, capsys, raw)
+    assert status == 1
+    assert errors(out)[0].startswith(
+        "2023/staff.xlsx › Кадры › строка 3 › Код ОУ — не заполнено обязательное поле: ячейка "
+        "входит в объединённую область B2:B3"
+    )
+
+
+def test_totals_row_is_one_line(tmp_path, capsys):
+    city = good_city()
+    city["staff"]["Кадры"].append(["Итого:", None, None, None, None, 43.5, None])
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        "2023/staff.xlsx › Кадры › строка 5 — строка итогов («Итого», «Всего») — удалите её: "
+        "итоги не вводятся в форму, их считает отчёт"
+    ]
+
+
+def test_excel_serial_in_a_date_column_names_the_missing_format(tmp_path, capsys):
+    city = good_city()
+    # 44927 is 01.01.2023; + 31 (January) + 28 (February) = 44986 → 01.03.2023
+    set_cell(city, "courses", "ДПО", 2, "Дата окончания", 44986)
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        "2023/courses.xlsx › ДПО › строка 2 › Дата окончания: 44986 — число 44986 — в ячейке "
+        "не задан формат даты (это 01.03.2023?): задайте ячейке формат «Дата» или введите "
+        "ДД.ММ.ГГГГ"
+    ]
+
+
+def test_what_worked_still_works_through_the_xml_reader(tmp_path, capsys):
+    """Columns in another order, decimal commas, thousands separators, dates with a time, a
+    hidden-row-like gap and a formula anywhere (which sends the sheet to `sheetxml`)."""
+    city = good_city()
+    rows = city["staff"]["Кадры"]
+    order = [6, 0, 5, 4, 3, 2, 1]  # reversed-ish column order
+    city["staff"]["Кадры"] = [[row[i] for i in order] for row in rows]
+    set_cell(city, "staff", "Кадры", 2, "Педагогический стаж", "1\u00a02,5")  # no-break space
+    set_cell(city, "courses", "ДПО", 2, "Дата окончания", dt.date(2023, 3, 1))
+    set_cell(city, "staff", "Кадры", 4, "Год рождения", ("=", "1999+1", 2000))
+    status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
+    assert status == 0, out
+    staff = processed.read_table(tmp_path / "processed", YEAR, "staff")
+    assert staff["person_id"].tolist() == ["P1", "P2", "P3"]
+    assert staff["experience_years"].tolist() == [12.5, 30.0, 1.0]  # «1 2,5» (NBSP) → 12,5
+    assert staff["birth_year"].tolist() == [1990, 1970, 2000]
+    courses = processed.read_table(tmp_path / "processed", YEAR, "courses")
+    assert courses["end_date"].dt.strftime("%d.%m.%Y").tolist() == ["01.03.2023", "15.05.2023"]
+
+
+# --- 6. Per-school feedback ---------------------------------------------------------------------
+
+
+def test_each_source_file_gets_its_own_workbook_of_corrections(tmp_path, capsys):
+    city = good_city()
+    raw = write_city(tmp_path / "raw", city)
+    (raw / "2023" / "staff.xlsx").unlink()
+    header, p1, p2, p3 = city["staff"]["Кадры"]
+    write_book(raw / "2023" / "staff" / "Школа 1.xlsx", {"Кадры": [header, p1, p3]})
+    bad = list(p2)
+    bad[6] = "вторая"
+    write_book(raw / "2023" / "staff" / "Школа 12.xlsx", {"Кадры": [header, bad]})
+    status, _, _ = ingest(tmp_path, capsys, raw)
+    assert status == 1
+    folder = tmp_path / "report" / BY_FILE_DIR
+    assert sorted(p.name for p in folder.iterdir()) == ["2023_staff_Школа 12.xlsx"]
+    sheet = load_workbook(folder / "2023_staff_Школа 12.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:6] == ("ошибка", "2023/staff/Школа 12.xlsx", "Кадры", 2, "Категория", "вторая")
+    assert len(rows) == 2  # header + the one problem of this school
+
+
+# --- reader agreement ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", ["staff", "courses", "associations", "measures"])
+def test_xml_reader_gives_what_calamine_gives(tmp_path, stem):
+    """The same workbook (written by openpyxl, as users' tools do) read both ways."""
+    from python_calamine import CalamineWorkbook
+
+    city = good_city()
+    book_path = write_book(tmp_path / f"{stem}.xlsx", city[stem])
+    package = sheetxml.Package(str(book_path))
+    calamine = CalamineWorkbook.from_path(str(book_path))
+    for name in city[stem]:
+        expected = calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        got = {n: row for n, row in package.iter_rows(name, sheetxml.SheetRows())}
+        for number, row in enumerate(expected, start=1):
+            dense = [got.get(number, {}).get(i, "") for i in range(len(row))]
+            assert dense == row, (name, number)
+
+
+def test_openpyxl_book_without_formulas_goes_to_calamine(tmp_path):
+    book = Workbook()
+    book.active.append(["a", 1, dt.date(2023, 1, 2)])
+    book.save(tmp_path / "b.xlsx")
+    package = sheetxml.Package(str(tmp_path / "b.xlsx"))
+    assert not package.scan("Sheet").suspect
+    book.active["D1"] = "=A1"
+    book.save(tmp_path / "b.xlsx")
+    assert sheetxml.Package(str(tmp_path / "b.xlsx")).scan("Sheet").suspect
+
+
+def test_xml_rows_helper_round_trip():
+    assert xml_rows([["a", 1]]) == (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1"><v>1</v></c></row>'
+    )
