@@ -358,7 +358,10 @@ def test_xml_reader_gives_what_calamine_gives(tmp_path, stem):
         expected = calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
         got = {n: row for n, row in package.iter_rows(name, sheetxml.SheetRows())}
         for number, row in enumerate(expected, start=1):
-            dense = [got.get(number, {}).get(i, "") for i in range(len(row))]
+            mine = got.get(number, [])
+            dense = [
+                mine[i] if i < len(mine) and mine[i] is not None else "" for i in range(len(row))
+            ]
             assert dense == row, (name, number)
 
 
@@ -377,3 +380,77 @@ def test_xml_rows_helper_round_trip():
     assert xml_rows([["a", 1]]) == (
         '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1"><v>1</v></c></row>'
     )
+
+
+# --- bounded: peak memory of the whole command, measured in a child process -------------------
+
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=open(sys.argv[0] + '.out', 'w'),"
+    " stderr=subprocess.DEVNULL).returncode\n"
+    "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+MAX_PEAK_KB = 1024 * 1024  # the issue's bound: 1 GB
+
+
+def run_cli_peak(tmp_path: Path, raw: Path) -> tuple[int, int, list[str]]:
+    """Run `python -m analysis ingest` in a child; its exit status, peak RSS (KB) and stdout."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "peak.py"
+    script.write_text(_PEAK)
+    command = [
+        sys.executable,
+        str(script),
+        sys.executable,
+        "-m",
+        "analysis",
+        "ingest",
+        "--raw-dir",
+        str(raw),
+        "--processed-dir",
+        str(tmp_path / "processed"),
+        "--report-dir",
+        str(tmp_path / "report"),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=True)
+    status, peak = (int(x) for x in done.stdout.split())
+    return status, peak, (tmp_path / "peak.py.out").read_text().splitlines()
+
+
+def test_a_column_filled_to_the_last_row_ends_bounded_with_a_short_list(tmp_path):
+    city = good_city()
+
+    def pasted_down():  # «педагог» in C5 … C1048576, the last row Excel has
+        for start in range(5, 1_048_577, 50_000):
+            yield "".join(
+                f'<row r="{n}"><c r="C{n}" t="inlineStr"><is><t>педагог</t></is></c></row>'
+                for n in range(start, min(start + 50_000, 1_048_577))
+            )
+
+    raw = write_city_xml(
+        tmp_path / "raw", {"staff": city["staff"]}, staff={"sheet_tail": {"Кадры": pasted_down()}}
+    )
+    write_city(raw, {k: v for k, v in city.items() if k != "staff"})
+    assert (raw / "2023" / "staff.xlsx").stat().st_size < 10 * 1024 * 1024  # a "10 MB" file
+    before = snapshot(raw)
+    status, peak, out = run_cli_peak(tmp_path, raw)
+    assert status == 1
+    assert peak < MAX_PEAK_KB
+    assert snapshot(raw) == before and not (tmp_path / "processed").exists()
+    # rows 5 … 1 048 576 = 1 048 572 rows lack 5 required values each: 20 shown per column,
+    # then «и ещё 1 048 552» per column → 5 × 21 lines, then the count and the report line
+    assert len(out) == 5 * 21 + 2
+    assert "2023/staff.xlsx › Кадры › Код работника — и ещё 1048552 строки с той же ошибкой" in out
+    assert out[-2].startswith(f"Ошибок: {5 * 1_048_572},")
+
+
+def test_far_corner_cell_cannot_make_memory_follow_the_sheet(tmp_path):
+    city = good_city()
+    tail = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    raw = write_city_xml(tmp_path / "raw", city, staff={"sheet_tail": {"Кадры": tail}})
+    status, peak, out = run_cli_peak(tmp_path, raw)
+    assert status == 0  # calamine would have asked for 512 GiB and aborted the process
+    assert peak < MAX_PEAK_KB
+    assert any("в ячейке XFD1048576 (далеко справа от таблицы)" in line for line in out)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from analysis import contract
-from analysis.ingest.cells import number_text
 from analysis.ingest import lookalike
+from analysis.ingest.cells import number_text
 from analysis.ingest.problems import ERROR, Place, Problems
 from analysis.ingest.reader import SheetData
 from analysis.text import normalize

@@ -97,14 +97,15 @@ class Problems:
         if seen == MAX_SAME:
             self._last[group] = (key, place)
 
-    def over_cap(self, level: str, place: Place, column: str, kind: str) -> bool:
-        """Count a problem without building it when its group is already full (hot loops)."""
+    def over_cap(self, level: str, place: Place, column: str, kind: str, n: int = 1) -> bool:
+        """Count `n` problems without building them when their group is already full (hot
+        loops); False, counting nothing, while the group still has room."""
         group = (level, place.file, place.sheet, column, kind)
         seen = self._counts.get(group, 0)
         if seen < MAX_SAME:
             return False
-        self._counts[group] = seen + 1
-        self._levels[level] += 1
+        self._counts[group] = seen + n
+        self._levels[level] += n
         return True
 
     def error(

@@ -125,15 +125,6 @@ def _read_book(
             data[sheet.table].broken = True
 
 
-def _dense(row: object) -> list:
-    """A row as a list from column A: calamine gives lists, the XML reader {index: value}."""
-    if type(row) is list:
-        return row
-    if not row:
-        return []
-    return [row.get(i) for i in range(max(row) + 1)]  # type: ignore[union-attr]
-
-
 def _has_value(value: object) -> bool:
     return not cells.is_blank(value)
 
@@ -155,9 +146,8 @@ class SheetReader:
         head: list[tuple[int, list]] = []
         try:
             for number, row in rows:
-                dense = _dense(row)
-                if any(_has_value(v) for v in dense):
-                    head.append((number, dense))
+                if any(_has_value(v) for v in row):
+                    head.append((number, row))
                 if len(head) >= HEADER_SEARCH_ROWS or number >= HEADER_SEARCH_ROWS:
                     break
             if not self._header_ok(head, problems):
@@ -226,9 +216,8 @@ class SheetReader:
         form_rank, sheet_rank = place.form_rank, place.sheet_rank
         places = data.places
         nfc = unicodedata.normalize
+        hidden = [0] * len(present)  # rows not listed once a column's «required» group is full
         for number, row in rows:
-            if type(row) is not list:
-                row = _dense(row)
             for value in row:  # a row is blank only when every cell is truly empty
                 if value is not None and value != "" and not (
                     type(value) is str and value.isspace()
@@ -245,18 +234,30 @@ class SheetReader:
             if unnamed or size > width:
                 self._note_unnamed(row, number, unnamed, width)
             row_place = Place(file, sheet_name, number, "", year, form_rank, sheet_rank)
-            if _is_totals(row):
-                problems.error(row_place, TOTALS_MESSAGE, kind="totals")
+            for value in row[:3]:  # a totals row: its label sits in one of the first cells
+                if (
+                    type(value) is str
+                    and value.lstrip()[:1] in _TOTALS_INITIALS
+                    and _TOTALS.match(normalize(value))
+                ):
+                    problems.error(row_place, TOTALS_MESSAGE, kind="totals")
+                    break
+            else:
+                value = None
+            if value is not None:
                 continue
             places.append(row_place)
             for store in absent:
                 store.append(None)
-            for col_index, column, rank, parse, store in present:
+            for i, (col_index, column, rank, parse, store) in enumerate(present):
                 value = row[col_index] if col_index < size else None
                 if value is None or value == "" or (type(value) is str and value.isspace()):
                     store.append(None)
                     if column.required:
-                        self._missing(problems, row_place, number, col_index, column, rank)
+                        if hidden[i]:
+                            hidden[i] += 1
+                        elif self._missing(problems, row_place, number, col_index, column, rank):
+                            hidden[i] = 1
                     continue
                 if type(value) is str:
                     if not value.isascii():
@@ -271,6 +272,9 @@ class SheetReader:
                 except cells.CellError as exc:
                     store.append(None)
                     self._error(problems, row_place, column, rank, str(exc), None, value)
+        for n, (_, column, *_) in zip(hidden, present):
+            if n > 1:
+                problems.over_cap(ERROR, place, column.header, "required", n - 1)
         if beyond:
             first, last, count = beyond
             span = f"строка {first}" if first == last else f"строки {first}–{last}"
@@ -287,9 +291,11 @@ class SheetReader:
             return
         problems.error(row_place.at(column=column.header, col_rank=rank), message, value, kind=kind)
 
-    def _missing(self, problems, row_place, number, col_index, column, rank) -> None:
+    def _missing(self, problems, row_place, number, col_index, column, rank) -> bool:
+        """Report a blank required cell; True once its group is full (the caller then only
+        counts, for the «и ещё N строк» line)."""
         if problems.over_cap(ERROR, row_place, column.header, "required"):
-            return
+            return True
         message = "не заполнено обязательное поле"
         area = self._merged_area(number, col_index) if col_index is not None else None
         if area:
@@ -298,6 +304,7 @@ class SheetReader:
                 "первой ячейке — отмените объединение и заполните каждую строку"
             )
         problems.error(row_place.at(column=column.header, col_rank=rank), message, kind="required")
+        return False
 
     def _merged_area(self, number: int, col: int) -> str | None:
         for r1, c1, r2, c2 in self.merged:
@@ -332,21 +339,11 @@ class SheetReader:
             )
 
 
+_TOTALS_INITIALS = frozenset("ИиВв")
 _TOTALS = re.compile(r"(итого|всего)(\s*:|\s+по\b|\s*$)")
 TOTALS_MESSAGE = (
     "строка итогов («Итого», «Всего») — удалите её: итоги не вводятся в форму, их считает отчёт"
 )
-
-
-def _is_totals(row: list) -> bool:
-    """A totals row: one of its first three cells reads «Итого», «Всего:», «Итого по школе» …
-    (the label sits at the left; further right «всего» could start a real text)."""
-    return any(
-        type(value) is str
-        and value.lstrip()[:1] in ("И", "и", "В", "в")
-        and _TOTALS.match(normalize(value))
-        for value in row[:3]
-    )
 
 
 def _header_index(

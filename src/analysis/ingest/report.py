@@ -8,6 +8,7 @@ small workbook per source file with that file's problems only (per-school feedba
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -102,6 +103,12 @@ def write_report(report_dir: Path, problems: list[Problem], raw_dir: Path) -> Pa
     return page
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def by_file_name(label: str) -> str:
     """`2023/staff/Школа 12.xlsx` → `2023_staff_Школа 12.xlsx` (one flat folder to send from)."""
     stem = label.rsplit(".", 1)[0]
@@ -118,6 +125,7 @@ def write_by_file(problems: list[Problem], folder: Path) -> None:
             groups.setdefault(problem.place.file, []).append(problem)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide it from colleagues
         for label, own in groups.items():
             write_xlsx(own, staging / by_file_name(label), title="Исправления")
         old = folder.parent / f".{folder.name}.old"

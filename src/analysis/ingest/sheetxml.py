@@ -338,9 +338,9 @@ class Package:
         )
         return self._dates
 
-    def iter_rows(self, name: str, info: SheetRows) -> Iterator[tuple[int, dict[int, object]]]:
-        """(Excel row number, {column index: value}) for every row element, in order; only
-        cells that hold something are kept. Cells right of `MAX_COLUMNS` go to `info.far`."""
+    def iter_rows(self, name: str, info: SheetRows) -> Iterator[tuple[int, list]]:
+        """(Excel row number, values from column A, None where nothing) for every row element,
+        in order. Cells right of `MAX_COLUMNS` go to `info.far`, so a row is never longer."""
         reader = _RowReader(self.strings(), self.date_styles(), self.date1904, info)
         parser = expat.ParserCreate()
         parser.buffer_text = True
@@ -397,9 +397,10 @@ class _RowReader:
         self, strings: list[str], dates: frozenset[int], date1904: bool, info: SheetRows
     ) -> None:
         self.strings, self.dates, self.date1904, self.info = strings, dates, date1904, info
-        self.done: list[tuple[int, dict[int, object]]] = []
+        self.done: list[tuple[int, list]] = []
         self.row_number = 0
-        self.cells: dict[int, object] = {}
+        self.cells: list = []  # the row's values from column A (None where nothing)
+        self.row_text = ""  # the row number as written, to recognise the cell refs of the row
         self.column = -1
         self.cell_row = 0
         self.kind = "n"
@@ -424,11 +425,16 @@ class _RowReader:
             tag = tag[len(self.prefix) :] if tag.startswith(self.prefix) else ""
         if tag == "c":
             ref = attrs.get("r")
-            position = parse_ref(ref) if ref else None
-            if position is not None:
-                self.cell_row, self.column = position
+            letters = ref.rstrip("0123456789") if ref else ""
+            column = _COLUMNS.get(letters)
+            if column is not None and ref[len(letters) :] == self.row_text:  # the usual case
+                self.cell_row, self.column = self.row_number, column
             else:
-                self.cell_row, self.column = self.row_number, self.column + 1
+                position = parse_ref(ref) if ref else None
+                if position is not None:
+                    self.cell_row, self.column = position
+                else:
+                    self.cell_row, self.column = self.row_number, self.column + 1
             self.kind = attrs.get("t", "n")
             self.style = attrs.get("s")
             self.raw = self.formula = self.inline = None
@@ -443,7 +449,8 @@ class _RowReader:
         elif tag == "row":
             number = attrs.get("r")
             self.row_number = int(number) if number and number.isdigit() else self.row_number + 1
-            self.cells = {}
+            self.cells = []
+            self.row_text = str(self.row_number)
             self.column = -1
         elif tag == "rPh":
             self.skip += 1
@@ -473,7 +480,7 @@ class _RowReader:
                 self.inline = joined if self.inline is None else self.inline + joined
         elif tag == "row":
             self.done.append((self.row_number, self.cells))
-            self.cells = {}
+            self.cells = []
         elif tag == "rPh":
             self.skip -= 1
 
@@ -482,9 +489,12 @@ class _RowReader:
         if column >= MAX_COLUMNS:
             self.info.far.setdefault(column, row)
         elif row == self.row_number:
-            self.cells[column] = value
+            cells = self.cells
+            if column >= len(cells):
+                cells.extend([None] * (column + 1 - len(cells)))
+            cells[column] = value
         else:  # a cell whose reference names another row: keep it where it says it is
-            self.done.append((row, {column: value}))
+            self.done.append((row, [None] * column + [value]))
 
     def _value(self) -> object:
         """The cell's value, a CellFault, or None when it holds nothing."""
