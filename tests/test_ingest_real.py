@@ -57,9 +57,11 @@ def test_formula_without_cached_value_is_an_error_naming_the_cell(tmp_path, caps
     status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        "2023/staff.xlsx › Кадры › строка 3 › Год рождения: ячейка E3 — формула =1990+9 без "
-        "вычисленного значения: откройте файл в Excel или LibreOffice и сохраните (или "
-        "введите значение вместо формулы)"
+        (
+            "2023/staff.xlsx › Кадры › строка 3 › Год рождения: ячейка E3 — формула =1990+9 без "
+            "вычисленного значения: откройте файл в Excel или LibreOffice и сохраните (или "
+            "введите значение вместо формулы)"
+        )
     ]
 
 
@@ -79,8 +81,10 @@ def test_error_value_in_an_optional_column_is_not_dropped(tmp_path, capsys, erro
     status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        f"2023/staff.xlsx › Кадры › строка 2 › Предмет: ячейка D2 — {error} — ошибка формулы: "
-        "исправьте формулу или введите значение"
+        (
+            f"2023/staff.xlsx › Кадры › строка 2 › Предмет: ячейка D2 — {error} — ошибка формулы: "
+            "исправьте формулу или введите значение"
+        )
     ]
 
 
@@ -122,9 +126,11 @@ def test_value_far_below_the_table_is_one_line(tmp_path, capsys):
     assert status == 1
     # the table ends at row 4 (header + P1, P2, P3)
     assert errors(out) == [
-        "2023/staff.xlsx › Кадры — строка 1048576 (1 непустых) — далеко ниже таблицы, которая "
-        "кончается на строке 4: вероятно, случайно заполненные или протянутые до конца листа "
-        "ячейки — удалите эти строки"
+        (
+            "2023/staff.xlsx › Кадры — строка 1048576 (1 непустых) — далеко ниже таблицы, которая "
+            "кончается на строке 4: вероятно, случайно заполненные или протянутые до конца листа "
+            "ячейки — удалите эти строки"
+        )
     ]
 
 
@@ -152,9 +158,11 @@ def test_sheet_larger_than_a_form_can_be_is_refused(tmp_path, capsys, monkeypatc
     status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        "2023/staff.xlsx › Кадры — лист слишком велик для формы: 0 МБ данных в распакованном "
-        "виде (допустимо до 0 МБ) — файл повреждён или содержит лишние заполненные строки и "
-        "столбцы: удалите их и сохраните книгу"
+        (
+            "2023/staff.xlsx › Кадры — лист слишком велик для формы: 0 МБ данных в распакованном "
+            "виде (допустимо до 0 МБ) — файл повреждён или содержит лишние заполненные строки и "
+            "столбцы: удалите их и сохраните книгу"
+        )
     ]
 
 
@@ -190,11 +198,15 @@ def test_latin_look_alikes_name_the_letters_and_the_value_meant(tmp_path, capsys
     status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        "2023/institutions.xlsx › Учреждения › строка 2 › Тип: OO — недопустимое значение; "
-        "похоже на «ОО» — латинская буква O: наберите кириллицей; допустимы: ОО, ДОО, УДО, ДПО",
-        "2023/staff.xlsx › Кадры › строка 2 › Категория: высшaя — недопустимое значение; "
-        "похоже на «высшая» — латинская буква a: наберите кириллицей; допустимы: нет, "
-        "соответствие, первая, высшая",
+        (
+            "2023/institutions.xlsx › Учреждения › строка 2 › Тип: OO — недопустимое значение; "
+            "похоже на «ОО» — латинская буква O: наберите кириллицей; допустимы: ОО, ДОО, УДО, ДПО"
+        ),
+        (
+            "2023/staff.xlsx › Кадры › строка 2 › Категория: высшaя — недопустимое значение; "
+            "похоже на «высшая» — латинская буква a: наберите кириллицей; допустимы: нет, "
+            "соответствие, первая, высшая"
+        ),
     ]
 
 
@@ -215,9 +227,11 @@ def test_cyrillic_letter_in_a_reference_suggests_the_code(tmp_path, capsys):
     status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        "2023/associations.xlsx › Участники › строка 2 › Код работника: Р1 — нет такого "
-        "значения в столбце «Код работника» листа «Кадры» за 2023 год; похоже на «P1» — "
-        "кириллическая буква Р: наберите латиницей"
+        (
+            "2023/associations.xlsx › Участники › строка 2 › Код работника: Р1 — нет такого "
+            "значения в столбце «Код работника» листа «Кадры» за 2023 год; похоже на «P1» — "
+            "кириллическая буква Р: наберите латиницей"
+        )
     ]
 
 
@@ -231,8 +245,10 @@ def test_form_as_file_and_folder_is_refused_in_one_line(tmp_path, capsys):
     status, out, _ = ingest(tmp_path, capsys, raw)
     assert status == 1
     assert errors(out) == [
-        "2023/staff — форма «staff» прислана дважды (папка 2023/staff/ и файл "
-        "2023/staff.xlsx): данные не объединяются — оставьте что-то одно"
+        (
+            "2023/staff — форма «staff» прислана дважды (папка 2023/staff/ и файл "
+            "2023/staff.xlsx): данные не объединяются — оставьте что-то одно"
+        )
     ]
 
 
@@ -243,8 +259,10 @@ def test_title_rows_above_the_header_are_named(tmp_path, capsys):
     status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        "2023/staff.xlsx › Кадры — заголовки таблицы найдены в строке 3, а должны быть в "
-        "первой строке: удалите строки 1–2 над таблицей"
+        (
+            "2023/staff.xlsx › Кадры — заголовки таблицы найдены в строке 3, а должны быть в "
+            "первой строке: удалите строки 1–2 над таблицей"
+        )
     ]
 
 
@@ -255,9 +273,11 @@ def test_merged_cells_are_named(tmp_path, capsys):
     status, out, _ = ingest(tmp_path, capsys, raw)
     assert status == 1
     assert errors(out) == [
-        "2023/staff.xlsx › Кадры › строка 3 › Код ОУ — не заполнено обязательное поле: ячейка "
-        "входит в объединённую область B2:B3, значение есть только в её первой ячейке — "
-        "отмените объединение и заполните каждую строку"
+        (
+            "2023/staff.xlsx › Кадры › строка 3 › Код ОУ — не заполнено обязательное поле: ячейка "
+            "входит в объединённую область B2:B3, значение есть только в её первой ячейке — "
+            "отмените объединение и заполните каждую строку"
+        )
     ]
 
 
@@ -282,8 +302,10 @@ def test_totals_row_is_one_line(tmp_path, capsys):
     status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        "2023/staff.xlsx › Кадры › строка 5 — строка итогов («Итого», «Всего») — удалите её: "
-        "итоги не вводятся в форму, их считает отчёт"
+        (
+            "2023/staff.xlsx › Кадры › строка 5 — строка итогов («Итого», «Всего») — удалите её: "
+            "итоги не вводятся в форму, их считает отчёт"
+        )
     ]
 
 
@@ -294,9 +316,11 @@ def test_excel_serial_in_a_date_column_names_the_missing_format(tmp_path, capsys
     status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        "2023/courses.xlsx › ДПО › строка 2 › Дата окончания: 44986 — число 44986 — в ячейке "
-        "не задан формат даты (это 01.03.2023?): задайте ячейке формат «Дата» или введите "
-        "ДД.ММ.ГГГГ"
+        (
+            "2023/courses.xlsx › ДПО › строка 2 › Дата окончания: 44986 — число 44986 — в ячейке "
+            "не задан формат даты (это 01.03.2023?): задайте ячейке формат «Дата» или введите "
+            "ДД.ММ.ГГГГ"
+        )
     ]
 
 
