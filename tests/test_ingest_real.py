@@ -88,6 +88,18 @@ def test_error_value_in_an_optional_column_is_not_dropped(tmp_path, capsys, erro
     ]
 
 
+@pytest.mark.parametrize("shown", ["#Н/Д", "#N/A", "#ЗНАЧ!"])
+def test_error_value_pasted_as_text_is_an_error_too(tmp_path, capsys, shown):
+    city = good_city()
+    set_cell(city, "courses", "ДПО", 2, "Программа", shown)  # free text: would pass as a title
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        f"2023/courses.xlsx › ДПО › строка 2 › Программа: ячейка B2 — {shown} — ошибка "
+        "формулы: исправьте формулу или введите значение"
+    ]
+
+
 def test_a_row_of_errors_is_not_blank(tmp_path, capsys):
     city = good_city()
     rows = city["competitions"]["Конкурсы педагогов"]

@@ -262,7 +262,9 @@ class SheetReader:
                 if type(value) is str:
                     if not value.isascii():
                         value = nfc("NFC", value)
-                elif type(value) is CellFault:
+                    if value[0] == "#" and value.strip().upper() in ERROR_TEXTS:
+                        value = CellFault(error=value.strip())  # pasted from the screen as text
+                if type(value) is CellFault:
                     store.append(None)
                     where = f"ячейка {column_letter(col_index)}{number}"
                     self._error(problems, row_place, column, rank, value.describe(), "fault", where)
@@ -339,6 +341,12 @@ class SheetReader:
             )
 
 
+# Excel's error values as a cell shows them — English and Russian Excel — when they arrive as
+# text (copied from the screen and pasted as values): an error, not a name or a title.
+ERROR_TEXTS = frozenset(
+    "#N/A #DIV/0! #REF! #VALUE! #NAME? #NUM! #NULL! #SPILL! #CALC! #GETTING_DATA "
+    "#Н/Д #ДЕЛ/0! #ССЫЛКА! #ЗНАЧ! #ИМЯ? #ЧИСЛО! #ПУСТО!".split()
+)
 _TOTALS_INITIALS = frozenset("ИиВв")
 _TOTALS = re.compile(r"(итого|всего)(\s*:|\s+по\b|\s*$)")
 TOTALS_MESSAGE = (
