@@ -85,11 +85,11 @@ def _write_pasted(raw: Path) -> None:
 
 
 def extract(ref: str, work: Path) -> Path:
-    """`src/` of a git commit, for the before/after comparison."""
+    """`src/` of a git commit (with the `params/` it reads), for the before/after comparison."""
     target = work / f"src-{ref.replace('/', '_')}"
     if not target.exists():
         target.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"],
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src", "params"],
                                  check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target / "src"
