@@ -95,8 +95,10 @@ def test_error_value_pasted_as_text_is_an_error_too(tmp_path, capsys, shown):
     status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        f"2023/courses.xlsx › ДПО › строка 2 › Программа: ячейка B2 — {shown} — ошибка "
-        "формулы: исправьте формулу или введите значение"
+        (
+            f"2023/courses.xlsx › ДПО › строка 2 › Программа: ячейка B2 — {shown} — ошибка "
+            "формулы: исправьте формулу или введите значение"
+        )
     ]
 
 
