@@ -344,7 +344,11 @@ class SheetReader:
 # Excel's error values as a cell shows them — English and Russian Excel — when they arrive as
 # text (copied from the screen and pasted as values): an error, not a name or a title.
 ERROR_TEXTS = frozenset(
-    ["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#Н/Д", "#ДЕЛ/0!", "#ССЫЛКА!", "#ЗНАЧ!", "#ИМЯ?", "#ЧИСЛО!", "#ПУСТО!"]
+    [
+        *("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"),
+        *("#SPILL!", "#CALC!", "#GETTING_DATA"),
+        *("#Н/Д", "#ДЕЛ/0!", "#ССЫЛКА!", "#ЗНАЧ!", "#ИМЯ?", "#ЧИСЛО!", "#ПУСТО!"),
+    ]
 )
 _TOTALS_INITIALS = frozenset("ИиВв")
 _TOTALS = re.compile(r"(итого|всего)(\s*:|\s+по\b|\s*$)")
