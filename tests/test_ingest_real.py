@@ -492,3 +492,20 @@ def test_far_corner_cell_cannot_make_memory_follow_the_sheet(tmp_path):
     assert status == 0  # calamine would have asked for 512 GiB and aborted the process
     assert peak < MAX_PEAK_KB
     assert any("в ячейке XFD1048576 (далеко справа от таблицы)" in line for line in out)
+
+
+def test_a_header_row_filled_far_to_the_right_gives_a_short_list(tmp_path, capsys):
+    city = good_city()
+    header = city["staff"]["Кадры"][0]
+    header += [f"Лишний {i}" for i in range(300)]  # H1 … KU1: 300 unknown headers
+    status, out, _ = ingest(tmp_path, capsys, write_city_xml(tmp_path / "raw", city))
+    assert status == 0
+    warnings = [line for line in out if line.startswith("2023/staff.xlsx")]
+    # columns H … IV (249 of them) are unknown columns: 20 lines + one summary; the 51 cells
+    # right of IV (column 256) are far cells: 20 lines + one summary
+    assert len(warnings) == 21 + 21
+    assert "2023/staff.xlsx › Кадры › строка 1 — и ещё 229 неизвестных столбцов — пропущены" in out
+    assert (
+        "2023/staff.xlsx › Кадры › строка 1 — и ещё 31 столбец далеко справа от таблицы со "
+        "значениями — пропущены"
+    ) in out

@@ -133,19 +133,23 @@ class Problems:
         for group, (key, place) in self._last.items():
             hidden = self._counts[group] - MAX_SAME
             if hidden > 0:
-                summary = Problem(group[0], f"и ещё {hidden} {_rows(hidden)} с той же ошибкой",
-                                  place.at(row=None))
+                same = "с той же ошибкой" if group[0] == ERROR else "с тем же предупреждением"
+                summary = Problem(group[0], f"и ещё {hidden} {_rows(hidden)} {same}", place.at(row=None))
                 items.append(((*key[:2], key[2] + 0.5), summary))
         return [p for _, p in sorted(items, key=lambda item: item[0])]
 
 
-def _rows(n: int) -> str:
-    """строка / строки / строк for n."""
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form for n: 1 строка, 2 строки, 5 строк, 21 строка."""
     if n % 10 == 1 and n % 100 != 11:
-        return "строка"
+        return one
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "строки"
-    return "строк"
+        return few
+    return many
+
+
+def _rows(n: int) -> str:
+    return plural(n, "строка", "строки", "строк")
 
 
 def show(value: object) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis import contract
 from analysis.ingest import cells, workbooks
-from analysis.ingest.problems import ERROR, Place, Problems
+from analysis.ingest.problems import ERROR, MAX_SAME, Place, Problems, plural
 from analysis.ingest.sheetxml import CellFault
 from analysis.text import normalize
 
@@ -155,8 +155,8 @@ class SheetReader:
             header = head[0][1]
             index = self._index
             self._parse_rows(itertools.chain(head[1:], rows), header, index, parsers, problems)
-        except workbooks.SheetBroken:
-            problems.error(self.place, workbooks.BROKEN_SHEET)
+        except workbooks.SheetBroken as exc:
+            problems.error(self.place, str(exc))
             return False
         self._report_far(problems)
         return True
@@ -323,22 +323,41 @@ class SheetReader:
                 self._unnamed[i] = number
 
     def _report_unnamed(self, problems: Problems) -> None:
-        """Data in a column with a blank header would be lost silently: say so once per column."""
-        for i, number in sorted(self._unnamed.items()):
+        """Data in a column with a blank header would be lost silently: say so once per column
+        (the first `MAX_SAME` columns, then a count)."""
+        unnamed = sorted(self._unnamed.items())
+        for i, number in unnamed[:MAX_SAME]:
             problems.warning(
                 self.place.at(row=1, col_rank=1000 + i),
                 f"в столбце {column_letter(i)} есть данные (первая — в строке {number}), "
                 "но нет заголовка — столбец пропущен",
             )
+        if len(unnamed) > MAX_SAME:
+            problems.warning(
+                self.place.at(row=1, col_rank=1000 + unnamed[MAX_SAME - 1][0]),
+                f"и ещё {_columns(len(unnamed) - MAX_SAME)} с данными без заголовка — пропущены",
+            )
 
     def _report_far(self, problems: Problems) -> None:
-        """Cells right of what the XML reader keeps: one line per column, never lost silently."""
-        for i, number in sorted(self.reading.far.items()):
+        """Cells right of what the XML reader keeps: one line per column (the first
+        `MAX_SAME`, then a count), never lost silently."""
+        far = sorted(self.reading.far.items())
+        for i, number in far[:MAX_SAME]:
             problems.warning(
                 self.place.at(row=1, col_rank=1000 + i),
                 f"в ячейке {column_letter(i)}{number} (далеко справа от таблицы) есть значение — "
                 "пропущено; удалите его, если оно попало туда случайно",
             )
+        if len(far) > MAX_SAME:
+            problems.warning(
+                self.place.at(row=1, col_rank=1000 + far[MAX_SAME - 1][0]),
+                f"и ещё {_columns(len(far) - MAX_SAME)} далеко справа от таблицы со значениями — "
+                "пропущены",
+            )
+
+
+def _columns(n: int) -> str:
+    return f"{n} {plural(n, 'столбец', 'столбца', 'столбцов')}"
 
 
 # Excel's error values as a cell shows them — English and Russian Excel — when they arrive as
@@ -366,6 +385,7 @@ def _header_index(
     """
     by_key = {normalize(c.header): c for c in sheet.columns}
     index: dict[str, int] = {}
+    unknown = 0
     for i, cell in enumerate(header):
         if cells.is_blank(cell) or type(cell) is CellFault:
             continue
@@ -374,11 +394,13 @@ def _header_index(
         where = place.at(row=1, column=text, col_rank=1000 + i)
         if column is None:
             if not quiet:
-                problems.warning(
-                    where,
-                    f"неизвестный столбец (столбец {column_letter(i)}) — "
-                    "пропущен; проверьте написание заголовка",
-                )
+                unknown += 1
+                if unknown <= MAX_SAME:
+                    problems.warning(
+                        where,
+                        f"неизвестный столбец (столбец {column_letter(i)}) — "
+                        "пропущен; проверьте написание заголовка",
+                    )
         elif column.name in index:
             if not quiet:
                 problems.error(
@@ -389,6 +411,13 @@ def _header_index(
             return None
         else:
             index[column.name] = i
+    if unknown > MAX_SAME and not quiet:
+        problems.warning(
+            place.at(row=1, col_rank=1000 + len(header)),
+            f"и ещё {unknown - MAX_SAME} "
+            f"{plural(unknown - MAX_SAME, 'неизвестный столбец', 'неизвестных столбца', 'неизвестных столбцов')}"
+            " — пропущены",
+        )
     missing = [
         (rank, column)
         for rank, column in enumerate(sheet.columns)

@@ -172,6 +172,7 @@ class Package:
         self.sheets, self.date1904 = self._read_book(book)
         self._strings: list[str] | None = None
         self._dates: frozenset[int] | None = None
+        self._checked = False
 
     def close(self) -> None:
         self._zip.close()
@@ -268,6 +269,27 @@ class Package:
         if tail and not suspect:
             suspect = _suspect(tail)
         return SheetScan(size, suspect, tuple(dict.fromkeys(merged)))
+
+    def check_shared_parts(self) -> None:
+        """Stream the shared strings and styles once (calamine reads them whole): a part over
+        `MAX_SHEET_XML_BYTES`, or one whose real size differs from the declared (zipfile
+        then fails its check), raises before calamine sees it."""
+        if self._checked:
+            return
+        for kind in ("sharedStrings", "styles"):
+            part = next((t for k, t in self._rels(self._book).values() if k == kind), None)
+            if part is None or self.info(part) is None:
+                continue
+            size = 0
+            try:
+                with self._open(part) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        size += len(chunk)
+                        if size > MAX_SHEET_XML_BYTES:
+                            raise TooLarge(_too_big(size))
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+                raise WorkbookXmlError(f"часть книги {part} повреждена") from exc
+        self._checked = True
 
     def strings(self) -> list[str]:
         """The shared strings table (rich-text runs joined, phonetic hints dropped)."""

@@ -262,6 +262,14 @@ def read_sheet(book: OpenBook, name: str, place: Place, problems: Problems) -> S
         return None
     if not scan.suspect:
         try:
+            book.package.check_shared_parts()  # calamine reads them whole: bounded first
+        except sheetxml.TooLarge as exc:
+            problems.error(place, str(exc))
+            return None
+        except Exception:  # noqa: BLE001
+            problems.error(place, BROKEN_SHEET)
+            return None
+        try:
             rows = book.calamine().get_sheet_by_name(name).to_python(skip_empty_area=False)
             return SheetReading(enumerate(rows, start=1), scan.merged)
         except (KeyboardInterrupt, SystemExit):
@@ -274,8 +282,10 @@ def read_sheet(book: OpenBook, name: str, place: Place, problems: Problems) -> S
     return reading
 
 
-def _guarded(rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[int, dict]]:
+def _guarded(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
     try:
         yield from rows
-    except sheetxml.WorkbookXmlError as exc:
+    except sheetxml.TooLarge as exc:
         raise SheetBroken(str(exc)) from exc
+    except Exception as exc:  # whatever a broken sheet raises is one line
+        raise SheetBroken(BROKEN_SHEET) from exc
