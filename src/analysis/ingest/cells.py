@@ -24,6 +24,7 @@ _DATE_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SPACES = re.compile(r"[\s\u202f]+")  # thousands separators typed by hand: «1 234,5»
 _YESNO = {"да": True, "нет": False}
+_MEMO_SIZE = 1000  # spellings remembered per enumerated column
 CENTRE_KEY = normalize(contract.CENTRE)
 
 
@@ -77,14 +78,22 @@ def enum_parser(choices: tuple[str, ...]) -> Parser:
     """Matches after `normalize` and returns the contract's canonical spelling."""
     canonical = {normalize(c): c for c in choices}
     allowed = ", ".join(choices)
+    seen: dict[object, str] = {}  # cell text → canonical: a column repeats a few spellings
 
     def parse(value: object) -> str:
+        if type(value) is str:
+            found = seen.get(value)
+            if found is not None:
+                return found
         key = normalize(parse_text(value))
         try:
-            return canonical[key]
+            found = canonical[key]
         except KeyError:
             hint = lookalike.hint(parse_text(value), choices)
             raise CellError(f"недопустимое значение{hint}; допустимы: {allowed}") from None
+        if type(value) is str and len(seen) < _MEMO_SIZE:
+            seen[value] = found
+        return found
 
     return parse
 
