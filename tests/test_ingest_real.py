@@ -141,7 +141,7 @@ def test_value_far_below_the_table_is_one_line(tmp_path, capsys):
     # the table ends at row 4 (header + P1, P2, P3)
     assert errors(out) == [
         (
-            "2023/staff.xlsx › Кадры — строка 1048576 (1 непустых) — далеко ниже таблицы, которая "
+            "2023/staff.xlsx › Кадры — строка 1048576 — далеко ниже таблицы, которая "
             "кончается на строке 4: вероятно, случайно заполненные или протянутые до конца листа "
             "ячейки — удалите эти строки"
         )
@@ -541,3 +541,20 @@ def test_a_demo_city_read_all_through_the_xml_reader_gives_the_same_tables(tmp_p
     for path in tables:
         other = tmp_path / "xml" / path.relative_to(tmp_path / "calamine")
         pd.testing.assert_frame_equal(pd.read_parquet(path), pd.read_parquet(other))
+
+
+def test_a_block_far_below_the_table_is_one_line(tmp_path, capsys):
+    city = good_city()
+    tail = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>P{n}</t></is></c></row>'
+        for n in (5000, 5001, 5002)
+    )
+    raw = write_city_xml(tmp_path / "raw", city, staff={"sheet_tail": {"Кадры": tail}})
+    status, out, _ = ingest(tmp_path, capsys, raw)
+    assert status == 1
+    # 4 995 blank rows (5 … 4999) separate them from the table: more than 1 000
+    assert errors(out) == [
+        "2023/staff.xlsx › Кадры — строки 5000–5002 (3 непустые) — далеко ниже таблицы, "
+        "которая кончается на строке 4: вероятно, случайно заполненные или протянутые до "
+        "конца листа ячейки — удалите эти строки"
+    ]

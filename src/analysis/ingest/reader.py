@@ -279,10 +279,11 @@ class SheetReader:
                 problems.over_cap(ERROR, place, column.header, "required", n - 1)
         if beyond:
             first, last, count = beyond
-            span = f"строка {first}" if first == last else f"строки {first}–{last}"
+            filled = plural(count, "непустая", "непустые", "непустых")
+            span = f"строка {first}" if count == 1 else f"строки {first}–{last} ({count} {filled})"
             problems.error(
                 place,
-                f"{span} ({count} непустых) — далеко ниже таблицы, которая кончается на строке "
+                f"{span} — далеко ниже таблицы, которая кончается на строке "
                 f"{self._last_data}: вероятно, случайно заполненные или протянутые до конца "
                 "листа ячейки — удалите эти строки",
             )
