@@ -560,3 +560,15 @@ def test_a_block_far_below_the_table_is_one_line(tmp_path, capsys):
             "конца листа ячейки — удалите эти строки"
         )
     ]
+
+
+def test_data_without_any_header_row_says_where_the_first_filled_row_is(tmp_path, capsys):
+    city = good_city()
+    rows = city["mentoring"]["Наставничество"]
+    city["mentoring"]["Наставничество"] = [[None, None, None], [None, None, None], rows[1]]
+    status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
+    assert status == 1
+    assert errors(out) == [
+        "2023/mentoring.xlsx › Наставничество — первая строка пуста, а заголовков таблицы нет "
+        "и ниже (первая заполненная строка — 3): заголовки должны быть в первой строке"
+    ]

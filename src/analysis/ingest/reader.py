@@ -188,7 +188,9 @@ class SheetReader:
             return False
         if number != 1:
             problems.error(
-                place, "лист пуст: нет строки заголовков (заголовки — в первой строке)"
+                place,
+                f"первая строка пуста, а заголовков таблицы нет и ниже (первая заполненная "
+                f"строка — {number}): заголовки должны быть в первой строке",
             )
             return False
         self._index = _header_index(sheet, header, place, problems)
