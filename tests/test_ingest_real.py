@@ -569,6 +569,8 @@ def test_data_without_any_header_row_says_where_the_first_filled_row_is(tmp_path
     status, out, _ = ingest(tmp_path, capsys, write_city(tmp_path / "raw", city))
     assert status == 1
     assert errors(out) == [
-        "2023/mentoring.xlsx › Наставничество — первая строка пуста, а заголовков таблицы нет "
-        "и ниже (первая заполненная строка — 3): заголовки должны быть в первой строке"
+        (
+            "2023/mentoring.xlsx › Наставничество — первая строка пуста, а заголовков таблицы нет "
+            "и ниже (первая заполненная строка — 3): заголовки должны быть в первой строке"
+        )
     ]
