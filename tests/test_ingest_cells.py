@@ -68,6 +68,8 @@ def test_int_rejects(value):
         ("1.3.2023", dt.datetime(2023, 3, 1)),
         ("2023-03-01", dt.datetime(2023, 3, 1)),
         (" 2023-3-1 ", dt.datetime(2023, 3, 1)),
+        ("01.03.2023 14:30", dt.datetime(2023, 3, 1)),  # text with a time, from other systems
+        ("2023-03-01T14:30:00", dt.datetime(2023, 3, 1)),
     ],
 )
 def test_date(value, expected):

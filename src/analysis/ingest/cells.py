@@ -22,6 +22,7 @@ _INT_TEXT = re.compile(r"[+-]?\d+")
 _NUMBER_TEXT = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 _DATE_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_TIME_OF_DAY = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _SPACES = re.compile(r"[\s\u202f]+")  # thousands separators typed by hand: «1 234,5»
 _YESNO = {"да": True, "нет": False}
 _MEMO_SIZE = 1000  # spellings remembered per enumerated column
@@ -144,7 +145,7 @@ def parse_date(value: object) -> dt.datetime:
     if isinstance(value, dt.date):  # datetime is a date too
         return dt.datetime(value.year, value.month, value.day)
     if type(value) is str:
-        text = value.strip()
+        text = _TIME_OF_DAY.sub("", value.strip())  # «01.03.2023 10:30» from other systems
         match = _DATE_DMY.fullmatch(text)
         if match:
             day, month, year = (int(g) for g in match.groups())
