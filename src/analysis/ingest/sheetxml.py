@@ -271,24 +271,26 @@ class Package:
         return SheetScan(size, suspect, tuple(dict.fromkeys(merged)))
 
     def check_shared_parts(self) -> None:
-        """Stream the shared strings and styles once (calamine reads them whole): a part over
-        `MAX_SHEET_XML_BYTES`, or one whose real size differs from the declared (zipfile
-        then fails its check), raises before calamine sees it."""
+        """Stream every part but the worksheets once: calamine reads the shared strings, styles
+        and workbook parts whole when it opens a book, so a part that inflates past
+        `MAX_SHEET_XML_BYTES` (together), or whose real size differs from the declared one
+        (zipfile then fails its check), raises here before calamine sees it."""
         if self._checked:
             return
-        for kind in ("sharedStrings", "styles"):
-            part = next((t for k, t in self._rels(self._book).values() if k == kind), None)
-            if part is None or self.info(part) is None:
+        total = 0
+        for info in self._zip.infolist():
+            if info.filename.lower().lstrip("/").startswith("xl/worksheets/") or info.is_dir():
                 continue
-            size = 0
             try:
-                with self._open(part) as stream:
+                with self._zip.open(info) as stream:
                     while chunk := stream.read(_CHUNK):
-                        size += len(chunk)
-                        if size > MAX_SHEET_XML_BYTES:
-                            raise TooLarge(_too_big(size))
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-                raise WorkbookXmlError(f"часть книги {part} повреждена") from exc
+                        total += len(chunk)
+                        if total > MAX_SHEET_XML_BYTES:
+                            raise TooLarge(_too_big(total))
+            except TooLarge:
+                raise
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+                raise WorkbookXmlError(f"часть книги {info.filename} повреждена") from exc
         self._checked = True
 
     def strings(self) -> list[str]:
