@@ -104,6 +104,16 @@ def _local(name: str) -> str:
     return name[name.rfind(":") + 1 :]
 
 
+def column_letter(index: int) -> str:
+    """0 → A, 27 → AB: the column name Excel shows."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _column_index(letters: str) -> int:
     index = 0
     for char in letters.upper():
