@@ -9,6 +9,9 @@ read.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 from analysis import contract, paths, processed
@@ -47,7 +50,8 @@ def run_ingest(
     _refuse_writing_into(raw_dir, processed_dir, report_dir)
     _refuse_public(report_dir)
     problems = Problems()
-    tables = collect(raw_dir, problems, Path(params_dir) if params_dir else paths.PARAMS)
+    with _without_cyclic_gc():
+        tables = collect(raw_dir, problems, Path(params_dir) if params_dir else paths.PARAMS)
     ordered = problems.ordered()
     page = write_report(report_dir, ordered, raw_dir)
     if problems.has_errors:
@@ -76,6 +80,20 @@ def run_ingest(
     )
     print(f"Отчёт о проверке: {page}")
     return 0
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Reading creates millions of small objects (a place per row, values per cell) and no
+    reference cycles worth collecting: Python's cycle collector would rescan them over and over
+    (a quarter of the time of a sheet with 10⁶ rows). Reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def default_report_dir() -> Path:

@@ -176,10 +176,14 @@ class Package:
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise WorkbookXmlError("файл повреждён или не является книгой Excel") from exc
         self._names = {info.filename.lstrip("/").lower(): info for info in self._zip.infolist()}
-        package_rels = self._rels("")  # _rels/.rels names the workbook part
-        book = next((t for k, t in package_rels.values() if k == "officeDocument"), None)
-        self._book = book = book or "xl/workbook.xml"
-        self.sheets, self.date1904 = self._read_book(book)
+        try:
+            package_rels = self._rels("")  # _rels/.rels names the workbook part
+            book = next((t for k, t in package_rels.values() if k == "officeDocument"), None)
+            self._book = book = book or "xl/workbook.xml"
+            self.sheets, self.date1904 = self._read_book(book)
+        except BaseException:
+            self._zip.close()
+            raise
         self._strings: list[str] | None = None
         self._dates: frozenset[int] | None = None
         self._checked = False
