@@ -55,8 +55,17 @@ def prepare(work: Path) -> dict[str, Path]:
         print("  пишу 100 000 строк кадров…", file=sys.stderr)
         full = work / "staff100k-full"
         shutil.rmtree(full, ignore_errors=True)
-        _python("-m", "analysis", "demo-data", "--raw-dir", str(full), "--years", "2023",
-                "--scale", str(SCALE_100K))
+        _python(
+            "-m",
+            "analysis",
+            "demo-data",
+            "--raw-dir",
+            str(full),
+            "--years",
+            "2023",
+            "--scale",
+            str(SCALE_100K),
+        )
         year = cases["staff100k"] / "2023"
         year.mkdir(parents=True)
         for stem in ("institutions", "staff"):
@@ -89,8 +98,11 @@ def extract(ref: str, work: Path) -> Path:
     target = work / f"src-{ref.replace('/', '_')}"
     if not target.exists():
         target.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src", "params"],
-                                 check=True, capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref, "src", "params"],
+            check=True,
+            capture_output=True,
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target / "src"
 
@@ -98,9 +110,21 @@ def extract(ref: str, work: Path) -> Path:
 def measure(raw: Path, src: Path, work: Path) -> dict:
     out = work / "out"
     env = dict(os.environ, PYTHONPATH=str(src))
-    command = [sys.executable, "-c", WRAPPER, sys.executable, "-m", "analysis", "ingest",
-               "--raw-dir", str(raw), "--processed-dir", str(out / "processed"),
-               "--report-dir", str(out / "report")]
+    command = [
+        sys.executable,
+        "-c",
+        WRAPPER,
+        sys.executable,
+        "-m",
+        "analysis",
+        "ingest",
+        "--raw-dir",
+        str(raw),
+        "--processed-dir",
+        str(out / "processed"),
+        "--report-dir",
+        str(out / "report"),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     shutil.rmtree(out, ignore_errors=True)
     return json.loads(done.stdout)
@@ -111,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", help="git commit to measure the same way (before)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cases", nargs="+", default=["demo", "staff100k", "pasted"])
-    parser.add_argument("--work-dir", type=Path,
-                        default=Path(tempfile.gettempdir()) / "analysis-bench-ingest")
+    parser.add_argument(
+        "--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "analysis-bench-ingest"
+    )
     args = parser.parse_args(argv)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     print(f"нагрузка машины (load average): {os.getloadavg()[0]:.1f}")
@@ -122,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         versions = {args.compare: extract(args.compare, args.work_dir), **versions}
     for case in args.cases:
         if case == "pasted" and args.compare:  # the old reader runs for many minutes here
-            runs = {"сейчас": [measure(cases[case], versions["сейчас"], args.work_dir)
-                              for _ in range(1)]}
+            runs = {
+                "сейчас": [
+                    measure(cases[case], versions["сейчас"], args.work_dir) for _ in range(1)
+                ]
+            }
         else:
             runs = {name: [] for name in versions}
             for _ in range(args.repeat):  # interleaved: both see the same load
@@ -134,14 +162,17 @@ def main(argv: list[str] | None = None) -> int:
             cpu = min(r["cpu"] for r in results)
             peak = max(r["peak_mb"] for r in results)
             codes = sorted({r["code"] for r in results})
-            print(f"{case:10} {name:>12}: {wall:6.1f} с, ЦП {cpu:6.1f} с, пик {peak:6.0f} МБ, "
-                  f"код выхода {codes}")
+            print(
+                f"{case:10} {name:>12}: {wall:6.1f} с, ЦП {cpu:6.1f} с, пик {peak:6.0f} МБ, "
+                f"код выхода {codes}"
+            )
         if len(runs) == 2:
             before = runs[args.compare]
             ratio_wall = min(r["wall"] for r in runs["сейчас"]) / min(r["wall"] for r in before)
             ratio_cpu = min(r["cpu"] for r in runs["сейчас"]) / min(r["cpu"] for r in before)
-            print(f"{case:10} {'отношение':>12}: {ratio_wall:.2f}× по времени, "
-                  f"{ratio_cpu:.2f}× по ЦП")
+            print(
+                f"{case:10} {'отношение':>12}: {ratio_wall:.2f}× по времени, {ratio_cpu:.2f}× по ЦП"
+            )
     return 0
 
 
