@@ -1,9 +1,10 @@
 """`make bench`: every benchmark, one after the other, each in its own process.
 
-    .venv/bin/python benchmarks/run.py [--only indicators|build]
+    .venv/bin/python benchmarks/run.py [--only indicators|build|ingest]
 
 Runs benchmarks/bench_indicators.py (indicator engine at scales 1/20/200), then
-benchmarks/bench_build.py (book build vs the naive notebook loop) and prints their figures as
+benchmarks/bench_build.py (book build vs the naive notebook loop), then benchmarks/bench_ingest.py
+(clean and runaway workbooks through ingest) and prints their figures as
 they come; exits non-zero if a benchmark failed. Run on a quiet machine: other work slows
 every figure (each script prints the load average).
 """
@@ -21,6 +22,8 @@ BENCHMARKS = {
     "indicators": ("Показатели: расчёт года на демо-городе масштабов 1, 20, 200",
                    "bench_indicators.py"),
     "build": ("Книга: полная и повторная сборка против наивного цикла", "bench_build.py"),
+    "ingest": ("Загрузка форм: демо-город, 100 000 строк кадров, столбец до строки 1 048 576",
+               "bench_ingest.py"),
 }
 
 

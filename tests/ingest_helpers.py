@@ -275,3 +275,146 @@ def drop_column(city: dict, stem: str, sheet: str, header: str) -> None:
     index = rows[0].index(header)
     for row in rows:
         del row[index]
+
+
+# --- Workbooks written as XML by hand: what openpyxl cannot write (formulas without a cached
+# value, error cells, a cell in the far corner, a column filled to the bottom). ---
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+DATE_STYLE = 1  # cellXfs index of the hand-written styles.xml that shows a date (numFmtId 14)
+
+
+def xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def col_letter(index: int) -> str:
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def xml_cell(ref: str, value: object) -> str:
+    """One `<c>`: str → inline text, int/float → number, dt.date → number with date style,
+    ("=", formula, cached or None) → formula, ("#", "#N/A") → error value."""
+    if isinstance(value, tuple) and value[0] == "=":
+        cached = "" if value[2] is None else f"<v>{value[2]}</v>"
+        return f'<c r="{ref}"><f>{xml_escape(value[1])}</f>{cached}</c>'
+    if isinstance(value, tuple) and value[0] == "#":
+        return f'<c r="{ref}" t="e"><v>{xml_escape(value[1])}</v></c>'
+    if isinstance(value, str):
+        return f'<c r="{ref}" t="inlineStr"><is><t>{xml_escape(value)}</t></is></c>'
+    if isinstance(value, dt.date):
+        serial = (dt.datetime(value.year, value.month, value.day) - dt.datetime(1899, 12, 30)).days
+        return f'<c r="{ref}" s="{DATE_STYLE}"><v>{serial}</v></c>'
+    return f'<c r="{ref}"><v>{value}</v></c>'
+
+
+def xml_rows(rows: list[list], first_row: int = 1) -> str:
+    """`<row>` elements for rows of values (None = no cell), from Excel row `first_row`."""
+    out = []
+    for number, row in enumerate(rows, start=first_row):
+        cells = "".join(
+            xml_cell(f"{col_letter(i)}{number}", v) for i, v in enumerate(row) if v is not None
+        )
+        out.append(f'<row r="{number}">{cells}</row>')
+    return "".join(out)
+
+
+def write_xml_book(path: Path, sheets: dict[str, str], merged: dict[str, list[str]] | None = None,
+                   sheet_tail: dict[str, str] | None = None) -> Path:
+    """A minimal .xlsx whose sheets hold the given `<sheetData>` content (see `xml_rows`),
+    optional merged areas per sheet, and extra rows appended as raw XML (`sheet_tail`)."""
+    import zipfile
+
+    merged = merged or {}
+    sheet_tail = sheet_tail or {}
+    names = list(sheets)
+    entries = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                for i in range(1, len(names) + 1)
+            )
+            + "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+            + "".join(
+                f'<sheet name="{xml_escape(n)}" sheetId="{i}" r:id="rId{i}"/>'
+                for i, n in enumerate(names, start=1)
+            )
+            + "</sheets></workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(
+                f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                for i in range(1, len(names) + 1)
+            )
+            + f'<Relationship Id="rId{len(names) + 1}" Type="{_RELS}/styles" Target="styles.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/styles.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{_MAIN}">'
+            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+            '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+            '<borders count="1"><border/></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+            '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+            "</styleSheet>"
+        ),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in entries.items():
+            book.writestr(name, text)
+        for i, name in enumerate(names, start=1):
+            areas = merged.get(name, [])
+            merge_xml = (
+                f'<mergeCells count="{len(areas)}">'
+                + "".join(f'<mergeCell ref="{a}"/>' for a in areas)
+                + "</mergeCells>"
+                if areas
+                else ""
+            )
+            with book.open(f"xl/worksheets/sheet{i}.xml", "w") as sheet:
+                sheet.write(
+                    f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}"><sheetData>'.encode()
+                )
+                sheet.write(sheets[name].encode())
+                tail = sheet_tail.get(name)
+                if tail is not None:
+                    for piece in tail if not isinstance(tail, str) else [tail]:
+                        sheet.write(piece.encode())
+                sheet.write(f"</sheetData>{merge_xml}</worksheet>".encode())
+    return path
+
+
+def write_city_xml(raw: Path, city: dict, year: int = YEAR, **by_stem) -> Path:
+    """Like `write_city`, every form written as hand-made XML; ``by_stem`` maps a form stem to
+    keyword arguments of `write_xml_book` (merged, sheet_tail)."""
+    for stem, sheets in city.items():
+        write_xml_book(
+            raw / str(year) / f"{stem}.xlsx",
+            {name: xml_rows(rows) for name, rows in sheets.items()},
+            **by_stem.get(stem, {}),
+        )
+    return raw

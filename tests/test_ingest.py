@@ -307,3 +307,43 @@ def test_output_folders_inside_the_raw_folder_are_refused(tmp_path):
     with pytest.raises(UserError, match="внутри папки исходных данных"):
         run_ingest(raw, raw / "processed", tmp_path / "report")
     assert not (raw / "processed").exists()
+
+
+def test_default_report_folder_is_resolved_from_the_package_not_the_cwd(tmp_path):
+    """Run from another folder without --report-dir: the report goes to <output>/validation
+    (here the output folder the notebooks use, moved by ANALYSIS_OUTPUT_DIR so the test does
+    not touch the project's own), and nothing at all is written in the working directory."""
+    import os
+
+    raw = write_city(tmp_path / "raw", good_city())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    output = tmp_path / "output"
+    env = dict(os.environ, **{paths.ENV_OUTPUT: str(output)})
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "ingest", "--raw-dir", str(raw),
+         "--processed-dir", str(tmp_path / "processed")],
+        check=False, capture_output=True, text=True, cwd=elsewhere, env=env, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert (output / "validation" / "validation.html").is_file()
+    assert (output / "validation" / "validation.xlsx").is_file()
+    assert not (output / "public").exists()
+
+
+def test_report_folder_inside_the_public_release_is_refused(tmp_path):
+    raw = write_city(tmp_path / "raw", good_city())
+    with pytest.raises(UserError, match="внутри публичной папки"):
+        run_ingest(raw, tmp_path / "processed", paths.OUTPUT / "public" / "validation")
+    assert not (paths.OUTPUT / "public" / "validation").exists()
+    assert not (tmp_path / "processed").exists()
+
+
+def test_lock_and_system_files_are_skipped_silently(tmp_path, capsys):
+    raw = write_city(tmp_path / "raw", good_city())
+    for name in ("~$staff.xlsx", "Thumbs.db", ".DS_Store", "desktop.ini"):
+        (raw / "2023" / name).write_bytes(b"\x00junk")
+    status, out = run(tmp_path, capsys, raw)
+    assert status == 0
+    assert out[1].startswith("Ошибок нет, предупреждений: 0.")

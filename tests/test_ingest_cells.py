@@ -68,13 +68,27 @@ def test_int_rejects(value):
         ("1.3.2023", dt.datetime(2023, 3, 1)),
         ("2023-03-01", dt.datetime(2023, 3, 1)),
         (" 2023-3-1 ", dt.datetime(2023, 3, 1)),
+        ("01.03.2023 14:30", dt.datetime(2023, 3, 1)),  # text with a time, from other systems
+        ("2023-03-01T14:30:00", dt.datetime(2023, 3, 1)),
     ],
 )
 def test_date(value, expected):
     assert cells.parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["03/01/2023", "1 марта 2023", 45000.0, dt.time(10, 0)])
+def test_number_in_a_date_column_names_the_missing_date_format():
+    # Excel day 45000 = 30.12.1899 + 45000 days = 15.03.2023; day 44287 = 01.04.2021
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(44287.0)
+    assert str(caught.value) == (
+        "число 44287 — в ячейке не задан формат даты (это 01.04.2021?): задайте ячейке "
+        "формат «Дата» или введите ДД.ММ.ГГГГ"
+    )
+    with pytest.raises(cells.CellError, match=r"число 45000 .*это 15\.03\.2023"):
+        cells.parse_date(45000)
+
+
+@pytest.mark.parametrize("value", ["03/01/2023", "1 марта 2023", dt.time(10, 0)])
 def test_date_rejects(value):
     with pytest.raises(cells.CellError, match="ожидается дата"):
         cells.parse_date(value)

@@ -584,9 +584,10 @@ def test_header_not_in_first_row(tmp_path, capsys):
     status, out = run(tmp_path, capsys, city)
     assert status == 1
     assert out[0] == (
-        "2023/mentoring.xlsx › Наставничество — лист пуст: нет строки заголовков "
-        "(заголовки — в первой строке)"
+        "2023/mentoring.xlsx › Наставничество — заголовки таблицы найдены в строке 2, а должны "
+        "быть в первой строке: удалите строку 1 над таблицей"
     )
+    assert out[1].startswith("Ошибок: 1,")  # one line, not one per missing column
 
 
 def _spoil(tmp_path: Path, name: str, content: bytes) -> Path:

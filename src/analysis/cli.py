@@ -57,9 +57,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="папка исходных форм <год>/<форма>.xlsx (по умолчанию data/raw)")
     p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
                    help="куда записать обработанные данные (по умолчанию data/processed)")
-    p.add_argument("--report-dir", type=Path, metavar="ПАПКА", default=paths.OUTPUT / "validation",
+    p.add_argument("--report-dir", type=Path, metavar="ПАПКА", default=None,
                    help="куда записать отчёт о проверке validation.html и .xlsx "
-                        "(по умолчанию output/validation)")
+                        "(по умолчанию output/validation проекта, где бы ни была текущая папка)")
 
     p = _command(sub, "demo-data", "создать демонстрационный город в пустой папке",
                  "Записывает вымышленный город (около 150 учреждений и 6000 работников при "
@@ -242,7 +242,10 @@ def _record_ingest(args: argparse.Namespace, status: int) -> None:
     newest raw data was not accepted, and `make lab` skips ingest while data/raw is unchanged."""
     from analysis import ingest_status
 
-    ingest_status.record(args.report_dir, args.raw_dir, accepted=status == 0)
+    from analysis.ingest import default_report_dir
+
+    report_dir = args.report_dir if args.report_dir is not None else default_report_dir()
+    ingest_status.record(report_dir, args.raw_dir, accepted=status == 0)
 
 
 def _run(args: argparse.Namespace) -> int:

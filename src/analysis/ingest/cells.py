@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from analysis import contract
+from analysis.ingest import lookalike
 from analysis.text import normalize
 
 Parser = Callable[[object], object]
@@ -21,8 +22,10 @@ _INT_TEXT = re.compile(r"[+-]?\d+")
 _NUMBER_TEXT = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 _DATE_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_TIME_OF_DAY = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _SPACES = re.compile(r"[\s\u202f]+")  # thousands separators typed by hand: «1 234,5»
 _YESNO = {"да": True, "нет": False}
+_MEMO_SIZE = 1000  # spellings remembered per enumerated column
 CENTRE_KEY = normalize(contract.CENTRE)
 
 
@@ -41,8 +44,13 @@ def number_text(value: float) -> str:
 
 
 def parse_id(value: object) -> str:
-    """Ids are text; a whole-number cell becomes the integer's text (12.0 → '12')."""
+    """Ids are text; a whole-number cell becomes the integer's text (12.0 → '12').
+
+    An invisible character in a code would make it a different code that looks the same:
+    refused, with the character named."""
     if type(value) is str:
+        if (not value.isascii() or not value.isprintable()) and lookalike.has_invisible(value):
+            raise CellError(f"в коде {lookalike.explain(value)}")
         return value.strip()
     if type(value) is float:
         return str(int(value)) if value.is_integer() else str(value)
@@ -71,13 +79,22 @@ def enum_parser(choices: tuple[str, ...]) -> Parser:
     """Matches after `normalize` and returns the contract's canonical spelling."""
     canonical = {normalize(c): c for c in choices}
     allowed = ", ".join(choices)
+    seen: dict[object, str] = {}  # cell text → canonical: a column repeats a few spellings
 
     def parse(value: object) -> str:
+        if type(value) is str:
+            found = seen.get(value)
+            if found is not None:
+                return found
         key = normalize(parse_text(value))
         try:
-            return canonical[key]
+            found = canonical[key]
         except KeyError:
-            raise CellError(f"недопустимое значение; допустимы: {allowed}") from None
+            hint = lookalike.hint(parse_text(value), choices)
+            raise CellError(f"недопустимое значение{hint}; допустимы: {allowed}") from None
+        if type(value) is str and len(seen) < _MEMO_SIZE:
+            seen[value] = found
+        return found
 
     return parse
 
@@ -128,7 +145,7 @@ def parse_date(value: object) -> dt.datetime:
     if isinstance(value, dt.date):  # datetime is a date too
         return dt.datetime(value.year, value.month, value.day)
     if type(value) is str:
-        text = value.strip()
+        text = _TIME_OF_DAY.sub("", value.strip())  # «01.03.2023 10:30» from other systems
         match = _DATE_DMY.fullmatch(text)
         if match:
             day, month, year = (int(g) for g in match.groups())
@@ -141,7 +158,24 @@ def parse_date(value: object) -> dt.datetime:
             return dt.datetime(year, month, day)
         except ValueError:
             raise CellError("такой даты нет в календаре") from None
+    if type(value) is float or type(value) is int:
+        raise CellError(_serial_message(value))
     raise CellError("ожидается дата ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
+
+
+_SERIAL_DAY_ONE = dt.datetime(1899, 12, 30)  # Excel's day 0 (serials from 61 on)
+_SERIALS = (1, 2958465)  # Excel's 01.01.1900 … 31.12.9999
+
+
+def _serial_message(value: float) -> str:
+    """A number in a date column is most often a date whose cell lost its date format."""
+    if float(value).is_integer() and _SERIALS[0] <= value <= _SERIALS[1] and value >= 61:
+        date = _SERIAL_DAY_ONE + dt.timedelta(days=int(value))
+        return (
+            f"число {number_text(value)} — в ячейке не задан формат даты (это "
+            f"{date:%d.%m.%Y}?): задайте ячейке формат «Дата» или введите ДД.ММ.ГГГГ"
+        )
+    return "ожидается дата ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, а в ячейке число"
 
 
 def parse_list(value: object) -> str:

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from analysis import contract
+from analysis.ingest import lookalike
 from analysis.ingest.cells import number_text
-from analysis.ingest.problems import Place, Problems
+from analysis.ingest.problems import ERROR, Place, Problems
 from analysis.ingest.reader import SheetData
 from analysis.text import normalize
 
@@ -77,6 +78,7 @@ def _repeats(
                 _column_place(data, row, names),
                 f"{what}: уже есть в {_where(data.places[first], data.places[row])}",
                 value,
+                kind=what,  # the message names the earlier row: one kind for the cap
             )
 
 
@@ -181,10 +183,26 @@ def _bad_rows(
     valid: Callable[[str], bool],
     message: str,
     problems: Problems,
+    known: Iterable[str] = (),
 ) -> None:
+    """Report each value `valid` refuses; when it only differs from a `known` value by
+    look-alike or invisible characters, the message says so (`lookalike.hint`)."""
+    folded: dict[str, str] | None = None
     for row, value in enumerate(data.values[column.name]):
-        if value is not None and not valid(value):
-            problems.error(data.places[row].at(column=column.header, col_rank=rank), message, value)
+        if value is None or valid(value):
+            continue
+        place = data.places[row]
+        if problems.over_cap(ERROR, place, column.header, message):
+            continue
+        if folded is None:  # built once, at the first refusal
+            folded = {}
+            for item in known:
+                folded.setdefault(lookalike.fold(item), item)
+        match = folded.get(lookalike.fold(value))
+        hint = lookalike.hint(value, [match]) if match is not None else lookalike.hint(value, [])
+        problems.error(
+            place.at(column=column.header, col_rank=rank), message + hint, value, kind=message
+        )
 
 
 def _check_plain_ref(
@@ -210,6 +228,7 @@ def _check_plain_ref(
         known.__contains__,
         f"нет такого значения в столбце «{header}» листа «{target_sheet.name}» за {year} год",
         problems,
+        known,
     )
 
 
@@ -234,6 +253,7 @@ def _check_organizer(
         known.__contains__,
         "нет такого учреждения или объединения (ожидается «Центр», код ОУ или код объединения)",
         problems,
+        known,
     )
 
 

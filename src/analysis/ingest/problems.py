@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from analysis.ingest.lookalike import reveal
+
 ERROR = "ошибка"
 WARNING = "предупреждение"
 _LEVEL_RANK = {ERROR: 0, WARNING: 1}  # errors first, then warnings
 _MAX_VALUE_CHARS = 80  # a pasted paragraph in a cell should not swamp the message
+MAX_SAME = 20  # rows shown per kind of problem and column; the rest become one summary line
 
 
 @dataclass(frozen=True)
@@ -65,32 +68,88 @@ class Problem:
 
 
 class Problems:
-    """Collects every problem found (not only the first) and hands them back in a stable order."""
+    """Collects every problem found (not only the first) and hands them back in a stable order.
+
+    One kind of problem in one column of one sheet is listed for its first `MAX_SAME` rows,
+    then summarised as «и ещё N строк с той же ошибкой»: a value pasted down a whole column
+    gives a short list, not a million lines. The kind is the message unless the caller names
+    it (messages that carry a row number or a value differ row by row).
+    """
 
     def __init__(self) -> None:
         self._items: list[tuple[tuple, Problem]] = []
+        self._counts: dict[tuple, int] = {}
+        self._last: dict[tuple, tuple[tuple, Place]] = {}  # the last row shown of a full group
+        self._levels = {ERROR: 0, WARNING: 0}
 
-    def add(self, level: str, place: Place, message: str, value: object = None) -> None:
+    def add(
+        self, level: str, place: Place, message: str, value: object = None, kind: str | None = None
+    ) -> None:
+        group = (level, place.file, place.sheet, place.column, kind or message)
+        seen = self._counts.get(group, 0) + 1
+        self._counts[group] = seen
+        self._levels[level] += 1
+        if seen > MAX_SAME:
+            return
         shown = None if value is None else show(value)
         key = (_LEVEL_RANK[level], place.key(), len(self._items))
         self._items.append((key, Problem(level, message, place, shown)))
+        if seen == MAX_SAME:
+            self._last[group] = (key, place)
 
-    def error(self, place: Place, message: str, value: object = None) -> None:
-        self.add(ERROR, place, message, value)
+    def over_cap(self, level: str, place: Place, column: str, kind: str, n: int = 1) -> bool:
+        """Count `n` problems without building them when their group is already full (hot
+        loops); False, counting nothing, while the group still has room."""
+        group = (level, place.file, place.sheet, column, kind)
+        seen = self._counts.get(group, 0)
+        if seen < MAX_SAME:
+            return False
+        self._counts[group] = seen + n
+        self._levels[level] += n
+        return True
 
-    def warning(self, place: Place, message: str, value: object = None) -> None:
-        self.add(WARNING, place, message, value)
+    def error(
+        self, place: Place, message: str, value: object = None, kind: str | None = None
+    ) -> None:
+        self.add(ERROR, place, message, value, kind)
+
+    def warning(
+        self, place: Place, message: str, value: object = None, kind: str | None = None
+    ) -> None:
+        self.add(WARNING, place, message, value, kind)
 
     @property
     def has_errors(self) -> bool:
-        return any(p.level == ERROR for _, p in self._items)
+        return self._levels[ERROR] > 0
 
     def count(self, level: str) -> int:
-        return sum(1 for _, p in self._items if p.level == level)
+        """Problems of a level, those summarised included."""
+        return self._levels[level]
 
     def ordered(self) -> list[Problem]:
-        """Errors, then warnings; within each by year, form, file, sheet, row and column."""
-        return [p for _, p in sorted(self._items, key=lambda item: item[0])]
+        """Errors, then warnings; within each by year, form, file, sheet, row and column; each
+        summary line right after the last row shown of its group."""
+        items = list(self._items)
+        for group, (key, place) in self._last.items():
+            hidden = self._counts[group] - MAX_SAME
+            if hidden > 0:
+                same = "с той же ошибкой" if group[0] == ERROR else "с тем же предупреждением"
+                summary = Problem(group[0], f"и ещё {hidden} {_rows(hidden)} {same}", place.at(row=None))
+                items.append(((*key[:2], key[2] + 0.5), summary))
+        return [p for _, p in sorted(items, key=lambda item: item[0])]
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form for n: 1 строка, 2 строки, 5 строк, 21 строка."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _rows(n: int) -> str:
+    return plural(n, "строка", "строки", "строк")
 
 
 def show(value: object) -> str:
@@ -108,7 +167,7 @@ def show(value: object) -> str:
     elif isinstance(value, dt.date):
         text = value.strftime("%d.%m.%Y")
     else:
-        text = " ".join(str(value).split())  # a line break in a cell would break the one-line rule
+        text = " ".join(reveal(str(value)).split())  # one line; invisible characters shown
     if len(text) > _MAX_VALUE_CHARS:
         text = text[: _MAX_VALUE_CHARS - 1] + "…"
     return text

@@ -1,19 +1,25 @@
 """Finding the raw workbooks and opening them (SPEC §3, §4).
 
 Layout: `<raw>/<year>/<form>.xlsx`, or a folder `<raw>/<year>/<form>/` of workbooks of one form
-read together. Extensions and form names are matched case-insensitively. Reading uses
-python-calamine (several times faster than openpyxl) and never writes anything.
+read together. Extensions and form names are matched case-insensitively. Nothing is written.
+
+Reading: each sheet is first scanned (`sheetxml.Package.scan`); clean sheets are read by
+python-calamine (several times faster than openpyxl or Python's XML parser), the others —
+error values, formulas, cells far from the table — by `sheetxml`, which keeps only what the
+cells hold, so no file can make memory follow the sheet's extent or abort the process.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
 from analysis import contract
+from analysis.ingest import sheetxml
 from analysis.ingest.problems import Place, Problems
 from analysis.text import normalize
 
@@ -36,9 +42,13 @@ class Source:
     usable: bool = True  # False: named after a form but not an .xlsx (already reported)
 
 
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})  # Windows' own files
+
+
 def _ignored(path: Path) -> bool:
-    """Hidden files and Excel/LibreOffice lock files (`~$…`, `.~lock…`) are not data."""
-    return path.name.startswith((".", "~$"))
+    """Hidden files, Excel/LibreOffice lock files (`~$…`, `.~lock…`) and the files Windows
+    and macOS leave in folders are not data."""
+    return path.name.startswith((".", "~$")) or path.name.lower() in _SYSTEM_FILES
 
 
 def _label(raw_dir: Path, path: Path) -> str:
@@ -73,6 +83,7 @@ def _year_forms(
 ) -> dict[str, list[Source]]:
     """The workbooks of each form found in one year folder."""
     forms: dict[str, list[Source]] = {}
+    entries: dict[str, list[str]] = {}  # form → the files and folders that claim to be it
     for entry in sorted(year_dir.iterdir()):
         if _ignored(entry):
             continue
@@ -87,11 +98,29 @@ def _year_forms(
                 f"{what} не соответствует ни одной форме (ожидаются: {_EXPECTED}) — пропущен(а)",
             )
         elif entry.is_dir():
+            entries.setdefault(stem, []).append(f"папка {label}/")
             forms.setdefault(stem, []).extend(_folder_sources(raw_dir, entry, year, problems))
         else:  # an unusable file still means the form arrived: no "missing form" warning
+            entries.setdefault(stem, []).append(f"файл {label}")
             usable = _usable(entry, place, problems, strict=True)
             forms.setdefault(stem, []).append(Source(entry, label, usable))
+    for stem, claims in entries.items():
+        if len(claims) > 1 and forms.get(stem):
+            _refuse_two_sources(stem, claims, forms, year, problems)
     return {stem: files for stem, files in forms.items() if files}
+
+
+def _refuse_two_sources(
+    stem: str, claims: list[str], forms: dict[str, list[Source]], year: int, problems: Problems
+) -> None:
+    """A form sent twice (a file and a folder, or two files): merging both would double its
+    rows, and choosing one silently could drop the newer. Say so once; read neither."""
+    problems.error(
+        Place(file=f"{year}/{stem}", year=year, form_rank=FORM_RANK[stem]),
+        f"форма «{stem}» прислана дважды ({' и '.join(claims)}): данные не объединяются — "
+        "оставьте что-то одно",
+    )
+    forms[stem] = [Source(s.path, s.label, usable=False) for s in forms[stem]]
 
 
 def _folder_sources(raw_dir: Path, folder: Path, year: int, problems: Problems) -> list[Source]:
@@ -137,15 +166,65 @@ def _usable(path: Path, place: Place, problems: Problems, *, strict: bool) -> bo
     return False
 
 
-def open_workbook(source: Source, place: Place, problems: Problems) -> CalamineWorkbook | None:
+@dataclass
+class SheetReading:
+    """The rows of one sheet, from whichever reader was safe for it.
+
+    ``rows`` yields (Excel row number, row) with the row as a list from column A (calamine)
+    or a {column index: value} dict of the cells that hold something (`sheetxml`); iterating
+    may raise `SheetBroken`. ``far``: columns right of `sheetxml.MAX_COLUMNS` → first row with
+    a value (filled while iterating). ``merged``: merged areas (row1, col1, row2, col2).
+    """
+
+    rows: Iterable[tuple[int, object]]
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    far: dict[int, int] = field(default_factory=dict)
+
+
+class SheetBroken(Exception):
+    """A sheet turned out unreadable while its rows were being read."""
+
+
+BROKEN_SHEET = "лист повреждён и не читается (сохраните книгу заново как .xlsx)"
+
+
+class OpenBook:
+    """An opened workbook: its package (for names and the safety scan), and calamine, opened
+    on first use, for the clean sheets (several times faster than reading the XML here)."""
+
+    def __init__(self, source: Source, package: sheetxml.Package) -> None:
+        self.source, self.package = source, package
+        self._calamine: CalamineWorkbook | None = None
+
+    def sheet_names(self) -> dict[str, str]:
+        """Normalized sheet name → the name as written in the workbook (first one wins)."""
+        names: dict[str, str] = {}
+        for name in self.package.sheets:
+            names.setdefault(normalize(name), name)
+        return names
+
+    def calamine(self) -> CalamineWorkbook:
+        if self._calamine is None:
+            self._calamine = CalamineWorkbook.from_path(str(self.source.path))
+        return self._calamine
+
+    def close(self) -> None:
+        self.package.close()
+        if self._calamine is not None:
+            self._calamine.close()
+
+
+def open_workbook(source: Source, place: Place, problems: Problems) -> OpenBook | None:
     """The opened workbook, or None after one clear error line (never a traceback)."""
     try:
-        return CalamineWorkbook.from_path(str(source.path))
+        return OpenBook(source, sheetxml.Package(str(source.path)))
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # noqa: BLE001 — calamine errors, OSError and pyo3 panics (BaseException)
+    except sheetxml.TooLarge as exc:
+        problems.error(place, str(exc))
+    except Exception:  # noqa: BLE001 — whatever a broken package raises is one line
         problems.error(place, _unreadable_reason(source.path))
-        return None
+    return None
 
 
 def _unreadable_reason(path: Path) -> str:
@@ -167,22 +246,46 @@ def _unreadable_reason(path: Path) -> str:
     return "файл не является книгой Excel (.xlsx) или повреждён"
 
 
-def sheet_names(workbook: CalamineWorkbook) -> dict[str, str]:
-    """Normalized sheet name → the name as written in the workbook (first one wins)."""
-    names: dict[str, str] = {}
-    for name in workbook.sheet_names:
-        names.setdefault(normalize(name), name)
-    return names
+def read_sheet(book: OpenBook, name: str, place: Place, problems: Problems) -> SheetReading | None:
+    """The rows of a sheet, or None after one error line (too large, or unreadable).
 
-
-def read_rows(
-    workbook: CalamineWorkbook, name: str, place: Place, problems: Problems
-) -> list[list] | None:
-    """All rows of a sheet from cell A1, so index + 1 is the row number Excel shows."""
+    A sheet `sheetxml.Package.scan` finds clean goes through calamine; any other, or one
+    calamine fails on, is read by `sheetxml` (the rows are then produced while iterating).
+    """
     try:
-        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 — a broken sheet must be one line, never a traceback
-        problems.error(place, "лист повреждён и не читается (сохраните книгу заново как .xlsx)")
+        scan = book.package.scan(name)
+    except sheetxml.WorkbookXmlError as exc:
+        problems.error(place, str(exc))
         return None
+    except Exception:  # noqa: BLE001 — a broken sheet must be one line, never a traceback
+        problems.error(place, BROKEN_SHEET)
+        return None
+    if not scan.suspect:
+        try:
+            book.package.check_shared_parts()  # calamine reads them whole: bounded first
+        except sheetxml.TooLarge as exc:
+            problems.error(place, str(exc))
+            return None
+        except Exception:  # noqa: BLE001
+            problems.error(place, BROKEN_SHEET)
+            return None
+        try:
+            rows = book.calamine().get_sheet_by_name(name).to_python(skip_empty_area=False)
+            return SheetReading(enumerate(rows, start=1), scan.merged)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001, S110 — calamine errors and pyo3 panics:
+            pass  # the sheet is read by sheetxml below, which reports what is wrong
+    reading = SheetReading((), scan.merged)
+    info = sheetxml.SheetRows(far=reading.far)
+    reading.rows = _guarded(book.package.iter_rows(name, info))
+    return reading
+
+
+def _guarded(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    try:
+        yield from rows
+    except sheetxml.TooLarge as exc:
+        raise SheetBroken(str(exc)) from exc
+    except Exception as exc:  # whatever a broken sheet raises is one line
+        raise SheetBroken(BROKEN_SHEET) from exc
