@@ -290,9 +290,13 @@ class FullDisk:
 
 
 def one_line(err: str) -> str:
-    """The one line a failed command says, besides the progress lines of its long steps
-    (each ends with «…»)."""
-    lines = [line for line in err.splitlines() if line.strip() and not line.endswith("…")]
+    """The one line a failed command says, besides the progress lines of its long steps (the
+    build's end with «…», ingest's name each file it reads: «Чтение 2023/staff.xlsx»)."""
+    lines = [
+        line
+        for line in err.splitlines()
+        if line.strip() and not line.endswith("…") and not line.startswith("Чтение ")
+    ]
     assert len(lines) == 1, err
     return lines[0]
 
