@@ -161,7 +161,8 @@ class Build:
             fingerprint = year_fps[year]
             try:
                 yearly.write_exports(tidy, shown, self.processed_dir, year, self.profile,
-                                     self.root / str(year), settings.suppression_threshold)
+                                     self.root / str(year), settings.suppression_threshold,
+                                     output_dir=self.output_dir)
             except Exception as exc:  # noqa: BLE001 — the CSV, figures and pages still stand
                 self.summary.failures.append(Failure(year, XLSX_NAME, _describe(exc)))
                 fingerprint = ""  # the next build tries the workbooks again
@@ -184,7 +185,7 @@ class Build:
             _say(f"Расчёт показателей {year} года ({number} из {len(years)})…")
             # a failure is reported by `_tables`, which tries again
             with contextlib.suppress(Exception):
-                yearly.compute(self.processed_dir, year, self.output_dir)
+                yearly.warm(self.processed_dir, year, self.output_dir)
 
     def _jobs(self, todo: list[plan.Page]) -> list:
         from analysis.book.execute import Job
