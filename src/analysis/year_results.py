@@ -50,24 +50,28 @@ class YearInputs:
     frames: object = None  # recommendations.engine.Frames (registers, members, lists)
 
 
-def year_results(ctx: Context) -> YearResults:
-    """The shared results of the context's year: from the cache, else computed and cached."""
+def year_results(ctx: Context, tidy: pd.DataFrame | None = None) -> YearResults:
+    """The shared results of the context's year: from the cache, else computed and cached.
+
+    `tidy`: the year's indicator table when the caller holds it already (the build); else it
+    is read through the indicator cache.
+    """
     key = cache_key(ctx)
     cached = load(ctx.cache_dir, ctx.year, key)
     if cached is not None:
         return cached
-    results = compute(read_inputs(ctx))
+    results = compute(read_inputs(ctx, tidy))
     store(ctx.cache_dir, ctx.year, key, results)
     return results
 
 
-def read_inputs(ctx: Context) -> YearInputs:
+def read_inputs(ctx: Context, tidy: pd.DataFrame | None = None) -> YearInputs:
     """The one reader: the indicator tables (through their cache), registers, rules, lists."""
     from analysis import context, processed
     from analysis.recommendations import lists, load_rules
     from analysis.recommendations.engine import Frames
 
-    tidy = context.indicator_table(ctx)
+    tidy = context.indicator_table(ctx) if tidy is None else tidy
     institutions = processed.read_table(ctx.processed_dir, ctx.year, "institutions")
     associations = processed.read_table(ctx.processed_dir, ctx.year, "associations")
     frames = Frames(institutions, associations,

@@ -35,17 +35,16 @@ def compute(processed_dir: Path, year: int, output_dir: Path) -> pd.DataFrame:
 def warm(processed_dir: Path, year: int, output_dir: Path) -> None:
     """Compute the year's indicator table and shared results (problems, recommendations, person
     lists: `analysis.year_results`) into the cache, before the pages that read them run."""
-    compute(processed_dir, year, output_dir)
-    shared_results(processed_dir, year, output_dir)
+    shared_results(compute(processed_dir, year, output_dir), processed_dir, year, output_dir)
 
 
-def shared_results(processed_dir: Path, year: int, output_dir: Path):
-    """The year's `analysis.year_results.YearResults`, through the cache the pages read (the
-    pages' default window)."""
+def shared_results(tidy: pd.DataFrame, processed_dir: Path, year: int, output_dir: Path):
+    """The year's `analysis.year_results.YearResults` on its indicator table `tidy`, through
+    the cache the pages read (with the pages' default window)."""
     from analysis import context
     from analysis.year_results import year_results
 
-    return year_results(context.resolve(year, processed_dir, output_dir))
+    return year_results(context.resolve(year, processed_dir, output_dir), tidy)
 
 
 def for_profile(
@@ -90,7 +89,7 @@ def write_exports(
     from analysis.recommendations import load_rules, person_lists, recommend
 
     if output_dir is not None:
-        shared = shared_results(processed_dir, year, output_dir)
+        shared = shared_results(tidy, processed_dir, year, output_dir)
         recs, people = shared.recommendations, shared.person_lists
     else:
         recs, people = recommend(processed_dir, year, tidy), person_lists(processed_dir, year)
