@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis.context import Context
 from analysis.files import write_bytes_atomic, write_text_atomic
+
+if TYPE_CHECKING:  # the engine pulls the catalogue: imported where it runs
+    from analysis.recommendations.engine import Frames
+    from analysis.recommendations.rules import Rule
+    from analysis.settings import BookSettings
 
 KEY_LENGTH = 16  # hex digits of the fingerprint kept in the file names
 WITHHELD = "withheld"  # frame.attrs key of recommendations and lists (lists.WITHHELD)
@@ -45,9 +51,9 @@ class YearInputs:
     history: pd.DataFrame  # the window's indicator tables, stacked
     institutions: pd.DataFrame | None
     associations: pd.DataFrame | None
-    settings: object  # analysis.settings.BookSettings
-    rules: list = field(default_factory=list)  # recommendations.Rule
-    frames: object = None  # recommendations.engine.Frames (registers, members, lists)
+    settings: BookSettings
+    rules: list[Rule]
+    frames: Frames  # registers, members, person and unit lists
 
 
 def year_results(ctx: Context, tidy: pd.DataFrame | None = None) -> YearResults:
