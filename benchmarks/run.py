@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/run.py [--only indicators|build|ingest]
 
 Runs benchmarks/bench_indicators.py (indicator engine at scales 1/20/200), then
-benchmarks/bench_build.py (book build vs the naive notebook loop), then benchmarks/bench_ingest.py
-(clean and runaway workbooks through ingest) and prints their figures as
-they come; exits non-zero if a benchmark failed. Run on a quiet machine: other work slows
+benchmarks/bench_build.py (book build vs the naive notebook loop, and the notebooks' share of
+the build), then benchmarks/bench_ingest.py (clean and runaway workbooks through ingest) and
+prints their figures as they come; exits non-zero if a benchmark failed. Run on a quiet machine: other work slows
 every figure (each script prints the load average).
 """
 

@@ -340,3 +340,40 @@ def test_rule_ids_reads_only_the_ids(tmp_path):
     (tmp_path / "recommendations.yaml").write_text("- id: pk_lapsed\n  text: x\n- id: mentor\n",
                                                    encoding="utf-8")
     assert rule_ids(tmp_path) == {"pk_lapsed", "mentor"}
+
+
+def test_list_counts_sum_a_list_over_each_unit_of_the_level():
+    """The N of a list rule, counted for every unit at once (the engine's fast path)."""
+    from analysis.recommendations.engine import FactIndex, Frames, list_counts
+    from analysis.recommendations.rules import Condition, Rule
+
+    inst = pd.DataFrame({"inst_id": ["A", "B", "C"], "name": ["A", "B", "C"],
+                         "inst_type": ["ОО", "ОО", "ДОО"], "district": ["Юг", "Юг", "Север"]})
+    members = pd.DataFrame({"assoc_id": ["G1", "G1", "G2"], "person_id": ["a1", "b1", "a1"]})
+    lapsed = pd.DataFrame({"person_id": ["a1", "a2", "b1", "c1"], "inst_id": ["A", "A", "B", "C"],
+                           "position": ["педагог", "руководитель", "педагог", "педагог"],
+                           "experience_years": [1.0, 20.0, 5.0, 2.0]})
+    frames = Frames(inst, None, members, {"lapsed_pk": lapsed}, {})
+
+    def rule(level, category=None):
+        return Rule("r", "pk_modern_3y", level, (Condition("compare", "count", ">=", 1),),
+                    "кому", "{count}", count="lapsed_pk", category=category)
+
+    # Юг = A (a1, a2) + B (b1) → 3; Север = C (c1) → 1; a district of no institution → 0
+    assert list_counts(lapsed, rule("district"), ["Юг", "Север", "Запад"], frames) == {
+        "Юг": 3.0, "Север": 1.0, "Запад": 0.0}
+    # G1 has members a1, b1 → both lapsed → 2; G2 has a1 → 1
+    assert list_counts(lapsed, rule("association"), ["G1", "G2"], frames) == {"G1": 2.0, "G2": 1.0}
+    # young teachers (педагог, стаж < 3): a1 (1 год) and c1 (2 года) → 2
+    assert list_counts(lapsed, rule("category", "young"), ["young"], frames) == {"young": 2.0}
+    assert list_counts(lapsed, rule("city"), ["city"], frames) == {"city": 4.0}
+    assert list_counts(None, rule("institution"), ["A"], frames) == {"A": 0.0}
+    # the first row of a key wins; an absent key is NaN with no incomplete flag
+    tidy = pd.DataFrame({"indicator_id": ["x", "x"], "level": ["city", "city"],
+                         "unit_id": ["city", "city"], "value": [1.0, 2.0], "target": [3.0, 4.0],
+                         "numerator": [1.0, 1.0], "denominator": [2.0, 2.0],
+                         "flags": ["incomplete_window", ""]})
+    facts = FactIndex(tidy)
+    assert facts.row("x", "city", "city") == {"value": 1.0, "target": 3.0, "numerator": 1.0,
+                                              "denominator": 2.0, "incomplete": 1.0}
+    assert np.isnan(facts.row("x", "district", "Юг")["value"])

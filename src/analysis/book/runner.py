@@ -169,7 +169,8 @@ class Build:
             fingerprint = year_fps[year]
             try:
                 yearly.write_exports(tidy, shown, self.processed_dir, year, self.profile,
-                                     self.root / str(year), settings.suppression_threshold)
+                                     self.root / str(year), settings.suppression_threshold,
+                                     output_dir=self.output_dir)
             except Exception as exc:  # noqa: BLE001 — the CSV, figures and pages still stand
                 _stop_on_machine_error(exc, self.root / str(year))
                 self.summary.failures.append(Failure(year, XLSX_NAME, _describe(exc)))
@@ -193,7 +194,7 @@ class Build:
             _say(f"Расчёт показателей {year} года ({number} из {len(years)})…")
             # a failure is reported by `_tables`, which tries again
             with contextlib.suppress(Exception):
-                yearly.compute(self.processed_dir, year, self.output_dir)
+                yearly.warm(self.processed_dir, year, self.output_dir)
         if self.profile == "public":  # the decision every public page reads, made once
             from analysis.settings import load_book_settings
 

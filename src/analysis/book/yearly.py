@@ -32,6 +32,21 @@ def compute(processed_dir: Path, year: int, output_dir: Path) -> pd.DataFrame:
     return compute_year(processed_dir, year, cache_dir=cache_dir(output_dir))
 
 
+def warm(processed_dir: Path, year: int, output_dir: Path) -> None:
+    """Compute the year's indicator table and shared results (problems, recommendations, person
+    lists: `analysis.year_results`) into the cache, before the pages that read them run."""
+    shared_results(compute(processed_dir, year, output_dir), processed_dir, year, output_dir)
+
+
+def shared_results(tidy: pd.DataFrame, processed_dir: Path, year: int, output_dir: Path):
+    """The year's `analysis.year_results.YearResults` on its indicator table `tidy`, through
+    the cache the pages read (with the pages' default window)."""
+    from analysis import context
+    from analysis.year_results import year_results
+
+    return year_results(context.resolve(year, processed_dir, output_dir), tidy)
+
+
 def for_profile(
     tidy: pd.DataFrame, processed_dir: Path, year: int, profile: str, threshold: int,
     output_dir: Path | None = None,
@@ -82,22 +97,30 @@ def write_exports(
     profile: str,
     folder: Path,
     threshold: int,
+    output_dir: Path | None = None,
 ) -> None:
     """The year's workbooks: `indicators.xlsx` of the table as shown, and the recommendations
-    (worked out on the whole table; the public profile gets only their suppressed counts)."""
+    (worked out on the whole table; the public profile gets only their suppressed counts).
+    With `output_dir`, the recommendations and person lists come from the shared results the
+    pages read (computed once); without it, they are worked out here."""
     from analysis import exports
     from analysis.processed import read_table
     from analysis.recommendations import load_rules, person_lists, recommend
 
+    if output_dir is not None:
+        shared = shared_results(tidy, processed_dir, year, output_dir)
+        recs, people = shared.recommendations, shared.person_lists
+    else:
+        recs, people = recommend(processed_dir, year, tidy), person_lists(processed_dir, year)
     institutions = read_table(processed_dir, year, "institutions")
     associations = read_table(processed_dir, year, "associations")
     exports.write_indicators_xlsx(shown, Path(folder) / exports.INDICATORS_NAME,
                                   institutions=institutions, associations=associations, year=year)
     exports.write_recommendation_workbooks(
-        recommend(processed_dir, year, tidy), folder, profile, tidy=shown,
+        recs, folder, profile, tidy=shown,
         institutions=institutions, associations=associations, year=year, threshold=threshold,
         rule_titles={rule.id: rule.title for rule in load_rules() if rule.title},
-        person_lists=person_lists(processed_dir, year) if profile == "internal" else None,
+        person_lists=people if profile == "internal" else None,
     )
 
 

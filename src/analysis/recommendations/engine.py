@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,14 @@ import pandas as pd
 from analysis import fmt, problems, processed
 from analysis.catalogue import CATALOGUE
 from analysis.recommendations import lists
-from analysis.recommendations.rules import CATEGORIES, PLACEHOLDER, Condition, Rule, load_rules
+from analysis.recommendations.rules import (
+    CATEGORIES,
+    LIST_COUNTS,
+    PLACEHOLDER,
+    Condition,
+    Rule,
+    load_rules,
+)
 
 COLUMNS = ["rule_id", "level", "unit_id", "unit_name", "addressee", "indicator_id", "value",
            "target", "count", "text"]
@@ -31,9 +39,14 @@ def recommend(processed_dir: Path, year: int, tidy: pd.DataFrame,
               params_dir: Path | None = None) -> pd.DataFrame:
     """Every recommendation of `year`: one row per rule and unit concerned, in rule order."""
     rules = load_rules(params_dir)
-    processed_dir = Path(processed_dir)
-    frames = Frames.read(processed_dir, year, rules)
-    rows = [row for rule in rules for row in apply_rule(rule, tidy, frames, year)]
+    return apply_rules(rules, tidy, Frames.read(Path(processed_dir), year, rules), year)
+
+
+def apply_rules(rules: list[Rule], tidy: pd.DataFrame, frames: Frames, year: int
+                ) -> pd.DataFrame:
+    """The recommendations of `rules` on a year's data (no file is read here)."""
+    facts = FactIndex(tidy, {rule.indicator for rule in rules})
+    rows = [row for rule in rules for row in apply_rule(rule, facts, frames, year)]
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
     out["target"] = pd.to_numeric(out["target"], errors="coerce").astype(float)
@@ -76,20 +89,54 @@ class Frames:
                    lists.unit_lists(processed_dir, year))
 
 
-def apply_rule(rule: Rule, tidy: pd.DataFrame, frames: Frames, year: int) -> list[dict]:
+class FactIndex:
+    """The tidy table indexed once by (indicator_id, level, unit_id).
+
+    A rule reads one row per unit; looking it up in a dict instead of filtering the table
+    (≈2 250 filters a year on the demo city) is what makes the rules cheap. The first row of a
+    key wins, as a filter's first hit did.
+    """
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("value", "target", "numerator", "denominator")
+    MISSING: ClassVar[dict[str, float]] = {**dict.fromkeys(COLUMNS, np.nan), "incomplete": 0.0}
+
+    def __init__(self, tidy: pd.DataFrame, indicator_ids: set[str] | None = None) -> None:
+        if indicator_ids is not None:
+            tidy = tidy[tidy["indicator_id"].isin(sorted(indicator_ids))]
+        numbers = [pd.to_numeric(tidy[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                   for c in self.COLUMNS]
+        flags = (tidy["flags"] if "flags" in tidy.columns
+                 else pd.Series("", index=tidy.index)).to_numpy(dtype=object)
+        keys = zip(tidy["indicator_id"], tidy["level"], tidy["unit_id"].astype(str))
+        self._rows: dict[tuple, dict[str, float]] = {}
+        for i, key in enumerate(keys):
+            if key not in self._rows:
+                row = {c: float(col[i]) for c, col in zip(self.COLUMNS, numbers)}
+                row["incomplete"] = float(INCOMPLETE in str(flags[i]).split(";"))
+                self._rows[key] = row
+
+    def row(self, indicator_id: str, level: str, unit_id: str) -> dict[str, float]:
+        """value, target, numerator, denominator, incomplete of a unit (NaN where absent)."""
+        return dict(self._rows.get((indicator_id, level, unit_id), self.MISSING))
+
+
+def apply_rule(rule: Rule, facts_of: FactIndex, frames: Frames, year: int) -> list[dict]:
     """The recommendations of one rule (a dict per unit concerned)."""
     ind = CATALOGUE[rule.indicator]
-    rows = tidy[tidy["indicator_id"] == rule.indicator]
-    city = _row(rows, "city", "city")
+    city = facts_of.row(rule.indicator, "city", "city")
+    found = units(rule, frames)
+    counts = list_counts(frames.lists.get(rule.count), rule, [u for u, _ in found], frames) \
+        if rule.count in LIST_COUNTS else {}
     out = []
-    for unit_id, unit_name in units(rule, frames):
+    for unit_id, unit_name in found:
         level = "city" if rule.level == "category" else rule.level
-        row = _row(rows, level, "city" if rule.level == "category" else unit_id)
+        row = facts_of.row(rule.indicator, level, "city" if rule.level == "category" else unit_id)
         facts = {"value": row["value"], "target": row["target"], "numerator": row["numerator"],
                  "denominator": row["denominator"], "city_value": city["value"],
                  "incomplete": row["incomplete"]}
         facts["gap"] = _gap(facts["value"], facts["target"], ind.direction)
-        facts["count"] = count(rule, unit_id, facts, ind.direction, frames)
+        facts["count"] = counts[unit_id] if rule.count in LIST_COUNTS else count(
+            rule, facts, ind.direction)
         if rule.count is not None and not (facts["count"] >= 1):
             continue  # nothing to do for nobody
         if not all(holds(c, facts, ind.direction) for c in rule.conditions):
@@ -122,16 +169,6 @@ def units(rule: Rule, frames: Frames) -> list[tuple[str, str]]:
     return [(u, problems.unit_label(rule.level, u, frames.names)) for u in ids]
 
 
-def _row(rows: pd.DataFrame, level: str, unit_id: str) -> dict[str, float]:
-    hit = rows[(rows["level"] == level) & (rows["unit_id"].astype(str) == unit_id)]
-    get = (lambda c: float(pd.to_numeric(hit[c], errors="coerce").iloc[0])) if len(hit) else (
-        lambda c: np.nan)
-    out = {c: get(c) for c in ("value", "target", "numerator", "denominator")}
-    flags = str(hit["flags"].iloc[0]) if len(hit) and "flags" in hit.columns else ""
-    out["incomplete"] = float(INCOMPLETE in flags.split(";"))
-    return out
-
-
 def _gap(value: float, target: float, direction: str) -> float:
     """How far the value is on the wrong side of its target (≤ 0 when it meets it)."""
     if math.isnan(value) or math.isnan(target):
@@ -139,18 +176,16 @@ def _gap(value: float, target: float, direction: str) -> float:
     return target - value if direction == "higher" else value - target
 
 
-def count(rule: Rule, unit_id: str, facts: Mapping[str, float], direction: str,
-          frames: Frames) -> float:
-    """The rule's N at a unit (NaN when it cannot be known)."""
-    if rule.count is None:
-        return np.nan
+def count(rule: Rule, facts: Mapping[str, float], direction: str) -> float:
+    """The rule's N at a unit when it is a number of the unit's row (NaN when unknown);
+    the N of a list is counted for every unit at once by `list_counts`."""
     if rule.count == "numerator":
         return facts["numerator"]
     if rule.count == "denominator":
         return facts["denominator"]
     if rule.count == "to_target":
         return to_target(facts["numerator"], facts["denominator"], facts["target"], direction)
-    return float(len(_at_unit(frames.lists.get(rule.count), rule, unit_id, frames)))
+    return np.nan
 
 
 def to_target(numerator: float, denominator: float, target: float, direction: str) -> float:
@@ -168,35 +203,55 @@ def to_target(numerator: float, denominator: float, target: float, direction: st
     return float(max(0, math.ceil(numerator - need - 1e-9)))
 
 
-def _at_unit(frame: pd.DataFrame | None, rule: Rule, unit_id: str, frames: Frames
-             ) -> pd.DataFrame:
-    """The rows of a list that belong to a unit of the rule's level."""
+def list_counts(frame: pd.DataFrame | None, rule: Rule, unit_ids: list[str], frames: Frames
+                ) -> dict[str, float]:
+    """unit_id → how many rows of a list belong to the unit of the rule's level, for every
+    unit at once (one count of the list per institution, association or person, then sums)."""
     if frame is None or frame.empty:
-        return frame if frame is not None else pd.DataFrame()
+        return dict.fromkeys(unit_ids, 0.0)
     level = rule.level
     if "assoc_id" in frame.columns:  # a list of associations
-        return frame[frame["assoc_id"].astype(str) == unit_id] if level == "association" \
-            else frame
-    if level == "institution":
-        return frame[frame["inst_id"].astype(str) == unit_id]
-    if level in ("district", "inst_type"):
-        inst = frames.institutions
-        ids = set(inst.loc[inst[level].astype(str) == unit_id, "inst_id"].astype(str))
-        return frame[frame["inst_id"].astype(str).isin(ids)]
-    if level == "association":
-        members = frames.members
-        ids = set() if members is None else set(
-            members.loc[members["assoc_id"].astype(str) == unit_id, "person_id"].astype(str))
-        return frame[frame["person_id"].astype(str).isin(ids)]
-    if level == "category":
-        _, positions, under = CATEGORIES[unit_id]
-        keep = pd.Series(True, index=frame.index)
-        if positions is not None:
-            keep &= frame["position"].isin(positions)
-        if under is not None:
-            keep &= frame["experience_years"] < under
-        return frame[keep]
-    return frame  # city, centre: everybody
+        per = _per_value(frame["assoc_id"]) if level == "association" else None
+    elif level == "institution":
+        per = _per_value(frame["inst_id"])
+    elif level in ("district", "inst_type"):
+        per = _summed(frames.institutions, level, "inst_id", _per_value(frame["inst_id"]))
+    elif level == "association":
+        per = _summed(frames.members, "assoc_id", "person_id", _per_value(frame["person_id"]))
+    elif level == "category":
+        per = {rule.category: float(len(_in_category(frame, rule.category)))}
+    else:
+        per = None  # city, centre: everybody
+    if per is None:
+        return dict.fromkeys(unit_ids, float(len(frame)))
+    return {u: float(per.get(u, 0)) for u in unit_ids}
+
+
+def _per_value(ids: pd.Series) -> dict[str, int]:
+    """How many rows hold each id (compared as text, as the units' ids are)."""
+    return {str(k): int(v) for k, v in ids.astype(str).value_counts().items()}
+
+
+def _summed(pairs: pd.DataFrame | None, group: str, member: str, per_member: Mapping[str, int]
+            ) -> dict[str, int]:
+    """group → the rows of the list over the group's distinct members (an institution of a
+    district, a member of an association)."""
+    if pairs is None:
+        return {}
+    links = pairs[[group, member]].astype(str).drop_duplicates()
+    rows = links[member].map(per_member).fillna(0).astype(int)
+    return {str(k): int(v) for k, v in rows.groupby(links[group]).sum().items()}
+
+
+def _in_category(frame: pd.DataFrame, category: str | None) -> pd.DataFrame:
+    """The rows of a person list that belong to a staff category of `CATEGORIES`."""
+    _, positions, under = CATEGORIES[category]  # type: ignore[index]
+    keep = pd.Series(True, index=frame.index)
+    if positions is not None:
+        keep &= frame["position"].isin(positions)
+    if under is not None:
+        keep &= frame["experience_years"] < under
+    return frame[keep]
 
 
 def holds(cond: Condition, facts: Mapping[str, float], direction: str) -> bool:

@@ -1,0 +1,158 @@
+"""A year's shared results — problems, recommendations, person lists — computed once.
+
+The build's exports and the pages of stages 04 and 05 all need them; computed in each, they
+cost the build several seconds per year. `year_results` computes them once and caches them
+beside the indicator tables (`<output>/.cache`), under the fingerprint the book gives a page of
+the year (library source, params/, every processed year up to the year) and the window, so a
+change in data, rules, settings or code gives a new key and stale results are never read.
+
+I/O stays at the edges: `read_inputs` is the one reader of a year, `compute` takes its data
+and reads no file, `load` / `store` move the results to and from the cache. The results are
+the whole (unsuppressed) ones; what a profile may show is decided where they are shown.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.context import Context
+from analysis.files import write_bytes_atomic, write_text_atomic
+
+if TYPE_CHECKING:  # the engine pulls the catalogue: imported where it runs
+    from analysis.recommendations.engine import Frames
+    from analysis.recommendations.rules import Rule
+    from analysis.settings import BookSettings
+
+KEY_LENGTH = 16  # hex digits of the fingerprint kept in the file names
+WITHHELD = "withheld"  # frame.attrs key of recommendations and lists (lists.WITHHELD)
+
+
+@dataclass(frozen=True)
+class YearResults:
+    """What the pages and the exports of a year share."""
+
+    problems: pd.DataFrame  # problems.find_problems, unsuppressed
+    recommendations: pd.DataFrame  # recommendations.recommend, attrs["withheld"] kept
+    person_lists: dict[str, pd.DataFrame]  # lists.person_lists, attrs["withheld"] kept
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """Everything `compute` reads, loaded by `read_inputs`."""
+
+    year: int
+    tidy: pd.DataFrame  # the year's indicator table
+    history: pd.DataFrame  # the window's indicator tables, stacked
+    institutions: pd.DataFrame | None
+    associations: pd.DataFrame | None
+    settings: BookSettings
+    rules: list[Rule]
+    frames: Frames  # registers, members, person and unit lists
+
+
+def year_results(ctx: Context, tidy: pd.DataFrame | None = None) -> YearResults:
+    """The shared results of the context's year: from the cache, else computed and cached.
+
+    `tidy`: the year's indicator table when the caller holds it already (the build); else it
+    is read through the indicator cache.
+    """
+    key = cache_key(ctx)
+    cached = load(ctx.cache_dir, ctx.year, key)
+    if cached is not None:
+        return cached
+    results = compute(read_inputs(ctx, tidy))
+    store(ctx.cache_dir, ctx.year, key, results)
+    return results
+
+
+def read_inputs(ctx: Context, tidy: pd.DataFrame | None = None) -> YearInputs:
+    """The one reader: the indicator tables (through their cache), registers, rules, lists."""
+    from analysis import context, processed
+    from analysis.recommendations import lists, load_rules
+    from analysis.recommendations.engine import Frames
+
+    tidy = context.indicator_table(ctx) if tidy is None else tidy
+    institutions = processed.read_table(ctx.processed_dir, ctx.year, "institutions")
+    associations = processed.read_table(ctx.processed_dir, ctx.year, "associations")
+    frames = Frames(institutions, associations,
+                    processed.read_table(ctx.processed_dir, ctx.year, "members"),
+                    lists.person_lists(ctx.processed_dir, ctx.year),
+                    lists.unit_lists(ctx.processed_dir, ctx.year))
+    return YearInputs(ctx.year, tidy, context.indicator_history(ctx, tidy), institutions,
+                      associations, ctx.settings, load_rules(), frames)
+
+
+def compute(inputs: YearInputs) -> YearResults:
+    """The results from the year's data (reads no file)."""
+    from analysis import problems
+    from analysis.catalogue import CATALOGUE
+    from analysis.recommendations import lists
+    from analysis.recommendations.engine import apply_rules
+
+    found = problems.find_problems(inputs.history, inputs.year, CATALOGUE, inputs.settings,
+                                   institutions=inputs.institutions,
+                                   associations=inputs.associations)
+    recs = apply_rules(inputs.rules, inputs.tidy, inputs.frames, inputs.year)
+    people = {k: v for k, v in inputs.frames.lists.items() if k in lists.PERSON_LISTS}
+    return YearResults(found, recs, people)
+
+
+def cache_key(ctx: Context) -> str:
+    """The book's fingerprint of a page of the year (code, params/, data up to the year),
+    with the window the problems are judged over."""
+    from analysis.book import plan
+
+    data = plan.data_digests(ctx.processed_dir, plan.read_manifest(ctx.processed_dir))
+    return plan.fingerprint(plan.library_digest(), plan.params_digest(),
+                            plan.readable_data(data, ctx.year), ctx.year,
+                            ctx.window)[:KEY_LENGTH]
+
+
+def index_path(cache_dir: Path, year: int, key: str) -> Path:
+    """The index of a year's results; written last, so its presence means they are complete."""
+    return Path(cache_dir) / f"results-{year}-{key}.json"
+
+
+def _frame_path(cache_dir: Path, year: int, key: str, name: str) -> Path:
+    return Path(cache_dir) / f"results-{year}-{key}-{name}.parquet"
+
+
+def _named(results: YearResults) -> dict[str, pd.DataFrame]:
+    return {"problems": results.problems, "recommendations": results.recommendations,
+            **{f"list-{k}": v for k, v in results.person_lists.items()}}
+
+
+def store(cache_dir: Path, year: int, key: str, results: YearResults) -> None:
+    """Each frame atomically, then the index (names and attrs): a parallel reader sees the
+    results whole or not at all."""
+    frames = _named(results)
+    for name, frame in frames.items():
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        write_bytes_atomic(_frame_path(cache_dir, year, key, name), buffer.getvalue())
+    index = {"lists": list(results.person_lists),
+             "attrs": {name: frame.attrs.get(WITHHELD) for name, frame in frames.items()
+                       if WITHHELD in frame.attrs}}
+    write_text_atomic(index_path(cache_dir, year, key),
+                      json.dumps(index, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def load(cache_dir: Path, year: int, key: str) -> YearResults | None:
+    """The cached results, or None when absent or unreadable (then they are computed again)."""
+    try:
+        index = json.loads(index_path(cache_dir, year, key).read_text(encoding="utf-8"))
+        names = ["problems", "recommendations", *(f"list-{k}" for k in index["lists"])]
+        frames = {n: pd.read_parquet(_frame_path(cache_dir, year, key, n)) for n in names}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for name, value in index["attrs"].items():
+        if name in frames:
+            frames[name].attrs[WITHHELD] = value
+    return YearResults(frames["problems"], frames["recommendations"],
+                       {k: frames[f"list-{k}"] for k in index["lists"]})
