@@ -274,3 +274,9 @@ def test_public_texts_with_a_hidden_city_cell_show_nothing_quoting_it():
 
 def test_public_texts_without_the_public_table_show_nothing():
     assert view.public_texts(_recs(), 5) == []
+
+
+def test_the_public_table_explains_its_stars_and_the_internal_one_has_no_note():
+    public = eff.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
+    assert eff.HIDDEN_NOTE in eff.verdict_table(public, 5).caption
+    assert eff.HIDDEN_NOTE not in (eff.verdict_table(_evaluated(), None).caption or "")

@@ -485,6 +485,8 @@ def dynamics(history: pd.DataFrame, evaluated: pd.DataFrame, years: list[int],
 HIDDEN_COLUMNS: dict[str, str] = {c: f"hidden_{c}" for c in (
     "target_before", "target_after", "comparison_before", "comparison_after", "did")}
 GROUP_LEVELS = {"district": "district", "inst_type": "inst_type"}  # level → institutions column
+HIDDEN_NOTE = ("«*» у значения группы — по нему вместе с опубликованными данными можно было бы "
+               "восстановить значение, скрытое в таблице показателей этого года")
 HIDDEN_REASONS = {
     EFFECTIVE: "адресаты улучшили показатель больше остальных сверх порога (значения групп "
                "в публичной версии скрыты: в них входят скрытые ячейки)",
@@ -662,8 +664,9 @@ def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None):
     })
     bands = pd.DataFrame("", index=show.index, columns=show.columns)
     bands["Вывод"] = rows["verdict"].map(VERDICT_BANDS).fillna("").to_numpy()
+    note = (HIDDEN_NOTE if cells_hidden.to_numpy().any() else None)
     return tables.styled(show, "Меры и их показатели: адресаты против остальных, год до и год "
-                               "после меры", bands=bands,
+                               "после меры", bands=bands, note=note,
                          right=[c for c in show.columns if c.startswith(("Адресаты:", "Сравн",
                                                                           "Разность"))])
 
