@@ -226,3 +226,31 @@ def test_demo_measures_of_the_report_year_wait_and_first_year_has_no_baseline(de
     assert len(first) and (first["verdict"] == eff.NO_DATA).all()
     assert first["reason"].str.contains("нет данных за 2018 год").all()
     assert list(evaluated.columns) == eff.COLUMNS
+
+
+def test_pooled_units_are_the_balanced_panel_of_each_group():
+    """`evaluate(pooled=True)` records which units each group pools (the public profile checks
+    them against its table): a measure for district Север = {S1, S2}; S5 has no value in the
+    after-year and the Centre C0 is never compared, so the comparison pools S3 and S4 only."""
+    from collections import namedtuple
+
+    register_ = pd.DataFrame({"inst_id": ["S1", "S2", "S3", "S4", "S5", "C0"],
+                              "district": ["Север", "Север", "Юг", "Юг", "Юг", "Юг"],
+                              "inst_type": ["ОО"] * 5 + ["ДПО"]})
+
+    def tidy(missing: set[str]) -> pd.DataFrame:
+        units = list(register_["inst_id"])
+        return pd.DataFrame({
+            "indicator_id": "pk_modern_3y", "level": "institution", "unit_id": units,
+            "numerator": [math.nan if u in missing else 5.0 for u in units],
+            "denominator": 10.0, "value": [math.nan if u in missing else 50.0 for u in units],
+            "flags": ""})
+
+    data = {y: eff._Year(tidy(set() if y < 2022 else {"S5"}), register_, None)
+            for y in (2020, 2021, 2022)}
+    Measure = namedtuple("Measure", "measure_id year title mechanism targets")
+    row = eff._row(Measure("M1", 2021, "Курсы", "ПК", "район:Север"), "pk_modern_3y", data,
+                   2023, DEFAULT)
+    assert row["target_units"] == ("S1", "S2")
+    assert row["comparison_units"] == ("S3", "S4")
+    assert (row["n_target_units"], row["n_comparison_units"]) == (2, 2)

@@ -73,6 +73,8 @@ COLUMNS: list[str] = [
     "n_comparison_people", "verdict", "reason", "pending",
 ]
 
+POOLED_COLUMNS: list[str] = ["target_units", "comparison_units"]  # unit_ids (tuples), see `evaluate`
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -307,7 +309,9 @@ def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
     if everyone:
         rows = [_city_row(tidy, indicator_id) for tidy in (before, after)]
         base["level"] = rows[1]["level"] if rows[1] is not None else "city"
-        return {**base, **judge_city(*rows, ind.kind, ind.direction, thresholds)}
+        own_level = base["level"]
+        return {**base, **judge_city(*rows, ind.kind, ind.direction, thresholds),
+                "target_units": (own_level,), "comparison_units": ()}
     own = data.get(t) or data[t + 1]
     insts_t = own.institutions if own.institutions is not None else data[t + 1].institutions
     if insts_t is None:
@@ -324,10 +328,14 @@ def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
     base["level"] = level
     units = assocs if level == "association" else insts
     exclude = set() if level == "association" else _centres(data, t)
-    stats = diff_in_diff(panel(before, after, indicator_id, level, exclude), units, ind.kind)
+    pooled = panel(before, after, indicator_id, level, exclude)
+    stats = diff_in_diff(pooled, units, ind.kind)
     verdict, reason = judge(stats, ind.kind, ind.direction, thresholds)
     stats.pop("se", None)
-    return {**base, **stats, "verdict": verdict, "reason": reason}
+    in_target = pooled["unit_id"].isin({str(u) for u in units})
+    return {**base, **stats, "verdict": verdict, "reason": reason,
+            "target_units": tuple(pooled.loc[in_target, "unit_id"]),
+            "comparison_units": tuple(pooled.loc[~in_target, "unit_id"])}
 
 
 def _unusable(tidy: pd.DataFrame, indicator_id: str, strict: bool) -> str | None:
@@ -378,8 +386,10 @@ def window_measures(processed_dir: Path, year: int) -> pd.DataFrame:
 
 
 def evaluate(processed_dir: Path | str, year: int, thresholds: Thresholds | None = None,
-             cache_dir: Path | None = None, params_dir: Path | None = None) -> pd.DataFrame:
-    """One row per (measure, indicator) for the measures of y−3 … y (`COLUMNS`).
+             cache_dir: Path | None = None, params_dir: Path | None = None,
+             pooled: bool = False) -> pd.DataFrame:
+    """One row per (measure, indicator) for the measures of y−3 … y (`COLUMNS`; with
+    ``pooled`` also `POOLED_COLUMNS`, the units each group pools, which `for_public` needs).
 
     Measures of y come out as «недостаточно данных» with ``pending`` = True (judged next year).
     """
@@ -398,7 +408,9 @@ def evaluate(processed_dir: Path | str, year: int, thresholds: Thresholds | None
             for y in sorted(wanted)}
     rows = [_row(m, i, data, year, thresholds) for m in measures.itertuples(index=False)
             for i in register.split_list(m.indicator_ids)]
-    out = pd.DataFrame(rows, columns=COLUMNS)
+    out = pd.DataFrame(rows, columns=COLUMNS + (POOLED_COLUMNS if pooled else []))
+    for column in POOLED_COLUMNS if pooled else []:
+        out[column] = out[column].map(lambda u: u if isinstance(u, tuple) else ())
     return out.astype({"measure_year": "int64", "before_year": "int64", "after_year": "int64",
                        "pending": "bool"})
 
@@ -456,6 +468,131 @@ def dynamics(history: pd.DataFrame, evaluated: pd.DataFrame, years: list[int],
 
 
 
+# --- the public profile: no group value that could reveal a hidden cell ---------------------
+#
+# A group's pooled value is a new published relation the disclosure audit never saw: a measure
+# aimed at one school prints that school's value, the comparison group with the city's value
+# gives the targets away, a DiD with three of its terms gives the fourth. So a group value of
+# year y is shown only when the reader can already compute it from y's public table:
+# - every unit it pools is visible there — a share's visible rows publish numerator and
+#   denominator (SPEC §5), so Σ numerator / Σ denominator is public; a count's mean of visible
+#   values is too;
+# - or it pools exactly the units with a computed value of a district, a type or the city whose
+#   own cell is visible (that cell is the same Σ / Σ);
+# - a measure for everyone: the city's (Centre's) own cell, compared with public targets.
+# Otherwise the value is «*», and so are the DiD, the group's people and the numbers of the reason.
+
+HIDDEN_COLUMNS: dict[str, str] = {c: f"hidden_{c}" for c in (
+    "target_before", "target_after", "comparison_before", "comparison_after", "did")}
+GROUP_LEVELS = {"district": "district", "inst_type": "inst_type"}  # level → institutions column
+HIDDEN_NOTE = ("«*» у значения группы — по нему вместе с опубликованными данными можно было бы "
+               "восстановить значение, скрытое в таблице показателей этого года")
+HIDDEN_REASONS = {
+    EFFECTIVE: "адресаты улучшили показатель больше остальных сверх порога (значения групп "
+               "в публичной версии скрыты: в них входят скрытые ячейки)",
+    NO_EFFECT: "разница с остальными ниже порога или в пределах случайных колебаний (значения "
+               "групп в публичной версии скрыты: в них входят скрытые ячейки)",
+}
+
+
+def compared_years(evaluated: pd.DataFrame) -> list[int]:
+    """The before- and after-years of the judged rows (their public tables are needed)."""
+    rows = judged(evaluated)
+    rows = rows[rows["level"].notna()]  # the rows with a compared pair of years
+    return sorted({int(y) for y in (*rows["before_year"], *rows["after_year"])})
+
+
+def compared_tables(processed_dir: Path, evaluated: pd.DataFrame,
+                    cache_dir: Path | None = None) -> pd.DataFrame:
+    """The tidy tables of `compared_years`, stacked (for `context.for_reader`)."""
+    from analysis import indicators
+
+    available = set(processed.years(Path(processed_dir)))
+    frames = [indicators.compute_year(Path(processed_dir), y, cache_dir=cache_dir)
+              for y in compared_years(evaluated) if y in available]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["year", "indicator_id", "level", "unit_id", "value", "flags"])
+
+
+def for_public(evaluated: pd.DataFrame, shown: pd.DataFrame,
+               institutions: dict[int, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """`evaluated` (made with ``pooled=True``) as the public profile may show it: a group value
+    that could reveal a hidden cell of ``shown`` (the public tables of the compared years,
+    `context.for_reader`) is NaN with its `HIDDEN_COLUMNS` flag set, and so is the DiD; the
+    group's people go too, and a reason quoting the hidden numbers becomes `HIDDEN_REASONS`.
+    ``institutions`` (year → register) lets a group equal to a visible district or type pass."""
+    out = evaluated.copy()
+    cells = _PublicCells(shown, institutions or {})
+    for column in HIDDEN_COLUMNS.values():
+        out[column] = False
+    for k, r in zip(out.index, out.itertuples(index=False)):
+        if r.pending or r.level is None or pd.isna(r.level):
+            continue
+        for group in ("target", "comparison"):
+            units = getattr(r, f"{group}_units")
+            for when, year in (("before", r.before_year), ("after", r.after_year)):
+                if not cells.group_visible(int(year), r.level, r.indicator_id, units):
+                    out.loc[k, HIDDEN_COLUMNS[f"{group}_{when}"]] = True
+    flags = out[list(HIDDEN_COLUMNS.values())[:4]]
+    out[HIDDEN_COLUMNS["did"]] = flags.any(axis=1)
+    for column, flag in HIDDEN_COLUMNS.items():
+        out.loc[out[flag], column] = math.nan
+    for group in ("target", "comparison"):
+        gone = out[HIDDEN_COLUMNS[f"{group}_before"]] | out[HIDDEN_COLUMNS[f"{group}_after"]]
+        out.loc[gone, f"n_{group}_people"] = math.nan
+    quoted = out[HIDDEN_COLUMNS["did"]] & out["verdict"].isin(list(HIDDEN_REASONS))
+    out.loc[quoted, "reason"] = out.loc[quoted, "verdict"].map(HIDDEN_REASONS)
+    return out
+
+
+class _PublicCells:
+    """Which cells of the public tables show a value, and which units have a computed one."""
+
+    def __init__(self, shown: pd.DataFrame, institutions: dict[int, pd.DataFrame]) -> None:
+        from analysis import disclosure
+
+        flags = shown["flags"].astype("string").fillna("") if "flags" in shown.columns else \
+            pd.Series("", index=shown.index, dtype="string")
+        hidden = flags.str.split(disclosure.FLAG_SEPARATOR).map(
+            lambda f: disclosure.SUPPRESSED_FLAG in list(f)).astype(bool)
+        keys = list(zip(shown["year"].astype(int), shown["level"], shown["unit_id"].astype(str),
+                        shown["indicator_id"]))
+        has_value = shown["value"].notna().to_numpy()
+        self.visible = {k for k, v, h in zip(keys, has_value, hidden) if v and not h}
+        self.computed = {k for k, v, h in zip(keys, has_value, hidden) if v or h}
+        self.institutions = institutions
+
+    def group_visible(self, year: int, level: str, indicator_id: str, units: tuple) -> bool:
+        if level in ("city", "centre"):  # a measure for everyone: its own cell (units = level)
+            return all((year, lv, lv, indicator_id) in self.visible for lv in units)
+        if not units:
+            return True  # an empty group has no value to give away
+        if all((year, level, str(u), indicator_id) in self.visible for u in units):
+            return True
+        return level == "institution" and self._equals_a_visible_group(year, indicator_id,
+                                                                       set(map(str, units)))
+
+    def _equals_a_visible_group(self, year: int, indicator_id: str, units: set[str]) -> bool:
+        computed = {u for (y, lv, u, i) in self.computed
+                    if y == year and lv == "institution" and i == indicator_id}
+        if units == computed and (year, "city", "city", indicator_id) in self.visible:
+            return True
+        register_ = self.institutions.get(year)
+        if register_ is None:
+            return False
+        for level, column in GROUP_LEVELS.items():
+            names = set(register_.loc[register_["inst_id"].astype(str).isin(units), column]
+                        .astype(str))
+            if len(names) != 1:
+                continue
+            name = names.pop()
+            members = set(register_.loc[register_[column].astype(str) == name, "inst_id"]
+                          .astype(str)) & computed
+            if units == members and (year, level, name, indicator_id) in self.visible:
+                return True
+        return False
+
+
 # --- for the reader (stage 06) -------------------------------------------------------------
 
 VERDICT_BANDS = {EFFECTIVE: "meets", NO_EFFECT: "below", NO_DATA: "none"}  # table colours
@@ -490,11 +627,16 @@ def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None):
     people = rows[["n_target_people", "n_comparison_people"]]
     hidden = (disclosure.suppress_counts(people, people.columns, threshold, secondary=False)
               if threshold is not None else people.isna() & False)
+    cells_hidden = _hidden_cells(rows)
+    for group in ("target", "comparison"):  # a group hidden by `for_public` hides its people
+        hidden[f"n_{group}_people"] |= (cells_hidden[f"{group}_before"]
+                                        | cells_hidden[f"{group}_after"])
     name = [CATALOGUE[i].name if i in CATALOGUE else i for i in rows["indicator_id"]]
 
     def cell(col: str, group: str) -> list[str]:
-        return [disclosure.mask_display(_value(v, i), h) for v, i, h in
-                zip(rows[col], rows["indicator_id"], hidden[f"n_{group}_people"])]
+        return [disclosure.mask_display(_value(v, i), h or c) for v, i, h, c in
+                zip(rows[col], rows["indicator_id"], hidden[f"n_{group}_people"],
+                    cells_hidden[col])]
 
     did = [fmt.pp(d) if CATALOGUE.get(i) and CATALOGUE[i].unit == "%" else fmt.signed(d)
            for d, i in zip(rows["did"], rows["indicator_id"])]
@@ -507,9 +649,9 @@ def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None):
         "Адресаты: после": cell("target_after", "target"),
         "Сравнение: до": cell("comparison_before", "comparison"),
         "Сравнение: после": cell("comparison_after", "comparison"),
-        "Разность разностей": [disclosure.mask_display(d, h1 or h2) for d, h1, h2 in
+        "Разность разностей": [disclosure.mask_display(d, h1 or h2 or h3) for d, h1, h2, h3 in
                                zip(did, hidden["n_target_people"],
-                                   hidden["n_comparison_people"])],
+                                   hidden["n_comparison_people"], cells_hidden["did"])],
         "Учреждений (адр. / ср.)": [f"{fmt.integer(a)} / {fmt.integer(b)}" for a, b in
                                     zip(rows["n_target_units"], rows["n_comparison_units"])],
         "Человек (адр. / ср.)": [
@@ -522,10 +664,18 @@ def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None):
     })
     bands = pd.DataFrame("", index=show.index, columns=show.columns)
     bands["Вывод"] = rows["verdict"].map(VERDICT_BANDS).fillna("").to_numpy()
+    note = (HIDDEN_NOTE if cells_hidden.to_numpy().any() else None)
     return tables.styled(show, "Меры и их показатели: адресаты против остальных, год до и год "
-                               "после меры", bands=bands,
+                               "после меры", bands=bands, note=note,
                          right=[c for c in show.columns if c.startswith(("Адресаты:", "Сравн",
                                                                           "Разность"))])
+
+
+def _hidden_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """Which values `for_public` hid (all False for the internal profile's evaluation)."""
+    return pd.DataFrame({c: (rows[f].astype(bool).to_numpy() if f in rows.columns
+                             else np.zeros(len(rows), dtype=bool))
+                         for c, f in HIDDEN_COLUMNS.items()}, index=rows.index)
 
 
 def verdict_sentences(evaluated: pd.DataFrame, year: int) -> list[str]:
@@ -577,7 +727,8 @@ def before_after_figure(evaluated: pd.DataFrame, ncols: int = 3, hidden: set | N
     from analysis import fmt, plots
 
     rows = judged(evaluated)
-    rows = rows[rows["did"].notna() & rows["level"].isin(["institution", "association"])]
+    rows = rows[rows["did"].notna() & rows["level"].isin(["institution", "association"])
+                & ~_hidden_cells(rows).any(axis=1)]
     if hidden:
         rows = rows[[(m, i) not in hidden for m, i in zip(rows["measure_id"],
                                                           rows["indicator_id"])]]

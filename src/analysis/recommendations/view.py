@@ -218,9 +218,37 @@ def _withheld_titles(recs: pd.DataFrame, summary: pd.DataFrame) -> list[tuple[st
 PUBLIC_LEVELS = ("city", "centre", "category", "district", "inst_type")  # no single institution
 
 
-def public_texts(recs: pd.DataFrame, threshold: int) -> list[str]:
+def public_texts(recs: pd.DataFrame, threshold: int, shown: pd.DataFrame | None = None
+                 ) -> list[str]:
     """Texts the public profile may show: to the city, the Centre, categories, districts and
-    types only, and only where N (when there is one) is at least the suppression threshold."""
+    types only, where N (when there is one) is at least the suppression threshold, and where
+    every cell the text quotes is visible in `shown` — the year's public table
+    (`context.for_reader`): a type or district hidden there as a partner is hidden here too
+    (its value, gap or N would give the cell away). Without `shown` nothing can be checked,
+    so nothing is shown."""
+    if shown is None:
+        return []
     part = recs[recs["level"].isin(PUBLIC_LEVELS)]
-    ok = [pd.isna(c) or c >= threshold for c in part["count"]]
+    visible = _visible_cells(shown)
+    ok = [(pd.isna(c) or c >= threshold) and _quotes_visible(lv, u, i, visible)
+          for c, lv, u, i in zip(part["count"], part["level"], part["unit_id"].astype(str),
+                                 part["indicator_id"])]
     return list(part.loc[ok, "text"])
+
+
+def _visible_cells(shown: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(level, unit_id, indicator_id) of the cells the public table shows with a value."""
+    flags = shown["flags"].astype("string").fillna("") if "flags" in shown.columns else None
+    keep = shown["value"].notna()
+    if flags is not None:
+        keep &= ~flags.str.split(disclosure.FLAG_SEPARATOR).map(
+            lambda f: disclosure.SUPPRESSED_FLAG in f).astype(bool)
+    part = shown[keep]
+    return set(zip(part["level"], part["unit_id"].astype(str), part["indicator_id"]))
+
+
+def _quotes_visible(level: str, unit_id: str, indicator_id: str,
+                    visible: set[tuple[str, str, str]]) -> bool:
+    """A text quotes its unit's cell (a category's is the city's) and the city's value."""
+    own = ("city", "city") if level == "category" else (level, unit_id)
+    return ((*own, indicator_id) in visible) and (("city", "city", indicator_id) in visible)
