@@ -280,3 +280,52 @@ def test_the_public_table_explains_its_stars_and_the_internal_one_has_no_note():
     public = eff.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
     assert eff.HIDDEN_NOTE in eff.verdict_table(public, 5).caption
     assert eff.HIDDEN_NOTE not in (eff.verdict_table(_evaluated(), None).caption or "")
+
+
+# --- 04: the people totals of the rules ------------------------------------------------------
+
+
+def _rule_recs() -> pd.DataFrame:
+    """Rule A fires at S1 alone (7 staff without a course); rule B at S2 and S3 (3 + 4)."""
+    return pd.DataFrame(
+        {
+            "rule_id": ["A", "B", "B"],
+            "level": ["institution"] * 3,
+            "unit_id": ["S1", "S2", "S3"],
+            "indicator_id": [IND] * 3,
+            "count": [7, 3, 4],
+            "addressee": ["руководителю ОУ"] * 3,
+        }
+    )
+
+
+def _rule_summary() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "rule_id": ["A", "B"],
+            "title": ["Курсы для S1", "Курсы для S2 и S3"],
+            "addressee": ["руководителю ОУ"] * 2,
+            "units": [1, 2],
+            "people": pd.array([7, 7], dtype="Int64"),
+        }
+    )
+
+
+def _people_column(styler) -> list[str]:
+    return list(styler.data["Человек"])
+
+
+def test_a_rule_total_over_a_hidden_school_is_masked_publicly():
+    shown = _shown()[lambda t: t["year"] == AFTER]
+    table = view.rule_summary_table(_rule_summary(), 5, _rule_recs(), shown)
+    # A: 7 people, all at S1, whose cell is hidden: 7 would be S1's hidden count → «*»;
+    # B: 3 + 4 = 7 at S2 and S3, both visible → shown
+    assert _people_column(table) == ["*", "7"]
+    bullets = view.conclusions(_rule_recs(), _rule_summary(), AFTER, 5, shown)
+    assert not any(b.startswith("Курсы для S1") for b in bullets)
+    assert "Курсы для S2 и S3: 2\u00a0адресата, 7\u00a0человек." in bullets
+
+
+def test_rule_totals_internally_are_all_shown():
+    table = view.rule_summary_table(_rule_summary(), None, _rule_recs(), None)
+    assert _people_column(table) == ["7", "7"]

@@ -241,7 +241,6 @@ def _record_ingest(args: argparse.Namespace, status: int) -> None:
     """Keep the outcome beside the validation report: the book's front page says when the
     newest raw data was not accepted, and `make lab` skips ingest while data/raw is unchanged."""
     from analysis import ingest_status
-
     from analysis.ingest import default_report_dir
 
     report_dir = args.report_dir if args.report_dir is not None else default_report_dir()

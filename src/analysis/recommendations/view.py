@@ -67,15 +67,22 @@ def rule_summary(recs: pd.DataFrame, rules: Sequence[Rule]) -> pd.DataFrame:
     return out
 
 
-def rule_summary_table(summary: pd.DataFrame, threshold: int | None = None) -> Styler:
+def rule_summary_table(summary: pd.DataFrame, threshold: int | None = None,
+                       recs: pd.DataFrame | None = None,
+                       public: pd.DataFrame | None = None) -> Styler:
     """The rules with how many units and people each concerns; with `threshold` (public
-    profile) counts of people below it are shown as «*» (with secondary suppression)."""
+    profile) counts of people below it are shown as «*» (with secondary suppression), and so is
+    a rule's total whenever one of the cells it sums is hidden in `public`, the year's public
+    table: a rule that fires at one school would otherwise publish that school's hidden count
+    (e.g. how many of its staff lack a course). Without `public` no total can be checked."""
     people = summary["people"].astype("Float64")
     shown = [fmt.integer(x) if not pd.isna(x) else fmt.DASH for x in people]
     if threshold is not None:
         mask = disclosure.suppress_counts(summary.assign(people=people.astype(float)),
                                           ["people"], threshold)
-        shown = [disclosure.mask_display(s, m) for s, m in zip(shown, mask["people"])]
+        hidden = _totals_over_hidden_cells(summary, recs, public)
+        shown = [disclosure.mask_display(s, m or h)
+                 for s, m, h in zip(shown, mask["people"], hidden)]
     show = pd.DataFrame({
         "Рекомендация": summary["title"].to_numpy(),
         "Кому": summary["addressee"].to_numpy(),
@@ -84,6 +91,21 @@ def rule_summary_table(summary: pd.DataFrame, threshold: int | None = None) -> S
     })
     return tables.styled(show, "Правила рекомендаций: сколько адресатов и человек касается каждое",
                          right=["Адресатов", "Человек"])
+
+
+def _totals_over_hidden_cells(summary: pd.DataFrame, recs: pd.DataFrame | None,
+                              public: pd.DataFrame | None) -> list[bool]:
+    """Per rule of `summary`: does its people total sum a cell that `public` does not show?"""
+    if recs is None or public is None:
+        return [not pd.isna(x) for x in summary["people"]]  # nothing to check against: hide
+    visible = _visible_cells(public)
+    over_hidden = {
+        rule_id
+        for rule_id, level, unit_id, indicator_id in zip(
+            recs["rule_id"], recs["level"], recs["unit_id"].astype(str), recs["indicator_id"])
+        if not _quotes_visible(level, unit_id, indicator_id, visible)
+    }
+    return [r in over_hidden for r in summary["rule_id"]]
 
 
 def texts(recs: pd.DataFrame, addressee: str) -> list[str]:
@@ -184,9 +206,10 @@ def list_sentences(lists: Mapping[str, pd.DataFrame], year: int) -> list[str]:
 
 
 def conclusions(recs: pd.DataFrame, summary: pd.DataFrame, year: int,
-                threshold: int | None = None) -> list[str]:
+                threshold: int | None = None, public: pd.DataFrame | None = None) -> list[str]:
     """The closing bullets on the recommendations of the year (and the rules that could not
-    apply because their person list is withheld: `engine.withheld_rules`)."""
+    apply because their person list is withheld: `engine.withheld_rules`); with `threshold`
+    (public profile) a rule's people total is left out where the summary table hides it."""
     withheld = [f"Правило «{t}» не применялось: {reason}"
                 for t, reason in _withheld_titles(recs, summary)]
     if recs.empty:
@@ -195,9 +218,12 @@ def conclusions(recs: pd.DataFrame, summary: pd.DataFrame, year: int,
            f"{fmt.count(len(recs), 'адресная рекомендация', 'адресные рекомендации', 'адресных рекомендаций')}"
            ": " + ", ".join(f"{a} — {int((recs['addressee'] == a).sum())}"
                             for a in addressees(recs)) + "."]
-    hidden = (disclosure.suppress_counts(summary.assign(people=summary["people"].astype(float)),
-                                         ["people"], threshold)["people"]
-              if threshold is not None else pd.Series(False, index=summary.index))
+    hidden = pd.Series(False, index=summary.index)
+    if threshold is not None:
+        hidden = disclosure.suppress_counts(summary.assign(people=summary["people"].astype(float)),
+                                            ["people"], threshold)["people"]
+        hidden = hidden | pd.Series(_totals_over_hidden_cells(summary, recs, public),
+                                    index=summary.index)
     for i, row in zip(summary.index, summary.itertuples(index=False)):
         people = row.people
         if row.units == 0 or pd.isna(people) or hidden[i]:
