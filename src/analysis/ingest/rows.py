@@ -191,37 +191,36 @@ class SheetReader:
                 self._unnamed[i] = number
 
     def _report_unnamed(self, problems: Problems) -> None:
-        """Data in a column with a blank header would be lost silently: say so once per column
-        (the first `MAX_SAME` columns, then a count)."""
-        unnamed = sorted(self._unnamed.items())
-        for i, number in unnamed[:MAX_SAME]:
-            problems.warning(
-                self.place.at(row=1, col_rank=1000 + i),
-                f"в столбце {column_letter(i)} есть данные (первая — в строке {number}), "
-                "но нет заголовка — столбец пропущен",
-            )
-        if len(unnamed) > MAX_SAME:
-            problems.warning(
-                self.place.at(row=1, col_rank=1000 + unnamed[MAX_SAME - 1][0]),
-                f"и ещё {_columns(len(unnamed) - MAX_SAME)} с данными без заголовка — пропущены",
-            )
+        """Data in a column with a blank header would be lost silently: say so once per column."""
+        self._warn_per_column(
+            problems,
+            self._unnamed,
+            lambda i, number: f"в столбце {column_letter(i)} есть данные (первая — в строке "
+            f"{number}), но нет заголовка — столбец пропущен",
+            lambda more: f"и ещё {_columns(more)} с данными без заголовка — пропущены",
+        )
 
     def _report_far(self, problems: Problems) -> None:
-        """Cells right of what the XML reader keeps: one line per column (the first
-        `MAX_SAME`, then a count), never lost silently."""
-        far = sorted(self.reading.far.items())
-        for i, number in far[:MAX_SAME]:
-            problems.warning(
-                self.place.at(row=1, col_rank=1000 + i),
-                f"в ячейке {column_letter(i)}{number} (далеко справа от таблицы) есть значение — "
-                "пропущено; удалите его, если оно попало туда случайно",
-            )
-        if len(far) > MAX_SAME:
-            problems.warning(
-                self.place.at(row=1, col_rank=1000 + far[MAX_SAME - 1][0]),
-                f"и ещё {_columns(len(far) - MAX_SAME)} далеко справа от таблицы со значениями — "
-                "пропущены",
-            )
+        """Cells right of what the XML reader keeps: one line per column, never lost silently."""
+        self._warn_per_column(
+            problems,
+            self.reading.far,
+            lambda i, number: f"в ячейке {column_letter(i)}{number} (далеко справа от таблицы) "
+            "есть значение — пропущено; удалите его, если оно попало туда случайно",
+            lambda more: f"и ещё {_columns(more)} далеко справа от таблицы со значениями — "
+            "пропущены",
+        )
+
+    def _warn_per_column(self, problems: Problems, first_rows: dict[int, int], line, rest) -> None:
+        """One warning per column (column index → first row), the first `MAX_SAME` columns,
+        then one line counting the rest."""
+        columns = sorted(first_rows.items())
+        for i, number in columns[:MAX_SAME]:
+            problems.warning(self.place.at(row=1, col_rank=1000 + i), line(i, number))
+        if len(columns) > MAX_SAME:
+            last = columns[MAX_SAME - 1][0]
+            problems.warning(self.place.at(row=1, col_rank=1000 + last),
+                             rest(len(columns) - MAX_SAME))
 
 
 def _columns(n: int) -> str:
