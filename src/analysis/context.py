@@ -8,14 +8,14 @@ says in Russian what is wrong, so Run All in JupyterLab works on defaults.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from analysis import paths, processed
 from analysis.errors import UserError
+from analysis.reader import YearData
 from analysis.settings import BookSettings, load_book_settings
-
-PROFILES = ("public", "internal")  # SPEC §2
-PROFILE_NAMES = {"public": "публичная версия", "internal": "внутренняя версия"}
+from analysis.vocabulary import PROFILES
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ class Context:
     def cache_dir(self) -> Path:
         """Where the indicator table of a year is cached once for all notebooks of the year."""
         return self.output_dir / ".cache"
+
+    @cached_property
+    def data(self) -> YearData:
+        """The one reader of the run's processed tables (each read once)."""
+        return YearData(self.processed_dir, self.year)
 
     @property
     def window_years(self) -> list[int]:

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from html import escape
 
+from analysis.vocabulary import PROFILE_NAMES
+
 NAV_START, NAV_END = "<!--book-nav-->", "<!--/book-nav-->"
 NAV_BLOCK = re.compile(re.escape(NAV_START) + ".*?" + re.escape(NAV_END), re.DOTALL)
 BODY_OPEN = re.compile(r"<main\b[^>]*>|<body\b[^>]*>")
 BOOK_TITLE = "Управление качеством повышения квалификации педагогов"
-PROFILE_NAMES = {"public": "публичная версия", "internal": "внутренняя версия"}
 NAV_CSS = (
     "nav.book-nav{font:14px/1.5 system-ui,sans-serif;background:#eef2f5;border-bottom:1px solid"
     " #cfd8df;padding:8px 16px;margin:0 0 16px}nav.book-nav a{color:#1f4e79;margin-right:12px}"

@@ -34,7 +34,7 @@ import pandas as pd
 from analysis import processed
 from analysis.errors import UserError
 from analysis.indicators import cache
-from analysis.indicators.data import YearData
+from analysis.reader import YearData
 from analysis.indicators.engine import LEVEL_ORDER, compute_raw
 from analysis.indicators.tidy import COLUMNS, DTYPES, csv_text, finish, order, write_csv
 from analysis.targets import load_targets

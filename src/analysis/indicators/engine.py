@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import CATALOGUE, COUNT, Indicator
-from analysis.indicators.data import YearData
+from analysis.reader import YearData
 from analysis.indicators.entities import BUILDERS, NO_DATA, Entities, Level
 from analysis.indicators.measures import Evaluator
 

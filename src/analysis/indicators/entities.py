@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.indicators.data import YearData
+from analysis.reader import YearData
 
 CENTRE_TYPE = "ДПО"  # SPEC §5: persons of an institution of this type are not "staff"
 NO_DATA = "no_data"  # a form the indicator needs did not arrive

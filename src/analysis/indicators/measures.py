@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.catalogue import AnyOf, Attr, Field, Has, One, Plan, Rows, Sum
-from analysis.indicators.data import YearData
+from analysis.reader import YearData
 from analysis.indicators.entities import (
     INCOMPLETE_WINDOW,
     NO_DATA,

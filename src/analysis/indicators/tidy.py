@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.catalogue import CATALOGUE, PLAN_TARGETS
 from analysis.files import write_text_atomic
-from analysis.indicators.data import YearData
+from analysis.reader import YearData
 from analysis.indicators.engine import LEVEL_ORDER
 from analysis.targets import attach_targets, meets_target
 
