@@ -8,11 +8,11 @@ content, so two renders of the same data give the same HTML (SPEC §6).
 from __future__ import annotations
 
 import hashlib
-import html
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.html_templates import render
 from analysis.plots import BAND_COLOURS
 
 # Light versions of the plot's band colours for table cells (text stays readable on them).
@@ -109,16 +109,9 @@ def say(*lines: str | list[str]):
 
 
 def say_html(*lines: str | list[str]) -> str:
-    """The HTML of `say`: a paragraph per sentence, a bulleted list per list of sentences."""
-    parts = []
-    for line in lines:
-        if isinstance(line, list):
-            if line:
-                items = "".join(f"<li>{html.escape(x)}</li>" for x in line)
-                parts.append(f"<ul>{items}</ul>")
-        elif line:
-            parts.append(f"<p>{html.escape(line)}</p>")
-    return "\n".join(parts)
+    """The HTML of `say`: a paragraph per sentence, a bulleted list per list of sentences (empty
+    ones left out)."""
+    return render("sentences.html.j2", blocks=[line for line in lines if line])
 
 
 def legend():
