@@ -91,8 +91,11 @@ def _parser() -> argparse.ArgumentParser:
                  "пересчитываются; страницы лет, которых больше нет в данных, удаляются.")
     years = p.add_mutually_exclusive_group()
     years.add_argument("--years", nargs="+", metavar="ГОД",
-                       help="только эти годы: 2021 2022 или 2019-2023 (по умолчанию все)")
-    years.add_argument("--all", action="store_true", help="все годы обработанных данных")
+                       help="только эти годы: 2021 2022 или 2019-2023 (по умолчанию — "
+                            "годы years из params/book.yaml, а если их там нет — все)")
+    years.add_argument("--all", action="store_true",
+                       help="все годы обработанных данных, даже если в params/book.yaml "
+                            "указаны years")
     p.add_argument("--profile", choices=("public", "internal"), default="public",
                    help="public — публичная версия без кодов работников и с «*» вместо малых "
                         "чисел (по умолчанию); internal — внутренняя, с поимёнными списками")
@@ -200,6 +203,18 @@ def _record_ingest(args: argparse.Namespace, status: int) -> None:
     ingest_status.record(report_dir, args.raw_dir, accepted=status == 0)
 
 
+def _settings_years() -> list[int] | None:
+    """The years `params/book.yaml` names for the book (None: every year of the data), said
+    aloud so a reader knows why other years are not built."""
+    from analysis.params.book import load_book_settings
+
+    years = list(load_book_settings().years)
+    if years:
+        print(f"Годы книги из params/book.yaml (years): {', '.join(map(str, years))}; "
+              "все годы данных — с параметром --all.")
+    return years or None
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis.ingest import run_ingest
@@ -224,6 +239,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "build":
         years = None if args.all else parse_years(args.years)  # a bad year fails before imports
+        if not args.all and years is None:
+            years = _settings_years()
         from analysis.book import build
 
         return build(
