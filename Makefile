@@ -74,7 +74,7 @@ lab: $(STAMP)
 ## Lint and check formatting with ruff (the version pinned in constraints.txt); both always run
 lint: $(STAMP)
 	@st=0; $(PY) -m ruff check $(LINTED) || st=1; \
-	$(PY) -m ruff format --check $(LINTED) || st=1; \
+	$(PY) -m ruff format --check --output-format concise $(LINTED) || st=1; \
 	exit $$st
 
 ## Print speed and memory figures (indicators at scales 1/20/200, build vs naive loop)
