@@ -7,6 +7,7 @@ other place writes a default of these settings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class BookSettings:
     )
 
 
-def load_book_settings(params_dir=None) -> BookSettings:
+def load_book_settings(params_dir: Path | None = None) -> BookSettings:
     """`analysis.params.book.load_book_settings`, under its old name for the callers not moved
     yet (the build runner, disclosure, problems); new code imports it from there."""
     from analysis.params.book import load_book_settings as load  # not at the top: a circle
