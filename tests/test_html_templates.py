@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from html_helpers import HOSTILE, assert_inert
+from html_helpers import HOSTILE, Page, assert_inert
 
 from analysis import html_templates, tables
 
@@ -43,3 +43,11 @@ def test_sentences_from_a_form_are_escaped_and_inert():
 def test_empty_sentences_and_lists_are_left_out():
     assert tables.say_html("", [], "Одно.") == "<p>Одно.</p>"
     assert tables.say_html() == ""
+
+
+def test_the_band_legend_names_the_three_bands_in_order():
+    html = tables.legend_html()
+    page = Page(html)
+    assert page.text == "Цвет ячейки: цель достигнута близко к цели цель не достигнута"
+    assert page.tags == ["span"] * 3
+    assert html.index(tables.CELL_COLOURS["meets"]) < html.index(tables.CELL_COLOURS["below"])

@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from analysis.html_templates import render
-from analysis.plots import BAND_COLOURS
+from analysis.plots import BAND_COLOURS, BAND_LABELS
 
 # Light versions of the plot's band colours for table cells (text stays readable on them).
 CELL_COLOURS = {
@@ -86,14 +86,9 @@ def _css(text: str) -> dict[str, str]:
 
 def legend_html() -> str:
     """A one-line legend of the band colours for scorecards (HTML)."""
-    from analysis.plots import BAND_LABELS
-
-    items = [
-        f'<span style="background:{CELL_COLOURS[b]};padding:1px 6px;'
-        f'border-left:4px solid {BAND_COLOURS[b]}">{BAND_LABELS[b]}</span>'
-        for b in ("meets", "near", "below")
-    ]
-    return "Цвет ячейки: " + " ".join(items)
+    bands = [{"cell": CELL_COLOURS[b], "line": BAND_COLOURS[b], "label": BAND_LABELS[b]}
+             for b in ("meets", "near", "below")]
+    return render("legend.html.j2", bands=bands)
 
 
 def say(*lines: str | list[str]):
