@@ -69,6 +69,16 @@ def test_a_partial_file_overrides_only_what_it_gives(tmp_path):
             "book.yaml › thresholds › outlier_z: «много» — нужно число",
         ),
         ("thresholds:\n  window: 3\n", "book.yaml › thresholds › window: «3» — неизвестная"),
+        ("window: .inf\n", "book.yaml › window: «inf» — нужно целое число"),
+        ("problem_min_people: 2.5\n", "book.yaml › problem_min_people: «2.5» — неизвестная"),
+        (
+            "thresholds:\n  problem_min_people: 2.5\n",
+            "book.yaml › thresholds › problem_min_people: «2.5» — нужно целое число",
+        ),
+        (
+            "thresholds:\n  lagging_pp: .nan\n",
+            "book.yaml › thresholds › lagging_pp: «nan» — нужно число",
+        ),
         ("years: 2023\n", "book.yaml › years: «2023» — нужен список"),
         ("years: [двадцать]\n", "book.yaml › years: «двадцать» — нужно целое число"),
         ("key_indicators: [pk_modern_3y, 7]\n", "book.yaml › key_indicators: «7» — нужен код"),

@@ -8,6 +8,7 @@ misspelt setting cannot be silently ignored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -63,7 +64,9 @@ def _fail(path: tuple[str, ...], value: object, what: str) -> NoReturn:
 
 def _integer(value: object, path: tuple[str, ...], minimum: int) -> int:
     # bool is an int to Python but «yes» is no count; 5.0 from YAML is accepted as 5
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        _fail(path, value, "нужно целое число")
+    if not float(value).is_integer():  # 2.5, and .inf / .nan, which int() cannot take
         _fail(path, value, "нужно целое число")
     if int(value) < minimum:
         _fail(path, value, f"нужно целое число не меньше {minimum}")
@@ -71,7 +74,7 @@ def _integer(value: object, path: tuple[str, ...], minimum: int) -> int:
 
 
 def _number(value: object, path: tuple[str, ...]) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         _fail(path, value, "нужно число")
     return float(value)
 
