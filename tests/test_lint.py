@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,3 +61,18 @@ def test_ruff_format_is_applied():
         + "\n"
         + done.stderr[-2000:]
     )
+
+
+def test_make_lint_runs_both_checks_on_the_same_folders():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"LINTED := {' '.join(LINTED)}" in makefile
+    recipe = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff check $(LINTED)" in recipe and "ruff format --check" in recipe
+    assert "pip install" not in recipe  # ruff comes with `make venv`, pinned
+
+
+def test_ruff_is_a_declared_and_pinned_dependency():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert any(d.split(">")[0].split("=")[0] == "ruff" for d in config["project"]["dependencies"])
+    pins = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("ruff==") for line in pins)
