@@ -7,6 +7,7 @@ JOBS ?=
 RAW := data/raw
 PROCESSED := data/processed
 STAMP := $(VENV)/.installed-stamp
+LINTED := src tests benchmarks  # what `make lint` and tests/test_lint.py check
 
 .DEFAULT_GOAL := help
 .PHONY: help venv data book test lab lint bench clean
@@ -70,10 +71,11 @@ lab: $(STAMP)
 	@$(INGEST); $(GO_ON)
 	$(VENV)/bin/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-## Lint and check formatting with ruff
+## Lint and check formatting with ruff (the version pinned in constraints.txt); both always run
 lint: $(STAMP)
-	$(PY) -m pip install --quiet -c constraints.txt ruff
-	$(VENV)/bin/ruff check src tests benchmarks
+	@st=0; $(PY) -m ruff check $(LINTED) || st=1; \
+	$(PY) -m ruff format --check --output-format concise $(LINTED) || st=1; \
+	exit $$st
 
 ## Print speed and memory figures (indicators at scales 1/20/200, build vs naive loop)
 bench: $(STAMP)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 from pathlib import Path
 
-from analysis import paths
+from analysis import ingest_status, paths
 from analysis.errors import UserError
 from analysis.interruption import Interrupted, interruptible
 from analysis.machine_errors import machine_error
+from analysis.russian_cli import RussianArgumentParser, RussianHelpFormatter, russian_help
 
 
 def parse_years(values: list[str] | None) -> list[int] | None:
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Справка по команде: python -m analysis <команда> --help",
         formatter_class=RussianHelpFormatter,
     )
-    _russian_help(parser)
+    russian_help(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="команда",
                                 title="команды")
 
@@ -91,8 +91,11 @@ def _parser() -> argparse.ArgumentParser:
                  "пересчитываются; страницы лет, которых больше нет в данных, удаляются.")
     years = p.add_mutually_exclusive_group()
     years.add_argument("--years", nargs="+", metavar="ГОД",
-                       help="только эти годы: 2021 2022 или 2019-2023 (по умолчанию все)")
-    years.add_argument("--all", action="store_true", help="все годы обработанных данных")
+                       help="только эти годы: 2021 2022 или 2019-2023 (по умолчанию — "
+                            "годы years из params/book.yaml, а если их там нет — все)")
+    years.add_argument("--all", action="store_true",
+                       help="все годы обработанных данных, даже если в params/book.yaml "
+                            "указаны years")
     p.add_argument("--profile", choices=("public", "internal"), default="public",
                    help="public — публичная версия без кодов работников и с «*» вместо малых "
                         "чисел (по умолчанию); internal — внутренняя, с поимёнными списками")
@@ -120,58 +123,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-# argparse's own error messages → Russian (the rest of a message, e.g. option names, stays)
-_ERRORS = (
-    (re.compile(r"the following arguments are required: (.*)"),
-     r"не указаны обязательные параметры: \1"),
-    (re.compile(r"unrecognized arguments: (.*)"), r"неизвестные параметры: \1"),
-    (re.compile(r"argument (\S+): invalid int value: (.*)"), r"\1: нужно целое число, указано \2"),
-    (re.compile(r"argument (\S+): invalid float value: (.*)"), r"\1: нужно число, указано \2"),
-    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
-     r"\1: недопустимое значение \2 (допустимы: \3)"),
-    (re.compile(r"argument (\S+): expected one argument"), r"\1: нужно указать значение"),
-    (re.compile(r"argument (\S+): expected at least one argument"),
-     r"\1: нужно указать хотя бы одно значение"),
-    (re.compile(r"argument (\S+): not allowed with argument (\S+)"),
-     r"\1 нельзя указывать вместе с \2"),
-)
-
-
-class RussianArgumentParser(argparse.ArgumentParser):
-    """An ArgumentParser whose mistakes are reported in Russian (exit status 2, as argparse)."""
-
-    def error(self, message: str):  # type: ignore[override]
-        for pattern, russian in _ERRORS:
-            if pattern.fullmatch(message):
-                message = pattern.sub(russian, message)
-                break
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: ошибка: {message}\n")
-
-
-class RussianHelpFormatter(argparse.HelpFormatter):
-    """argparse's help with «использование:» instead of «usage:»."""
-
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups,
-                          "использование: " if prefix is None else prefix)
-
-
 def _command(sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
     """A sub-command whose --help is Russian throughout."""
     parser = sub.add_parser(name, help=summary, description=description,
                             formatter_class=RussianHelpFormatter)
-    _russian_help(parser)
+    russian_help(parser)
     return parser
-
-
-def _russian_help(parser: argparse.ArgumentParser) -> None:
-    """Russian words for argparse's own parts of --help (the -h option and the section titles)."""
-    for action in parser._actions:
-        if isinstance(action, argparse._HelpAction):
-            action.help = "показать эту справку и выйти"
-    parser._optionals.title = "параметры"
-    parser._positionals.title = "позиционные аргументы"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,11 +197,22 @@ def _say(line: str, status: int) -> int:
 def _record_ingest(args: argparse.Namespace, status: int) -> None:
     """Keep the outcome beside the validation report: the book's front page says when the
     newest raw data was not accepted, and `make lab` skips ingest while data/raw is unchanged."""
-    from analysis import ingest_status
     from analysis.ingest import default_report_dir
 
     report_dir = args.report_dir if args.report_dir is not None else default_report_dir()
     ingest_status.record(report_dir, args.raw_dir, accepted=status == 0)
+
+
+def _settings_years() -> list[int] | None:
+    """The years `params/book.yaml` names for the book (None: every year of the data), said
+    aloud so a reader knows why other years are not built."""
+    from analysis.params.book import load_book_settings
+
+    years = list(load_book_settings().years)
+    if years:
+        print(f"Годы книги из params/book.yaml (years): {', '.join(map(str, years))}; "
+              "все годы данных — с параметром --all.")
+    return years or None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -271,6 +239,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "build":
         years = None if args.all else parse_years(args.years)  # a bad year fails before imports
+        if not args.all and years is None:
+            years = _settings_years()
         from analysis.book import build
 
         return build(

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from analysis import paths, processed
 from analysis.errors import UserError
+from analysis.params.book import load_book_settings
 from analysis.reader import YearData
-from analysis.settings import BookSettings, load_book_settings
+from analysis.settings import BookSettings
 from analysis.vocabulary import PROFILES
 
 
@@ -55,9 +56,10 @@ def resolve(
     processed_dir: str | Path | None = None,
     output_dir: str | Path | None = None,
     profile: str = "internal",
-    window: int = 3,
+    window: int | None = None,
 ) -> Context:
-    """Fill in the defaults of a notebook's parameters and check them."""
+    """Fill in the defaults of a notebook's parameters and check them; ``window`` None is the
+    book's (`params/book.yaml`, which the build passes to every notebook)."""
     pdir = Path(processed_dir) if processed_dir else paths.default_processed_dir()
     odir = Path(output_dir) if output_dir else paths.default_output_dir()
     if profile not in PROFILES:
@@ -72,9 +74,11 @@ def resolve(
     if year not in data_years:
         listed = ", ".join(str(y) for y in data_years)
         raise UserError(f"За {year} год обработанных данных нет; есть годы: {listed}.")
+    settings = load_book_settings()
+    window = settings.window if window is None else window
     if int(window) < 1:
         raise UserError(f"Окно динамики должно быть не меньше 1 года, задано {window}.")
-    return Context(year, pdir, odir, profile, int(window), load_book_settings(), data_years)
+    return Context(year, pdir, odir, profile, int(window), settings, data_years)
 
 
 def indicator_table(ctx: Context):

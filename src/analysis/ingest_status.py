@@ -9,13 +9,14 @@ folder changed. Standard library only: the unchanged rebuild imports it.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import json
 import os
 import sys
 from pathlib import Path
+
+from analysis.russian_cli import RussianArgumentParser, RussianHelpFormatter, russian_help
 
 STATUS_NAME = "ingest-status.json"  # in the report folder (default output/validation)
 REPORT_NAME = "validation.html"  # analysis.ingest.report.HTML_NAME (not imported: openpyxl)
@@ -92,9 +93,7 @@ def rejected(status: dict) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """For the Makefile: 0 — raw data unchanged and accepted, 2 — unchanged and rejected last
     time (the processed data is the older, good one), 1 — changed: ingest must run."""
-    from analysis.cli import RussianHelpFormatter, _russian_help
-
-    parser = argparse.ArgumentParser(
+    parser = RussianArgumentParser(
         prog="python -m analysis.ingest_status",
         formatter_class=RussianHelpFormatter,
         description="Проверить, изменилась ли папка исходных данных с последней загрузки. "
@@ -107,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="папка обработанных данных")
     parser.add_argument("--report-dir", type=Path, required=True, metavar="ПАПКА",
                         help="папка отчёта о проверке (там хранится итог последней загрузки)")
-    _russian_help(parser)
+    russian_help(parser)
     args = parser.parse_args(argv)
     if not is_current(args.raw_dir, args.processed_dir, args.report_dir):
         return 1

@@ -8,12 +8,12 @@ content, so two renders of the same data give the same HTML (SPEC §6).
 from __future__ import annotations
 
 import hashlib
-import html
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from analysis.plots import BAND_COLOURS
+from analysis.html_templates import render
+from analysis.plots import BAND_COLOURS, BAND_LABELS
 
 # Light versions of the plot's band colours for table cells (text stays readable on them).
 CELL_COLOURS = {
@@ -86,14 +86,9 @@ def _css(text: str) -> dict[str, str]:
 
 def legend_html() -> str:
     """A one-line legend of the band colours for scorecards (HTML)."""
-    from analysis.plots import BAND_LABELS
-
-    items = [
-        f'<span style="background:{CELL_COLOURS[b]};padding:1px 6px;'
-        f'border-left:4px solid {BAND_COLOURS[b]}">{BAND_LABELS[b]}</span>'
-        for b in ("meets", "near", "below")
-    ]
-    return "Цвет ячейки: " + " ".join(items)
+    bands = [{"cell": CELL_COLOURS[b], "line": BAND_COLOURS[b], "label": BAND_LABELS[b]}
+             for b in ("meets", "near", "below")]
+    return render("legend.html.j2", bands=bands)
 
 
 def say(*lines: str | list[str]):
@@ -109,16 +104,9 @@ def say(*lines: str | list[str]):
 
 
 def say_html(*lines: str | list[str]) -> str:
-    """The HTML of `say`: a paragraph per sentence, a bulleted list per list of sentences."""
-    parts = []
-    for line in lines:
-        if isinstance(line, list):
-            if line:
-                items = "".join(f"<li>{html.escape(x)}</li>" for x in line)
-                parts.append(f"<ul>{items}</ul>")
-        elif line:
-            parts.append(f"<p>{html.escape(line)}</p>")
-    return "\n".join(parts)
+    """The HTML of `say`: a paragraph per sentence, a bulleted list per list of sentences (empty
+    ones left out)."""
+    return render("sentences.html.j2", blocks=[line for line in lines if line])
 
 
 def legend():

@@ -87,10 +87,13 @@ class Build:
         common = {"library": plan.library_digest(), "params": plan.params_digest(),
                   "profile": self.profile}
         data = plan.data_digests(self.processed_dir, self.manifest)
+        from analysis.params.book import load_book_settings
+
         parameters = {
             "processed_dir": str(self.processed_dir),
             "output_dir": str(self.output_dir),
             "profile": self.profile,
+            "window": load_book_settings().window,  # params/book.yaml, over the cell's literal
         }
         pages = plan.plan_pages(self.stages, self.years, common, data, parameters)
         todo = [p for p in pages if self._stale(p)]

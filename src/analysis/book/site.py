@@ -1,35 +1,23 @@
 """The book around the pages: the front page (index.html) and the nav bar on every page.
 
 All links are relative (`../index.html`, `03_monitoring.html`, `../2022/03_monitoring.html`),
-so the folder works when copied or opened from disk. Every text that came from a notebook or a
-workbook is HTML-escaped here.
+so the folder works when copied or opened from disk. Both are rendered from templates
+(`analysis.html_templates`), which escape every text that came from a notebook or a workbook.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
 
+from analysis.fmt import INCOMPLETE_MARK, INCOMPLETE_NOTE
+from analysis.html_templates import render
 from analysis.vocabulary import PROFILE_NAMES
 
 NAV_START, NAV_END = "<!--book-nav-->", "<!--/book-nav-->"
 NAV_BLOCK = re.compile(re.escape(NAV_START) + ".*?" + re.escape(NAV_END), re.DOTALL)
 BODY_OPEN = re.compile(r"<main\b[^>]*>|<body\b[^>]*>")
 BOOK_TITLE = "Управление качеством повышения квалификации педагогов"
-NAV_CSS = (
-    "nav.book-nav{font:14px/1.5 system-ui,sans-serif;background:#eef2f5;border-bottom:1px solid"
-    " #cfd8df;padding:8px 16px;margin:0 0 16px}nav.book-nav a{color:#1f4e79;margin-right:12px}"
-    "nav.book-nav b{margin-right:12px}nav.book-nav div{margin:2px 0}"
-    "nav.book-nav div.book-demo,p.book-demo{background:#fff3cd;border-left:4px solid #d39e00;"
-    "padding:4px 8px;font-weight:600}"
-)
-# analysis.fmt.INCOMPLETE_MARK / INCOMPLETE_NOTE (not imported: fmt pulls in pandas)
-INCOMPLETE_MARK = "†"
-INCOMPLETE_NOTE = (
-    "† — неполное трёхлетнее окно: ранних лет окна нет в загруженных данных, значение занижено; "
-    "достижение цели по нему не оценивается."
-)
 # Said on every page of a demo year and on the front page (SPEC §7: the demo city is synthetic).
 DEMO_NOTE = (
     "Демонстрационные данные: вымышленный город. Цифры созданы программой (demo-data) и не "
@@ -45,11 +33,6 @@ class Notice:
     link: str = ""  # relative href
     link_text: str = ""
 
-    def html(self) -> str:
-        link = (f' <a href="{escape(self.link)}">{escape(self.link_text or self.link)}</a>'
-                if self.link else "")
-        return f'<p class="notice">{escape(self.text)}{link}</p>\n'
-
 
 @dataclass(frozen=True)
 class SitePage:
@@ -62,30 +45,32 @@ class SitePage:
         return f"{self.year}/{self.stem}.html"
 
 
+@dataclass(frozen=True)
+class YearSection:
+    """One year on the front page: its key figures (name, text), whether the footnote of the
+    incomplete-window mark is needed, and its stages."""
+
+    year: int
+    demo: bool
+    figures: list[list[str]]
+    footnote: str
+    pages: list[SitePage]
+
+
 def nav_html(pages: list[SitePage], year: int, stem: str, profile: str, demo: bool = False
              ) -> str:
     """The nav bar of one page: the index, the stages of its year, the same stage in other years;
     ``demo``: the year is the demo city, said in a marked line."""
-    same_year = [p for p in pages if p.year == year]
-    same_stage = [p for p in pages if p.stem == stem]
-    stages = " ".join(
-        f"<b>{escape(p.title)}</b>" if p.stem == stem
-        else f'<a href="{escape(p.stem)}.html">{escape(p.title)}</a>'
-        for p in same_year
+    nav = render(
+        "nav.html.j2",
+        year=year,
+        stem=stem,
+        profile_name=PROFILE_NAMES.get(profile, profile),
+        stages=[p for p in pages if p.year == year],
+        years=[p for p in pages if p.stem == stem],
+        demo_note=DEMO_NOTE if demo else "",
     )
-    years = " ".join(
-        f"<b>{p.year}</b>" if p.year == year
-        else f'<a href="../{p.year}/{escape(p.stem)}.html">{p.year}</a>'
-        for p in same_stage
-    )
-    label = escape(PROFILE_NAMES.get(profile, profile))
-    return (
-        f'{NAV_START}<style>{NAV_CSS}</style><nav class="book-nav">'
-        f'<div><a href="../index.html">Оглавление</a> {year} год · {label}</div>'
-        f"<div>Этапы: {stages}</div><div>Годы: {years}</div>"
-        + (f'<div class="book-demo">{escape(DEMO_NOTE)}</div>' if demo else "")
-        + f"</nav>{NAV_END}"
-    )
+    return f"{NAV_START}{nav}{NAV_END}"
 
 
 def with_nav(page: str, nav: str) -> str:
@@ -107,47 +92,22 @@ def index_html(
 ) -> str:
     """The front page: every year, its key figures and the links to its stages; warnings first
     (``notices``), and the demo city said as such at the top and in each of its years."""
-    label = escape(PROFILE_NAMES.get(profile, profile))
-    parts = [
-        ("<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n"
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f"<title>{escape(BOOK_TITLE)}</title>\n<style>{INDEX_CSS}</style>\n</head>\n<body>\n"),
-        f"<h1>{escape(BOOK_TITLE)}</h1>\n<p class=\"profile\">Книга отчётов, {label}</p>\n",
-    ]
-    parts += [n.html() for n in notices]
     shown_years = sorted({p.year for p in pages}, reverse=True)
-    if demo_years & set(shown_years):
-        parts.append(f'<p class="book-demo">{escape(DEMO_NOTE)}</p>\n')
-    for year in shown_years:
-        parts.append(f'<section id="y{year}">\n<h2>{year} год</h2>\n')
-        if year in demo_years:
-            parts.append('<p class="demo-year">Демонстрационные данные: вымышленный город</p>\n')
-        rows = figures.get(year) or []
-        if rows:
-            parts.append('<table class="figures">\n')
-            for name, text in rows:
-                parts.append(f"<tr><td>{escape(name)}</td><td class=\"v\">{escape(text)}</td></tr>\n")
-            parts.append("</table>\n")
-            if any(INCOMPLETE_MARK in text for _, text in rows):
-                parts.append(f'<p class="footnote">{escape(INCOMPLETE_NOTE)}</p>\n')
-        parts.append("<ol class=\"stages\">\n")
-        for p in (p for p in pages if p.year == year):
-            parts.append(f'<li><a href="{escape(p.href)}">{escape(p.title)}</a></li>\n')
-        parts.append("</ol>\n</section>\n")
-    parts.append("</body>\n</html>\n")
-    return "".join(parts)
+    return render(
+        "index.html.j2",
+        title=BOOK_TITLE,
+        profile_name=PROFILE_NAMES.get(profile, profile),
+        notices=notices,
+        demo_note=DEMO_NOTE if demo_years & set(shown_years) else "",
+        sections=[_section(year, pages, figures.get(year) or [], year in demo_years)
+                  for year in shown_years],
+    )
 
 
-INDEX_CSS = (
-    "body{font:16px/1.5 system-ui,sans-serif;max-width:960px;margin:24px auto;padding:0 16px;"
-    "color:#1b2733}h1{font-size:1.6em}h2{border-bottom:1px solid #cfd8df;padding-bottom:4px}"
-    ".profile{color:#5a6b78}table.figures{border-collapse:collapse;margin:8px 0 12px}"
-    "table.figures td{padding:3px 12px 3px 0}td.v{text-align:right;white-space:nowrap;"
-    "font-weight:600}a{color:#1f4e79}p.notice{background:#f8d7da;border-left:4px solid #b00020;"
-    "padding:8px 12px;font-weight:600}p.book-demo{background:#fff3cd;border-left:4px solid "
-    "#d39e00;padding:8px 12px;font-weight:600}p.demo-year{color:#8a6d00;font-weight:600}"
-    "p.footnote{font-size:.9em;color:#5a6b78}"
-)
+def _section(year: int, pages: list[SitePage], rows: list[list[str]], demo: bool) -> YearSection:
+    marked = any(INCOMPLETE_MARK in text for _, text in rows)
+    return YearSection(year, demo, rows, INCOMPLETE_NOTE if marked else "",
+                       [p for p in pages if p.year == year])
 
 
 def book_notices(

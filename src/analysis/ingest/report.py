@@ -1,19 +1,20 @@
 """The validation report: the same list of problems as the console, as HTML and XLSX (SPEC §4).
 
-The HTML page is self-contained (inline style, no scripts, no external resources) and every
-value is HTML-escaped, since cells hold whatever users typed. Beside them, `by_file/` holds one
-small workbook per source file with that file's problems only (per-school feedback).
+The HTML page is self-contained (inline style, no scripts, no external resources) and rendered
+from a template that escapes every value (`analysis.html_templates`), since cells hold whatever
+users typed. Beside them, `by_file/` holds one small workbook per source file with that file's
+problems only (per-school feedback).
 """
 
 from __future__ import annotations
 
-import html
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from analysis.files import save_workbook, text_row, write_text_atomic
+from analysis.html_templates import render
 from analysis.ingest.problems import ERROR, Problem
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -22,16 +23,6 @@ HTML_NAME = "validation.html"
 XLSX_NAME = "validation.xlsx"
 BY_FILE_DIR = "by_file"  # one small workbook per source file, to send each school its own list
 COLUMNS = ("уровень", "файл", "лист", "строка", "столбец", "значение", "проблема")
-
-_STYLE = """
-body { font-family: sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; }
-tr.error td:first-child { color: #b00020; font-weight: bold; }
-tr.warning td:first-child { color: #8a6d00; }
-"""
-
 
 def _cells(problem: Problem) -> tuple:
     place = problem.place
@@ -59,25 +50,13 @@ def _verdict(problems: list[Problem]) -> str:
 
 def render_html(problems: list[Problem], raw_dir: Path) -> str:
     """The report page as one self-contained HTML string."""
-    esc = html.escape
-    rows = []
-    for problem in problems:
-        css = "error" if problem.level == ERROR else "warning"
-        tds = "".join(f"<td>{esc('' if v is None else str(v))}</td>" for v in _cells(problem))
-        rows.append(f'<tr class="{css}">{tds}</tr>')
-    head = "".join(f"<th>{esc(c)}</th>" for c in COLUMNS)
-    empty = f'<tr><td colspan="{len(COLUMNS)}">Проблем не найдено.</td></tr>'
-    body = "\n".join(rows) if rows else empty
-    return (
-        '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
-        "<title>Проверка исходных данных</title>\n"
-        f"<style>{_STYLE}</style>\n</head>\n<body>\n"
-        "<h1>Проверка исходных данных</h1>\n"
-        f"<p>Папка исходных данных: {esc(str(raw_dir))}</p>\n"
-        f"<p><strong>{esc(_verdict(problems))}</strong></p>\n"
-        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
-        "</body>\n</html>\n"
-    )
+    rows = [
+        {"css": "error" if problem.level == ERROR else "warning",
+         "cells": ["" if value is None else str(value) for value in _cells(problem)]}
+        for problem in problems
+    ]
+    return render("validation.html.j2", raw_dir=str(raw_dir), verdict=_verdict(problems),
+                  columns=COLUMNS, rows=rows)
 
 
 def write_xlsx(problems: list[Problem], path: Path, title: str = "Проверка") -> None:
