@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import contract, templates
 from analysis import vocabulary as v
 from analysis.vocabulary import Target
 
@@ -172,3 +173,13 @@ def test_targets_words_shows_six_codes_then_the_rest_as_a_count():
     assert v.targets_words(mixed) == (
         "район Ленинский; ОО-1, ГПО-1, ГПО-2, ГПО-3, ГПО-4, ГПО-5 и ещё 2"
     )
+
+
+def test_the_templates_state_the_grammar_ingest_checks():
+    column = contract.SHEETS["measures"].column("targets")
+    # the Centre's type is a valid addressee (ingest accepts тип:ДПО), so the forms say so too
+    assert templates.column_help(column) == (
+        "«все» или через «;»: коды ОУ, коды объединений, район:<название>, "
+        "тип:<ОО|ДОО|УДО|ДПО>, ШНОР, ШНСУ"
+    )
+    assert v.TARGET_HINT == "ожидается " + templates.column_help(column)
