@@ -153,3 +153,14 @@ def test_conclusions_take_the_first_sentences(check):
     assert "Статус исполнения" not in html  # only the first sentence of the register
     assert f"Без меры остаются 3{NB}проблемы анализа." in html
     assert "показатель каталога" not in html  # only the first three of the checks
+
+
+def test_a_year_without_the_register_shows_empty_tables():
+    assert page.register_styler(None, "Реестр").data.empty
+    # every mechanism listed with zero measures
+    assert page.mechanism_table(_data(None)).data["Всего мер"].tolist() == ["0"] * 6
+    check = register.correspondence(None, PROBLEMS, None, INSTITUTIONS, ASSOCIATIONS)
+    assert page.measure_findings(check) == []
+    assert page.correspondence_sentences(check, True, False)[0] == (
+        f"Без меры остаются 6{NB}проблем анализа."  # all six problems of the hand-made city
+    )
