@@ -139,6 +139,17 @@ def test_correspondence_by_rule_id_and_unknown_indicator():
     assert check.problems_without_measure.empty
 
 
+def test_correspondence_without_the_institutions_of_the_year():
+    # `Учреждения` did not arrive: only associations can be reached. М3 (все) reaches ГПО-1 and
+    # ШМП-1, М5 reaches ГПО-1; М1 (район), М2 (ОО-2), М4 (ОО-9) reach nobody.
+    check = register.correspondence(REGISTER, PROBLEMS, None, None, ASSOCIATIONS)
+    assert check.measures_without_addressee["measure_id"].tolist() == ["М1", "М2", "М4"]
+    # the city's heads problem is answered by М3 through the associations; the five others not
+    lonely = check.problems_without_measure
+    assert lonely["unit_id"].tolist() == ["ОО-1", "ОО-2", "Правобережный", "ШМП-1", "centre"]
+    assert register.resolve_targets("все", None, ASSOCIATIONS) == ([], ["ГПО-1", "ШМП-1"])
+
+
 def test_correspondence_without_a_register_leaves_every_problem_open():
     check = register.correspondence(None, PROBLEMS, None, INSTITUTIONS)
     assert len(check.problems_without_measure) == len(PROBLEMS)

@@ -66,6 +66,8 @@ _SHEET = contract.SHEETS["measures"]
 MECHANISMS: tuple[str, ...] = _SHEET.column("mechanism").choices  # contract order
 STATUSES: tuple[str, ...] = _SHEET.column("status").choices
 COLUMNS: tuple[str, ...] = tuple(c.name for c in _SHEET.columns)  # of an empty register
+# of the institutions of a year whose `Учреждения` did not arrive (SPEC §3: not an error)
+INSTITUTION_COLUMNS: tuple[str, ...] = tuple(c.name for c in contract.SHEETS["institutions"].columns)
 
 
 def load_measures(data: YearData, year: int | None = None) -> pd.DataFrame | None:
@@ -110,9 +112,11 @@ def institution_mask(targets: object, institutions: pd.DataFrame) -> np.ndarray:
 
 
 def resolve_targets(
-    targets: object, institutions: pd.DataFrame, associations: pd.DataFrame | None = None
+    targets: object, institutions: pd.DataFrame | None, associations: pd.DataFrame | None = None
 ) -> tuple[list[str], list[str]]:
-    """The inst_ids and assoc_ids a targets cell covers (sorted; unknown codes cover nothing)."""
+    """The inst_ids and assoc_ids a targets cell covers (sorted; unknown codes cover nothing;
+    no institution without the year's `Учреждения`)."""
+    institutions = _or_no_institutions(institutions)
     inst_ids = sorted(institutions.loc[institution_mask(targets, institutions), "inst_id"])
     if associations is None or not len(associations):
         return [str(i) for i in inst_ids], []
@@ -152,6 +156,10 @@ def status_summary(measures: pd.DataFrame | None) -> pd.DataFrame:
     share = counts * 100.0 / total if total else counts * np.nan
     return pd.DataFrame({"status": list(STATUSES), "count": counts.to_numpy(),
                          "share": share.to_numpy(dtype=float)})
+
+
+def _or_no_institutions(institutions: pd.DataFrame | None) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(INSTITUTION_COLUMNS)) if institutions is None else institutions
 
 
 def or_empty(measures: pd.DataFrame | None) -> pd.DataFrame:
@@ -251,7 +259,7 @@ def correspondence(
     measures: pd.DataFrame | None,
     problems: pd.DataFrame | None,
     recommendations: pd.DataFrame | None,
-    institutions: pd.DataFrame,
+    institutions: pd.DataFrame | None,
     associations: pd.DataFrame | None = None,
     indicator_ids: frozenset[str] | None = None,
 ) -> Correspondence:
@@ -259,9 +267,11 @@ def correspondence(
 
     ``problems`` (`analysis.problems.find_problems`) and ``recommendations``
     (`analysis.recommendations.recommend`) need ``level``, ``unit_id`` and ``indicator_id``
-    (recommendations also ``rule_id``); either may be None. ``indicator_ids`` (default: the
-    catalogue) tells a known indicator from an unknown one.
+    (recommendations also ``rule_id``); either may be None, and so may the year's institutions
+    (then no measure reaches an institution). ``indicator_ids`` (default: the catalogue) tells
+    a known indicator from an unknown one.
     """
+    institutions = _or_no_institutions(institutions)
     known = catalogue_ids() if indicator_ids is None else indicator_ids
     frame = or_empty(measures).reset_index(drop=True)
     reaches = _reaches(frame, institutions, associations)
