@@ -29,6 +29,9 @@ ASSOCIATIONS = pd.DataFrame({"assoc_id": ["ГПО-1", "ШМП-1"], "inst_id": ["
     ("ГПО-1; ОО-2", ["ОО-2"], ["ГПО-1"]),  # spaces around items are ignored
     ("Район: ленинский;шнор", ["ДОО-1", "ОО-1", "ЦПКИМР"], []),  # the SPEC matching rule
     ("тип:ДПО", ["ЦПКИМР"], []),  # the Centre only when asked for by type
+    ("ТИП: доо", ["ДОО-1"], []),  # prefix and type matched by the SPEC rule too
+    ("ВСЁ", ["ДОО-1", "ОО-1", "ОО-2", "УДО-1"], ["ГПО-1", "ШМП-1"]),  # ё → е
+    ("район:ГПО-1", [], []),  # a district item is never an association's code
     ("ОО-9", [], []),  # an unknown code covers nothing
     ("", [], []),
 ])
@@ -136,24 +139,49 @@ def test_correspondence_by_rule_id_and_unknown_indicator():
     assert check.problems_without_measure.empty
 
 
+def test_correspondence_without_the_institutions_of_the_year():
+    # `Учреждения` did not arrive: only associations can be reached. М3 (все) reaches ГПО-1 and
+    # ШМП-1, М5 reaches ГПО-1; М1 (район), М2 (ОО-2), М4 (ОО-9) reach nobody.
+    check = register.correspondence(REGISTER, PROBLEMS, None, None, ASSOCIATIONS)
+    assert check.measures_without_addressee["measure_id"].tolist() == ["М1", "М2", "М4"]
+    # the city's heads problem is answered by М3 through the associations; the five others not
+    lonely = check.problems_without_measure
+    assert lonely["unit_id"].tolist() == ["ОО-1", "ОО-2", "Правобережный", "ШМП-1", "centre"]
+    assert register.resolve_targets("все", None, ASSOCIATIONS) == ([], ["ГПО-1", "ШМП-1"])
+
+
 def test_correspondence_without_a_register_leaves_every_problem_open():
     check = register.correspondence(None, PROBLEMS, None, INSTITUTIONS)
     assert len(check.problems_without_measure) == len(PROBLEMS)
     assert check.measures_without_problem.empty
 
 
-def test_targets_text_for_the_reader():
-    assert register.targets_text("все") == "все учреждения и объединения"
-    assert register.targets_text("район:Ленинский;ШНОР") == "район Ленинский; ШНОР"
-    codes = ";".join(f"ОО-{i}" for i in range(1, 9))
-    assert register.targets_text(codes) == "ОО-1, ОО-2, ОО-3, ОО-4, ОО-5, ОО-6 и ещё 2"
+def test_unanswered_by_indicator_counts_per_indicator_and_level():
+    check = register.correspondence(REGISTER, PROBLEMS, RECOMMENDATIONS, INSTITUTIONS,
+                                    ASSOCIATIONS)
+    counts = register.unanswered_by_indicator(check.problems_without_measure)
+    # three lonely problems, one each: ordered by count (all 1), then indicator id
+    assert counts.values.tolist() == [["centre_events", "centre", 1],
+                                      ["informal_coverage", "association", 1],
+                                      ["pk_modern_3y", "institution", 1]]
+    twice = pd.concat([PROBLEMS, PROBLEMS.iloc[:2]])  # pk_modern_3y × institution: 2 + 2
+    top = register.unanswered_by_indicator(twice).iloc[0].tolist()
+    assert top == ["pk_modern_3y", "institution", 4]
+    assert register.unanswered_by_indicator(None).empty
 
 
-def test_load_measures_adds_the_year(tmp_path):
+def test_load_measures_reads_through_the_year_reader(tmp_path):
     from analysis import processed
+    from analysis.reader import YearData
 
     frame = processed.empty_table("measures")
     processed.publish(tmp_path, {2023: {"measures": frame}})
-    loaded = register.load_measures(tmp_path, 2023)
+    loaded = register.load_measures(YearData(tmp_path, 2023))
     assert loaded is not None and "year" in loaded.columns and loaded.empty
-    assert register.load_measures(tmp_path, 2022) is None
+    assert register.load_measures(YearData(tmp_path, 2023), 2022) is None  # did not arrive
+
+
+def test_year_register_adds_the_year_and_leaves_the_input_alone():
+    out = register.year_register(REGISTER, 2023)
+    assert out["year"].unique().tolist() == [2023] and "year" not in REGISTER.columns
+    assert register.year_register(None, 2023) is None

@@ -23,7 +23,7 @@ LIST = "list"  # ";"-separated codes, each checked against `ref`
 
 # Reference kinds that are not a plain "table.column".
 REF_ORGANIZER = "organizer"  # «Центр», an inst_id or an assoc_id
-REF_MEASURE_TARGET = "measure_target"  # все | inst_id | assoc_id | район:<d> | тип:<t> | ШНОР | ШНСУ
+REF_MEASURE_TARGET = "measure_target"  # `Адресаты`: the grammar of analysis.vocabulary
 REF_INDICATOR = "indicator"  # an id of the indicator catalogue
 REF_RECOMMENDATION = "recommendation"  # a rule id of params/recommendations.yaml (when it exists)
 
@@ -382,9 +382,8 @@ MEASURES = Form(
                        choices=("формальное ПК", "неформальное ПК", "конкурсы",
                                 "методическая поддержка", "наставничество",
                                 "сетевое взаимодействие")),
-                Column("Адресаты", "targets", LIST, ref=REF_MEASURE_TARGET,
-                       help="«все» или через «;»: коды ОУ, коды объединений, район:<название>, "
-                            "тип:<ОО|ДОО|УДО>, ШНОР, ШНСУ"),
+                # its grammar, and the help the templates show, are analysis.vocabulary's
+                Column("Адресаты", "targets", LIST, ref=REF_MEASURE_TARGET),
                 Column("Показатели", "indicator_ids", LIST, ref=REF_INDICATOR,
                        help="коды показателей через «;»"),
                 Column("Рекомендации", "recommendation_ids", LIST, required=False,

@@ -377,7 +377,8 @@ def _centres(data: dict[int, _Year], t: int) -> set[str]:
 def window_measures(processed_dir: Path, year: int) -> pd.DataFrame:
     """The registers of y−3 … y stacked (empty frame with a ``year`` column when none)."""
     frames = [m for y in range(year - LOOKBACK, year + 1)
-              if (m := register.load_measures(processed_dir, y)) is not None]
+              if (m := register.year_register(processed.read_table(processed_dir, y, "measures"),
+                                              y)) is not None]
     if not frames:
         empty = processed.empty_table("measures")
         empty["year"] = pd.Series(dtype="int64")

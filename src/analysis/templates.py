@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analysis import contract, processed
 from analysis.errors import UserError
 from analysis.files import save_workbook
+from analysis.vocabulary import TARGET_HINT
 
 INSTRUCTIONS = "Инструкция"  # first sheet of every template
 LISTS = "Списки"  # hidden sheet holding the values of long drop-down lists
@@ -51,6 +52,7 @@ NO_REAL_DATA = (  # said in the instructions of a form that would list such code
     "associations.xlsx; используйте их без изменений во всех формах."
 )
 MIXED_REFS = (contract.REF_ORGANIZER, contract.REF_MEASURE_TARGET)  # an inst_id among others
+TARGET_HELP = TARGET_HINT.removeprefix("ожидается ")  # the Адресаты grammar ingest checks
 LIST_HINT = "Несколько кодов — через «;» (например: код1;код2). Коды — на листе «{sheet}»."
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # a plausible report year (guards typos such as 23)
 LAST_ROW = 5000  # validations cover rows 2..LAST_ROW: far more than any one form holds
@@ -323,8 +325,14 @@ def _column_row(
         required,
         TYPE_WORDS[column.type],
         allowed_values(column, year, form) or None,
-        column.help or None,
+        column_help(column) or None,
     ]
+
+
+def column_help(column: contract.Column) -> str | None:
+    """What the instructions and the input prompt say of a column: its help, and for `Адресаты`
+    the grammar ingest checks (declared once, in `analysis.vocabulary`)."""
+    return TARGET_HELP if column.ref == contract.REF_MEASURE_TARGET else column.help
 
 
 def allowed_values(column: contract.Column, year: int, form: contract.Form | None = None) -> str:
@@ -562,7 +570,8 @@ def _messages(dv: DataValidation, column: contract.Column, rule: str) -> DataVal
     dv.allow_blank = True  # a missing required value is reported by ingest, not by Excel
     dv.showInputMessage = dv.showErrorMessage = True
     dv.promptTitle = column.header[:32]
-    dv.prompt = (f"{column.help}. {rule}" if column.help else rule)[:255]
+    help_text = column_help(column)
+    dv.prompt = (f"{help_text}. {rule}" if help_text else rule)[:255]
     dv.errorTitle = "Недопустимое значение"
     dv.error = rule[:255]
     return dv

@@ -102,7 +102,9 @@ def add_flag(flags: pd.Series, flag: str, where: np.ndarray | pd.Series) -> pd.S
     where = np.asarray(where, dtype=bool)
     out = flags.astype(object).where(pd.notna(flags), "").copy()
     out[where] = [join_flags(parse_flags(cell) | {flag}) for cell in out[where]]
-    return out.astype(flags.dtype if flags.dtype != object else object)
+    # a string column stays one; any other (object, or the all-NaN float of a CSV without
+    # flags) becomes object: a float column cannot hold a flag
+    return out.astype(flags.dtype) if isinstance(flags.dtype, pd.StringDtype) else out
 
 
 def flag_words(cell: object) -> str | None:

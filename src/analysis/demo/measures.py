@@ -27,6 +27,15 @@ from analysis.demo import city, networks, streams
 
 # One implementation of target resolution: the register's (`все` is never effective here).
 from analysis.register import institution_mask as resolve
+from analysis.vocabulary import (
+    BY_DISTRICT,
+    BY_TYPE,
+    CENTRE_TYPE,
+    SCHOOL_FLAG,
+    TARGET_ALL,
+    TARGET_SEPARATOR,
+    target_text,
+)
 
 LIFT = 0.20  # share of the targeted population an effective measure adds to the behaviour
 EFFECTIVE_RATE = 0.6  # chance that a scheduled measure is effective
@@ -212,8 +221,8 @@ RESPONSIBLE = (
 
 
 def _target(rng: np.random.Generator, kind: str, insts: pd.DataFrame, reg: pd.DataFrame) -> str:
-    """A target string of a kind, in the contract's spelling."""
-    city_insts = insts[insts["inst_type"] != "ДПО"]
+    """A target string of a kind, in the contract's spelling (`analysis.vocabulary`'s grammar)."""
+    city_insts = insts[insts["inst_type"] != CENTRE_TYPE]
     if kind == "low" and not insts["low_results"].any():
         kind = "district"
     if kind == "unfav" and not insts["unfavourable"].any():
@@ -222,26 +231,28 @@ def _target(rng: np.random.Generator, kind: str, insts: pd.DataFrame, reg: pd.Da
         present = [d for d in city.DISTRICTS if (city_insts["district"] == d).any()]
         lag = city.LAGGING_DISTRICT
         if lag in present and rng.random() < 0.5:
-            return f"район:{lag}"
-        return f"район:{present[int(rng.integers(len(present)))]}"
+            return target_text(BY_DISTRICT, lag)
+        return target_text(BY_DISTRICT, present[int(rng.integers(len(present)))])
     if kind == "type":
         types = [t for t in city.TYPE_COUNTS if (city_insts["inst_type"] == t).any()]
-        return f"тип:{types[int(rng.integers(len(types)))]}"
+        return target_text(BY_TYPE, types[int(rng.integers(len(types)))])
     if kind == "low":
-        return "ШНОР"
+        return target_text(SCHOOL_FLAG, "low_results")
     if kind == "unfav":
-        return "ШНСУ"
+        return target_text(SCHOOL_FLAG, "unfavourable")
     if kind == "insts":
         k = int(np.clip(round(0.06 * len(city_insts)), 2, 12))
         k = min(k, len(city_insts) - 1)
-        return ";".join(sorted(rng.choice(city_insts["inst_id"].to_numpy(), k, replace=False)))
+        picked = rng.choice(city_insts["inst_id"].to_numpy(), k, replace=False)
+        return TARGET_SEPARATOR.join(sorted(picked))
     if kind == "rc":
         bases = insts.loc[insts["resource_centre"] | insts["support_site"], "inst_id"]
-        return ";".join(sorted(bases.unique()))
+        return TARGET_SEPARATOR.join(sorted(bases.unique()))
     if kind == "assocs":
         k = int(np.clip(round(0.1 * len(reg)), 1, 8))
-        return ";".join(sorted(rng.choice(reg["assoc_id"].to_numpy(), k, replace=False)))
-    return "все"
+        picked = rng.choice(reg["assoc_id"].to_numpy(), k, replace=False)
+        return TARGET_SEPARATOR.join(sorted(picked))
+    return TARGET_ALL
 
 
 def _schedule(rng: np.random.Generator, years: list[int]) -> dict[int, list[Group]]:
@@ -330,7 +341,7 @@ def _year_measures(
             "status": rng.choice(["выполнено", "не выполнено"], size=n, p=[0.75, 0.25]),
             "year": year,
             "group": [rows[i][4] for i in order],
-            "effective": [rows[i][5] and rows[i][3] != "все" for i in order],
+            "effective": [rows[i][5] and rows[i][3] != TARGET_ALL for i in order],
         }
     )
     return frame
@@ -363,7 +374,8 @@ def _force_both_verdicts(measures: pd.DataFrame, years: list[int]) -> None:
     judge = measures["year"].map(lambda y: _judgeable(y, years)).to_numpy()
     if not judge.any():
         judge = (measures["year"] < years[-1]).to_numpy()
-    sched = judge & measures["group"].notna().to_numpy() & (measures["targets"] != "все").to_numpy()
+    sched = judge & measures["group"].notna().to_numpy()
+    sched &= (measures["targets"] != TARGET_ALL).to_numpy()
     idx = np.flatnonzero(sched)
     if len(idx) == 0:
         return
@@ -381,7 +393,7 @@ class Effects:
         self.masks: dict[tuple[int, str], np.ndarray] = {}
         for row in measures[measures["effective"]].itertuples():
             key = (int(row.year) + 1, row.group)
-            mask = resolve(row.targets, insts) & (insts["inst_type"] != "ДПО").to_numpy()
+            mask = resolve(row.targets, insts) & (insts["inst_type"] != CENTRE_TYPE).to_numpy()
             self.masks[key] = self.masks.get(key, np.zeros(len(insts), bool)) | mask
 
     def targeted(self, year: int, group: str, inst: np.ndarray) -> np.ndarray:

@@ -17,13 +17,16 @@ from analysis.ingest.cells import number_text
 from analysis.ingest.problems import ERROR, Place, Problems
 from analysis.ingest.reader import SheetData
 from analysis.text import normalize
-
-_ALL = "все"
-_FLAGS = ("ШНОР", "ШНСУ")  # measure targets meaning the flagged schools
-_DISTRICT, _TYPE = "район", "тип"
-_TARGET_HINT = (
-    "ожидается «все» или через «;»: коды ОУ, коды объединений, район:<название>, "
-    f"тип:<{'|'.join(contract.INST_TYPES)}>, ШНОР, ШНСУ"
+from analysis.vocabulary import (
+    ALL,
+    BY_DISTRICT,
+    BY_TYPE,
+    SCHOOL_FLAG,
+    TARGET_ALL,
+    TARGET_HINT,
+    TARGET_SEPARATOR,
+    parse_target,
+    target_text,
 )
 
 
@@ -324,37 +327,34 @@ def _check_recommendations(
 
 
 def _target_resolver(tables: dict[str, SheetData]) -> Callable[[str], str | None]:
-    """A function mapping one measure target to its canonical spelling, or None if unknown."""
+    """A function mapping one measure target to its canonical spelling, or None if unknown
+    (the grammar is `analysis.vocabulary`'s; districts and types are matched by `normalize`)."""
     institutions = tables["institutions"]
     codes = _values(tables, "institutions", "inst_id") | _values(tables, "associations", "assoc_id")
-    districts = {normalize(d): d for d in institutions.values["district"] if d is not None}
-    types = {normalize(t): t for t in contract.INST_TYPES}
-    flags = {normalize(f): f for f in _FLAGS}
+    known = {
+        BY_DISTRICT: {normalize(d): d for d in institutions.values["district"] if d is not None},
+        BY_TYPE: {normalize(t): t for t in contract.INST_TYPES},
+    }
 
     def resolve(item: str) -> str | None:
         if item in codes:
             return item
-        key = normalize(item)
-        if key in flags:
-            return flags[key]
-        prefix, colon, rest = key.partition(":")
-        prefix = prefix.strip()
-        if colon and prefix == _DISTRICT and rest.strip() in districts:
-            return f"{_DISTRICT}:{districts[rest.strip()]}"
-        if colon and prefix == _TYPE and rest.strip() in types:
-            return f"{_TYPE}:{types[rest.strip()]}"
-        return None
+        target = parse_target(item)
+        if target.kind == SCHOOL_FLAG:
+            return target_text(SCHOOL_FLAG, target.value)
+        canonical = known.get(target.kind, {}).get(normalize(target.value))
+        return None if canonical is None else target_text(target.kind, canonical)
 
     return resolve
 
 
 def _target_message(item: str) -> str:
-    prefix = normalize(item).partition(":")[0].strip()
-    if prefix == _DISTRICT:
+    kind = parse_target(item).kind
+    if kind == BY_DISTRICT:
         return "нет такого района в листе «Учреждения»"
-    if prefix == _TYPE:
+    if kind == BY_TYPE:
         return f"нет такого типа учреждения (допустимы: {', '.join(contract.INST_TYPES)})"
-    return f"неизвестный адресат: {_TARGET_HINT}"
+    return f"неизвестный адресат: {TARGET_HINT}"
 
 
 def _check_targets(
@@ -375,11 +375,11 @@ def _check_targets(
         if value is None:
             continue
         place = data.places[row].at(column=column.header, col_rank=rank)
-        items = value.split(";")
-        if any(normalize(i) == _ALL for i in items):
+        items = value.split(TARGET_SEPARATOR)
+        if any(parse_target(i).kind == ALL for i in items):
             if len(items) > 1:
                 problems.error(place, "«все» нельзя сочетать с другими адресатами", value)
-            values[row] = _ALL
+            values[row] = TARGET_ALL
             continue
         fixed = []
         for item in items:
@@ -387,7 +387,7 @@ def _check_targets(
             if found is None:
                 problems.error(place, _target_message(item), item)
             fixed.append(found or item)
-        values[row] = ";".join(fixed)
+        values[row] = TARGET_SEPARATOR.join(fixed)
 
 
 _REF_CHECKS = {
