@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import tempfile
+import secrets
 import zipfile
 from pathlib import Path
 
@@ -19,14 +19,6 @@ from analysis.machine_errors import machine_error
 
 CREATOR = "analysis (методический центр)"
 UNDATED_YEAR = 2000  # the stamp of workbooks that belong to no report year (validation report)
-
-
-def _default_mode() -> int:
-    """The mode an ordinary new file gets (0666 less the umask): mkstemp's 0600 would make pages
-    unreadable to the web server or colleagues sharing the output folder."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -46,14 +38,16 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The name is chosen before the file exists, so a signal that lands anywhere (even inside
+    # the call that creates it) still finds the name to remove. `open(..., "xb")` gives the
+    # mode of an ordinary new file (0666 less the umask), readable by whoever shares the folder.
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "xb") as handle:
             handle.write(data)
-        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
