@@ -222,13 +222,18 @@ def test_the_public_table_explains_its_stars_and_the_internal_one_has_no_note():
     assert page.HIDDEN_NOTE not in (page.verdict_table(_evaluated(), None).caption or "")
 
 
-
 # --- the other sections of the page ----------------------------------------------------------
 
 
 def _pending() -> pd.DataFrame:
-    row = _row("M9", "район:Север;ОО-1", ("S1", "S2"), ("S3",), eff.NO_DATA,
-               "результат станет известен по данным 2024 года")
+    row = _row(
+        "M9",
+        "район:Север;ОО-1",
+        ("S1", "S2"),
+        ("S3",),
+        eff.NO_DATA,
+        "результат станет известен по данным 2024 года",
+    )
     row.update(measure_year=2023, pending=True, indicator_id="pk_modern_3y")
     second = {**row, "indicator_id": "nonesuch"}
     return pd.DataFrame([row, second], columns=eff.COLUMNS + eff.POOLED_COLUMNS)
@@ -266,10 +271,18 @@ def test_method_sentences_quote_the_thresholds():
 
 
 def test_dynamics_panels_name_the_years_of_measures():
-    dyn = pd.DataFrame({"indicator_id": [IND, IND], "year": [2022, 2023],
-                        "value": [40.0, 45.0], "target": [50.0, 50.0],
-                        "meets_target": [False, False], "incomplete": [False, False],
-                        "measures": ["", "M1"], "verdicts": ["", eff.EFFECTIVE]})
+    dyn = pd.DataFrame(
+        {
+            "indicator_id": [IND, IND],
+            "year": [2022, 2023],
+            "value": [40.0, 45.0],
+            "target": [50.0, 50.0],
+            "meets_target": [False, False],
+            "incomplete": [False, False],
+            "measures": ["", "M1"],
+            "verdicts": ["", eff.EFFECTIVE],
+        }
+    )
     ((title, unit, frame),) = page.dynamics_panels(dyn)
     assert title.endswith("(меры: 2023)") and unit == "%"
     assert frame["value"].tolist() == [40.0, 45.0]

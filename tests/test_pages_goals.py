@@ -18,17 +18,23 @@ def test_tree_table_indents_names_kinds_and_formats_targets():
     assert shown["Уровень"].iloc[2] == "\u2003\u2003Показатель"
     # a goal row has no target cell; an indicator without a target says so
     assert shown["Целевое значение на 2023 год"].iloc[0] == ""
-    no_target = g.tree(GOALS, catalogue(FakeIndicator("pk", "Доля с ПК", "%", goal="task")),
-                       tidy(row(2023, "pk", "city", "city", 8, 10, 80.0)), 2023)
+    no_target = g.tree(
+        GOALS,
+        catalogue(FakeIndicator("pk", "Доля с ПК", "%", goal="task")),
+        tidy(row(2023, "pk", "city", "city", 8, 10, 80.0)),
+        2023,
+    )
     assert page.tree_table(no_target, 2023).data.iloc[2, 2] == "не установлено"
 
 
 def test_tree_summary_counts_goals_indicators_and_targets():
     tr = g.tree(GOALS, CAT, TIDY, 2023)
     # 4 goal rows, 2 indicators, both with a target
-    assert page.tree_summary(tr, 2023) == (f"Дерево целей 2023 года: 4{N}цели и задачи, "
-                                           f"2{N}показателя; целевое значение на год установлено "
-                                           "для 2 из них.")
+    assert page.tree_summary(tr, 2023) == (
+        f"Дерево целей 2023 года: 4{N}цели и задачи, "
+        f"2{N}показателя; целевое значение на год установлено "
+        "для 2 из них."
+    )
 
 
 def test_integrity_sentences_count_each_kind():
@@ -39,8 +45,12 @@ def test_integrity_sentences_count_each_kind():
 
 
 def test_conclusions_name_indicators_without_a_target():
-    tr = g.tree(GOALS, catalogue(FakeIndicator("pk", "Доля с ПК", "%", goal="task")),
-                tidy(row(2023, "pk", "city", "city", 8, 10, 80.0)), 2023)
+    tr = g.tree(
+        GOALS,
+        catalogue(FakeIndicator("pk", "Доля с ПК", "%", goal="task")),
+        tidy(row(2023, "pk", "city", "city", 8, 10, 80.0)),
+        2023,
+    )
     out = page.conclusions(tr, g.integrity(GOALS, CAT, 2023), 2023)
     # 1 indicator without a target → the second bullet; then one line per kind of problem (3)
     assert out[1].startswith(f"Без целевого значения на 2023 год (1{N}показатель)")

@@ -22,7 +22,8 @@ def test_muko_sentence_and_table_mark_the_gaps():
     matrix = p.muko_matrix(CAT)
     assert page.muko_sentence(matrix).startswith(
         "Не покрыто показателями 4 из 6 направлений МУКО: "
-        "Организация диагностики профессионального выгорания")
+        "Организация диагностики профессионального выгорания"
+    )
     assert page.GAP in page.muko_table(matrix).to_html()
 
 
@@ -32,17 +33,22 @@ def test_muko_sentence_when_every_area_is_covered():
     # two rows of the seed's table list no municipal indicator («—»)
     assert page.muko_sentence(matrix) == (
         "Все 6 направлений МУКО из таблицы «точек роста» покрыты показателями книги, в том "
-        "числе 2 из них, для которых в документе муниципальных показателей не было.")
+        "числе 2 из них, для которых в документе муниципальных показателей не было."
+    )
 
 
 def test_forms_sentence_lists_the_missing_forms():
-    status = p.forms_status(["institutions", "staff", "competitions"],
-                            {"institutions": 5, "staff": 40, "competitions_staff": 7,
-                             "competitions_inst": 2}, CAT)
+    status = p.forms_status(
+        ["institutions", "staff", "competitions"],
+        {"institutions": 5, "staff": 40, "competitions_staff": 7, "competitions_inst": 2},
+        CAT,
+    )
     # 3 of the 9 contract forms arrived
     sentence = page.forms_sentence(status, 2023)
-    assert sentence.startswith(f"За 2023 год поступило 3 из 9{N}форм. Не поступили: "
-                               "Дополнительное профессиональное образование (courses.xlsx);")
+    assert sentence.startswith(
+        f"За 2023 год поступило 3 из 9{N}форм. Не поступили: "
+        "Дополнительное профессиональное образование (courses.xlsx);"
+    )
     shown = page.forms_table(status).data.set_index("Форма")
     assert shown.loc["Профессиональные конкурсы (competitions.xlsx)", "Строк"] == "9"
     assert shown.loc["Кадры (staff.xlsx)", "Показатели без данных"] == "—"

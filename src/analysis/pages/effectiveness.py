@@ -62,9 +62,11 @@ def indicator_tables(ctx: Context) -> Callable[[int], pd.DataFrame]:
 
     def of(year: int) -> pd.DataFrame:
         if year not in memo:
-            memo[year] = (context.indicator_table(ctx) if year == ctx.year else
-                          indicators.compute_year(ctx.processed_dir, year,
-                                                  cache_dir=ctx.cache_dir))
+            memo[year] = (
+                context.indicator_table(ctx)
+                if year == ctx.year
+                else indicators.compute_year(ctx.processed_dir, year, cache_dir=ctx.cache_dir)
+            )
         return memo[year]
 
     return of
@@ -83,18 +85,23 @@ def load(ctx: Context) -> EffectivenessPage:
     history = context.for_reader(ctx, context.indicator_history(ctx, tables_of(ctx.year)))
     dyn = effectiveness.dynamics(history, evaluated, ctx.window_years)
     threshold = ctx.settings.suppression_threshold if ctx.public else None
-    return EffectivenessPage(ctx.year, thresholds, evaluated, dyn, tuple(ctx.window_years),
-                             threshold)
+    return EffectivenessPage(
+        ctx.year, thresholds, evaluated, dyn, tuple(ctx.window_years), threshold
+    )
 
 
 def compared_tables(years: list[int], tables_of: Callable[[int], pd.DataFrame]) -> pd.DataFrame:
     """The tidy tables of the compared years, stacked (for `context.for_reader`)."""
     frames = [tables_of(y) for y in years]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["year", "indicator_id", "level", "unit_id", "value", "flags"])
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["year", "indicator_id", "level", "unit_id", "value", "flags"])
+    )
 
 
 # --- the notebook's sections ------------------------------------------------------------------
+
 
 def show_method(page: EffectivenessPage) -> HTML:
     return tables.say(method_sentences(page.thresholds, page.year))
@@ -122,8 +129,11 @@ def show_pending(page: EffectivenessPage) -> Styler:
 def show_dynamics(page: EffectivenessPage) -> Image | None:
     """The three-year table (displayed), then the city's values against targets."""
     display(dynamics_table(page.dynamics, list(page.window_years)))
-    return plots.show(plots.small_multiples(dynamics_panels(page.dynamics))) if len(
-        page.dynamics) else None
+    return (
+        plots.show(plots.small_multiples(dynamics_panels(page.dynamics)))
+        if len(page.dynamics)
+        else None
+    )
 
 
 def show_conclusions(page: EffectivenessPage) -> HTML:
@@ -144,21 +154,28 @@ def show_conclusions(page: EffectivenessPage) -> HTML:
 # - a measure for everyone: the city's (Centre's) own cell, compared with public targets.
 # Otherwise the value is «*», and so are the DiD, the group's people and the numbers of the reason.
 
-HIDDEN_COLUMNS: dict[str, str] = {c: f"hidden_{c}" for c in (
-    "target_before", "target_after", "comparison_before", "comparison_after", "did")}
+HIDDEN_COLUMNS: dict[str, str] = {
+    c: f"hidden_{c}"
+    for c in ("target_before", "target_after", "comparison_before", "comparison_after", "did")
+}
 GROUP_LEVELS = {"district": "district", "inst_type": "inst_type"}  # level → institutions column
-HIDDEN_NOTE = ("«*» у значения группы — по нему вместе с опубликованными данными можно было бы "
-               "восстановить значение, скрытое в таблице показателей этого года")
+HIDDEN_NOTE = (
+    "«*» у значения группы — по нему вместе с опубликованными данными можно было бы "
+    "восстановить значение, скрытое в таблице показателей этого года"
+)
 HIDDEN_REASONS = {
     EFFECTIVE: "адресаты улучшили показатель больше остальных сверх порога (значения групп "
-               "в публичной версии скрыты: в них входят скрытые ячейки)",
+    "в публичной версии скрыты: в них входят скрытые ячейки)",
     NO_EFFECT: "разница с остальными ниже порога или в пределах случайных колебаний (значения "
-               "групп в публичной версии скрыты: в них входят скрытые ячейки)",
+    "групп в публичной версии скрыты: в них входят скрытые ячейки)",
 }
 
 
-def for_public(evaluated: pd.DataFrame, shown: pd.DataFrame,
-               institutions: dict[int, pd.DataFrame] | None = None) -> pd.DataFrame:
+def for_public(
+    evaluated: pd.DataFrame,
+    shown: pd.DataFrame,
+    institutions: dict[int, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """`evaluated` (made with ``pooled=True``) as the public profile may show it: a group value
     that could reveal a hidden cell of ``shown`` (the public tables of the compared years,
     `context.for_reader`) is NaN with its `HIDDEN_COLUMNS` flag set, and so is the DiD; the
@@ -192,10 +209,19 @@ class _PublicCells:
     """Which cells of the public tables show a value, and which units have a computed one."""
 
     def __init__(self, shown: pd.DataFrame, institutions: dict[int, pd.DataFrame]) -> None:
-        hidden = (flag_mask(shown["flags"], SUPPRESSED) if "flags" in shown.columns
-                  else np.zeros(len(shown), dtype=bool))
-        keys = list(zip(shown["year"].astype(int), shown["level"], shown["unit_id"].astype(str),
-                        shown["indicator_id"]))
+        hidden = (
+            flag_mask(shown["flags"], SUPPRESSED)
+            if "flags" in shown.columns
+            else np.zeros(len(shown), dtype=bool)
+        )
+        keys = list(
+            zip(
+                shown["year"].astype(int),
+                shown["level"],
+                shown["unit_id"].astype(str),
+                shown["indicator_id"],
+            )
+        )
         has_value = shown["value"].notna().to_numpy()
         self.visible = {k for k, v, h in zip(keys, has_value, hidden) if v and not h}
         self.computed = {k for k, v, h in zip(keys, has_value, hidden) if v or h}
@@ -208,25 +234,32 @@ class _PublicCells:
             return True  # an empty group has no value to give away
         if all((year, level, str(u), indicator_id) in self.visible for u in units):
             return True
-        return level == "institution" and self._equals_a_visible_group(year, indicator_id,
-                                                                       set(map(str, units)))
+        return level == "institution" and self._equals_a_visible_group(
+            year, indicator_id, set(map(str, units))
+        )
 
     def _equals_a_visible_group(self, year: int, indicator_id: str, units: set[str]) -> bool:
-        computed = {u for (y, lv, u, i) in self.computed
-                    if y == year and lv == "institution" and i == indicator_id}
+        computed = {
+            u
+            for (y, lv, u, i) in self.computed
+            if y == year and lv == "institution" and i == indicator_id
+        }
         if units == computed and (year, "city", "city", indicator_id) in self.visible:
             return True
         register_ = self.institutions.get(year)
         if register_ is None:
             return False
         for level, column in GROUP_LEVELS.items():
-            names = set(register_.loc[register_["inst_id"].astype(str).isin(units), column]
-                        .astype(str))
+            names = set(
+                register_.loc[register_["inst_id"].astype(str).isin(units), column].astype(str)
+            )
             if len(names) != 1:
                 continue
             name = names.pop()
-            members = set(register_.loc[register_[column].astype(str) == name, "inst_id"]
-                          .astype(str)) & computed
+            members = (
+                set(register_.loc[register_[column].astype(str) == name, "inst_id"].astype(str))
+                & computed
+            )
             if units == members and (year, level, name, indicator_id) in self.visible:
                 return True
         return False
@@ -244,57 +277,92 @@ def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None) -> Styl
     and verdict. ``threshold`` (public profile): groups of fewer people are shown as «*»."""
     rows = judged(evaluated)
     people = rows[["n_target_people", "n_comparison_people"]]
-    hidden = (disclosure.suppress_counts(people, people.columns, threshold, secondary=False)
-              if threshold is not None else people.isna() & False)
+    hidden = (
+        disclosure.suppress_counts(people, people.columns, threshold, secondary=False)
+        if threshold is not None
+        else people.isna() & False
+    )
     cells_hidden = _hidden_cells(rows)
     for group in ("target", "comparison"):  # a group hidden by `for_public` hides its people
-        hidden[f"n_{group}_people"] |= (cells_hidden[f"{group}_before"]
-                                        | cells_hidden[f"{group}_after"])
+        hidden[f"n_{group}_people"] |= (
+            cells_hidden[f"{group}_before"] | cells_hidden[f"{group}_after"]
+        )
     name = [CATALOGUE[i].name if i in CATALOGUE else i for i in rows["indicator_id"]]
 
     def cell(col: str, group: str) -> list[str]:
-        return [disclosure.mask_display(_value(v, i), h or c) for v, i, h, c in
-                zip(rows[col], rows["indicator_id"], hidden[f"n_{group}_people"],
-                    cells_hidden[col])]
+        return [
+            disclosure.mask_display(_value(v, i), h or c)
+            for v, i, h, c in zip(
+                rows[col], rows["indicator_id"], hidden[f"n_{group}_people"], cells_hidden[col]
+            )
+        ]
 
-    did = [fmt.pp(d) if CATALOGUE.get(i) and CATALOGUE[i].unit == "%" else fmt.signed(d)
-           for d, i in zip(rows["did"], rows["indicator_id"])]
-    show = pd.DataFrame({
-        "Мера": [f"{m} ({y})" for m, y in zip(rows["measure_id"], rows["measure_year"])],
-        "Показатель": name,
-        "Адресаты": [targets_words(t) for t in rows["targets"]],
-        "Годы": [f"{b} → {a}" for b, a in zip(rows["before_year"], rows["after_year"])],
-        "Адресаты: до": cell("target_before", "target"),
-        "Адресаты: после": cell("target_after", "target"),
-        "Сравнение: до": cell("comparison_before", "comparison"),
-        "Сравнение: после": cell("comparison_after", "comparison"),
-        "Разность разностей": [disclosure.mask_display(d, h1 or h2 or h3) for d, h1, h2, h3 in
-                               zip(did, hidden["n_target_people"],
-                                   hidden["n_comparison_people"], cells_hidden["did"])],
-        "Учреждений (адр. / ср.)": [f"{fmt.integer(a)} / {fmt.integer(b)}" for a, b in
-                                    zip(rows["n_target_units"], rows["n_comparison_units"])],
-        "Человек (адр. / ср.)": [
-            f"{disclosure.mask_display(fmt.integer(a), ha)} / "
-            f"{disclosure.mask_display(fmt.integer(b), hb)}"
-            for a, b, ha, hb in zip(rows["n_target_people"], rows["n_comparison_people"],
-                                    hidden["n_target_people"], hidden["n_comparison_people"])],
-        "Вывод": rows["verdict"].to_numpy(),
-        "Обоснование": rows["reason"].to_numpy(),
-    })
+    did = [
+        fmt.pp(d) if CATALOGUE.get(i) and CATALOGUE[i].unit == "%" else fmt.signed(d)
+        for d, i in zip(rows["did"], rows["indicator_id"])
+    ]
+    show = pd.DataFrame(
+        {
+            "Мера": [f"{m} ({y})" for m, y in zip(rows["measure_id"], rows["measure_year"])],
+            "Показатель": name,
+            "Адресаты": [targets_words(t) for t in rows["targets"]],
+            "Годы": [f"{b} → {a}" for b, a in zip(rows["before_year"], rows["after_year"])],
+            "Адресаты: до": cell("target_before", "target"),
+            "Адресаты: после": cell("target_after", "target"),
+            "Сравнение: до": cell("comparison_before", "comparison"),
+            "Сравнение: после": cell("comparison_after", "comparison"),
+            "Разность разностей": [
+                disclosure.mask_display(d, h1 or h2 or h3)
+                for d, h1, h2, h3 in zip(
+                    did,
+                    hidden["n_target_people"],
+                    hidden["n_comparison_people"],
+                    cells_hidden["did"],
+                )
+            ],
+            "Учреждений (адр. / ср.)": [
+                f"{fmt.integer(a)} / {fmt.integer(b)}"
+                for a, b in zip(rows["n_target_units"], rows["n_comparison_units"])
+            ],
+            "Человек (адр. / ср.)": [
+                f"{disclosure.mask_display(fmt.integer(a), ha)} / "
+                f"{disclosure.mask_display(fmt.integer(b), hb)}"
+                for a, b, ha, hb in zip(
+                    rows["n_target_people"],
+                    rows["n_comparison_people"],
+                    hidden["n_target_people"],
+                    hidden["n_comparison_people"],
+                )
+            ],
+            "Вывод": rows["verdict"].to_numpy(),
+            "Обоснование": rows["reason"].to_numpy(),
+        }
+    )
     bands = pd.DataFrame("", index=show.index, columns=show.columns)
     bands["Вывод"] = rows["verdict"].map(VERDICT_BANDS).fillna("").to_numpy()
-    note = (HIDDEN_NOTE if cells_hidden.to_numpy().any() else None)
-    return tables.styled(show, "Меры и их показатели: адресаты против остальных, год до и год "
-                               "после меры", bands=bands, note=note,
-                         right=[c for c in show.columns if c.startswith(("Адресаты:", "Сравн",
-                                                                          "Разность"))])
+    note = HIDDEN_NOTE if cells_hidden.to_numpy().any() else None
+    return tables.styled(
+        show,
+        "Меры и их показатели: адресаты против остальных, год до и год после меры",
+        bands=bands,
+        note=note,
+        right=[c for c in show.columns if c.startswith(("Адресаты:", "Сравн", "Разность"))],
+    )
 
 
 def _hidden_cells(rows: pd.DataFrame) -> pd.DataFrame:
     """Which values `for_public` hid (all False for the internal profile's evaluation)."""
-    return pd.DataFrame({c: (rows[f].astype(bool).to_numpy() if f in rows.columns
-                             else np.zeros(len(rows), dtype=bool))
-                         for c, f in HIDDEN_COLUMNS.items()}, index=rows.index)
+    return pd.DataFrame(
+        {
+            c: (
+                rows[f].astype(bool).to_numpy()
+                if f in rows.columns
+                else np.zeros(len(rows), dtype=bool)
+            )
+            for c, f in HIDDEN_COLUMNS.items()
+        },
+        index=rows.index,
+    )
 
 
 def verdict_sentences(evaluated: pd.DataFrame, year: int) -> list[str]:
@@ -306,15 +374,23 @@ def verdict_sentences(evaluated: pd.DataFrame, year: int) -> list[str]:
         return [f"Мер {span} годов, которые можно оценить, в реестрах нет."]
     counts = per["verdict"].value_counts()
     span = fmt.years_range(int(per["measure_year"].min()), int(per["measure_year"].max()))
-    out = [f"Оценены меры {span} годов ({fmt.integer(len(per))}): " + ", ".join(f"{v} — {fmt.integer(counts.get(v, 0))}" for v in VERDICTS)
-           + "."]
+    out = [
+        f"Оценены меры {span} годов ({fmt.integer(len(per))}): "
+        + ", ".join(f"{v} — {fmt.integer(counts.get(v, 0))}" for v in VERDICTS)
+        + "."
+    ]
     for r in per.itertuples(index=False):
         part = rows[rows["measure_id"] == r.measure_id]
         best = part[part["verdict"] == r.verdict].iloc[0]
-        ind = CATALOGUE[best["indicator_id"]].name if best["indicator_id"] in CATALOGUE else \
-            best["indicator_id"]
-        out.append(f"{r.measure_id} «{r.title}» ({targets_words(r.targets)}): "
-                   f"{r.verdict} — {ind.lower()[:1] + ind[1:]}: {best['reason']}.")
+        ind = (
+            CATALOGUE[best["indicator_id"]].name
+            if best["indicator_id"] in CATALOGUE
+            else best["indicator_id"]
+        )
+        out.append(
+            f"{r.measure_id} «{r.title}» ({targets_words(r.targets)}): "
+            f"{r.verdict} — {ind.lower()[:1] + ind[1:]}: {best['reason']}."
+        )
     return out
 
 
@@ -327,57 +403,76 @@ def indicator_names(indicator_ids: object) -> str:
 def pending_table(evaluated: pd.DataFrame) -> Styler:
     """The measures of the report year: to be judged next year."""
     per = pending(evaluated)
-    show = pd.DataFrame({
-        "Мера": per["measure_id"].to_numpy(),
-        "Содержание": per["title"].to_numpy(),
-        "Механизм": per["mechanism"].to_numpy(),
-        "Адресаты": [targets_words(t) for t in per["targets"]],
-        "Показатели": [indicator_names(i) for i in per["indicators"]],
-        "Будет оценена": [f"по данным {int(y) + 1} года" for y in per["measure_year"]],
-    })
+    show = pd.DataFrame(
+        {
+            "Мера": per["measure_id"].to_numpy(),
+            "Содержание": per["title"].to_numpy(),
+            "Механизм": per["mechanism"].to_numpy(),
+            "Адресаты": [targets_words(t) for t in per["targets"]],
+            "Показатели": [indicator_names(i) for i in per["indicators"]],
+            "Будет оценена": [f"по данным {int(y) + 1} года" for y in per["measure_year"]],
+        }
+    )
     return tables.styled(show, "Меры отчётного года: будут оценены в следующем году")
 
 
-def before_after_figure(evaluated: pd.DataFrame, ncols: int = 3,
-                        hidden: set | None = None) -> Figure | None:
+def before_after_figure(
+    evaluated: pd.DataFrame, ncols: int = 3, hidden: set | None = None
+) -> Figure | None:
     """Small multiples: targets vs comparison, before → after, one panel per judged addressed
-    (measure, indicator) with a DiD (measures for everyone have no comparison); None when there is nothing to draw. ``hidden`` holds
-    (measure_id, indicator_id) pairs not to draw (public profile, small groups)."""
+    (measure, indicator) with a DiD (measures for everyone have no comparison); None when
+    there is nothing to draw. ``hidden`` holds (measure_id, indicator_id) pairs not to draw
+    (public profile, small groups); groups `for_public` masked are never drawn."""
     rows = judged(evaluated)
-    rows = rows[rows["did"].notna() & rows["level"].isin(["institution", "association"])
-                & ~_hidden_cells(rows).any(axis=1)]
+    rows = rows[
+        rows["did"].notna()
+        & rows["level"].isin(["institution", "association"])
+        & ~_hidden_cells(rows).any(axis=1)
+    ]
     if hidden:
-        rows = rows[[(m, i) not in hidden for m, i in zip(rows["measure_id"],
-                                                          rows["indicator_id"])]]
+        rows = rows[
+            [(m, i) not in hidden for m, i in zip(rows["measure_id"], rows["indicator_id"])]
+        ]
     if not len(rows):
         return None
     plots.setup()
     n = len(rows)
     nrows = (n + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(plots.WIDTH * 1.25, 2.6 * nrows),
-                             squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(plots.WIDTH * 1.25, 2.6 * nrows), squeeze=False)
     for ax, r in zip(axes.ravel(), rows.itertuples(index=False)):
         xs = [r.before_year, r.after_year]
         colour = plots.BAND_COLOURS["meets"] if r.verdict == EFFECTIVE else plots.BLUE
         ax.plot(xs, [r.target_before, r.target_after], marker="o", linewidth=2, color=colour)
-        ax.plot(xs, [r.comparison_before, r.comparison_after], marker="o", linewidth=1.5,
-                color=plots.GREY)
+        ax.plot(
+            xs,
+            [r.comparison_before, r.comparison_after],
+            marker="o",
+            linewidth=1.5,
+            color=plots.GREY,
+        )
         ax.set_xticks(xs, [str(x) for x in xs], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         unit = CATALOGUE[r.indicator_id].unit
         ax.yaxis.set_major_formatter(plots.axis_formatter(unit))
         did = fmt.pp(r.did) if unit == "%" else fmt.signed(r.did)
         name = CATALOGUE[r.indicator_id].name
-        ax.set_title(plots.wrap(f"{r.measure_id}: {name}", 34) + f"\nDiD {did}",
-                     fontsize=8.5, loc="left")
+        ax.set_title(
+            plots.wrap(f"{r.measure_id}: {name}", 34) + f"\nDiD {did}", fontsize=8.5, loc="left"
+        )
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
-    handles = [Line2D([0], [0], color=plots.BLUE, marker="o", label="адресаты меры"),
-               Line2D([0], [0], color=plots.BAND_COLOURS["meets"], marker="o",
-                      label="адресаты (мера эффективна)"),
-               Line2D([0], [0], color=plots.GREY, marker="o", label="остальные")]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8,
-               bbox_to_anchor=(0.5, -0.02))
+    handles = [
+        Line2D([0], [0], color=plots.BLUE, marker="o", label="адресаты меры"),
+        Line2D(
+            [0],
+            [0],
+            color=plots.BAND_COLOURS["meets"],
+            marker="o",
+            label="адресаты (мера эффективна)",
+        ),
+        Line2D([0], [0], color=plots.GREY, marker="o", label="остальные"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.02))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
@@ -405,22 +500,34 @@ def dynamics_table(dyn: pd.DataFrame, years: list[int]) -> Styler:
             c = cell.iloc[0]
             target = "" if fmt.is_missing(c["target"]) else f" ({fmt.value(c['target'], ind.unit)})"
             short_window = bool(c.get("incomplete", False))  # † and no verdict: understated
-            row[f"{y}: значение (цель)"] = fmt.marked(fmt.value(c["value"], ind.unit),
-                                                      short_window) + target
+            row[f"{y}: значение (цель)"] = (
+                fmt.marked(fmt.value(c["value"], ind.unit), short_window) + target
+            )
             pairs = zip(register.split_list(c["measures"]), register.split_list(c["verdicts"]))
             row[f"{y}: меры"] = "; ".join(f"{m} — {short.get(v, v)}" for m, v in pairs)
             meets = c["meets_target"]
-            band[f"{y}: значение (цель)"] = ("" if short_window or meets is pd.NA
-                                             or fmt.is_missing(meets)
-                                             else "meets" if bool(meets) else "below")
+            band[f"{y}: значение (цель)"] = (
+                ""
+                if short_window or meets is pd.NA or fmt.is_missing(meets)
+                else "meets"
+                if bool(meets)
+                else "below"
+            )
         rows.append(row)
         bands.append(band)
     show = pd.DataFrame(rows)
     # every cell a band ("" for none), so no column is left empty (float) to fill with text
-    bands_frame = pd.DataFrame([[band.get(c, "") for c in show.columns] for band in bands],
-                               columns=show.columns, dtype=object)
-    return tables.styled(show, "Управленческие решения и динамика показателей за три года",
-                         bands=bands_frame, note=tables.incomplete_note(show))
+    bands_frame = pd.DataFrame(
+        [[band.get(c, "") for c in show.columns] for band in bands],
+        columns=show.columns,
+        dtype=object,
+    )
+    return tables.styled(
+        show,
+        "Управленческие решения и динамика показателей за три года",
+        bands=bands_frame,
+        note=tables.incomplete_note(show),
+    )
 
 
 def dynamics_panels(dyn: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
@@ -440,26 +547,38 @@ def conclusions(evaluated: pd.DataFrame, year: int) -> list[str]:
     out = []
     if len(per):
         eff = per[per["verdict"] == EFFECTIVE]
-        out.append(f"Признаны эффективными: {fmt.integer(len(eff))} из "
-                   f"{fmt.count(len(per), 'оценённой меры', 'оценённых мер', 'оценённых мер')}"
-                   + (" (" + ", ".join(eff["measure_id"]) + ")" if len(eff) else "") + ".")
+        out.append(
+            f"Признаны эффективными: {fmt.integer(len(eff))} из "
+            f"{fmt.count(len(per), 'оценённой меры', 'оценённых мер', 'оценённых мер')}"
+            + (" (" + ", ".join(eff["measure_id"]) + ")" if len(eff) else "")
+            + "."
+        )
         none = per[per["verdict"] == NO_EFFECT]
         if len(none):
-            out.append("Эффект не выявлен у мер " + ", ".join(none["measure_id"])
-                       + ": их стоит пересмотреть или изменить адресатов.")
+            out.append(
+                "Эффект не выявлен у мер "
+                + ", ".join(none["measure_id"])
+                + ": их стоит пересмотреть или изменить адресатов."
+            )
         short = per[per["verdict"] == NO_DATA]
         if len(short):
-            out.append(f"Недостаточно данных для оценки {fmt.count(len(short), 'меры', 'мер', 'мер')}"
-                       " (нет года до или после меры, показатель не рассчитан или группы малы).")
+            out.append(
+                f"Недостаточно данных для оценки {fmt.count(len(short), 'меры', 'мер', 'мер')}"
+                " (нет года до или после меры, показатель не рассчитан или группы малы)."
+            )
     waiting = pending(evaluated)
     if len(waiting):
         verb = fmt.plural(len(waiting), "будет оценена", "будут оценены", "будут оценены")
-        out.append(f"{fmt.count(len(waiting), 'мера', 'меры', 'мер')} {year} года {verb} "
-                   f"по данным {year + 1} года.")
+        out.append(
+            f"{fmt.count(len(waiting), 'мера', 'меры', 'мер')} {year} года {verb} "
+            f"по данным {year + 1} года."
+        )
     everyone = per[per["targets"].map(targets_all)] if len(per) else per
     if len(everyone):
-        out.append("Меры, адресованные всем, сравниваются только с целевыми значениями города: "
-                   "группы сравнения у них нет, и их эффект не отделить от общего тренда.")
+        out.append(
+            "Меры, адресованные всем, сравниваются только с целевыми значениями города: "
+            "группы сравнения у них нет, и их эффект не отделить от общего тренда."
+        )
     return out or [f"Мер для оценки в {year} году нет."]
 
 
@@ -467,16 +586,24 @@ def method_sentences(thresholds: Thresholds, year: int) -> list[str]:
     """How the verdicts are reached, for the reader (thresholds of params/effectiveness.yaml)."""
     t = thresholds
     share = f"{t.min_did_relative * 100:g}\u00a0%"
-    method = (f"Оцениваются меры {year - LOOKBACK}–{year - 1} годов. Мера года t сравнивается по "
-              "каждому своему показателю в году до меры (t−1) и в году после неё (t+1): у "
-              "адресатов меры и у остальных учреждений города (без Центра) — «разность "
-              "разностей».")
-    effective = (f"«{EFFECTIVE}» — адресаты улучшили показатель не меньше чем на "
-                 f"{t.min_did_pp:g} п. п. больше остальных (для количественных показателей — на "
-                 f"{share} от исходного уровня), и разница не объясняется случайными "
-                 f"колебаниями (не меньше {t.min_z:g} стандартных ошибок).")
-    no_data = (f"«{NO_DATA}» — нет года до или после меры, показатель не рассчитан, меньше "
-               f"{t.min_units} учреждений или меньше {t.min_people} человек в одной из групп.")
-    everyone = ("Меры, адресованные всем, сравниваются с целевыми значениями города: насколько "
-                "сократился разрыв с целью.")
+    method = (
+        f"Оцениваются меры {year - LOOKBACK}–{year - 1} годов. Мера года t сравнивается по "
+        "каждому своему показателю в году до меры (t−1) и в году после неё (t+1): у "
+        "адресатов меры и у остальных учреждений города (без Центра) — «разность "
+        "разностей»."
+    )
+    effective = (
+        f"«{EFFECTIVE}» — адресаты улучшили показатель не меньше чем на "
+        f"{t.min_did_pp:g} п. п. больше остальных (для количественных показателей — на "
+        f"{share} от исходного уровня), и разница не объясняется случайными "
+        f"колебаниями (не меньше {t.min_z:g} стандартных ошибок)."
+    )
+    no_data = (
+        f"«{NO_DATA}» — нет года до или после меры, показатель не рассчитан, меньше "
+        f"{t.min_units} учреждений или меньше {t.min_people} человек в одной из групп."
+    )
+    everyone = (
+        "Меры, адресованные всем, сравниваются с целевыми значениями города: насколько "
+        "сократился разрыв с целью."
+    )
     return [method, effective, no_data, everyone]

@@ -47,11 +47,15 @@ def load(ctx: Context) -> GoalsPage:
     """The tree and its integrity check for the context's year."""
     goals = load_goals(year=ctx.year)
     tidy = context.indicator_table(ctx)
-    return GoalsPage(ctx.year, goal_tree.tree(goals, CATALOGUE, tidy, ctx.year),
-                     goal_tree.integrity(goals, CATALOGUE, ctx.year))
+    return GoalsPage(
+        ctx.year,
+        goal_tree.tree(goals, CATALOGUE, tidy, ctx.year),
+        goal_tree.integrity(goals, CATALOGUE, ctx.year),
+    )
 
 
 # --- the notebook's sections ------------------------------------------------------------------
+
 
 def show_summary(page: GoalsPage) -> HTML:
     return tables.say(tree_summary(page.tree, page.year))
@@ -73,15 +77,22 @@ def show_conclusions(page: GoalsPage) -> HTML:
 
 # --- tables and sentences ---------------------------------------------------------------------
 
+
 def tree_table(tree: pd.DataFrame, year: int) -> Styler:
     """The tree as an indented table: level, wording, target of the year."""
     target_column = f"Целевое значение на {year} год"
-    show = pd.DataFrame({
-        "Уровень": [INDENT * d + KIND_NAMES.get(k, k) for d, k in zip(tree["depth"], tree["kind"])],
-        "Содержание": tree["title"].to_numpy(),
-        target_column: [_target_text(i, t, u) for i, t, u in
-                        zip(tree["indicator_id"], tree["target"], tree["unit"])],
-    })
+    show = pd.DataFrame(
+        {
+            "Уровень": [
+                INDENT * d + KIND_NAMES.get(k, k) for d, k in zip(tree["depth"], tree["kind"])
+            ],
+            "Содержание": tree["title"].to_numpy(),
+            target_column: [
+                _target_text(i, t, u)
+                for i, t, u in zip(tree["indicator_id"], tree["target"], tree["unit"])
+            ],
+        }
+    )
     return tables.styled(show, f"Дерево целей {year} года", right=[target_column])
 
 
@@ -97,10 +108,12 @@ def tree_summary(tree: pd.DataFrame, year: int) -> str:
     goals = tree[tree["indicator_id"] == ""]
     inds = tree[tree["indicator_id"] != ""]
     with_target = int(inds["target"].notna().sum())
-    return (f"Дерево целей {year} года: "
-            f"{fmt.count(len(goals), 'цель или задача', 'цели и задачи', 'целей и задач')}, "
-            f"{fmt.count(len(inds), 'показатель', 'показателя', 'показателей')}; "
-            f"целевое значение на год установлено для {with_target} из них.")
+    return (
+        f"Дерево целей {year} года: "
+        f"{fmt.count(len(goals), 'цель или задача', 'цели и задачи', 'целей и задач')}, "
+        f"{fmt.count(len(inds), 'показатель', 'показателя', 'показателей')}; "
+        f"целевое значение на год установлено для {with_target} из них."
+    )
 
 
 def integrity_table(issues: pd.DataFrame) -> Styler:
@@ -110,8 +123,12 @@ def integrity_table(issues: pd.DataFrame) -> Styler:
 
 def integrity_sentences(issues: pd.DataFrame) -> list[str]:
     if issues.empty:
-        return [("Дерево целей цельное: у каждой цели есть показатели, у каждого показателя — "
-                 "цель и форма-источник.")]
+        return [
+            (
+                "Дерево целей цельное: у каждой цели есть показатели, у каждого показателя — "
+                "цель и форма-источник."
+            )
+        ]
     counts = issues["problem"].value_counts()
     return [f"{problem.capitalize()}: {n}." for problem, n in counts.items()]
 
@@ -122,8 +139,10 @@ def conclusions(tree: pd.DataFrame, issues: pd.DataFrame, year: int) -> list[str
     inds = tree[tree["indicator_id"] != ""]
     no_target = inds.loc[inds["target"].isna(), "title"].tolist()
     if no_target:
-        out.append(f"Без целевого значения на {year} год "
-                   f"({fmt.count(len(no_target), 'показатель', 'показателя', 'показателей')}) — "
-                   "за ними наблюдают, но достижение цели по ним не оценивается.")
+        out.append(
+            f"Без целевого значения на {year} год "
+            f"({fmt.count(len(no_target), 'показатель', 'показателя', 'показателей')}) — "
+            "за ними наблюдают, но достижение цели по ним не оценивается."
+        )
     out += integrity_sentences(issues)
     return out

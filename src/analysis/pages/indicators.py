@@ -52,14 +52,22 @@ class IndicatorsPage:
 def load(ctx: Context) -> IndicatorsPage:
     """The year's forms, the passports and the МУКО matrix of the catalogue."""
     entry = ctx.data.manifest_entry()
-    status = passports.forms_status(entry.get("forms_present", []), entry.get("rows", {}),
-                                    CATALOGUE)
+    status = passports.forms_status(
+        entry.get("forms_present", []), entry.get("rows", {}), CATALOGUE
+    )
     titles = goal_tree.goal_titles(load_goals())
-    return IndicatorsPage(ctx.year, CATALOGUE, status, passports.passports(CATALOGUE, titles),
-                          passports.muko_matrix(CATALOGUE), context.indicator_table(ctx))
+    return IndicatorsPage(
+        ctx.year,
+        CATALOGUE,
+        status,
+        passports.passports(CATALOGUE, titles),
+        passports.muko_matrix(CATALOGUE),
+        context.indicator_table(ctx),
+    )
 
 
 # --- the notebook's sections ------------------------------------------------------------------
+
 
 def show_forms(page: IndicatorsPage) -> Styler:
     """The sentence on the forms received (displayed), then their table."""
@@ -78,11 +86,11 @@ def show_muko(page: IndicatorsPage) -> Styler:
 
 
 def show_conclusions(page: IndicatorsPage) -> HTML:
-    return tables.say(conclusions(page.catalogue, page.matrix, page.status, page.tidy,
-                                  page.year))
+    return tables.say(conclusions(page.catalogue, page.matrix, page.status, page.tidy, page.year))
 
 
 # --- tables and sentences ---------------------------------------------------------------------
+
 
 def passports_table(frame: pd.DataFrame) -> Styler:
     """The passports with Russian headers; «—» for an indicator without a goal."""
@@ -92,17 +100,20 @@ def passports_table(frame: pd.DataFrame) -> Styler:
 
 
 def muko_table(matrix: pd.DataFrame) -> Styler:
-    show = pd.DataFrame({
-        "Механизм": matrix["mechanism"].to_numpy(),
-        "Федеральный показатель МУКО": matrix["area"].to_numpy(),
-        "Муниципальные показатели (по документу)": matrix["seed_indicators"].to_numpy(),
-        "«Точка роста» в практике управления": matrix["growth_point"].to_numpy(),
-        "Показатели книги": ["; ".join(n) if n else GAP for n in matrix["covered_by"]],
-    })
+    show = pd.DataFrame(
+        {
+            "Механизм": matrix["mechanism"].to_numpy(),
+            "Федеральный показатель МУКО": matrix["area"].to_numpy(),
+            "Муниципальные показатели (по документу)": matrix["seed_indicators"].to_numpy(),
+            "«Точка роста» в практике управления": matrix["growth_point"].to_numpy(),
+            "Показатели книги": ["; ".join(n) if n else GAP for n in matrix["covered_by"]],
+        }
+    )
     bands = pd.DataFrame({c: [""] * len(show) for c in show.columns})
     bands["Показатели книги"] = ["below" if g else "meets" for g in matrix["gap"]]
-    return tables.styled(show, "Федеральные показатели МУКО, муниципальные показатели и "
-                               "«точки роста»", bands=bands)
+    return tables.styled(
+        show, "Федеральные показатели МУКО, муниципальные показатели и «точки роста»", bands=bands
+    )
 
 
 def muko_sentence(matrix: pd.DataFrame) -> str:
@@ -112,22 +123,29 @@ def muko_sentence(matrix: pd.DataFrame) -> str:
         new = int((matrix["seed_indicators"] == passports.NONE_LISTED).sum())
         text = f"Все {n} направлений МУКО из таблицы «точек роста» покрыты показателями книги"
         if new:
-            text += (f", в том числе {new} из них, для которых в документе муниципальных "
-                     "показателей не было")
+            text += (
+                f", в том числе {new} из них, для которых в документе муниципальных "
+                "показателей не было"
+            )
         return text + "."
-    return (f"Не покрыто показателями {len(gaps)} из {n} направлений МУКО: "
-            + "; ".join(gaps) + ".")
+    return f"Не покрыто показателями {len(gaps)} из {n} направлений МУКО: " + "; ".join(gaps) + "."
 
 
 def forms_table(status: pd.DataFrame) -> Styler:
-    show = pd.DataFrame({
-        "Форма": [passports.form_title(s) for s in status["stem"]],
-        "Кто заполняет": status["filled_by"].to_numpy(),
-        "Поступила": ["да" if r else "нет" for r in status["received"]],
-        "Строк": [fmt.integer(n) if r else fmt.DASH
-                  for n, r in zip(status["rows"], status["received"])],
-        "Показатели без данных": [fmt.join_ru(a) if a else fmt.DASH for a in status["affected"]],
-    })
+    show = pd.DataFrame(
+        {
+            "Форма": [passports.form_title(s) for s in status["stem"]],
+            "Кто заполняет": status["filled_by"].to_numpy(),
+            "Поступила": ["да" if r else "нет" for r in status["received"]],
+            "Строк": [
+                fmt.integer(n) if r else fmt.DASH
+                for n, r in zip(status["rows"], status["received"])
+            ],
+            "Показатели без данных": [
+                fmt.join_ru(a) if a else fmt.DASH for a in status["affected"]
+            ],
+        }
+    )
     bands = pd.DataFrame({c: [""] * len(show) for c in show.columns})
     bands["Поступила"] = ["meets" if r else "below" for r in status["received"]]
     return tables.styled(show, "Формы сбора информации за год", bands=bands, right=["Строк"])
@@ -142,17 +160,22 @@ def forms_sentence(status: pd.DataFrame, year: int) -> str:
     return text + ". Не поступили: " + "; ".join(missing) + "."
 
 
-def conclusions(catalogue: Mapping, matrix: pd.DataFrame, status: pd.DataFrame,
-                tidy: pd.DataFrame, year: int) -> list[str]:
+def conclusions(
+    catalogue: Mapping, matrix: pd.DataFrame, status: pd.DataFrame, tidy: pd.DataFrame, year: int
+) -> list[str]:
     """Closing bullets: size of the catalogue, coverage of МУКО, data that is missing."""
     n_docs = len({i.source_doc for i in catalogue.values()})
-    size = (f"В каталоге {fmt.count(len(catalogue), 'показатель', 'показателя', 'показателей')} "
-            f"из {fmt.count(n_docs, 'документа', 'документов', 'документов')}; у каждого указаны "
-            "формула, источник, способ и периодичность сбора.")
+    size = (
+        f"В каталоге {fmt.count(len(catalogue), 'показатель', 'показателя', 'показателей')} "
+        f"из {fmt.count(n_docs, 'документа', 'документов', 'документов')}; у каждого указаны "
+        "формула, источник, способ и периодичность сбора."
+    )
     out = [size, muko_sentence(matrix), forms_sentence(status, year)]
     empty = passports.empty_top_indicators(tidy)
     if empty:
-        out.append(f"За {year} год нет значения у "
-                   f"{fmt.count(empty, 'показателя', 'показателей', 'показателей')} "
-                   "городского уровня.")
+        out.append(
+            f"За {year} год нет значения у "
+            f"{fmt.count(empty, 'показателя', 'показателей', 'показателей')} "
+            "городского уровня."
+        )
     return out

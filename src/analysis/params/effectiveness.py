@@ -31,6 +31,7 @@ def load_thresholds(params_dir: Path | None = None) -> Thresholds:
     except (TypeError, ValueError) as exc:
         raise UserError(f"{THRESHOLDS_FILE}: {WHAT} не прочитаны — {exc}") from None
     if out.min_units < 1 or out.min_people < 0 or out.min_did_pp < 0 or out.min_z < 0:
-        raise UserError(f"{THRESHOLDS_FILE}: пороги не могут быть отрицательными "
-                        "(а min_units — меньше 1)")
+        raise UserError(
+            f"{THRESHOLDS_FILE}: пороги не могут быть отрицательными (а min_units — меньше 1)"
+        )
     return out
