@@ -17,36 +17,44 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from analysis import contract
+from analysis.catalogue import (
+    MUKO_AREAS,
+    MUKO_BURNOUT,
+    MUKO_COMPETITIONS,
+    MUKO_DEFICITS,
+    MUKO_MENTORING,
+    MUKO_NETWORK,
+    MUKO_SUPPORT,
+)
 from analysis.vocabulary import CENTRE, CITY, DIRECTION_WORDS, LEVEL_NAMES
 
 PERCENT = "%"  # SPEC §5: the unit of shares, whose formula reads «… ÷ … × 100»
 
 # The seed's table «Федеральные показатели МУКО / Муниципальные показатели / «Точки роста» в
 # практике управления», row by row: (mechanism, federal МУКО area, municipal indicators the seed
-# lists for it — «—» where it lists none, the seed's «точка роста»).
+# lists for it — «—» where it lists none, the seed's «точка роста»). The areas are the
+# catalogue's (`MUKO_AREAS`), which each indicator declares it covers.
 MONITORING_SYSTEM = "Система мониторинга качества ДПО педагогических работников"
 METHODICAL_SYSTEM = "Система методической работы"
 NONE_LISTED = "—"  # the seed lists no municipal indicator for the area
 MUKO_MATRIX: tuple[tuple[str, str, str, str], ...] = (
-    (MONITORING_SYSTEM, "Организация диагностики профессиональных дефицитов педагогов",
-     NONE_LISTED, "корректировка показателей планов-отчётов ГПО"),
-    (MONITORING_SYSTEM, "Организация диагностики профессионального выгорания педагогов",
-     NONE_LISTED, "корректировка показателей планов-отчётов ГПО"),
-    (MONITORING_SYSTEM, "Конкурсы профессионального мастерства",
+    (MONITORING_SYSTEM, MUKO_DEFICITS, NONE_LISTED, "корректировка показателей планов-отчётов ГПО"),
+    (MONITORING_SYSTEM, MUKO_BURNOUT, NONE_LISTED, "корректировка показателей планов-отчётов ГПО"),
+    (MONITORING_SYSTEM, MUKO_COMPETITIONS,
      ("целевые показатели муниципальной программы; показатели планов-отчётов ГПО; показатели "
       "эффективности деятельности руководителей и учреждений"),
      "проведение проблемного анализа и принятие управленческих решений"),
-    (METHODICAL_SYSTEM, "Осуществление методической поддержки педагогов",
+    (METHODICAL_SYSTEM, MUKO_SUPPORT,
      "муниципальное задание Центра; показатели планов-отчётов ГПО",
      "проведение проблемного анализа и принятие управленческих решений"),
-    (METHODICAL_SYSTEM, "Организация системы наставничества на муниципальном уровне",
+    (METHODICAL_SYSTEM, MUKO_MENTORING,
      "показатели планов-отчётов ГПО",
      "проведение проблемного анализа и принятие управленческих решений"),
-    (METHODICAL_SYSTEM, ("Организация сетевых форм взаимодействия педагогов на уровне "
-                         "муниципалитета"),
+    (METHODICAL_SYSTEM, MUKO_NETWORK,
      "показатели эффективности деятельности руководителей и учреждений",
      "введение показателей для планов-отчётов РЦ"),
 )
+assert [row[1] for row in MUKO_MATRIX] == list(MUKO_AREAS)  # the seed's rows, in its order
 PASSPORT_COLUMNS = ["indicator_id", "name", "group", "formula", "unit", "levels", "sources",
                     "source_doc", "method", "frequency", "goal", "direction"]
 
