@@ -315,7 +315,8 @@ def test_a_year_loaded_only_for_its_courses_gets_no_pages():
 
 
 def test_three_year_dynamics_do_not_judge_an_incomplete_window():
-    from analysis import effectiveness, tables
+    from analysis import tables
+    from analysis.pages import effectiveness
 
     dyn = pd.DataFrame([
         # 2023: the window 2021–2023 lacks 2021 → 40 % is understated: marked, not coloured

@@ -10,8 +10,11 @@ import pandas as pd
 import pytest
 
 from analysis import effectiveness as eff
+from analysis import indicators
 from analysis.catalogue import COUNT, HIGHER, LOWER, SHARE
 from analysis.errors import UserError
+from analysis.params.effectiveness import load_thresholds
+from analysis.reader import YearData
 
 DEFAULT = eff.Thresholds(min_did_pp=5, min_did_relative=0.2, min_units=3, min_people=30,
                          min_z=2.0)
@@ -145,17 +148,28 @@ def test_measures_for_everyone_are_judged_against_the_target(before, after, dire
 
 
 def test_thresholds_are_read_and_checked(tmp_path):
-    assert eff.load_thresholds() == eff.Thresholds(min_did_pp=5, min_did_relative=0.2,
-                                                   min_units=3, min_people=30, min_z=2.0)
-    assert eff.load_thresholds(tmp_path) == eff.Thresholds()  # no file: the defaults
+    assert load_thresholds() == eff.Thresholds(min_did_pp=5, min_did_relative=0.2,
+                                               min_units=3, min_people=30, min_z=2.0)
+    assert load_thresholds(tmp_path) == eff.Thresholds()  # no file: the defaults
     (tmp_path / "effectiveness.yaml").write_text("min_did_pp: 10\nmin_units: 5\n")
-    assert eff.load_thresholds(tmp_path) == eff.Thresholds(min_did_pp=10, min_units=5)
+    assert load_thresholds(tmp_path) == eff.Thresholds(min_did_pp=10, min_units=5)
     (tmp_path / "effectiveness.yaml").write_text("min_dd: 10\n")
-    with pytest.raises(UserError, match="неизвестные параметры: min_dd"):
-        eff.load_thresholds(tmp_path)
+    with pytest.raises(UserError, match="effectiveness.yaml: .* неизвестные параметры: min_dd"):
+        load_thresholds(tmp_path)
     (tmp_path / "effectiveness.yaml").write_text("min_units: 0\n")
     with pytest.raises(UserError, match="min_units"):
-        eff.load_thresholds(tmp_path)
+        load_thresholds(tmp_path)
+    (tmp_path / "effectiveness.yaml").write_text("min_z: много\n")
+    with pytest.raises(UserError, match="effectiveness.yaml: пороги оценки эффективности не "
+                                        "прочитаны — could not convert"):
+        load_thresholds(tmp_path)
+    (tmp_path / "effectiveness.yaml").write_text("- min_z\n")
+    with pytest.raises(UserError, match="ожидается список «параметр: значение»"):
+        load_thresholds(tmp_path)
+    (tmp_path / "effectiveness.yaml").write_text("min_z: [\n")
+    with pytest.raises(UserError, match="effectiveness.yaml: пороги оценки эффективности не "
+                                        "прочитаны"):
+        load_thresholds(tmp_path)
 
 
 def test_measure_verdicts_any_effective_indicator_wins():
@@ -186,8 +200,14 @@ def demo(request, tmp_path_factory):
     seed = request.param
     root = tmp_path_factory.mktemp(f"demo{seed}") / "processed"
     generate(root, YEARS, seed, 1.0, fmt="parquet")
-    evaluated = eff.evaluate(root, YEARS[-1])
+    evaluated = _evaluate(root, YEARS[-1])
     return evaluated, truth_table(seed, YEARS, 1.0), root
+
+
+def _evaluate(root, year: int) -> pd.DataFrame:
+    """The evaluation of a processed folder, as the page builds its inputs."""
+    return eff.evaluate(YearData(root, year), lambda y: indicators.compute_year(root, y),
+                        load_thresholds())
 
 
 def test_demo_effective_measures_are_found_effective(demo):
@@ -221,7 +241,7 @@ def test_demo_measures_of_the_report_year_wait_and_first_year_has_no_baseline(de
     assert len(last) and last["pending"].all() and (last["verdict"] == eff.NO_DATA).all()
     assert last["reason"].str.contains(f"по данным {YEARS[-1] + 1} года").all()
     assert set(evaluated["measure_year"]) == {2020, 2021, 2022, 2023}  # y−3 … y
-    early = eff.evaluate(root, 2021)  # the window 2018–2021 holds the measures of 2019
+    early = _evaluate(root, 2021)  # the window 2018–2021 holds the measures of 2019
     first = early[early["measure_year"] == YEARS[0]]  # 2019: no 2018 in the data
     assert len(first) and (first["verdict"] == eff.NO_DATA).all()
     assert first["reason"].str.contains("нет данных за 2018 год").all()
@@ -254,3 +274,45 @@ def test_pooled_units_are_the_balanced_panel_of_each_group():
     assert row["target_units"] == ("S1", "S2")
     assert row["comparison_units"] == ("S3", "S4")
     assert (row["n_target_units"], row["n_comparison_units"]) == (2, 2)
+
+
+def test_reason_numbers_are_written_russian_style():
+    # a DiD of +4 p. p. against the 5 p. p. threshold; a fall of 2.25 p. p. reads «−2,2»
+    # (one decimal, as the page's formatting rounds); chance: 10 p. p. against SE 6,5 (< 2 SE)
+    assert eff.judge(_stats(4.0), SHARE, HIGHER, DEFAULT)[1] == (
+        "разница +4,0 п. п. меньше порога 5,0 п. п.")
+    assert eff.judge(_stats(-2.25), SHARE, HIGHER, DEFAULT)[1].startswith("разница \u22122,2 п. п.")
+    assert eff.judge(_stats(10.0, 6.5), SHARE, HIGHER, DEFAULT)[1] == (
+        "разница +10,0 п. п. в пределах случайных колебаний (стандартная ошибка 6,5 п. п.)")
+    # no standard error (a group of one unit): the reason says «—», never «nan»
+    assert "стандартная ошибка —" in eff.judge(_stats(10.0, math.nan), SHARE, HIGHER, DEFAULT)[1]
+
+
+class _Registers:
+    """The part of a `YearData` `evaluate` reads: the registers of the years and the years."""
+
+    def __init__(self, year: int, measures: dict[int, pd.DataFrame]) -> None:
+        self.year, self.measures = year, measures
+
+    def table_of(self, name: str, year: int) -> pd.DataFrame | None:
+        return self.measures.get(year) if name == "measures" else None
+
+    def years(self) -> list[int]:
+        return [2021, 2022, 2023]
+
+
+def test_window_measures_stack_the_registers_with_their_year():
+    one = pd.DataFrame({"measure_id": ["M1"], "title": ["Курсы"], "mechanism": ["формальное ПК"],
+                        "targets": ["все"], "indicator_ids": ["pk_modern_3y"]})
+    two = one.assign(measure_id="M2")
+    # 2023's window is 2020–2023: the registers of 2021 and 2023 arrived
+    stacked = eff.window_measures(_Registers(2023, {2021: one, 2023: two, 2019: one}), 2023)
+    assert list(zip(stacked["measure_id"], stacked["year"])) == [("M1", 2021), ("M2", 2023)]
+    empty = eff.window_measures(_Registers(2023, {}), 2023)
+    assert len(empty) == 0 and {"measure_id", "indicator_ids", "year"} <= set(empty.columns)
+
+
+def test_no_measures_give_an_empty_evaluation_with_its_columns():
+    out = eff.evaluate(_Registers(2023, {}), lambda y: pytest.fail("no table is needed"),
+                       DEFAULT)
+    assert len(out) == 0 and list(out.columns) == eff.COLUMNS

@@ -5,7 +5,6 @@ from monitoring_helpers import FakeIndicator, catalogue, row, tidy
 
 from analysis import goal_tree as g
 
-N = "\u00a0"
 GOALS = [
     {"id": "mp", "kind": "programme", "title": "Развитие образования"},
     {"id": "task", "kind": "task", "title": "Сопровождение", "parent": "mp"},
@@ -39,23 +38,18 @@ def test_tree_in_reading_order_with_targets():
         (0, "Развитие образования"), (1, "Сопровождение"), (2, "Доля с ПК"),
         (2, "Цель 2023"), (3, "Мероприятия"), (3, "Задача без показателей")]
     assert tr.set_index("title").loc["Доля с ПК", "target"] == 85.0
-    html = g.tree_table(tr, 2023).to_html()
-    assert f"85,0{N}%" in html and "Цель Центра на год" in html
-    # 4 goal rows, 2 indicators, both with a target
-    assert g.tree_summary(tr, 2023) == (f"Дерево целей 2023 года: 4{N}цели и задачи, "
-                                        f"2{N}показателя; целевое значение на год установлено "
-                                        "для 2 из них.")
+    # the Centre's indicator takes its target from the centre row (the plan): 5
+    assert tr.set_index("title").loc["Мероприятия", "target"] == 5.0
+    assert tr.loc[tr["indicator_id"] != "", "kind"].tolist() == [g.INDICATOR, g.INDICATOR]
 
 
 def test_integrity_finds_each_kind_of_problem():
-    issues = g.integrity(GOALS, CAT, TIDY, 2023)
+    issues = g.integrity(GOALS, CAT, 2023)
     assert issues.values.tolist() == [
         ["цель без показателей", "Задача без показателей"],
         ["показатель без цели", "Сирота"],
         ["показатель без формы-источника", "Сирота"],
     ]
-    assert g.integrity_sentences(issues)[0] == "Цель без показателей: 1."
-    assert g.integrity_sentences(issues.iloc[:0])[0].startswith("Дерево целей цельное")
 
 
 def test_nodes_from_a_frame():
@@ -67,5 +61,10 @@ def test_goals_listing_their_indicators_win_over_the_catalogue_link():
     goals = [{"id": "a", "kind": "programme", "title": "A", "indicators": ["ev"], "years": []}]
     tr = g.tree(goals, CAT, TIDY, 2023)
     assert tr["indicator_id"].tolist() == ["", "ev"]  # pk's catalogue goal «task» is not here
-    issues = g.integrity(goals, CAT, TIDY, 2023)
+    issues = g.integrity(goals, CAT, 2023)
     assert issues["subject"].tolist() == ["Доля с ПК", "Сирота", "Сирота"]
+
+
+def test_goal_titles_read_the_whole_tree():
+    # every year's goals: the passports name goals of any year
+    assert g.goal_titles(GOALS)["c2021"] == "Цель 2021"

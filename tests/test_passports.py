@@ -1,27 +1,36 @@
 """Stage 02: passports, the МУКО matrix with gaps, forms received."""
 
-from monitoring_helpers import FakeIndicator, catalogue
+import pandas as pd
+from monitoring_helpers import FakeIndicator, catalogue, row, tidy
 
 from analysis import passports as p
 
-N = "\u00a0"
 DEF = FakeIndicator("d", "Доля продиагностированных", "%", sources=("staff", "diagnostics"),
                     muko="Организация диагностики профессиональных дефицитов педагогов")
 PRIZES = FakeIndicator("c", "Число призёров", "ед.", sources=("staff", "competitions"),
-                       muko="Конкурсы профессионального мастерства", direction="lower")
+                       muko="Конкурсы профессионального мастерства", direction="lower",
+                       goal=None)
 CAT = catalogue(DEF, PRIZES)
 
 
-def test_passport_rows_speak_russian():
+def test_passport_rows_read_their_words_from_the_vocabulary():
     frame = p.passports(CAT, {"g1": "Цель управления"})
     first = frame.iloc[0]
-    assert first["Как считается"] == "числитель ÷ знаменатель × 100"  # a share
-    assert frame.iloc[1]["Как считается"] == "числитель"  # a count has no denominator
-    assert first["Уровни"] == "город, район, тип ОУ, учреждение"
-    assert first["Формы-источники"] == (
+    assert list(frame.columns) == p.PASSPORT_COLUMNS
+    assert first["formula"] == "числитель ÷ знаменатель × 100"  # a share
+    assert frame.iloc[1]["formula"] == "числитель"  # a count has no denominator
+    # the level names of `analysis.vocabulary` (the Excel passport says the same)
+    assert first["levels"] == "город, район, тип учреждения, учреждение"
+    assert first["sources"] == (
         "Кадры (staff.xlsx), Диагностика профессиональных дефицитов и выгорания (diagnostics.xlsx)")
-    assert first["Цель"] == "Цель управления"
-    assert frame.iloc[1]["Направление"] == "ниже — лучше"
+    assert first["goal"] == "Цель управления"
+    assert pd.isna(frame.iloc[1]["goal"])  # no goal: the page shows «—»
+    assert frame.iloc[1]["direction"] == "ниже — лучше"
+
+
+def test_form_title_names_the_file_and_leaves_unknown_stems_alone():
+    assert p.form_title("staff") == "Кадры (staff.xlsx)"
+    assert p.form_title("nonesuch") == "nonesuch"
 
 
 def test_muko_matrix_marks_gaps():
@@ -31,9 +40,6 @@ def test_muko_matrix_marks_gaps():
     assert covered["Конкурсы профессионального мастерства"] == ["Число призёров"]
     # 2 areas covered by the fake catalogue → 4 gaps
     assert int(matrix["gap"].sum()) == 4
-    assert p.muko_sentence(matrix).startswith("Не покрыто показателями 4 из 6 направлений МУКО: "
-                                              "Организация диагностики профессионального выгорания")
-    assert p.GAP in p.muko_table(matrix).to_html()
 
 
 def test_forms_status_lists_missing_forms_and_what_they_cost():
@@ -43,7 +49,13 @@ def test_forms_status_lists_missing_forms_and_what_they_cost():
     assert status.loc["competitions", "rows"] == 9  # 7 + 2 rows of its two sheets
     assert not status.loc["diagnostics", "received"]
     assert status.loc["diagnostics", "affected"] == ["Доля продиагностированных"]
-    # 3 of the 9 contract forms arrived
-    sentence = p.forms_sentence(status.reset_index(), 2023)
-    assert sentence.startswith(f"За 2023 год поступило 3 из 9{N}форм. Не поступили: "
-                               "Дополнительное профессиональное образование (courses.xlsx);")
+    assert int(status["received"].sum()) == 3  # 3 of the 9 contract forms arrived
+
+
+def test_empty_top_indicators_counts_city_and_centre_rows_without_a_value():
+    frame = tidy(row(2023, "d", "city", "city", None, None, None),
+                 row(2023, "c", "city", "city", 3, None, 3.0, unit="ед."),
+                 row(2023, "e", "centre", "centre", None, None, None, unit="ед."),
+                 row(2023, "f", "district", "Север", None, None, None))
+    # d (city) and e (centre) are empty; f's empty row is a district's → 2
+    assert p.empty_top_indicators(frame) == 2

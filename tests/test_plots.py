@@ -62,3 +62,15 @@ def test_heatmap_labels_cells_with_given_text():
 def test_save_writes_png(tmp_path):
     path = plots.save(plots.bar_units(UNITS, "name", "value", "Доля"), tmp_path / "a" / "f.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_wrap_breaks_at_spaces_and_keeps_given_line_breaks():
+    # «Доля педагогов с» is 16 characters (≤ 16, one line); « курсом» would make 23 → new line
+    assert plots.wrap("Доля педагогов с курсом ПК") == "Доля педагогов с\nкурсом ПК"
+    assert plots.wrap("М1: доля\nв городе", 34) == "М1: доля\nв городе"
+
+
+def test_axis_formatter_writes_russian_ticks():
+    # shares: whole percent with a no-break space; counts: whole numbers, 10 000 with a thin space
+    assert plots.axis_formatter("%")(82.4, 0) == "82\u00a0%"
+    assert plots.axis_formatter("чел.")(12345, 0) == "12\u2009345"

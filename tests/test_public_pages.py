@@ -9,7 +9,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis import effectiveness as eff
 from analysis.recommendations import view
 
 IND = "pk_modern_3y"  # a share, computed for districts, types and institutions
@@ -51,167 +50,6 @@ def _shown() -> pd.DataFrame:
             _cell(year, "city", "city", 48.0),
         ]
     return pd.DataFrame(rows)
-
-
-def _row(
-    measure: str,
-    targets: str,
-    target_units: tuple,
-    comparison_units: tuple,
-    verdict: str,
-    reason: str,
-    did: float = 18.0,
-) -> dict:
-    """One judged (measure, indicator) row: targets 40 → 60 %, comparison 50 → 52 %, so
-    DiD = (60 − 40) − (52 − 50) = +18 p. p."""
-    return {
-        "measure_id": measure,
-        "measure_year": 2021,
-        "title": "Курсы",
-        "mechanism": "ПК",
-        "indicator_id": IND,
-        "targets": targets,
-        "level": "institution",
-        "before_year": BEFORE,
-        "after_year": AFTER,
-        "target_before": 40.0,
-        "target_after": 60.0,
-        "comparison_before": 50.0,
-        "comparison_after": 52.0,
-        "did": did,
-        "n_target_units": len(target_units),
-        "n_comparison_units": len(comparison_units),
-        "n_target_people": 40.0,
-        "n_comparison_people": 120.0,
-        "verdict": verdict,
-        "reason": reason,
-        "pending": False,
-        "target_units": target_units,
-        "comparison_units": comparison_units,
-    }
-
-
-def _evaluated() -> pd.DataFrame:
-    rows = [
-        # aimed at S1 alone: its value is S1's hidden cell
-        _row(
-            "M1",
-            "S1",
-            ("S1",),
-            ("S2", "S3", "S4", "S5"),
-            eff.NO_DATA,
-            "в адресатах меры 1 ед. с данными за оба года (нужно не меньше 3)",
-        ),
-        # aimed at Север = {S1, S2}: the pooled value is Север's visible cell, the comparison
-        # {S3, S4, S5} is all visible
-        _row(
-            "M2",
-            "район:Север",
-            ("S1", "S2"),
-            ("S3", "S4", "S5"),
-            eff.NO_DATA,
-            "в адресатах меры 2 ед. с данными за оба года (нужно не меньше 3)",
-        ),
-        # aimed at S3 and S4: targets visible, but the comparison {S1, S2, S5} pools hidden S1
-        # and is no published unit — with S2 and S5 it would give S1 away; the reason quotes
-        # the DiD
-        _row(
-            "M3",
-            "S3;S4",
-            ("S3", "S4"),
-            ("S1", "S2", "S5"),
-            eff.EFFECTIVE,
-            "адресаты улучшили показатель на 18,0 п. п. больше остальных",
-        ),
-    ]
-    return pd.DataFrame(rows, columns=eff.COLUMNS + eff.POOLED_COLUMNS)
-
-
-def _table(evaluated: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
-    return eff.verdict_table(evaluated, threshold).data.set_index("Мера")
-
-
-GROUP_COLUMNS = ["Адресаты: до", "Адресаты: после", "Сравнение: до", "Сравнение: после"]
-
-
-def test_a_measure_aimed_at_one_hidden_school_is_masked_publicly_and_shown_internally():
-    public = eff.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
-    shown = _table(public, threshold=5)
-    # S1's cell is «*» in both years' public table, so its values, the DiD and its people go
-    assert list(shown.loc["M1 (2021)", ["Адресаты: до", "Адресаты: после"]]) == ["*", "*"]
-    assert shown.loc["M1 (2021)", "Разность разностей"] == "*"
-    assert shown.loc["M1 (2021)", "Человек (адр. / ср.)"].startswith("* /")
-    # the comparison S2…S5 is all visible: 50,0 → 52,0 is computable from public rows anyway
-    assert list(shown.loc["M1 (2021)", ["Сравнение: до", "Сравнение: после"]]) == ["50,0", "52,0"]
-    # the verdict word stays
-    assert shown.loc["M1 (2021)", "Вывод"] == eff.NO_DATA
-    internal = _table(_evaluated(), threshold=None)
-    assert list(internal.loc["M1 (2021)", GROUP_COLUMNS]) == ["40,0", "60,0", "50,0", "52,0"]
-    assert "18,0" in internal.loc["M1 (2021)", "Разность разностей"]
-
-
-def test_a_measure_aimed_at_a_visible_district_is_shown():
-    public = eff.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
-    shown = _table(public, threshold=5)
-    # Север pools S1 (hidden) and S2 — exactly Север's schools, and Север's cell is visible
-    assert list(shown.loc["M2 (2021)", GROUP_COLUMNS]) == ["40,0", "60,0", "50,0", "52,0"]
-    assert "18,0" in shown.loc["M2 (2021)", "Разность разностей"]
-
-
-def test_without_the_register_a_group_with_a_hidden_school_is_masked():
-    # the district rule needs the register; without it, S1 inside Север cannot be vouched for
-    public = eff.for_public(_evaluated(), _shown())
-    assert list(_table(public, 5).loc["M2 (2021)", ["Адресаты: до", "Адресаты: после"]]) == [
-        "*",
-        "*",
-    ]
-
-
-def test_a_comparison_pooling_a_hidden_school_hides_the_did_and_the_reason_numbers():
-    public = eff.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
-    shown = _table(public, threshold=5)
-    assert list(shown.loc["M3 (2021)", GROUP_COLUMNS]) == ["40,0", "60,0", "*", "*"]
-    assert shown.loc["M3 (2021)", "Разность разностей"] == "*"
-    assert shown.loc["M3 (2021)", "Вывод"] == eff.EFFECTIVE
-    assert not any(ch.isdigit() for ch in shown.loc["M3 (2021)", "Обоснование"])
-    sentence = next(s for s in eff.verdict_sentences(public, 2023) if s.startswith("M3"))
-    assert eff.EFFECTIVE in sentence and "18" not in sentence
-
-
-def test_the_public_figure_draws_only_groups_with_nothing_hidden():
-    import matplotlib.pyplot as plt
-
-    public = eff.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
-    figure = eff.before_after_figure(public)
-    titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_visible()]
-    plt.close(figure)
-    assert len(titles) == 1 and titles[0].startswith("M2")  # M1 and M3 hide a group
-    internal = eff.before_after_figure(_evaluated())
-    assert sum(ax.get_visible() for ax in internal.axes) == 3
-    plt.close(internal)
-
-
-def test_a_measure_for_everyone_follows_the_city_cell():
-    city = _row(
-        "M4",
-        "все",
-        ("city",),
-        (),
-        eff.NO_EFFECT,
-        "разрыв с целью изменился на +1,0 п. п., порог 5,0 п. п. (мера для всех)",
-    )
-    city["level"] = "city"
-    evaluated = pd.DataFrame([city], columns=eff.COLUMNS + eff.POOLED_COLUMNS)
-    assert not eff.for_public(evaluated, _shown())["hidden_did"].iloc[0]
-    shown = _shown()
-    shown.loc[(shown["level"] == "city") & (shown["year"] == AFTER), ["value", "flags"]] = [
-        np.nan,
-        SUPPRESSED,
-    ]
-    public = eff.for_public(evaluated, shown)
-    assert public["hidden_target_after"].iloc[0] and public["hidden_did"].iloc[0]
-    assert not public["hidden_comparison_before"].iloc[0]  # the city's targets are public
-    assert not any(ch.isdigit() for ch in public["reason"].iloc[0])
 
 
 # --- page 04: recommendation texts ----------------------------------------------------------
@@ -274,12 +112,6 @@ def test_public_texts_with_a_hidden_city_cell_show_nothing_quoting_it():
 
 def test_public_texts_without_the_public_table_show_nothing():
     assert view.public_texts(_recs(), 5) == []
-
-
-def test_the_public_table_explains_its_stars_and_the_internal_one_has_no_note():
-    public = eff.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
-    assert eff.HIDDEN_NOTE in eff.verdict_table(public, 5).caption
-    assert eff.HIDDEN_NOTE not in (eff.verdict_table(_evaluated(), None).caption or "")
 
 
 # --- 04: the people totals of the rules ------------------------------------------------------

@@ -105,7 +105,8 @@ def show(fig: Figure):
     return Image(data=to_png(fig), format="png")
 
 
-def _axis_formatter(unit: str) -> FuncFormatter:
+def axis_formatter(unit: str) -> FuncFormatter:
+    """Axis tick labels in Russian style: «80 %» for shares, «1234» for counts."""
     if unit == fmt.PERCENT:
         return FuncFormatter(lambda v, _: fmt.number(v, 0) + fmt.NBSP + "%")
     return FuncFormatter(lambda v, _: fmt.number(v, 0))
@@ -153,7 +154,7 @@ def bar_units(
         handles.append(Line2D([0], [0], color=DARK, linestyle="--",
                               label="цель: " + fmt.value(target, unit)))
     ax.set_xlim(0, top * 1.12)
-    ax.xaxis.set_major_formatter(_axis_formatter(unit))
+    ax.xaxis.set_major_formatter(axis_formatter(unit))
     ax.set_title(title)
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9, frameon=True)
@@ -193,7 +194,7 @@ def dynamics(
                     linewidth=1.2, drawstyle="steps-mid", label="цель")
     years = sorted(int(y) for y in frame[year].unique())
     ax.set_xticks(years, [str(y) for y in years])
-    ax.yaxis.set_major_formatter(_axis_formatter(unit))
+    ax.yaxis.set_major_formatter(axis_formatter(unit))
     lo = 0 if unit == fmt.PERCENT else None
     ax.set_ylim(bottom=lo)
     if unit == fmt.PERCENT:
@@ -229,8 +230,8 @@ def heatmap(
         for j in range(n_cols):
             ax.text(j, i, str(labels.iat[i, j]), ha="center", va="center", fontsize=8,
                     color="white" if codes[i, j] in (0, 2) else DARK)
-    ax.set_xticks(range(n_cols), [_wrap(str(c), 18) for c in values.columns], fontsize=8)
-    ax.set_yticks(range(n_rows), [_wrap(str(r), 48) for r in values.index], fontsize=7.5)
+    ax.set_xticks(range(n_cols), [wrap(str(c), 18) for c in values.columns], fontsize=8)
+    ax.set_yticks(range(n_rows), [wrap(str(r), 48) for r in values.index], fontsize=7.5)
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
     ax.tick_params(axis="y", length=0)
     ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
@@ -246,11 +247,11 @@ def heatmap(
     return fig
 
 
-def _wrap(text: str, width: int = 16) -> str:
+def wrap(text: str, width: int = 16) -> str:
     """Break a long label into lines of about ``width`` characters at spaces (line breaks
     already in the text are kept)."""
     if "\n" in text:
-        return "\n".join(_wrap(part, width) for part in text.split("\n"))
+        return "\n".join(wrap(part, width) for part in text.split("\n"))
     words, lines, line = text.split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:
@@ -282,11 +283,11 @@ def small_multiples(panels: list[tuple[str, str, pd.DataFrame]], ncols: int = 3)
                     linewidth=1, drawstyle="steps-mid")
         years = sorted(int(y) for y in frame["year"].unique())
         ax.set_xticks(years, [str(y) for y in years], fontsize=8)
-        ax.yaxis.set_major_formatter(_axis_formatter(unit))
+        ax.yaxis.set_major_formatter(axis_formatter(unit))
         ax.tick_params(axis="y", labelsize=8)
         top = np.nanmax(np.r_[vals.to_numpy(), tgt["target"].astype(float).to_numpy(), [1.0]])
         ax.set_ylim(0, top * 1.2)
-        ax.set_title(_wrap(title, 38), fontsize=9, loc="left")
+        ax.set_title(wrap(title, 38), fontsize=9, loc="left")
     for ax in axes.ravel()[len(panels):]:
         ax.set_visible(False)
     handles = [Line2D([0], [0], color=BLUE, marker="o", label="значение"),

@@ -38,7 +38,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import contract
-from analysis.catalogue import CATALOGUE
 from analysis.catalogue import indicator_ids as catalogue_ids
 from analysis.reader import YearData
 from analysis.text import normalize
@@ -59,7 +58,6 @@ from analysis.vocabulary import (
     parse_targets,
     split_targets,
     targets_all,
-    targets_words,
 )
 
 _SHEET = contract.SHEETS["measures"]
@@ -303,21 +301,3 @@ def unanswered_by_indicator(frame: pd.DataFrame | None) -> pd.DataFrame:
     counts = frame.assign(indicator_id=ids).groupby(["indicator_id", "level"]).size()
     return counts.rename("count").reset_index().sort_values(
         ["count", "indicator_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
-# --- old names, still used by effectiveness.py until its page split lands (issue 12) --------
-# Remove with those uses: the grammar is `analysis.vocabulary`'s, the words `pages.measures`'.
-
-split_list = split_ids
-is_all = targets_all
-
-
-def targets_text(targets: object, institutions: pd.DataFrame | None = None) -> str:
-    """`analysis.vocabulary.targets_words` (``institutions`` is not used)."""
-    return targets_words(targets)
-
-
-def indicators_text(indicator_ids: object) -> str:
-    """Indicator names of a measure (ids not in the catalogue are shown as they are)."""
-    ids = split_ids(indicator_ids)
-    return "; ".join(CATALOGUE[i].name if i in CATALOGUE else i for i in ids) or "не указаны"

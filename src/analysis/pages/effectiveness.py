@@ -1,0 +1,609 @@
+"""Page 06, «Анализ эффективности принятых мер»: verdicts on the measures of y−3 … y−1, the
+measures of y waiting for next year, and three years of decisions against indicator dynamics.
+
+`load` builds the inputs of the pure `analysis.effectiveness` from the notebook's context (the
+year reader `ctx.data`, each year's indicator table through the cache, the thresholds of
+`params/effectiveness.yaml`) and takes the page's profile decisions: in the public profile a
+group value, DiD or reason number that could give away a cell the public indicator table hides
+is masked (`for_public`, against `context.for_reader`), and small groups are not drawn. The
+`show_*` functions give the notebook one displayable per section.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, Image, display
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from pandas.io.formats.style import Styler
+
+from analysis import context, disclosure, effectiveness, fmt, indicators, plots, register, tables
+from analysis.catalogue import CATALOGUE
+from analysis.context import Context
+from analysis.effectiveness import (
+    EFFECTIVE,
+    LOOKBACK,
+    NO_DATA,
+    NO_EFFECT,
+    VERDICTS,
+    Thresholds,
+    judged,
+    measure_verdicts,
+    pending,
+)
+from analysis.params.effectiveness import load_thresholds
+from analysis.vocabulary import SUPPRESSED, flag_mask, targets_all, targets_words
+
+VERDICT_BANDS = {EFFECTIVE: "meets", NO_EFFECT: "below", NO_DATA: "none"}  # table colours
+NOTHING_DRAWN = "Мер с рассчитанной разностью разностей нет."
+
+
+@dataclass(frozen=True)
+class EffectivenessPage:
+    """What page 06 shows, as the profile may show it."""
+
+    year: int
+    thresholds: Thresholds
+    evaluated: pd.DataFrame  # effectiveness.evaluate, masked by `for_public` in the public profile
+    dynamics: pd.DataFrame  # effectiveness.dynamics over the window, on the profile's table
+    window_years: tuple[int, ...]  # the years of the dynamics
+    threshold: int | None = None  # the suppression threshold in the public profile
+
+
+def indicator_tables(ctx: Context) -> Callable[[int], pd.DataFrame]:
+    """year → its tidy indicator table, each computed (or read from the cache) once."""
+    memo: dict[int, pd.DataFrame] = {}
+
+    def of(year: int) -> pd.DataFrame:
+        if year not in memo:
+            memo[year] = (
+                context.indicator_table(ctx)
+                if year == ctx.year
+                else indicators.compute_year(ctx.processed_dir, year, cache_dir=ctx.cache_dir)
+            )
+        return memo[year]
+
+    return of
+
+
+def load(ctx: Context) -> EffectivenessPage:
+    """The evaluation and the three-year dynamics of the context's year, for its profile."""
+    thresholds = load_thresholds()
+    tables_of = indicator_tables(ctx)
+    evaluated = effectiveness.evaluate(ctx.data, tables_of, thresholds, pooled=ctx.public)
+    if ctx.public:  # no group value, DiD or reason number may give a hidden cell away
+        years = [y for y in effectiveness.compared_years(evaluated) if y in ctx.data_years]
+        compared = compared_tables(years, tables_of)
+        registers = {y: ctx.data.table_of("institutions", y) for y in years}
+        evaluated = for_public(evaluated, context.for_reader(ctx, compared), registers)
+    history = context.for_reader(ctx, context.indicator_history(ctx, tables_of(ctx.year)))
+    dyn = effectiveness.dynamics(history, evaluated, ctx.window_years)
+    threshold = ctx.settings.suppression_threshold if ctx.public else None
+    return EffectivenessPage(
+        ctx.year, thresholds, evaluated, dyn, tuple(ctx.window_years), threshold
+    )
+
+
+def compared_tables(years: list[int], tables_of: Callable[[int], pd.DataFrame]) -> pd.DataFrame:
+    """The tidy tables of the compared years, stacked (for `context.for_reader`)."""
+    frames = [tables_of(y) for y in years]
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["year", "indicator_id", "level", "unit_id", "value", "flags"])
+    )
+
+
+# --- the notebook's sections ------------------------------------------------------------------
+
+
+def show_method(page: EffectivenessPage) -> HTML:
+    return tables.say(method_sentences(page.thresholds, page.year))
+
+
+def show_verdicts(page: EffectivenessPage) -> HTML:
+    return tables.say(verdict_sentences(page.evaluated, page.year))
+
+
+def show_verdict_table(page: EffectivenessPage) -> Styler:
+    return verdict_table(page.evaluated, page.threshold)
+
+
+def show_before_after(page: EffectivenessPage) -> Image | HTML:
+    """The small multiples of targets against the others (small groups not drawn publicly)."""
+    hidden = small_groups(page.evaluated, page.threshold) if page.threshold is not None else None
+    figure = before_after_figure(page.evaluated, hidden=hidden)
+    return plots.show(figure) if figure is not None else tables.say(NOTHING_DRAWN)
+
+
+def show_pending(page: EffectivenessPage) -> Styler:
+    return pending_table(page.evaluated)
+
+
+def show_dynamics(page: EffectivenessPage) -> Image | None:
+    """The three-year table (displayed), then the city's values against targets."""
+    display(dynamics_table(page.dynamics, list(page.window_years)))
+    return (
+        plots.show(plots.small_multiples(dynamics_panels(page.dynamics)))
+        if len(page.dynamics)
+        else None
+    )
+
+
+def show_conclusions(page: EffectivenessPage) -> HTML:
+    return tables.say(conclusions(page.evaluated, page.year))
+
+
+# --- the public profile: no group value that could reveal a hidden cell ---------------------
+#
+# A group's pooled value is a new published relation the disclosure audit never saw: a measure
+# aimed at one school prints that school's value, the comparison group with the city's value
+# gives the targets away, a DiD with three of its terms gives the fourth. So a group value of
+# year y is shown only when the reader can already compute it from y's public table:
+# - every unit it pools is visible there — a share's visible rows publish numerator and
+#   denominator (SPEC §5), so Σ numerator / Σ denominator is public; a count's mean of visible
+#   values is too;
+# - or it pools exactly the units with a computed value of a district, a type or the city whose
+#   own cell is visible (that cell is the same Σ / Σ);
+# - a measure for everyone: the city's (Centre's) own cell, compared with public targets.
+# Otherwise the value is «*», and so are the DiD, the group's people and the numbers of the reason.
+
+HIDDEN_COLUMNS: dict[str, str] = {
+    c: f"hidden_{c}"
+    for c in ("target_before", "target_after", "comparison_before", "comparison_after", "did")
+}
+GROUP_LEVELS = {"district": "district", "inst_type": "inst_type"}  # level → institutions column
+HIDDEN_NOTE = (
+    "«*» у значения группы — по нему вместе с опубликованными данными можно было бы "
+    "восстановить значение, скрытое в таблице показателей этого года"
+)
+HIDDEN_REASONS = {
+    EFFECTIVE: "адресаты улучшили показатель больше остальных сверх порога (значения групп "
+    "в публичной версии скрыты: в них входят скрытые ячейки)",
+    NO_EFFECT: "разница с остальными ниже порога или в пределах случайных колебаний (значения "
+    "групп в публичной версии скрыты: в них входят скрытые ячейки)",
+}
+
+
+def for_public(
+    evaluated: pd.DataFrame,
+    shown: pd.DataFrame,
+    institutions: dict[int, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """`evaluated` (made with ``pooled=True``) as the public profile may show it: a group value
+    that could reveal a hidden cell of ``shown`` (the public tables of the compared years,
+    `context.for_reader`) is NaN with its `HIDDEN_COLUMNS` flag set, and so is the DiD; the
+    group's people go too, and a reason quoting the hidden numbers becomes `HIDDEN_REASONS`.
+    ``institutions`` (year → register) lets a group equal to a visible district or type pass."""
+    out = evaluated.copy()
+    cells = _PublicCells(shown, institutions or {})
+    for column in HIDDEN_COLUMNS.values():
+        out[column] = False
+    for k, r in zip(out.index, out.itertuples(index=False)):
+        if r.pending or r.level is None or pd.isna(r.level):
+            continue
+        for group in ("target", "comparison"):
+            units = getattr(r, f"{group}_units")
+            for when, year in (("before", r.before_year), ("after", r.after_year)):
+                if not cells.group_visible(int(year), r.level, r.indicator_id, units):
+                    out.loc[k, HIDDEN_COLUMNS[f"{group}_{when}"]] = True
+    flags = out[list(HIDDEN_COLUMNS.values())[:4]]
+    out[HIDDEN_COLUMNS["did"]] = flags.any(axis=1)
+    for column, flag in HIDDEN_COLUMNS.items():
+        out.loc[out[flag], column] = math.nan
+    for group in ("target", "comparison"):
+        gone = out[HIDDEN_COLUMNS[f"{group}_before"]] | out[HIDDEN_COLUMNS[f"{group}_after"]]
+        out.loc[gone, f"n_{group}_people"] = math.nan
+    quoted = out[HIDDEN_COLUMNS["did"]] & out["verdict"].isin(list(HIDDEN_REASONS))
+    out.loc[quoted, "reason"] = out.loc[quoted, "verdict"].map(HIDDEN_REASONS)
+    return out
+
+
+class _PublicCells:
+    """Which cells of the public tables show a value, and which units have a computed one."""
+
+    def __init__(self, shown: pd.DataFrame, institutions: dict[int, pd.DataFrame]) -> None:
+        hidden = (
+            flag_mask(shown["flags"], SUPPRESSED)
+            if "flags" in shown.columns
+            else np.zeros(len(shown), dtype=bool)
+        )
+        keys = list(
+            zip(
+                shown["year"].astype(int),
+                shown["level"],
+                shown["unit_id"].astype(str),
+                shown["indicator_id"],
+            )
+        )
+        has_value = shown["value"].notna().to_numpy()
+        self.visible = {k for k, v, h in zip(keys, has_value, hidden) if v and not h}
+        self.computed = {k for k, v, h in zip(keys, has_value, hidden) if v or h}
+        self.institutions = institutions
+
+    def group_visible(self, year: int, level: str, indicator_id: str, units: tuple) -> bool:
+        if level in ("city", "centre"):  # a measure for everyone: its own cell (units = level)
+            return all((year, lv, lv, indicator_id) in self.visible for lv in units)
+        if not units:
+            return True  # an empty group has no value to give away
+        if all((year, level, str(u), indicator_id) in self.visible for u in units):
+            return True
+        return level == "institution" and self._equals_a_visible_group(
+            year, indicator_id, set(map(str, units))
+        )
+
+    def _equals_a_visible_group(self, year: int, indicator_id: str, units: set[str]) -> bool:
+        computed = {
+            u
+            for (y, lv, u, i) in self.computed
+            if y == year and lv == "institution" and i == indicator_id
+        }
+        if units == computed and (year, "city", "city", indicator_id) in self.visible:
+            return True
+        register_ = self.institutions.get(year)
+        if register_ is None:
+            return False
+        for level, column in GROUP_LEVELS.items():
+            names = set(
+                register_.loc[register_["inst_id"].astype(str).isin(units), column].astype(str)
+            )
+            if len(names) != 1:
+                continue
+            name = names.pop()
+            members = (
+                set(register_.loc[register_[column].astype(str) == name, "inst_id"].astype(str))
+                & computed
+            )
+            if units == members and (year, level, name, indicator_id) in self.visible:
+                return True
+        return False
+
+
+def _value(x: float, indicator_id: str) -> str:
+    unit = CATALOGUE[indicator_id].unit if indicator_id in CATALOGUE else ""
+    if unit != "%" and not fmt.is_missing(x):
+        return fmt.number(x, 1)
+    return fmt.value(x, unit, with_unit=False)
+
+
+def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None) -> Styler:
+    """Every judged (measure, indicator): before/after for targets and comparison, DiD, counts
+    and verdict. ``threshold`` (public profile): groups of fewer people are shown as «*»."""
+    rows = judged(evaluated)
+    people = rows[["n_target_people", "n_comparison_people"]]
+    hidden = (
+        disclosure.suppress_counts(people, people.columns, threshold, secondary=False)
+        if threshold is not None
+        else people.isna() & False
+    )
+    cells_hidden = _hidden_cells(rows)
+    for group in ("target", "comparison"):  # a group hidden by `for_public` hides its people
+        hidden[f"n_{group}_people"] |= (
+            cells_hidden[f"{group}_before"] | cells_hidden[f"{group}_after"]
+        )
+    name = [CATALOGUE[i].name if i in CATALOGUE else i for i in rows["indicator_id"]]
+
+    def cell(col: str, group: str) -> list[str]:
+        return [
+            disclosure.mask_display(_value(v, i), h or c)
+            for v, i, h, c in zip(
+                rows[col], rows["indicator_id"], hidden[f"n_{group}_people"], cells_hidden[col]
+            )
+        ]
+
+    did = [
+        fmt.pp(d) if CATALOGUE.get(i) and CATALOGUE[i].unit == "%" else fmt.signed(d)
+        for d, i in zip(rows["did"], rows["indicator_id"])
+    ]
+    show = pd.DataFrame(
+        {
+            "Мера": [f"{m} ({y})" for m, y in zip(rows["measure_id"], rows["measure_year"])],
+            "Показатель": name,
+            "Адресаты": [targets_words(t) for t in rows["targets"]],
+            "Годы": [f"{b} → {a}" for b, a in zip(rows["before_year"], rows["after_year"])],
+            "Адресаты: до": cell("target_before", "target"),
+            "Адресаты: после": cell("target_after", "target"),
+            "Сравнение: до": cell("comparison_before", "comparison"),
+            "Сравнение: после": cell("comparison_after", "comparison"),
+            "Разность разностей": [
+                disclosure.mask_display(d, h1 or h2 or h3)
+                for d, h1, h2, h3 in zip(
+                    did,
+                    hidden["n_target_people"],
+                    hidden["n_comparison_people"],
+                    cells_hidden["did"],
+                )
+            ],
+            "Учреждений (адр. / ср.)": [
+                f"{fmt.integer(a)} / {fmt.integer(b)}"
+                for a, b in zip(rows["n_target_units"], rows["n_comparison_units"])
+            ],
+            "Человек (адр. / ср.)": [
+                f"{disclosure.mask_display(fmt.integer(a), ha)} / "
+                f"{disclosure.mask_display(fmt.integer(b), hb)}"
+                for a, b, ha, hb in zip(
+                    rows["n_target_people"],
+                    rows["n_comparison_people"],
+                    hidden["n_target_people"],
+                    hidden["n_comparison_people"],
+                )
+            ],
+            "Вывод": rows["verdict"].to_numpy(),
+            "Обоснование": rows["reason"].to_numpy(),
+        }
+    )
+    bands = pd.DataFrame("", index=show.index, columns=show.columns)
+    bands["Вывод"] = rows["verdict"].map(VERDICT_BANDS).fillna("").to_numpy()
+    note = HIDDEN_NOTE if cells_hidden.to_numpy().any() else None
+    return tables.styled(
+        show,
+        "Меры и их показатели: адресаты против остальных, год до и год после меры",
+        bands=bands,
+        note=note,
+        right=[c for c in show.columns if c.startswith(("Адресаты:", "Сравн", "Разность"))],
+    )
+
+
+def _hidden_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """Which values `for_public` hid (all False for the internal profile's evaluation)."""
+    return pd.DataFrame(
+        {
+            c: (
+                rows[f].astype(bool).to_numpy()
+                if f in rows.columns
+                else np.zeros(len(rows), dtype=bool)
+            )
+            for c, f in HIDDEN_COLUMNS.items()
+        },
+        index=rows.index,
+    )
+
+
+def verdict_sentences(evaluated: pd.DataFrame, year: int) -> list[str]:
+    """One sentence per judged measure, and a summary first."""
+    rows = judged(evaluated)
+    per = measure_verdicts(rows)
+    if not len(per):
+        span = fmt.years_range(year - LOOKBACK, year - 1)
+        return [f"Мер {span} годов, которые можно оценить, в реестрах нет."]
+    counts = per["verdict"].value_counts()
+    span = fmt.years_range(int(per["measure_year"].min()), int(per["measure_year"].max()))
+    out = [
+        f"Оценены меры {span} годов ({fmt.integer(len(per))}): "
+        + ", ".join(f"{v} — {fmt.integer(counts.get(v, 0))}" for v in VERDICTS)
+        + "."
+    ]
+    for r in per.itertuples(index=False):
+        part = rows[rows["measure_id"] == r.measure_id]
+        best = part[part["verdict"] == r.verdict].iloc[0]
+        ind = (
+            CATALOGUE[best["indicator_id"]].name
+            if best["indicator_id"] in CATALOGUE
+            else best["indicator_id"]
+        )
+        out.append(
+            f"{r.measure_id} «{r.title}» ({targets_words(r.targets)}): "
+            f"{r.verdict} — {ind.lower()[:1] + ind[1:]}: {best['reason']}."
+        )
+    return out
+
+
+def indicator_names(indicator_ids: object) -> str:
+    """The names of a measure's indicators (ids not in the catalogue as they are)."""
+    ids = register.split_ids(indicator_ids)
+    return "; ".join(CATALOGUE[i].name if i in CATALOGUE else i for i in ids) or "не указаны"
+
+
+def pending_table(evaluated: pd.DataFrame) -> Styler:
+    """The measures of the report year: to be judged next year."""
+    per = pending(evaluated)
+    show = pd.DataFrame(
+        {
+            "Мера": per["measure_id"].to_numpy(),
+            "Содержание": per["title"].to_numpy(),
+            "Механизм": per["mechanism"].to_numpy(),
+            "Адресаты": [targets_words(t) for t in per["targets"]],
+            "Показатели": [indicator_names(i) for i in per["indicators"]],
+            "Будет оценена": [f"по данным {int(y) + 1} года" for y in per["measure_year"]],
+        }
+    )
+    return tables.styled(show, "Меры отчётного года: будут оценены в следующем году")
+
+
+def before_after_figure(
+    evaluated: pd.DataFrame, ncols: int = 3, hidden: set | None = None
+) -> Figure | None:
+    """Small multiples: targets vs comparison, before → after, one panel per judged addressed
+    (measure, indicator) with a DiD (measures for everyone have no comparison); None when
+    there is nothing to draw. ``hidden`` holds (measure_id, indicator_id) pairs not to draw
+    (public profile, small groups); groups `for_public` masked are never drawn."""
+    rows = judged(evaluated)
+    rows = rows[
+        rows["did"].notna()
+        & rows["level"].isin(["institution", "association"])
+        & ~_hidden_cells(rows).any(axis=1)
+    ]
+    if hidden:
+        rows = rows[
+            [(m, i) not in hidden for m, i in zip(rows["measure_id"], rows["indicator_id"])]
+        ]
+    if not len(rows):
+        return None
+    plots.setup()
+    n = len(rows)
+    nrows = (n + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(plots.WIDTH * 1.25, 2.6 * nrows), squeeze=False)
+    for ax, r in zip(axes.ravel(), rows.itertuples(index=False)):
+        xs = [r.before_year, r.after_year]
+        colour = plots.BAND_COLOURS["meets"] if r.verdict == EFFECTIVE else plots.BLUE
+        ax.plot(xs, [r.target_before, r.target_after], marker="o", linewidth=2, color=colour)
+        ax.plot(
+            xs,
+            [r.comparison_before, r.comparison_after],
+            marker="o",
+            linewidth=1.5,
+            color=plots.GREY,
+        )
+        ax.set_xticks(xs, [str(x) for x in xs], fontsize=8)
+        ax.tick_params(axis="y", labelsize=8)
+        unit = CATALOGUE[r.indicator_id].unit
+        ax.yaxis.set_major_formatter(plots.axis_formatter(unit))
+        did = fmt.pp(r.did) if unit == "%" else fmt.signed(r.did)
+        name = CATALOGUE[r.indicator_id].name
+        ax.set_title(
+            plots.wrap(f"{r.measure_id}: {name}", 34) + f"\nDiD {did}", fontsize=8.5, loc="left"
+        )
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    handles = [
+        Line2D([0], [0], color=plots.BLUE, marker="o", label="адресаты меры"),
+        Line2D(
+            [0],
+            [0],
+            color=plots.BAND_COLOURS["meets"],
+            marker="o",
+            label="адресаты (мера эффективна)",
+        ),
+        Line2D([0], [0], color=plots.GREY, marker="o", label="остальные"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def small_groups(evaluated: pd.DataFrame, threshold: int) -> set[tuple[str, str]]:
+    """(measure, indicator) pairs whose targets or comparison count fewer than ``threshold``
+    people (hidden from the public profile's chart)."""
+    rows = judged(evaluated)
+    small = (rows["n_target_people"] < threshold) | (rows["n_comparison_people"] < threshold)
+    return set(zip(rows.loc[small, "measure_id"], rows.loc[small, "indicator_id"]))
+
+
+def dynamics_table(dyn: pd.DataFrame, years: list[int]) -> Styler:
+    """The three-year table: per indicator, each year's value (target) and measures."""
+    short = {EFFECTIVE: "эффективна", NO_EFFECT: "эффект не выявлен", NO_DATA: "нет оценки"}
+    rows, bands = [], []
+    for indicator_id, part in dyn.groupby("indicator_id", sort=False):
+        ind = CATALOGUE[indicator_id]
+        row, band = {"Показатель": ind.name}, {"Показатель": ""}
+        for y in years:
+            cell = part[part["year"] == y]
+            if not len(cell):
+                row[f"{y}: значение (цель)"], row[f"{y}: меры"] = fmt.DASH, ""
+                continue
+            c = cell.iloc[0]
+            target = "" if fmt.is_missing(c["target"]) else f" ({fmt.value(c['target'], ind.unit)})"
+            short_window = bool(c.get("incomplete", False))  # † and no verdict: understated
+            row[f"{y}: значение (цель)"] = (
+                fmt.marked(fmt.value(c["value"], ind.unit), short_window) + target
+            )
+            pairs = zip(register.split_ids(c["measures"]), register.split_ids(c["verdicts"]))
+            row[f"{y}: меры"] = "; ".join(f"{m} — {short.get(v, v)}" for m, v in pairs)
+            meets = c["meets_target"]
+            band[f"{y}: значение (цель)"] = (
+                ""
+                if short_window or meets is pd.NA or fmt.is_missing(meets)
+                else "meets"
+                if bool(meets)
+                else "below"
+            )
+        rows.append(row)
+        bands.append(band)
+    show = pd.DataFrame(rows)
+    # every cell a band ("" for none), so no column is left empty (float) to fill with text
+    bands_frame = pd.DataFrame(
+        [[band.get(c, "") for c in show.columns] for band in bands],
+        columns=show.columns,
+        dtype=object,
+    )
+    return tables.styled(
+        show,
+        "Управленческие решения и динамика показателей за три года",
+        bands=bands_frame,
+        note=tables.incomplete_note(show),
+    )
+
+
+def dynamics_panels(dyn: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """Panels for `plots.small_multiples`: each indicator's city values and targets."""
+    out = []
+    for indicator_id, part in dyn.groupby("indicator_id", sort=False):
+        ind = CATALOGUE[indicator_id]
+        marks = sorted({int(y) for y, m in zip(part["year"], part["measures"]) if m})
+        title = ind.name + (f" (меры: {', '.join(map(str, marks))})" if marks else "")
+        out.append((title, ind.unit, part[["year", "value", "target"]]))
+    return out
+
+
+def conclusions(evaluated: pd.DataFrame, year: int) -> list[str]:
+    """The closing bullets of stage 06."""
+    per = measure_verdicts(judged(evaluated))
+    out = []
+    if len(per):
+        eff = per[per["verdict"] == EFFECTIVE]
+        out.append(
+            f"Признаны эффективными: {fmt.integer(len(eff))} из "
+            f"{fmt.count(len(per), 'оценённой меры', 'оценённых мер', 'оценённых мер')}"
+            + (" (" + ", ".join(eff["measure_id"]) + ")" if len(eff) else "")
+            + "."
+        )
+        none = per[per["verdict"] == NO_EFFECT]
+        if len(none):
+            out.append(
+                "Эффект не выявлен у мер "
+                + ", ".join(none["measure_id"])
+                + ": их стоит пересмотреть или изменить адресатов."
+            )
+        short = per[per["verdict"] == NO_DATA]
+        if len(short):
+            out.append(
+                f"Недостаточно данных для оценки {fmt.count(len(short), 'меры', 'мер', 'мер')}"
+                " (нет года до или после меры, показатель не рассчитан или группы малы)."
+            )
+    waiting = pending(evaluated)
+    if len(waiting):
+        verb = fmt.plural(len(waiting), "будет оценена", "будут оценены", "будут оценены")
+        out.append(
+            f"{fmt.count(len(waiting), 'мера', 'меры', 'мер')} {year} года {verb} "
+            f"по данным {year + 1} года."
+        )
+    everyone = per[per["targets"].map(targets_all)] if len(per) else per
+    if len(everyone):
+        out.append(
+            "Меры, адресованные всем, сравниваются только с целевыми значениями города: "
+            "группы сравнения у них нет, и их эффект не отделить от общего тренда."
+        )
+    return out or [f"Мер для оценки в {year} году нет."]
+
+
+def method_sentences(thresholds: Thresholds, year: int) -> list[str]:
+    """How the verdicts are reached, for the reader (thresholds of params/effectiveness.yaml)."""
+    t = thresholds
+    share = f"{t.min_did_relative * 100:g}\u00a0%"
+    method = (
+        f"Оцениваются меры {year - LOOKBACK}–{year - 1} годов. Мера года t сравнивается по "
+        "каждому своему показателю в году до меры (t−1) и в году после неё (t+1): у "
+        "адресатов меры и у остальных учреждений города (без Центра) — «разность "
+        "разностей»."
+    )
+    effective = (
+        f"«{EFFECTIVE}» — адресаты улучшили показатель не меньше чем на "
+        f"{t.min_did_pp:g} п. п. больше остальных (для количественных показателей — на "
+        f"{share} от исходного уровня), и разница не объясняется случайными "
+        f"колебаниями (не меньше {t.min_z:g} стандартных ошибок)."
+    )
+    no_data = (
+        f"«{NO_DATA}» — нет года до или после меры, показатель не рассчитан, меньше "
+        f"{t.min_units} учреждений или меньше {t.min_people} человек в одной из групп."
+    )
+    everyone = (
+        "Меры, адресованные всем, сравниваются с целевыми значениями города: насколько "
+        "сократился разрыв с целью."
+    )
+    return [method, effective, no_data, everyone]
