@@ -21,7 +21,9 @@ import pytest
 
 from analysis import indicators, processed
 from analysis.errors import UserError
-from analysis.recommendations import load_rules, person_lists, recommend, rule_ids
+from analysis.params.recommendations import load_rules, rule_ids
+from analysis.reader import YearData
+from analysis.recommendations import person_lists, recommend, texts
 from analysis.recommendations.engine import to_target
 from analysis.recommendations.lists import withheld_reason
 
@@ -84,9 +86,18 @@ def city(tmp_path_factory):
     return tiny_city(tmp_path_factory.mktemp("rec"))
 
 
+def recommend_on(processed_dir, tidy, params_dir=None):
+    """The recommendations of the rules of `params_dir` (the project's by default) for Y."""
+    return recommend(YearData(processed_dir, Y), tidy, load_rules(params_dir), texts.fill)
+
+
+def lists_of(processed_dir):
+    return person_lists(YearData(processed_dir, Y))
+
+
 @pytest.fixture(scope="module")
 def recs(city):
-    return recommend(city, Y, indicators.compute_year(city, Y))
+    return recommend_on(city, indicators.compute_year(city, Y))
 
 
 # --------------------------------------------------------------------------- the project's rules
@@ -156,7 +167,7 @@ def test_output_columns_and_texts_fully_filled(recs):
 
 
 def test_person_lists_on_the_tiny_city(city):
-    lists = person_lists(city, Y)
+    lists = lists_of(city)
     lapsed = lists["lapsed_pk"]
     assert list(lapsed["person_id"]) == ["p2", "p3", "q2"]
     assert list(lapsed["last_pk_year"].astype("Float64").fillna(0)) == [2020, 0, 0]
@@ -180,7 +191,7 @@ def test_person_lists_without_the_forms_are_empty(tmp_path):
                           "birth_year": [1999], "experience_years": [1.0],
                           "category": ["нет"]})
     processed.publish(tmp_path / "p", {Y: {"institutions": inst, "staff": staff}})
-    lists = person_lists(tmp_path / "p", Y)
+    lists = lists_of(tmp_path / "p")
     # no ДПО form of Y−2 … Y: nobody can be called lapsed; the list says why it is withheld
     assert lists["lapsed_pk"].empty and lists["heads_no_management"].empty
     reason = withheld_reason(lists["lapsed_pk"])
@@ -255,7 +266,7 @@ def test_rules_fire_and_do_not_fire_at_their_thresholds(city, rules_dir):
         row("competition_municipal", "institution", "ОО-1", 3, 20, 15.0, 25.0),
         row("competition_municipal", "institution", "ОО-2", 5, 20, 25.0, 25.0),
     )
-    recs = recommend(city, Y, tidy, params_dir=rules_dir)
+    recs = recommend_on(city, tidy, rules_dir)
     fired = {rid: list(g["unit_id"]) for rid, g in recs.groupby("rule_id", sort=False)}
     assert fired == {"low": ["ОО-1"], "low_or_equal": ["ОО-1", "ОО-2"],
                      "worse": ["ОО-1", "ОО-2"], "burnout": ["ОО-2"], "more": ["ОО-1"]}
@@ -274,14 +285,13 @@ def test_worse_than_city_margin_is_inclusive(city, tmp_path):
     tidy = tidy_rows(row("category_high", "city", "city", 60, 100, 60.0),
                      row("category_high", "district", "Южный", 55, 100, 55.0),  # 5 → fires
                      row("category_high", "district", "Северный", 555, 1000, 55.5))  # 4,5 → no
-    recs = recommend(city, Y, tidy, params_dir=tmp_path)
+    recs = recommend_on(city, tidy, tmp_path)
     assert list(recs["text"]) == ["Южный район"]
 
 
 @pytest.mark.parametrize(("n", "text"), [(1, "1 работника"), (2, "2 работников"),
                                          (5, "5 работников"), (21, "21 работника")])
 def test_count_placeholder_takes_the_russian_form(n, text):
-    from analysis.recommendations.engine import fill
     from analysis.recommendations.rules import parse_rule
 
     rule = parse_rule({"id": "x", "indicator": "pk_modern_3y", "level": "institution",
@@ -289,7 +299,7 @@ def test_count_placeholder_takes_the_russian_form(n, text):
                        "addressee": "руководителю ОУ",
                        "text": "Направить {count|работника|работников|работников}."}, 1)
     facts = {"value": 50.0, "target": 85.0, "city_value": 60.0, "gap": 35.0, "count": float(n)}
-    assert fill(rule, "Школа", facts, Y) == f"Направить {text.replace(' ', NB)}."
+    assert texts.fill(rule, "Школа", facts, Y) == f"Направить {text.replace(' ', NB)}."
 
 
 def test_to_target_by_hand():
@@ -325,7 +335,7 @@ GOOD = ("  indicator: pk_modern_3y\n  level: institution\n  condition: below_tar
     ("- id: r1\n" + GOOD + "- just text\n",
      "recommendations.yaml › правило № 2: ожидается описание правила"),
     ("- id: r1\n  indicator: [unclosed\n",
-     "recommendations.yaml: файл правил рекомендаций не прочитан"),
+     "recommendations.yaml: правила рекомендаций не прочитаны"),
     ("rules: 5\n", "recommendations.yaml: ожидается список правил"),
 ])
 def test_malformed_rules_file_names_the_file_and_rule(tmp_path, content, message):

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import CATALOGUE, COUNT, Indicator
-from analysis.reader import YearData
 from analysis.indicators.entities import BUILDERS, NO_DATA, Entities, Level
 from analysis.indicators.measures import Evaluator
+from analysis.reader import YearData
 
 LEVEL_ORDER: tuple[str, ...] = ("city", "district", "inst_type", "institution", "association",
                                 "centre")
@@ -83,7 +83,10 @@ def _level_stats(entities: Entities, levels: tuple[str, ...], arrays) -> dict[st
     return {name: get(name) for name in levels if name in entities.levels}
 
 
-def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -> list[Block]:
+def entity_values(ind: Indicator, entities: Entities, evaluate: Evaluator
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[str]]:
+    """Per entity: in the population (bool), numerator, denominator (NaN: unknown), and the
+    flags the inputs raise — what every unit's sums and the person lists are made of."""
     n = len(entities)
     flags: set[str] = set()
     pop = np.ones(n, dtype=bool)
@@ -100,6 +103,24 @@ def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -
         if ind.kind != COUNT:
             den, raised = evaluate(ind.denominator)
             flags |= raised
+    return pop, num, den, flags
+
+
+def people(data: YearData, ind: Indicator) -> tuple[pd.DataFrame, np.ndarray, np.ndarray,
+                                                     frozenset[str]]:
+    """The entities of a share (persons: staff of y with their own columns), whether each is
+    in its denominator and in its numerator, and the flags raised: a person list is "the
+    denominator but not the numerator" of an indicator, counted here by the same code."""
+    entities = BUILDERS[ind.subject](data)
+    pop, num, den, flags = entity_values(ind, entities, Evaluator(data, entities))
+    known = pop & np.isfinite(num) & np.isfinite(den)
+    in_denominator = known & (np.where(known, den, 0.0) > 0)
+    in_numerator = in_denominator & (np.where(known, num, 0.0) > 0)
+    return entities.frame, in_denominator, in_numerator, frozenset(flags)
+
+
+def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -> list[Block]:
+    pop, num, den, flags = entity_values(ind, entities, evaluate)
     known = pop & np.isfinite(num) & np.isfinite(den)
     arrays = (pop.astype(float), known.astype(float), np.where(known, num, 0.0),
               np.where(known, den, 0.0))
