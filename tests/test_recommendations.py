@@ -387,3 +387,73 @@ def test_list_counts_sum_a_list_over_each_unit_of_the_level():
     assert facts.row("x", "city", "city") == {"value": 1.0, "target": 3.0, "numerator": 1.0,
                                               "denominator": 2.0, "incomplete": 1.0}
     assert np.isnan(facts.row("x", "district", "Юг")["value"])
+
+
+# --------------------------------------------------------------------------- lists = indicators
+
+
+def test_lapsed_pk_is_the_denominator_minus_the_numerator_of_pk_modern_3y(tmp_path):
+    """lapsed_pk answers pk_modern_3y (catalogue.PERSON_LISTS): staff without a modern ПК
+    course ending in 2021–2023. By hand, report year 2023:
+
+    A (ОО): a1 ПК modern 2023 → counted; a2 ПК not modern 2022 → lapsed (a course, but not one
+            pk_modern_3y counts); a3 ПП modern 2021 → lapsed (ПП is no ПК); a4 ПК modern 2020
+            = y−3 → lapsed. Denominator 4, numerator 1 → 3 listed.
+    B (ДОО): b1 ПК modern 2021 = y−2 → counted; b2 no course → lapsed. 2 − 1 → 1 listed.
+    Ц (ДПО, the Centre): c1 no course — not staff, neither counted nor listed.
+    City: 6 − 2 = 4.
+    """
+    inst = pd.DataFrame({
+        "inst_id": ["A", "B", "Ц"], "name": ["Школа А", "Сад Б", "Центр"],
+        "inst_type": ["ОО", "ДОО", "ДПО"], "district": ["Ю", "Ю", "Ю"],
+        "low_results": [False] * 3, "unfavourable": [False] * 3, "innovation": ["нет"] * 3,
+        "resource_centre": [False] * 3, "support_site": [False] * 3,
+        "network_agreements": [0, 0, 0]})
+    staff = pd.DataFrame({
+        "person_id": ["a1", "a2", "a3", "a4", "b1", "b2", "c1"],
+        "inst_id": ["A"] * 4 + ["B"] * 2 + ["Ц"],
+        "position": ["педагог", "педагог", "руководитель", "педагог", "педагог", "педагог",
+                     "педагог"],
+        "birth_year": [1980] * 7, "experience_years": [10.0] * 7, "category": ["нет"] * 7})
+    courses = {
+        2020: pd.DataFrame([course("a4", 2020)]),
+        2021: pd.DataFrame([course("a3", 2021, kind="ПП"), course("b1", 2021)]),
+        2022: pd.DataFrame([course("a2", 2022, modern=False)]),
+        2023: pd.DataFrame([course("a1", 2023)]),
+    }
+    processed.publish(tmp_path / "p", {y: {"institutions": inst, "staff": staff, "courses": c}
+                                       for y, c in courses.items()})
+    tidy = indicators.compute_year(tmp_path / "p", Y)
+    pk = tidy[tidy["indicator_id"] == "pk_modern_3y"].set_index(["level", "unit_id"])
+    assert (pk.loc[("institution", "A"), "denominator"], pk.loc[("institution", "A"),
+                                                                 "numerator"]) == (4, 1)
+    assert (pk.loc[("institution", "B"), "denominator"], pk.loc[("institution", "B"),
+                                                                 "numerator"]) == (2, 1)
+    lapsed = lists_of(tmp_path / "p")["lapsed_pk"]
+    assert list(lapsed["person_id"]) == ["a2", "a3", "a4", "b2"]
+    per_inst = lapsed.groupby("inst_id").size().to_dict()
+    assert per_inst == {"A": 3, "B": 1}  # = 4 − 1 and 2 − 1
+    for unit, n in per_inst.items():
+        row = pk.loc[("institution", unit)]
+        assert n == row["denominator"] - row["numerator"]
+    city = pk.loc[("city", "city")]
+    assert len(lapsed) == city["denominator"] - city["numerator"] == 4
+    # the last modern ПК course: a4's of 2020, before the window; a2's 2022 course is not one
+    assert dict(zip(lapsed["person_id"], lapsed["last_pk_year"].astype("Float64").fillna(0))
+                ) == {"a2": 0, "a3": 0, "a4": 2020, "b2": 0}
+
+
+def test_a_list_whose_form_is_missing_says_which_years_and_forms():
+    """young_without_mentor reads `mentoring` of y: a year without it lists nobody."""
+    from analysis.catalogue import CATALOGUE, PERSON_LISTS
+    from analysis.recommendations.lists import withheld
+
+    assert PERSON_LISTS["young_without_mentor"].indicator == "young_mentored"
+    assert CATALOGUE["heads_management_3y"].short == "обучение руководителей"
+    staff = pd.DataFrame({"person_id": ["x"], "inst_id": ["A"], "inst_name": ["А"],
+                          "position": ["педагог"], "experience_years": [1.0]})
+    out = withheld(staff, {"mentoring": [2023]}, "нет наставника")
+    assert out.empty and withheld_reason(out) == (
+        "список не составляется: наставнических пар за 2023 год нет в загруженных данных, и "
+        "«нет наставника» значило бы лишь, что этот год не загружен. Загрузите mentoring.xlsx "
+        "за 2023 год.")
