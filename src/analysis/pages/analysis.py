@@ -66,8 +66,16 @@ def load(ctx: Context) -> Page:
         found = problems.for_reader(found, history_shown)
     rules = load_rules()
     recs = shared.recommendations
-    return Page(ctx, with_texts(found, ctx.year), history_shown, context.for_reader(ctx, tidy),
-                rules, recs, rule_summary(recs, rules), shared.person_lists)
+    return Page(
+        ctx,
+        with_texts(found, ctx.year),
+        history_shown,
+        context.for_reader(ctx, tidy),
+        rules,
+        recs,
+        rule_summary(recs, rules),
+        shared.person_lists,
+    )
 
 
 # --------------------------------------------------------------------------- sections
@@ -76,12 +84,14 @@ def load(ctx: Context) -> Page:
 def intro(page: Page):
     """«В 2023 году найдено …» and what counts as worsening and lagging."""
     s = page.ctx.settings
-    return tables.say(summary(page.found, page.ctx.year),
-                      f"Ухудшением считается снижение доли не меньше чем на "
-                      f"{fmt.number(s.worsening_pp, 0)} п. п. за "
-                      f"{fmt.years_range(page.ctx.window_years[0], page.ctx.year)} годы, "
-                      f"отставанием группы — разрыв с городом (для ШНОР и ШНСУ — с остальными "
-                      f"школами) не меньше {fmt.number(s.lagging_pp, 0)} п. п.")
+    return tables.say(
+        summary(page.found, page.ctx.year),
+        f"Ухудшением считается снижение доли не меньше чем на "
+        f"{fmt.number(s.worsening_pp, 0)} п. п. за "
+        f"{fmt.years_range(page.ctx.window_years[0], page.ctx.year)} годы, "
+        f"отставанием группы — разрыв с городом (для ШНОР и ШНСУ — с остальными "
+        f"школами) не меньше {fmt.number(s.lagging_pp, 0)} п. п.",
+    )
 
 
 def worst(page: Page) -> None:
@@ -89,9 +99,13 @@ def worst(page: Page) -> None:
     display(problems_table(page.found, "Проблемы года, самые тяжёлые первыми (первые 20)", n=20))
     gaps = worst_gaps(page.found, 15)
     if len(gaps):
-        display(plots.show(plots.bar_units(gaps, "label", "gap",
-                                           "Самые тяжёлые отставания от цели, п. п.",
-                                           unit="п. п.")))
+        display(
+            plots.show(
+                plots.bar_units(
+                    gaps, "label", "gap", "Самые тяжёлые отставания от цели, п. п.", unit="п. п."
+                )
+            )
+        )
 
 
 def per_indicator(page: Page) -> Styler:
@@ -102,33 +116,56 @@ def below_target(page: Page) -> None:
     """Units of the city, district and type levels below target; the worst institutions on
     the first two key indicators."""
     upper = page.found[page.found["level"].isin(["city", "centre", "district", "inst_type"])]
-    display(tables.say(kind_sentences(upper, "below_target", 25)
-                       or ["Город, районы и типы учреждений достигли целевых значений."]))
+    display(
+        tables.say(
+            kind_sentences(upper, "below_target", 25)
+            or ["Город, районы и типы учреждений достигли целевых значений."]
+        )
+    )
     for key in page.ctx.settings.key_indicators[:2]:
         below = below_target_units(page.found, "institution", key)
         if len(below):
-            display(plots.show(plots.bar_units(below, "unit_name", "value",
-                                               below_target_title(key),
-                                               target=below["target"].iloc[0], band="band")))
+            display(
+                plots.show(
+                    plots.bar_units(
+                        below,
+                        "unit_name",
+                        "value",
+                        below_target_title(key),
+                        target=below["target"].iloc[0],
+                        band="band",
+                    )
+                )
+            )
 
 
 def worsening(page: Page) -> None:
-    display(tables.say(kind_sentences(page.found, "worsening", 12)
-                       or ["Заметного ухудшения показателей не найдено."]))
+    display(
+        tables.say(
+            kind_sentences(page.found, "worsening", 12)
+            or ["Заметного ухудшения показателей не найдено."]
+        )
+    )
     panels = worsening_panels(page.found, page.history_shown)
     if panels:
         display(plots.show(plots.small_multiples(panels)))
 
 
 def outliers(page: Page):
-    return tables.say(kind_sentences(page.found, "outlier", 15)
-                      or ["Учреждений с резко худшими, чем у остальных, значениями не найдено."])
+    return tables.say(
+        kind_sentences(page.found, "outlier", 15)
+        or ["Учреждений с резко худшими, чем у остальных, значениями не найдено."]
+    )
 
 
 def lagging(page: Page) -> None:
     part = page.found[page.found["kind"] == "lagging_group"]
-    display(tables.say(kind_sentences(page.found, "lagging_group", 25)
-                       or ["Районы, типы учреждений, ШНОР и ШНСУ заметно не отстают."]))
+    display(
+        tables.say(
+            kind_sentences(page.found, "lagging_group", 25)
+            or ["Районы, типы учреждений, ШНОР и ШНСУ заметно не отстают."]
+        )
+    )
     if len(part):
         display(problems_table(part, "Отстающие группы"))
 
@@ -141,19 +178,31 @@ def addressed(page: Page) -> None:
     """The recommendations by addressee (public: only those to no single unit)."""
     recs = page.recs
     if page.ctx.public:
-        display(tables.say("В публичной версии рекомендации отдельным учреждениям и "
-                           "объединениям не приводятся: показаны только сводные числа по "
-                           "правилам."))
+        display(
+            tables.say(
+                "В публичной версии рекомендации отдельным учреждениям и "
+                "объединениям не приводятся: показаны только сводные числа по "
+                "правилам."
+            )
+        )
         display(tables.say(public_texts(recs, page.threshold, page.tidy_shown)))
         return
     for addressee in addressees(recs):
         display(Markdown(f"### {heading(addressee)}"))
         if addressee == "руководителю ОУ":
             display(tables.say(institutions_sentence(recs)))
-            display(collapsed(institution_matrix(recs, page.rules),
-                              "Таблица рекомендаций по учреждениям (нажмите, чтобы открыть)"))
-            display(collapsed(institution_texts(recs),
-                              "Тексты рекомендаций учреждениям (нажмите, чтобы открыть)"))
+            display(
+                collapsed(
+                    institution_matrix(recs, page.rules),
+                    "Таблица рекомендаций по учреждениям (нажмите, чтобы открыть)",
+                )
+            )
+            display(
+                collapsed(
+                    institution_texts(recs),
+                    "Тексты рекомендаций учреждениям (нажмите, чтобы открыть)",
+                )
+            )
         else:
             display(tables.say(texts(recs, addressee)))
 
@@ -175,12 +224,16 @@ def people(page: Page) -> None:
 
 def closing(page: Page):
     """The closing bullets on problems and recommendations."""
-    return tables.say(conclusions(page.found, page.ctx.year, CATALOGUE)
-                      + recommendation_conclusions(page.recs, page.summary, page.ctx.year,
-                                                   page.threshold, page.tidy_shown))
+    return tables.say(
+        conclusions(page.found, page.ctx.year, CATALOGUE)
+        + recommendation_conclusions(
+            page.recs, page.summary, page.ctx.year, page.threshold, page.tidy_shown
+        )
+    )
 
 
 # --------------------------------------------------------------------------- problems: words
+
 
 def with_texts(found: pd.DataFrame, year: int, catalogue: Mapping = CATALOGUE) -> pd.DataFrame:
     """The problems with `text`: one Russian sentence each, with the actual numbers."""
@@ -197,12 +250,16 @@ def problem_text(r, catalogue: Mapping, year: int) -> str:
         text = f"{r.unit_name}: {name} — {v} при цели {ref} (не хватает {gap})"
     elif r.kind == "worsening":
         change = fmt.pp(r.value - r.reference)
-        text = (f"{r.unit_name}: {name} — {ref} в {int(r.year_from)} году и {v} в {year} году "
-                f"({change}, ухудшение)")
+        text = (
+            f"{r.unit_name}: {name} — {ref} в {int(r.year_from)} году и {v} в {year} году "
+            f"({change}, ухудшение)"
+        )
     elif r.kind == "outlier":
         side = "ниже" if r.value < r.reference else "выше"
-        text = (f"{r.unit_name}: {name} — {v}, намного {side} типичного для учреждений "
-                f"города (медиана {ref})")
+        text = (
+            f"{r.unit_name}: {name} — {v}, намного {side} типичного для учреждений "
+            f"города (медиана {ref})"
+        )
     else:
         where = "в остальных школах" if r.level == SCHOOL_GROUP else "по городу"
         text = f"{r.unit_name}: {name} — {v} против {ref} {where} (хуже на {gap})"
@@ -212,17 +269,21 @@ def problem_text(r, catalogue: Mapping, year: int) -> str:
 def problems_table(found: pd.DataFrame, caption: str, n: int | None = None) -> Styler:
     """The problems (the first `n`) with Russian headers."""
     part = found if n is None else found.head(n)
-    show = pd.DataFrame({
-        "№": [str(i + 1) for i in range(len(part))],
-        "Проблема": part["kind"].map(KIND_NAMES).to_numpy(),
-        "Уровень": part["level"].map(LEVEL_NAMES).to_numpy(),
-        "Подразделение": part["unit_name"].to_numpy(),
-        "Показатель": [CATALOGUE[i].name if i in CATALOGUE else i for i in part["indicator_id"]],
-        "Значение": [fmt.value(v, u) for v, u in zip(part["value"], part["unit"])],
-        "С чем сравнивается": [_reference_text(r) for r in part.itertuples(index=False)],
-        "Разрыв": [_gap_text(g, u) for g, u in zip(part["gap"], part["unit"])],
-        "Тяжесть": [fmt.number(s, 1) for s in part["severity"]],
-    })
+    show = pd.DataFrame(
+        {
+            "№": [str(i + 1) for i in range(len(part))],
+            "Проблема": part["kind"].map(KIND_NAMES).to_numpy(),
+            "Уровень": part["level"].map(LEVEL_NAMES).to_numpy(),
+            "Подразделение": part["unit_name"].to_numpy(),
+            "Показатель": [
+                CATALOGUE[i].name if i in CATALOGUE else i for i in part["indicator_id"]
+            ],
+            "Значение": [fmt.value(v, u) for v, u in zip(part["value"], part["unit"])],
+            "С чем сравнивается": [_reference_text(r) for r in part.itertuples(index=False)],
+            "Разрыв": [_gap_text(g, u) for g, u in zip(part["gap"], part["unit"])],
+            "Тяжесть": [fmt.number(s, 1) for s in part["severity"]],
+        }
+    )
     return tables.styled(show, caption, right=["№", "Значение", "Разрыв", "Тяжесть"])
 
 
@@ -248,11 +309,15 @@ def by_indicator_table(counts: pd.DataFrame) -> Styler:
     return tables.styled(show, "Число проблем по показателям", right=list(show.columns[1:]))
 
 
-def below_target_units(found: pd.DataFrame, level: str, indicator_id: str,
-                       n: int = 20) -> pd.DataFrame:
+def below_target_units(
+    found: pd.DataFrame, level: str, indicator_id: str, n: int = 20
+) -> pd.DataFrame:
     """The `n` lowest below-target units of one level and indicator, for `plots.bar_units`."""
-    part = found[(found["kind"] == "below_target") & (found["level"] == level)
-                 & (found["indicator_id"] == indicator_id)]
+    part = found[
+        (found["kind"] == "below_target")
+        & (found["level"] == level)
+        & (found["indicator_id"] == indicator_id)
+    ]
     part = part.sort_values(["value", "unit_id"], kind="stable").head(n)
     return part.assign(band="below")[["unit_name", "value", "target", "band"]]
 
@@ -263,15 +328,22 @@ def below_target_title(indicator_id: str, n: int = 20) -> str:
     return f"{name[:1].upper() + name[1:]}: учреждения ниже цели (до {n} худших)"
 
 
-def worsening_panels(found: pd.DataFrame, history: pd.DataFrame, n: int = 6
-                     ) -> list[tuple[str, str, pd.DataFrame]]:
+def worsening_panels(
+    found: pd.DataFrame, history: pd.DataFrame, n: int = 6
+) -> list[tuple[str, str, pd.DataFrame]]:
     """(title, unit, year/value/target) of the `n` most severe worsenings of the city,
     districts and institution types, for `plots.small_multiples`."""
-    part = found[(found["kind"] == "worsening")
-                 & found["level"].isin(["city", "district", "inst_type"])].head(n)
-    return [(f"{r.unit_name}:\n{CATALOGUE[r.indicator_id].label}", r.unit,
-             dynamics_frame(history, r.indicator_id, r.level, r.unit_id))
-            for r in part.itertuples(index=False)]
+    part = found[
+        (found["kind"] == "worsening") & found["level"].isin(["city", "district", "inst_type"])
+    ].head(n)
+    return [
+        (
+            f"{r.unit_name}:\n{CATALOGUE[r.indicator_id].label}",
+            r.unit,
+            dynamics_frame(history, r.indicator_id, r.level, r.unit_id),
+        )
+        for r in part.itertuples(index=False)
+    ]
 
 
 def worst_gaps(found: pd.DataFrame, n: int = 15) -> pd.DataFrame:
@@ -279,8 +351,7 @@ def worst_gaps(found: pd.DataFrame, n: int = 15) -> pd.DataFrame:
     chart (by severity: a gap of a large unit before the same gap of a small one)."""
     part = found[(found["kind"] == "below_target") & (found["unit"] == PERCENT)]
     part = part.head(n)  # problems come sorted by severity
-    label = [f"{u} — {CATALOGUE[i].label}" for u, i in
-             zip(part["unit_name"], part["indicator_id"])]
+    label = [f"{u} — {CATALOGUE[i].label}" for u, i in zip(part["unit_name"], part["indicator_id"])]
     return pd.DataFrame({"label": label, "gap": part["gap"].to_numpy()})
 
 
@@ -290,8 +361,10 @@ def summary(found: pd.DataFrame, year: int) -> str:
         return f"В {year} году проблем по показателям не найдено."
     counts = found["kind"].value_counts()
     parts = [f"{KIND_NAMES[k]} — {fmt.integer(counts[k])}" for k in KINDS if k in counts]
-    return (f"В {year} году найдено {fmt.count(len(found), 'проблема', 'проблемы', 'проблем')}"
-            f": {', '.join(parts)}.")
+    return (
+        f"В {year} году найдено {fmt.count(len(found), 'проблема', 'проблемы', 'проблем')}"
+        f": {', '.join(parts)}."
+    )
 
 
 def kind_sentences(found: pd.DataFrame, kind: str, n: int = 10) -> list[str]:
@@ -310,24 +383,42 @@ def conclusions(found: pd.DataFrame, year: int, catalogue: Mapping = CATALOGUE) 
         out.append(
             f"По городу цель не достигнута по "
             f"{fmt.count(len(city), 'показателю', 'показателям', 'показателям')}; дальше всего "
-            "от цели: " + "; ".join(f"{lower_first(catalogue[i].name)} ({_gap_text(g, u)})"
-                                    for i, g, u in zip(top["indicator_id"], top["gap"],
-                                                       top["unit"])) + ".")
+            "от цели: "
+            + "; ".join(
+                f"{lower_first(catalogue[i].name)} ({_gap_text(g, u)})"
+                for i, g, u in zip(top["indicator_id"], top["gap"], top["unit"])
+            )
+            + "."
+        )
     worse = found[(found["kind"] == "worsening") & (found["level"] == "city")]
     if len(worse):
-        out.append("По городу ухудшились за окно: " + "; ".join(
-            f"{lower_first(catalogue[i].name)} ({fmt.pp(v - r)})"
-            for i, v, r in zip(worse["indicator_id"], worse["value"], worse["reference"])) + ".")
+        out.append(
+            "По городу ухудшились за окно: "
+            + "; ".join(
+                f"{lower_first(catalogue[i].name)} ({fmt.pp(v - r)})"
+                for i, v, r in zip(worse["indicator_id"], worse["value"], worse["reference"])
+            )
+            + "."
+        )
     groups = found[found["kind"] == "lagging_group"]
     if len(groups):
         lag = groups.groupby("unit_name", sort=False).size()
-        out.append("Отстают от города (или от остальных школ): " + "; ".join(
-            f"{u} — по {fmt.count(n, 'показателю', 'показателям', 'показателям')}"
-            for u, n in lag.items()) + ".")
+        out.append(
+            "Отстают от города (или от остальных школ): "
+            + "; ".join(
+                f"{u} — по {fmt.count(n, 'показателю', 'показателям', 'показателям')}"
+                for u, n in lag.items()
+            )
+            + "."
+        )
     inst = found[found["level"] == "institution"]
     if len(inst):
-        top = inst.groupby("unit_name", sort=False)["severity"].sum().sort_values(
-            ascending=False, kind="stable").head(5)
+        top = (
+            inst.groupby("unit_name", sort=False)["severity"]
+            .sum()
+            .sort_values(ascending=False, kind="stable")
+            .head(5)
+        )
         out.append("Больше всего проблем у учреждений: " + fmt.join_ru(list(top.index)) + ".")
     out.append("Самая острая проблема: " + found["text"].iloc[0])
     return out
@@ -339,19 +430,26 @@ def conclusions(found: pd.DataFrame, year: int, catalogue: Mapping = CATALOGUE) 
 ADDRESSEE_ORDER = ("руководителю ОУ", "руководителю ГПО", "Центру", "управлению образования")
 LIST_TITLES = {
     "lapsed_pk": "Работники, у которых истёк трёхлетний срок ПК (нет курса ПК по программам, "
-                 "отвечающим современным требованиям, за {years})",
+    "отвечающим современным требованиям, за {years})",
     "young_without_mentor": "Молодые педагоги (стаж менее 3 лет) без наставника в {year} году",
     "deficit_no_course": "Работники с дефицитами по диагностике {prev_year} года без курса ПК "
-                         "в {year} году",
+    "в {year} году",
     "heads_no_management": "Руководители и заместители без обучения по управлению за {years}",
 }
-LIST_SHORT = {"lapsed_pk": "Истёк срок ПК", "young_without_mentor": "Молодые без наставника",
-              "deficit_no_course": "Дефицит без курса",
-              "heads_no_management": "Руководители без обучения по управлению"}
-HEADERS = {"person_id": "Код работника", "inst_name": "Учреждение", "position": "Должность",
-           "experience_years": "Стаж, лет",
-           "last_pk_year": "Последний курс ПК по совр. программам, год",
-           "deficit_areas": "Области дефицитов"}
+LIST_SHORT = {
+    "lapsed_pk": "Истёк срок ПК",
+    "young_without_mentor": "Молодые без наставника",
+    "deficit_no_course": "Дефицит без курса",
+    "heads_no_management": "Руководители без обучения по управлению",
+}
+HEADERS = {
+    "person_id": "Код работника",
+    "inst_name": "Учреждение",
+    "position": "Должность",
+    "experience_years": "Стаж, лет",
+    "last_pk_year": "Последний курс ПК по совр. программам, год",
+    "deficit_areas": "Области дефицитов",
+}
 MAX_ROWS = 200  # rows of a person list shown in the page; the rest is counted, not listed
 PUBLIC_LEVELS = ("city", "centre", "category", "district", "inst_type")  # no single institution
 NOT_PEOPLE = ("missing_plan_report",)  # counts of a rule that are units, not people
@@ -369,9 +467,11 @@ def institutions_sentence(recs: pd.DataFrame, n: int = 5) -> str:
         return "Рекомендаций отдельным учреждениям нет."
     counts = part.groupby("unit_name").size().sort_values(ascending=False, kind="stable")
     top = [f"{u} ({c})" for u, c in counts.head(n).items()]
-    return (f"Рекомендации получают "
-            f"{fmt.count(len(counts), 'учреждение', 'учреждения', 'учреждений')}; больше всего "
-            f"рекомендаций (в скобках — число): {fmt.join_ru(top)}.")
+    return (
+        f"Рекомендации получают "
+        f"{fmt.count(len(counts), 'учреждение', 'учреждения', 'учреждений')}; больше всего "
+        f"рекомендаций (в скобках — число): {fmt.join_ru(top)}."
+    )
 
 
 def addressees(recs: pd.DataFrame) -> list[str]:
@@ -386,18 +486,31 @@ def rule_summary(recs: pd.DataFrame, rules: Sequence[Rule]) -> pd.DataFrame:
     rows = []
     for rule in rules:
         part = recs[recs["rule_id"] == rule.id]
-        people_ = part["count"].sum() if rule.count and rule.count not in NOT_PEOPLE and len(
-            part) else pd.NA
-        rows.append({"rule_id": rule.id, "title": rule.title, "addressee": rule.addressee,
-                     "units": len(part), "people": people_})
+        people_ = (
+            part["count"].sum()
+            if rule.count and rule.count not in NOT_PEOPLE and len(part)
+            else pd.NA
+        )
+        rows.append(
+            {
+                "rule_id": rule.id,
+                "title": rule.title,
+                "addressee": rule.addressee,
+                "units": len(part),
+                "people": people_,
+            }
+        )
     out = pd.DataFrame(rows, columns=["rule_id", "title", "addressee", "units", "people"])
     out["people"] = pd.array(out["people"], dtype="Int64")
     return out
 
 
-def rule_summary_table(rule_counts: pd.DataFrame, threshold: int | None = None,
-                       recs: pd.DataFrame | None = None,
-                       public: pd.DataFrame | None = None) -> Styler:
+def rule_summary_table(
+    rule_counts: pd.DataFrame,
+    threshold: int | None = None,
+    recs: pd.DataFrame | None = None,
+    public: pd.DataFrame | None = None,
+) -> Styler:
     """The rules with how many units and people each concerns; with `threshold` (public
     profile) counts of people below it are shown as «*» (with secondary suppression), and so is
     a rule's total whenever one of the cells it sums is hidden in `public`, the year's public
@@ -408,30 +521,41 @@ def rule_summary_table(rule_counts: pd.DataFrame, threshold: int | None = None,
     if threshold is not None:
         hidden = _hidden_totals(rule_counts, threshold, recs, public)
         shown = [disclosure.mask_display(s, h) for s, h in zip(shown, hidden)]
-    show = pd.DataFrame({
-        "Рекомендация": rule_counts["title"].to_numpy(),
-        "Кому": rule_counts["addressee"].to_numpy(),
-        "Адресатов": [fmt.integer(x) for x in rule_counts["units"]],
-        "Человек": shown,
-    })
-    return tables.styled(show, "Правила рекомендаций: сколько адресатов и человек касается каждое",
-                         right=["Адресатов", "Человек"])
+    show = pd.DataFrame(
+        {
+            "Рекомендация": rule_counts["title"].to_numpy(),
+            "Кому": rule_counts["addressee"].to_numpy(),
+            "Адресатов": [fmt.integer(x) for x in rule_counts["units"]],
+            "Человек": shown,
+        }
+    )
+    return tables.styled(
+        show,
+        "Правила рекомендаций: сколько адресатов и человек касается каждое",
+        right=["Адресатов", "Человек"],
+    )
 
 
-def _hidden_totals(rule_counts: pd.DataFrame, threshold: int, recs: pd.DataFrame | None,
-                   public: pd.DataFrame | None) -> pd.Series:
+def _hidden_totals(
+    rule_counts: pd.DataFrame,
+    threshold: int,
+    recs: pd.DataFrame | None,
+    public: pd.DataFrame | None,
+) -> pd.Series:
     """Per rule: is its people total hidden in public (below the threshold with secondary
     suppression, or summing a cell the public table hides)?"""
     mask = disclosure.suppress_counts(
         rule_counts.assign(people=rule_counts["people"].astype("Float64").astype(float)),
-        ["people"], threshold)["people"]
-    over = pd.Series(_totals_over_hidden_cells(rule_counts, recs, public),
-                     index=rule_counts.index)
+        ["people"],
+        threshold,
+    )["people"]
+    over = pd.Series(_totals_over_hidden_cells(rule_counts, recs, public), index=rule_counts.index)
     return mask.astype(bool) | over
 
 
-def _totals_over_hidden_cells(rule_counts: pd.DataFrame, recs: pd.DataFrame | None,
-                              public: pd.DataFrame | None) -> list[bool]:
+def _totals_over_hidden_cells(
+    rule_counts: pd.DataFrame, recs: pd.DataFrame | None, public: pd.DataFrame | None
+) -> list[bool]:
     """Per rule of `rule_counts`: does its people total sum a cell `public` does not show?"""
     if recs is None or public is None:
         return [not pd.isna(x) for x in rule_counts["people"]]  # nothing to check against: hide
@@ -439,7 +563,8 @@ def _totals_over_hidden_cells(rule_counts: pd.DataFrame, recs: pd.DataFrame | No
     over_hidden = {
         rule_id
         for rule_id, level, unit_id, indicator_id in zip(
-            recs["rule_id"], recs["level"], recs["unit_id"].astype(str), recs["indicator_id"])
+            recs["rule_id"], recs["level"], recs["unit_id"].astype(str), recs["indicator_id"]
+        )
         if not _quotes_visible(level, unit_id, indicator_id, visible)
     }
     return [r in over_hidden for r in rule_counts["rule_id"]]
@@ -458,25 +583,30 @@ def institution_matrix(recs: pd.DataFrame, rules: Sequence[Rule]) -> Styler | No
     titles = {r.id: r.title for r in rules}
     ids = [r.id for r in rules if r.id in set(part["rule_id"])]
     cell = part.assign(cell=[fmt.integer(c) if not pd.isna(c) else "да" for c in part["count"]])
-    wide = cell.pivot_table(index="unit_name", columns="rule_id", values="cell",
-                            aggfunc="first").reindex(columns=ids)
+    wide = cell.pivot_table(
+        index="unit_name", columns="rule_id", values="cell", aggfunc="first"
+    ).reindex(columns=ids)
     order = part.groupby("unit_name").size().sort_values(ascending=False, kind="stable")
     wide = wide.reindex(order.index).fillna("")
     wide.columns = [titles[i] for i in wide.columns]
     show = wide.reset_index(names="Учреждение")
     show.insert(1, "Всего", [fmt.integer(order[u]) for u in show["Учреждение"]])
-    return tables.styled(show, "Рекомендации учреждениям: сколько работников касается каждая "
-                               "(«да» — рекомендация без числа)", right=list(show.columns[1:]))
+    return tables.styled(
+        show,
+        "Рекомендации учреждениям: сколько работников касается каждая "
+        "(«да» — рекомендация без числа)",
+        right=list(show.columns[1:]),
+    )
 
 
 def institution_texts(recs: pd.DataFrame) -> Styler | None:
     """Every recommendation to an institution, as text, institution by institution."""
-    part = recs[recs["level"] == "institution"].sort_values(["unit_name", "rule_id"],
-                                                            kind="stable")
+    part = recs[recs["level"] == "institution"].sort_values(["unit_name", "rule_id"], kind="stable")
     if part.empty:
         return None
-    show = pd.DataFrame({"Учреждение": part["unit_name"].to_numpy(),
-                         "Рекомендация": part["text"].to_numpy()})
+    show = pd.DataFrame(
+        {"Учреждение": part["unit_name"].to_numpy(), "Рекомендация": part["text"].to_numpy()}
+    )
     return tables.styled(show, "Тексты рекомендаций учреждениям")
 
 
@@ -501,13 +631,15 @@ def list_counts(lists: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 def list_counts_table(counts: pd.DataFrame) -> Styler:
     show = counts.map(fmt.integer).reset_index(names="Учреждение")
-    return tables.styled(show, "Поимённые списки: число работников по учреждениям",
-                         right=list(show.columns[1:]))
+    return tables.styled(
+        show, "Поимённые списки: число работников по учреждениям", right=list(show.columns[1:])
+    )
 
 
 def list_title(key: str, year: int) -> str:
-    return LIST_TITLES.get(key, key).format(years=fmt.years_range(year - 2, year), year=year,
-                                            prev_year=year - 1)
+    return LIST_TITLES.get(key, key).format(
+        years=fmt.years_range(year - 2, year), year=year, prev_year=year - 1
+    )
 
 
 def person_table(frame: pd.DataFrame, caption: str, max_rows: int = MAX_ROWS) -> Styler:
@@ -533,27 +665,36 @@ def list_sentences(lists: Mapping[str, pd.DataFrame], year: int) -> list[str]:
             out.append(f"{list_title(key, year)}: {reason}")
             continue
         n, n_inst = len(frame), frame["inst_id"].nunique() if len(frame) else 0
-        out.append(f"{list_title(key, year)}: "
-                   f"{fmt.count(n, 'человек', 'человека', 'человек')}"
-                   + (f" в {fmt.count(n_inst, 'учреждении', 'учреждениях', 'учреждениях')}."
-                      if n else "."))
+        out.append(
+            f"{list_title(key, year)}: "
+            f"{fmt.count(n, 'человек', 'человека', 'человек')}"
+            + (f" в {fmt.count(n_inst, 'учреждении', 'учреждениях', 'учреждениях')}." if n else ".")
+        )
     return out
 
 
-def recommendation_conclusions(recs: pd.DataFrame, rule_counts: pd.DataFrame, year: int,
-                               threshold: int | None = None,
-                               public: pd.DataFrame | None = None) -> list[str]:
+def recommendation_conclusions(
+    recs: pd.DataFrame,
+    rule_counts: pd.DataFrame,
+    year: int,
+    threshold: int | None = None,
+    public: pd.DataFrame | None = None,
+) -> list[str]:
     """The closing bullets on the recommendations of the year (and the rules that could not
     apply because their person list is withheld: `engine.withheld_rules`); with `threshold`
     (public profile) a rule's people total is left out where the summary table hides it."""
-    withheld = [f"Правило «{t}» не применялось: {reason}"
-                for t, reason in _withheld_titles(recs, rule_counts)]
+    withheld = [
+        f"Правило «{t}» не применялось: {reason}"
+        for t, reason in _withheld_titles(recs, rule_counts)
+    ]
     if recs.empty:
         return [f"В {year} году ни одно правило рекомендаций не сработало.", *withheld]
-    out = [f"В {year} году сформировано "
-           f"{fmt.count(len(recs), 'адресная рекомендация', 'адресные рекомендации', 'адресных рекомендаций')}"
-           ": " + ", ".join(f"{a} — {int((recs['addressee'] == a).sum())}"
-                            for a in addressees(recs)) + "."]
+    forms = ("адресная рекомендация", "адресные рекомендации", "адресных рекомендаций")
+    out = [
+        f"В {year} году сформировано {fmt.count(len(recs), *forms)}: "
+        + ", ".join(f"{a} — {int((recs['addressee'] == a).sum())}" for a in addressees(recs))
+        + "."
+    ]
     hidden = pd.Series(False, index=rule_counts.index)
     if threshold is not None:
         hidden = _hidden_totals(rule_counts, threshold, recs, public)
@@ -561,21 +702,27 @@ def recommendation_conclusions(recs: pd.DataFrame, rule_counts: pd.DataFrame, ye
         people_ = row.people
         if row.units == 0 or pd.isna(people_) or hidden[i]:
             continue
-        out.append(f"{row.title}: {fmt.count(int(row.units), 'адресат', 'адресата', 'адресатов')}, "
-                   f"{fmt.count(int(people_), 'человек', 'человека', 'человек')}.")
+        out.append(
+            f"{row.title}: {fmt.count(int(row.units), 'адресат', 'адресата', 'адресатов')}, "
+            f"{fmt.count(int(people_), 'человек', 'человека', 'человек')}."
+        )
     return out + withheld
 
 
 def _withheld_titles(recs: pd.DataFrame, rule_counts: pd.DataFrame) -> list[tuple[str, str]]:
     """(rule title, reason) of the rules whose person list was withheld."""
     reasons = recs.attrs.get(WITHHELD) or {}
-    titles = dict(zip(rule_counts["rule_id"], rule_counts["title"])) if {
-        "rule_id", "title"} <= set(rule_counts.columns) else {}
+    titles = (
+        dict(zip(rule_counts["rule_id"], rule_counts["title"]))
+        if {"rule_id", "title"} <= set(rule_counts.columns)
+        else {}
+    )
     return [(titles.get(rule_id, rule_id), reason) for rule_id, reason in reasons.items()]
 
 
-def public_texts(recs: pd.DataFrame, threshold: int, shown: pd.DataFrame | None = None
-                 ) -> list[str]:
+def public_texts(
+    recs: pd.DataFrame, threshold: int, shown: pd.DataFrame | None = None
+) -> list[str]:
     """Texts the public profile may show: to the city, the Centre, categories, districts and
     types only, where N (when there is one) is at least the suppression threshold, and where
     every cell the text quotes is visible in `shown` — the year's public table
@@ -586,9 +733,12 @@ def public_texts(recs: pd.DataFrame, threshold: int, shown: pd.DataFrame | None 
         return []
     part = recs[recs["level"].isin(PUBLIC_LEVELS)]
     visible = _visible_cells(shown)
-    ok = [(pd.isna(c) or c >= threshold) and _quotes_visible(lv, u, i, visible)
-          for c, lv, u, i in zip(part["count"], part["level"], part["unit_id"].astype(str),
-                                 part["indicator_id"])]
+    ok = [
+        (pd.isna(c) or c >= threshold) and _quotes_visible(lv, u, i, visible)
+        for c, lv, u, i in zip(
+            part["count"], part["level"], part["unit_id"].astype(str), part["indicator_id"]
+        )
+    ]
     return list(part.loc[ok, "text"])
 
 
@@ -601,8 +751,9 @@ def _visible_cells(shown: pd.DataFrame) -> set[tuple[str, str, str]]:
     return set(zip(part["level"], part["unit_id"].astype(str), part["indicator_id"]))
 
 
-def _quotes_visible(level: str, unit_id: str, indicator_id: str,
-                    visible: set[tuple[str, str, str]]) -> bool:
+def _quotes_visible(
+    level: str, unit_id: str, indicator_id: str, visible: set[tuple[str, str, str]]
+) -> bool:
     """A text quotes its unit's cell (a category's is the city's) and the city's value."""
     own = ("city", "city") if level == "category" else (level, unit_id)
     return ((*own, indicator_id) in visible) and (("city", "city", indicator_id) in visible)
