@@ -457,3 +457,8 @@ def test_a_list_whose_form_is_missing_says_which_years_and_forms():
         "список не составляется: наставнических пар за 2023 год нет в загруженных данных, и "
         "«нет наставника» значило бы лишь, что этот год не загружен. Загрузите mentoring.xlsx "
         "за 2023 год.")
+    # last year's diagnostics missing: nobody is known to have had a deficit
+    out = withheld(staff, {"deficits": [2022]}, "")
+    assert withheld_reason(out) == (
+        "список не составляется: диагностики дефицитов за 2022 год нет в загруженных данных — "
+        "неизвестно, кого включать в список. Загрузите diagnostics.xlsx за 2022 год.")

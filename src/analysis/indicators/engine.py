@@ -106,17 +106,32 @@ def entity_values(ind: Indicator, entities: Entities, evaluate: Evaluator
     return pop, num, den, flags
 
 
-def people(data: YearData, ind: Indicator) -> tuple[pd.DataFrame, np.ndarray, np.ndarray,
-                                                     frozenset[str]]:
-    """The entities of a share (persons: staff of y with their own columns), whether each is
-    in its denominator and in its numerator, and the flags raised: a person list is "the
-    denominator but not the numerator" of an indicator, counted here by the same code."""
-    entities = BUILDERS[ind.subject](data)
-    pop, num, den, flags = entity_values(ind, entities, Evaluator(data, entities))
-    known = pop & np.isfinite(num) & np.isfinite(den)
-    in_denominator = known & (np.where(known, den, 0.0) > 0)
-    in_numerator = in_denominator & (np.where(known, num, 0.0) > 0)
-    return entities.frame, in_denominator, in_numerator, frozenset(flags)
+@dataclass
+class Counted:
+    """Who a share counts: its subject's entities, and per entity whether it is in the
+    denominator and in the numerator (and the flags its inputs raised)."""
+
+    frame: pd.DataFrame  # the entities' own columns (persons: staff of y with their age)
+    in_denominator: np.ndarray
+    in_numerator: np.ndarray
+    flags: frozenset[str]
+
+
+def counted(data: YearData, indicators: list[Indicator]) -> dict[str, Counted]:
+    """`Counted` of each indicator, by the code the tidy table is computed with (each subject's
+    entities built once): a person list is "the denominator but not the numerator" of an
+    indicator, so list and indicator count the same people by construction."""
+    out: dict[str, Counted] = {}
+    for subject in dict.fromkeys(ind.subject for ind in indicators):
+        entities = BUILDERS[subject](data)
+        evaluate = Evaluator(data, entities)
+        for ind in (i for i in indicators if i.subject == subject):
+            pop, num, den, flags = entity_values(ind, entities, evaluate)
+            known = pop & np.isfinite(num) & np.isfinite(den)
+            in_denominator = known & (np.where(known, den, 0.0) > 0)
+            in_numerator = in_denominator & (np.where(known, num, 0.0) > 0)
+            out[ind.id] = Counted(entities.frame, in_denominator, in_numerator, frozenset(flags))
+    return out
 
 
 def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -> list[Block]:

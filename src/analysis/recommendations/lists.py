@@ -2,7 +2,7 @@
 
 Each list is declared in the catalogue (`catalogue.PERSON_LISTS`) as the people in the
 denominator of an indicator who are not in its numerator, and is drawn up by the indicator
-engine's own evaluation of that declaration (`indicators.engine.people`): a list and its
+engine's own evaluation of that declaration (`indicators.engine.counted`): a list and its
 indicator count the same people by construction. At an institution, len(list) = denominator −
 numerator of the indicator there.
 
@@ -31,9 +31,17 @@ from collections.abc import Callable
 import pandas as pd
 
 from analysis import monitoring
-from analysis.catalogue import CATALOGUE, PERSON_LISTS, AnyOf, Attr, Has, PersonList
+from analysis.catalogue import (
+    CATALOGUE,
+    PERSON_LISTS,
+    AnyOf,
+    Attr,
+    Has,
+    PersonList,
+    tables_of,
+)
 from analysis.contract import TABLE_FORM
-from analysis.indicators.engine import people
+from analysis.indicators.engine import Counted, counted
 from analysis.indicators.measures import condition
 from analysis.reader import YearData
 from analysis.vocabulary import CENTRE_TYPE
@@ -49,18 +57,23 @@ def person_lists(data: YearData) -> dict[str, pd.DataFrame]:
     """Every person list of the data's year (catalogue order of `PERSON_LISTS`); an empty
     frame, withheld with the reason in ``attrs``, where a form it reads is missing."""
     names = institution_names(data.table("institutions"))
-    return {key: person_list(data, declared, names) for key, declared in PERSON_LISTS.items()}
+    found = counted(data, [CATALOGUE[p.indicator] for p in PERSON_LISTS.values()])
+    return {key: person_list(data, declared, found[declared.indicator], names)
+            for key, declared in PERSON_LISTS.items()}
 
 
-def person_list(data: YearData, declared: PersonList, names: dict[str, str]) -> pd.DataFrame:
+def person_list(data: YearData, declared: PersonList, people: Counted, names: dict[str, str]
+                ) -> pd.DataFrame:
     """One list: the persons in the denominator and not in the numerator of its indicator."""
+    staff = _base(people.frame, names)
     indicator = CATALOGUE[declared.indicator]
-    frame, in_denominator, in_numerator, _ = people(data, indicator)
-    staff = _base(frame, names)
     missing = missing_years(data, indicator)
     if missing:
-        return withheld(staff, missing, declared.absent, EXTRAS.get(declared.id, {}))
-    out = staff[in_denominator & ~in_numerator]
+        # a gap in the numerator's forms would list people as «without»; a gap in the
+        # population's (last year's diagnostics) leaves unknown who belongs on the list at all
+        absent = declared.absent if set(missing) & tables_of(indicator.numerator) else ""
+        return withheld(staff, missing, absent, EXTRAS.get(declared.id, {}))
+    out = staff[people.in_denominator & ~people.in_numerator]
     out = out.sort_values(["inst_id", "person_id"], kind="stable").reset_index(drop=True)
     for column, explain in EXTRAS.get(declared.id, {}).items():
         out[column] = explain(data, out)
@@ -88,15 +101,19 @@ def missing_years(data: YearData, indicator) -> dict[str, list[int]]:
 
 def withheld(staff: pd.DataFrame, missing: dict[str, list[int]], absent: str,
              extra: dict | None = None) -> pd.DataFrame:
-    """An empty list carrying why it is not drawn up (``attrs["withheld"]``)."""
+    """An empty list carrying why it is not drawn up (``attrs["withheld"]``): the missing
+    forms and years, and what being listed would wrongly say (`absent`; "" when the gap is in
+    who belongs on the list, not in what they lack)."""
     out = _empty(staff, list(extra or {}))
     gaps = "; ".join(f"{TABLE_WORDS.get(t, t)} за {_years(sorted(y))}"
                      for t, y in missing.items())
     forms = ", ".join(dict.fromkeys(f"{TABLE_FORM.get(t, t)}.xlsx" for t in missing))
     every = sorted({y for ys in missing.values() for y in ys})
+    why = (f", и «{absent}» значило бы лишь, что "
+           f"{'этот год не загружен' if len(every) == 1 else 'эти годы не загружены'}"
+           if absent else " — неизвестно, кого включать в список")
     out.attrs[WITHHELD] = (
-        f"список не составляется: {gaps} нет в загруженных данных, и «{absent}» значило бы "
-        f"лишь, что {'этот год не загружен' if len(every) == 1 else 'эти годы не загружены'}. "
+        f"список не составляется: {gaps} нет в загруженных данных{why}. "
         f"Загрузите {forms} за {_years(every)}."
     )
     return out
