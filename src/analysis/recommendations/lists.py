@@ -37,6 +37,7 @@ from analysis.catalogue import (
     AnyOf,
     Attr,
     Has,
+    Indicator,
     PersonList,
     tables_of,
 )
@@ -80,7 +81,7 @@ def person_list(data: YearData, declared: PersonList, people: Counted, names: di
     return out
 
 
-def missing_years(data: YearData, indicator) -> dict[str, list[int]]:
+def missing_years(data: YearData, indicator: Indicator) -> dict[str, list[int]]:
     """table → the years of the indicator's windows whose form is not in the data (a list over
     them would call people «without» what was only not loaded)."""
     out: dict[str, list[int]] = {}
