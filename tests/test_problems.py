@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis import problems
+from analysis.pages import analysis as page
 from analysis.settings import BookSettings
 
 S = BookSettings()
@@ -35,6 +36,11 @@ def find(history, **kw):
     return problems.find_problems(history, Y, settings=kw.pop("settings", S), **kw)
 
 
+def worded(found):
+    """The problems with the sentence page 04 writes for each (`pages.analysis.with_texts`)."""
+    return page.with_texts(found, Y)
+
+
 def test_below_target_fires_below_and_not_at_the_target():
     history = tidy(
         r("pk_modern_3y", "city", "city", 85.0, den=100, target=85),  # exactly at target: fine
@@ -50,7 +56,7 @@ def test_below_target_fires_below_and_not_at_the_target():
     # severity = 1 (kind) × 1 (institution) × gap × 20/25: 5 × 0,8 = 4 and 3 × 0,8 = 2,4
     assert list(found["gap"]) == pytest.approx([5.0, 3.0])
     assert list(found["severity"]) == pytest.approx([4.0, 2.4])
-    assert found["text"].iloc[0] == (
+    assert worded(found)["text"].iloc[0] == (
         "A: доля педагогических и руководящих работников, прошедших ПК по программам, "
         "отвечающим современным квалификационным требованиям (за 3 года) — 80,0\u00a0% при "
         "цели 85,0\u00a0% (не хватает 5,0\u00a0п.\u00a0п.).")
@@ -84,7 +90,7 @@ def test_worsening_fires_at_exactly_the_threshold():
     assert list(found["trend"]) == pytest.approx([-3.0, 3.0])
     assert list(found["year_from"]) == [2021, 2021]
     assert "70,0\u00a0% в 2021 году и 67,0\u00a0% в 2023 году (−3,0\u00a0п.\u00a0п., " \
-           "ухудшение)" in found["text"].iloc[0]
+           "ухудшение)" in worded(found)["text"].iloc[0]
 
 
 def test_worsening_threshold_comes_from_settings():
@@ -102,7 +108,7 @@ def test_outliers_only_on_the_bad_side():
     history = tidy(*[r("category_high", "institution", k, float(v)) for k, v in values.items()])
     found = find(history)
     assert list(found["unit_id"]) == ["LOW"]  # a very high share is no problem
-    row = found.iloc[0]
+    row = worded(found).iloc[0]
     assert (row["kind"], row["reference"], row["gap"]) == ("outlier", 55.0, 45.0)
     assert row["severity"] == pytest.approx(0.5 * 45 * 0.8)  # outlier weight 0,5; 20 people
     assert "намного ниже типичного для учреждений города (медиана 55,0\u00a0%)" in row["text"]
@@ -117,7 +123,7 @@ def test_lagging_districts_at_the_threshold():
     )
     found = find(history)
     assert list(found["unit_id"]) == ["Северный"]
-    row = found.iloc[0]
+    row = worded(found).iloc[0]
     assert (row["kind"], row["level"], row["unit_name"]) == (
         "lagging_group", "district", "Северный район")
     assert row["severity"] == pytest.approx(2 * 5.0 * 100 / 105)  # district weight 2
@@ -155,8 +161,10 @@ def test_ranked_by_severity_and_columns():
     found = find(history)
     assert list(found["level"]) == ["city", "district", "institution"]
     assert list(found["severity"]) == pytest.approx([15 * 100 / 105, 14 * 50 / 55, 8.0])
-    assert list(found.columns[:11]) == ["kind", "level", "unit_id", "unit_name", "indicator_id",
-                                        "value", "target", "gap", "trend", "severity", "text"]
+    assert list(found.columns[:10]) == ["kind", "level", "unit_id", "unit_name", "indicator_id",
+                                        "value", "target", "gap", "trend", "severity"]
+    assert "text" not in found.columns  # the sentences are page 04's
+    assert list(worded(found).columns[-1:]) == ["text"]
 
 
 def test_count_gaps_are_scaled_by_the_target_and_pct_companions_judged_once():

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.recommendations import view
+from analysis.pages import analysis as page
 
 IND = "pk_modern_3y"  # a share, computed for districts, types and institutions
 BEFORE, AFTER = 2020, 2022
@@ -94,7 +94,7 @@ def _shown_2022() -> pd.DataFrame:
 
 
 def test_a_type_hidden_as_a_partner_gets_no_number_in_the_public_texts():
-    texts = view.public_texts(_recs(), 5, _shown_2022())
+    texts = page.public_texts(_recs(), 5, _shown_2022())
     # ОО: visible, 12 ≥ 5 → shown; УДО: 7 ≥ 5 but hidden as a partner → not shown; Север:
     # visible but N = 3 < 5 → not shown; the category quotes the city's visible cell → shown
     assert texts == [
@@ -107,11 +107,11 @@ def test_a_type_hidden_as_a_partner_gets_no_number_in_the_public_texts():
 def test_public_texts_with_a_hidden_city_cell_show_nothing_quoting_it():
     shown = _shown_2022()
     shown.loc[shown["level"] == "city", ["value", "flags"]] = [np.nan, SUPPRESSED]
-    assert view.public_texts(_recs(), 5, shown) == []  # every text may quote the city value
+    assert page.public_texts(_recs(), 5, shown) == []  # every text may quote the city value
 
 
 def test_public_texts_without_the_public_table_show_nothing():
-    assert view.public_texts(_recs(), 5) == []
+    assert page.public_texts(_recs(), 5) == []
 
 
 # --- 04: the people totals of the rules ------------------------------------------------------
@@ -149,15 +149,15 @@ def _people_column(styler) -> list[str]:
 
 def test_a_rule_total_over_a_hidden_school_is_masked_publicly():
     shown = _shown()[lambda t: t["year"] == AFTER]
-    table = view.rule_summary_table(_rule_summary(), 5, _rule_recs(), shown)
+    table = page.rule_summary_table(_rule_summary(), 5, _rule_recs(), shown)
     # A: 7 people, all at S1, whose cell is hidden: 7 would be S1's hidden count → «*»;
     # B: 3 + 4 = 7 at S2 and S3, both visible → shown
     assert _people_column(table) == ["*", "7"]
-    bullets = view.conclusions(_rule_recs(), _rule_summary(), AFTER, 5, shown)
+    bullets = page.recommendation_conclusions(_rule_recs(), _rule_summary(), AFTER, 5, shown)
     assert not any(b.startswith("Курсы для S1") for b in bullets)
     assert "Курсы для S2 и S3: 2\u00a0адресата, 7\u00a0человек." in bullets
 
 
 def test_rule_totals_internally_are_all_shown():
-    table = view.rule_summary_table(_rule_summary(), None, _rule_recs(), None)
+    table = page.rule_summary_table(_rule_summary(), None, _rule_recs(), None)
     assert _people_column(table) == ["7", "7"]

@@ -21,7 +21,9 @@ import pytest
 
 from analysis import indicators, processed
 from analysis.errors import UserError
-from analysis.recommendations import load_rules, person_lists, recommend, rule_ids
+from analysis.params.recommendations import load_rules, rule_ids
+from analysis.reader import YearData
+from analysis.recommendations import person_lists, recommend, texts
 from analysis.recommendations.engine import to_target
 from analysis.recommendations.lists import withheld_reason
 
@@ -84,9 +86,18 @@ def city(tmp_path_factory):
     return tiny_city(tmp_path_factory.mktemp("rec"))
 
 
+def recommend_on(processed_dir, tidy, params_dir=None):
+    """The recommendations of the rules of `params_dir` (the project's by default) for Y."""
+    return recommend(YearData(processed_dir, Y), tidy, load_rules(params_dir), texts.fill)
+
+
+def lists_of(processed_dir):
+    return person_lists(YearData(processed_dir, Y))
+
+
 @pytest.fixture(scope="module")
 def recs(city):
-    return recommend(city, Y, indicators.compute_year(city, Y))
+    return recommend_on(city, indicators.compute_year(city, Y))
 
 
 # --------------------------------------------------------------------------- the project's rules
@@ -156,7 +167,7 @@ def test_output_columns_and_texts_fully_filled(recs):
 
 
 def test_person_lists_on_the_tiny_city(city):
-    lists = person_lists(city, Y)
+    lists = lists_of(city)
     lapsed = lists["lapsed_pk"]
     assert list(lapsed["person_id"]) == ["p2", "p3", "q2"]
     assert list(lapsed["last_pk_year"].astype("Float64").fillna(0)) == [2020, 0, 0]
@@ -180,7 +191,7 @@ def test_person_lists_without_the_forms_are_empty(tmp_path):
                           "birth_year": [1999], "experience_years": [1.0],
                           "category": ["нет"]})
     processed.publish(tmp_path / "p", {Y: {"institutions": inst, "staff": staff}})
-    lists = person_lists(tmp_path / "p", Y)
+    lists = lists_of(tmp_path / "p")
     # no ДПО form of Y−2 … Y: nobody can be called lapsed; the list says why it is withheld
     assert lists["lapsed_pk"].empty and lists["heads_no_management"].empty
     reason = withheld_reason(lists["lapsed_pk"])
@@ -255,7 +266,7 @@ def test_rules_fire_and_do_not_fire_at_their_thresholds(city, rules_dir):
         row("competition_municipal", "institution", "ОО-1", 3, 20, 15.0, 25.0),
         row("competition_municipal", "institution", "ОО-2", 5, 20, 25.0, 25.0),
     )
-    recs = recommend(city, Y, tidy, params_dir=rules_dir)
+    recs = recommend_on(city, tidy, rules_dir)
     fired = {rid: list(g["unit_id"]) for rid, g in recs.groupby("rule_id", sort=False)}
     assert fired == {"low": ["ОО-1"], "low_or_equal": ["ОО-1", "ОО-2"],
                      "worse": ["ОО-1", "ОО-2"], "burnout": ["ОО-2"], "more": ["ОО-1"]}
@@ -274,14 +285,13 @@ def test_worse_than_city_margin_is_inclusive(city, tmp_path):
     tidy = tidy_rows(row("category_high", "city", "city", 60, 100, 60.0),
                      row("category_high", "district", "Южный", 55, 100, 55.0),  # 5 → fires
                      row("category_high", "district", "Северный", 555, 1000, 55.5))  # 4,5 → no
-    recs = recommend(city, Y, tidy, params_dir=tmp_path)
+    recs = recommend_on(city, tidy, tmp_path)
     assert list(recs["text"]) == ["Южный район"]
 
 
 @pytest.mark.parametrize(("n", "text"), [(1, "1 работника"), (2, "2 работников"),
                                          (5, "5 работников"), (21, "21 работника")])
 def test_count_placeholder_takes_the_russian_form(n, text):
-    from analysis.recommendations.engine import fill
     from analysis.recommendations.rules import parse_rule
 
     rule = parse_rule({"id": "x", "indicator": "pk_modern_3y", "level": "institution",
@@ -289,7 +299,7 @@ def test_count_placeholder_takes_the_russian_form(n, text):
                        "addressee": "руководителю ОУ",
                        "text": "Направить {count|работника|работников|работников}."}, 1)
     facts = {"value": 50.0, "target": 85.0, "city_value": 60.0, "gap": 35.0, "count": float(n)}
-    assert fill(rule, "Школа", facts, Y) == f"Направить {text.replace(' ', NB)}."
+    assert texts.fill(rule, "Школа", facts, Y) == f"Направить {text.replace(' ', NB)}."
 
 
 def test_to_target_by_hand():
@@ -325,7 +335,7 @@ GOOD = ("  indicator: pk_modern_3y\n  level: institution\n  condition: below_tar
     ("- id: r1\n" + GOOD + "- just text\n",
      "recommendations.yaml › правило № 2: ожидается описание правила"),
     ("- id: r1\n  indicator: [unclosed\n",
-     "recommendations.yaml: файл правил рекомендаций не прочитан"),
+     "recommendations.yaml: правила рекомендаций не прочитаны"),
     ("rules: 5\n", "recommendations.yaml: ожидается список правил"),
 ])
 def test_malformed_rules_file_names_the_file_and_rule(tmp_path, content, message):
@@ -377,3 +387,78 @@ def test_list_counts_sum_a_list_over_each_unit_of_the_level():
     assert facts.row("x", "city", "city") == {"value": 1.0, "target": 3.0, "numerator": 1.0,
                                               "denominator": 2.0, "incomplete": 1.0}
     assert np.isnan(facts.row("x", "district", "Юг")["value"])
+
+
+# --------------------------------------------------------------------------- lists = indicators
+
+
+def test_lapsed_pk_is_the_denominator_minus_the_numerator_of_pk_modern_3y(tmp_path):
+    """lapsed_pk answers pk_modern_3y (catalogue.PERSON_LISTS): staff without a modern ПК
+    course ending in 2021–2023. By hand, report year 2023:
+
+    A (ОО): a1 ПК modern 2023 → counted; a2 ПК not modern 2022 → lapsed (a course, but not one
+            pk_modern_3y counts); a3 ПП modern 2021 → lapsed (ПП is no ПК); a4 ПК modern 2020
+            = y−3 → lapsed. Denominator 4, numerator 1 → 3 listed.
+    B (ДОО): b1 ПК modern 2021 = y−2 → counted; b2 no course → lapsed. 2 − 1 → 1 listed.
+    Ц (ДПО, the Centre): c1 no course — not staff, neither counted nor listed.
+    City: 6 − 2 = 4.
+    """
+    inst = pd.DataFrame({
+        "inst_id": ["A", "B", "Ц"], "name": ["Школа А", "Сад Б", "Центр"],
+        "inst_type": ["ОО", "ДОО", "ДПО"], "district": ["Ю", "Ю", "Ю"],
+        "low_results": [False] * 3, "unfavourable": [False] * 3, "innovation": ["нет"] * 3,
+        "resource_centre": [False] * 3, "support_site": [False] * 3,
+        "network_agreements": [0, 0, 0]})
+    staff = pd.DataFrame({
+        "person_id": ["a1", "a2", "a3", "a4", "b1", "b2", "c1"],
+        "inst_id": ["A"] * 4 + ["B"] * 2 + ["Ц"],
+        "position": ["педагог", "педагог", "руководитель", "педагог", "педагог", "педагог",
+                     "педагог"],
+        "birth_year": [1980] * 7, "experience_years": [10.0] * 7, "category": ["нет"] * 7})
+    courses = {
+        2020: pd.DataFrame([course("a4", 2020)]),
+        2021: pd.DataFrame([course("a3", 2021, kind="ПП"), course("b1", 2021)]),
+        2022: pd.DataFrame([course("a2", 2022, modern=False)]),
+        2023: pd.DataFrame([course("a1", 2023)]),
+    }
+    processed.publish(tmp_path / "p", {y: {"institutions": inst, "staff": staff, "courses": c}
+                                       for y, c in courses.items()})
+    tidy = indicators.compute_year(tmp_path / "p", Y)
+    pk = tidy[tidy["indicator_id"] == "pk_modern_3y"].set_index(["level", "unit_id"])
+    assert (pk.loc[("institution", "A"), "denominator"], pk.loc[("institution", "A"),
+                                                                 "numerator"]) == (4, 1)
+    assert (pk.loc[("institution", "B"), "denominator"], pk.loc[("institution", "B"),
+                                                                 "numerator"]) == (2, 1)
+    lapsed = lists_of(tmp_path / "p")["lapsed_pk"]
+    assert list(lapsed["person_id"]) == ["a2", "a3", "a4", "b2"]
+    per_inst = lapsed.groupby("inst_id").size().to_dict()
+    assert per_inst == {"A": 3, "B": 1}  # = 4 − 1 and 2 − 1
+    for unit, n in per_inst.items():
+        row = pk.loc[("institution", unit)]
+        assert n == row["denominator"] - row["numerator"]
+    city = pk.loc[("city", "city")]
+    assert len(lapsed) == city["denominator"] - city["numerator"] == 4
+    # the last modern ПК course: a4's of 2020, before the window; a2's 2022 course is not one
+    assert dict(zip(lapsed["person_id"], lapsed["last_pk_year"].astype("Float64").fillna(0))
+                ) == {"a2": 0, "a3": 0, "a4": 2020, "b2": 0}
+
+
+def test_a_list_whose_form_is_missing_says_which_years_and_forms():
+    """young_without_mentor reads `mentoring` of y: a year without it lists nobody."""
+    from analysis.catalogue import CATALOGUE, PERSON_LISTS
+    from analysis.recommendations.lists import withheld
+
+    assert PERSON_LISTS["young_without_mentor"].indicator == "young_mentored"
+    assert CATALOGUE["heads_management_3y"].short == "обучение руководителей"
+    staff = pd.DataFrame({"person_id": ["x"], "inst_id": ["A"], "inst_name": ["А"],
+                          "position": ["педагог"], "experience_years": [1.0]})
+    out = withheld(staff, {"mentoring": [2023]}, "нет наставника")
+    assert out.empty and withheld_reason(out) == (
+        "список не составляется: наставнических пар за 2023 год нет в загруженных данных, и "
+        "«нет наставника» значило бы лишь, что этот год не загружен. Загрузите mentoring.xlsx "
+        "за 2023 год.")
+    # last year's diagnostics missing: nobody is known to have had a deficit
+    out = withheld(staff, {"deficits": [2022]}, "")
+    assert withheld_reason(out) == (
+        "список не составляется: диагностики дефицитов за 2022 год нет в загруженных данных — "
+        "неизвестно, кого включать в список. Загрузите diagnostics.xlsx за 2022 год.")

@@ -29,7 +29,8 @@ from analysis import contract
 # --- the vocabulary -------------------------------------------------------------------------
 
 LEVELS: tuple[str, ...] = ("city", "district", "inst_type", "institution", "association", "centre")
-UNITS: tuple[str, ...] = ("%", "чел.", "ед.", "чел.-ч")  # SPEC §5
+PERCENT = "%"  # SPEC §5: the unit of shares (values 0–100)
+UNITS: tuple[str, ...] = (PERCENT, "чел.", "ед.", "чел.-ч")  # SPEC §5
 SUBJECTS: tuple[str, ...] = ("person", "institution", "association", "centre")
 SHARE, COUNT = "share", "count"
 HIGHER, LOWER = "higher", "lower"
@@ -242,6 +243,12 @@ class Indicator:
     denominator: Measure = ONE
     population: tuple[Cond, ...] = ()
     sources: tuple[str, ...] = field(default=())  # form stems; derived when left empty
+    short: str = ""  # a label that fits a chart axis; "" where the name itself is short
+
+    @property
+    def label(self) -> str:
+        """The chart label: the short name, else the full name."""
+        return self.short or self.name
 
     def __post_init__(self) -> None:
         assert self.unit in UNITS, self.unit
@@ -295,7 +302,8 @@ class Indicator:
 # --- shorthands for the declarations ----------------------------------------------------------
 
 TEACHERS = Attr("position", "==", "педагог")
-HEADS = Attr("position", "in", ("руководитель", "заместитель руководителя"))
+HEADS = Attr("position", "in", ("руководитель", "заместитель руководителя"))  # SPEC §5 "Heads"
+YOUNG_TEACHERS = (TEACHERS, Attr("experience_years", "<", 3))  # young_mentored's population
 PRIZES = ("лауреат", "призёр", "победитель")
 WINDOW_3Y = (-2, 0)  # y−2 … y (SPEC §5: a course ending in y−2 … y)
 
@@ -318,12 +326,12 @@ def _person(id: str, name: str, num: Measure, num_text: str, den_text: str, *,
             population: tuple[Cond, ...] = (), kind: str = SHARE, unit: str = "%",
             doc: str = DOC_EFFECTIVENESS, method: str = STAFF_METHOD, frequency: str = YEARLY,
             goal: str, direction: str = HIGHER, muko: str | None = None,
-            group: str = GROUP_EFFECTIVENESS) -> Indicator:
+            group: str = GROUP_EFFECTIVENESS, short: str = "") -> Indicator:
     return Indicator(
         id=id, name=name, unit=unit, levels=PERSON_LEVELS, source_doc=doc, method=method,
         frequency=frequency, goal=goal, direction=direction, muko=muko, numerator_text=num_text,
         denominator_text=den_text, group=group, subject="person", kind=kind, numerator=num,
-        population=population,
+        population=population, short=short,
     )
 
 
@@ -400,7 +408,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         "работники, окончившие в y−2 … y хотя бы один курс ПК по программе, отвечающей "
         "современным требованиям", STAFF_TEXT,
         doc=DOC_PROGRAMME, method=COURSES_METHOD, frequency=YEARLY_3Y, goal="mp",
-        group=GROUP_PROGRAMME,
+        group=GROUP_PROGRAMME, short="ПК по совр. программам",
     ),
     _person(
         "competition_municipal",
@@ -409,7 +417,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         Has("competitions_staff", where=(Attr("level", "==", "муниципальный"),)),
         "педагоги, участвовавшие в году хотя бы в одном муниципальном конкурсе", TEACHERS_TEXT,
         population=(TEACHERS,), doc=DOC_PROGRAMME, method=COMPETITIONS_METHOD, goal="mp",
-        muko=MUKO_COMPETITIONS, group=GROUP_PROGRAMME,
+        muko=MUKO_COMPETITIONS, group=GROUP_PROGRAMME, short="муницип. конкурсы",
     ),
     # Эффективность руководителей и учреждений (Приказ №УО-04/443)
     _person(
@@ -417,7 +425,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         "Доля педагогических и руководящих работников, прошедших ПК или ПП (за 3 года)",
         Has("courses", years=WINDOW_3Y),
         "работники, окончившие в y−2 … y хотя бы один курс ПК или ПП", STAFF_TEXT,
-        method=COURSES_METHOD, frequency=YEARLY_3Y, goal="mp_task",
+        method=COURSES_METHOD, frequency=YEARLY_3Y, goal="mp_task", short="ПК или ПП",
     ),
     _person(
         "heads_management_3y",
@@ -425,7 +433,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         Has("courses", where=(Attr("topic", "==", "управление"),), years=WINDOW_3Y),
         "руководители и заместители, окончившие в y−2 … y курс по направлению «управление»",
         HEADS_TEXT, population=(HEADS,), method=COURSES_METHOD, frequency=YEARLY_3Y,
-        goal="mp_task",
+        goal="mp_task", short="обучение руководителей",
     ),
     _person(
         "competition_any",
@@ -433,6 +441,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         Has("competitions_staff"),
         "работники, участвовавшие в году хотя бы в одном конкурсе любого уровня", STAFF_TEXT,
         method=COMPETITIONS_METHOD, goal="mp_task", muko=MUKO_COMPETITIONS,
+        short="конкурсы любого уровня",
     ),
     _person(
         "competition_prizes",
@@ -447,23 +456,23 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         "Доля педагогических работников с первой или высшей квалификационной категорией",
         Attr("category", "in", ("первая", "высшая")),
         "педагоги с категорией «первая» или «высшая»", TEACHERS_TEXT,
-        population=(TEACHERS,), goal="mp_task",
+        population=(TEACHERS,), goal="mp_task", short="1-я и высшая категория",
     ),
     _person(
         "age_under_30", "Удельный вес педагогических работников в возрасте до 30 лет",
         Attr("age", "<", 30), "педагоги, у которых y − год рождения < 30", TEACHERS_TEXT,
-        population=(TEACHERS,), goal="mp_task",
+        population=(TEACHERS,), goal="mp_task", short="до 30 лет",
     ),
     _person(
         "age_under_35", "Удельный вес педагогических работников в возрасте до 35 лет",
         Attr("age", "<", 35), "педагоги, у которых y − год рождения < 35", TEACHERS_TEXT,
-        population=(TEACHERS,), goal="mp_task",
+        population=(TEACHERS,), goal="mp_task", short="до 35 лет",
     ),
     _person(
         "experience_under_10",
         "Удельный вес педагогических работников со стажем работы менее 10 лет",
         Attr("experience_years", "<", 10), "педагоги с педагогическим стажем менее 10 лет",
-        TEACHERS_TEXT, population=(TEACHERS,), goal="mp_task",
+        TEACHERS_TEXT, population=(TEACHERS,), goal="mp_task", short="стаж до 10 лет",
     ),
     # Точки роста: неформальное ПК, наставничество, диагностика
     _person(
@@ -472,7 +481,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         Has("members"), "педагоги, входящие в «Участники» хотя бы одного объединения года",
         TEACHERS_TEXT, population=(TEACHERS,), doc=DOC_GPO,
         method="списки участников объединений (associations.xlsx › Участники)",
-        goal="mp_sub", muko=MUKO_NETWORK, group=GROUP_GROWTH,
+        goal="mp_sub", muko=MUKO_NETWORK, group=GROUP_GROWTH, short="неформальное ПК",
     ),
     _person(
         "young_mentored",
@@ -480,9 +489,9 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         Has("mentoring", key="mentee_id"),
         "педагоги со стажем менее 3 лет, которые в году — наставляемые",
         "педагоги со стажем менее 3 лет",
-        population=(TEACHERS, Attr("experience_years", "<", 3)), doc=DOC_GPO,
+        population=YOUNG_TEACHERS, doc=DOC_GPO,
         method="списки наставнических пар от учреждений", goal="mp_sub",
-        muko=MUKO_MENTORING, group=GROUP_GROWTH,
+        muko=MUKO_MENTORING, group=GROUP_GROWTH, short="наставничество молодых",
     ),
     _person(
         "deficit_diagnosed",
@@ -490,7 +499,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         Has("deficits"), "педагоги, имеющие хотя бы одну строку «Дефициты» года",
         TEACHERS_TEXT, population=(TEACHERS,), doc=DOC_GPO,
         method="результаты диагностики профессиональных дефицитов (Центр)", goal="mp_sub",
-        muko=MUKO_DEFICITS, group=GROUP_GROWTH,
+        muko=MUKO_DEFICITS, group=GROUP_GROWTH, short="диагностика дефицитов",
     ),
     _person(
         "deficit_share",
@@ -500,7 +509,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         "педагоги, прошедшие диагностику дефицитов в году",
         population=(TEACHERS, Has("deficits")), doc=DOC_GPO,
         method="результаты диагностики профессиональных дефицитов (Центр)", goal="mp_sub",
-        direction=LOWER, muko=MUKO_DEFICITS, group=GROUP_GROWTH,
+        direction=LOWER, muko=MUKO_DEFICITS, group=GROUP_GROWTH, short="доля с дефицитами",
     ),
     _person(
         "deficit_addressed",
@@ -511,7 +520,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         population=(Has("deficits", where=(Attr("deficit", "==", True),), years=(-1, -1)),),
         doc=DOC_ASSIGNMENT,
         method="диагностика дефицитов прошлого года и списки «ДПО» отчётного года",
-        goal="centre_task_1", muko=MUKO_DEFICITS, group=GROUP_GROWTH,
+        goal="centre_task_1", muko=MUKO_DEFICITS, group=GROUP_GROWTH, short="ПК после дефицита",
     ),
     _person(
         "burnout_high",
@@ -521,7 +530,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         "педагоги, прошедшие диагностику выгорания в году",
         population=(TEACHERS, Has("burnout")), doc=DOC_GPO,
         method="результаты диагностики профессионального выгорания (Центр)", goal="mp_sub",
-        direction=LOWER, muko=MUKO_BURNOUT, group=GROUP_GROWTH,
+        direction=LOWER, muko=MUKO_BURNOUT, group=GROUP_GROWTH, short="высокое выгорание",
     ),
     # Обобщение и распространение опыта: атрибуты учреждений
     _institution(
@@ -575,6 +584,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         numerator_text="объединения реестра, сдавшие план-отчёт",
         denominator_text="объединения реестра года (все типы)", group=GROUP_GPO,
         subject="association", kind=SHARE, numerator=Has("plan_reports", key="assoc_id"),
+        short="сдача планов-отчётов",
     ),
     _plan_report("gpo_participants", "Постоянные участники объединений", "participants",
                  "чел.", "постоянные участники по плану-отчёту (город: сумма)", muko=MUKO_NETWORK),
@@ -586,7 +596,7 @@ _DECLARATIONS: tuple[Indicator, ...] = (
         denominator_text="постоянные участники (город: Σ по объединениям)", group=GROUP_GPO,
         subject="association", kind=SHARE,
         numerator=Field("plan_reports", "participants_under_35", "assoc_id"),
-        denominator=Field("plan_reports", "participants", "assoc_id"),
+        denominator=Field("plan_reports", "participants", "assoc_id"), short="участники до 35 лет",
     ),
     _plan_report("gpo_products", "Методические продукты объединений", "products", "ед.",
                  "методические продукты по плану-отчёту (город: сумма)", muko=MUKO_SUPPORT),
@@ -610,6 +620,42 @@ _DECLARATIONS: tuple[Indicator, ...] = (
 
 CATALOGUE: dict[str, Indicator] = {ind.id: ind for ind in _DECLARATIONS}
 assert len(CATALOGUE) == len(_DECLARATIONS), "duplicate indicator id"
+
+
+# --- person lists and staff categories: populations read by the engine and the lists alike ---
+
+
+@dataclass(frozen=True)
+class PersonList:
+    """A person-level list (SPEC §2, internal profile): the people in the denominator of
+    `indicator` who are not in its numerator — the same people the indicator counts, by
+    construction. `absent` says in Russian what being listed means, for the reason a list is
+    withheld when the data of its window is incomplete."""
+
+    id: str
+    indicator: str
+    absent: str
+
+
+PERSON_LISTS: dict[str, PersonList] = {
+    p.id: p for p in (
+        PersonList("lapsed_pk", "pk_modern_3y", "нет курса ПК"),
+        PersonList("young_without_mentor", "young_mentored", "нет наставника"),
+        PersonList("deficit_no_course", "deficit_addressed", "нет курса ПК"),
+        PersonList("heads_no_management", "heads_management_3y", "нет курса по управлению"),
+    )
+}
+assert all(CATALOGUE[p.indicator].kind == SHARE and CATALOGUE[p.indicator].subject == "person"
+           for p in PERSON_LISTS.values())
+
+# Staff categories a recommendation rule of level `category` addresses: (Russian name, the
+# conditions a person of `Кадры` meets) — the populations of the indicators above.
+STAFF_CATEGORIES: dict[str, tuple[str, tuple[Cond, ...]]] = {
+    "young": ("Молодые педагоги (стаж менее 3 лет)", YOUNG_TEACHERS),
+    "heads": ("Руководители и заместители руководителей", (HEADS,)),
+    "teachers": ("Педагоги", (TEACHERS,)),
+    "staff": ("Педагогические и руководящие работники", ()),
+}
 
 # The ids SPEC §5 pins (kept for the contract's reference checks and tests).
 PINNED_IDS: tuple[str, ...] = (

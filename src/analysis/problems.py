@@ -16,7 +16,8 @@ shares and in per cent of the reference (target, earlier value, median) for coun
 every kind and unit rank on one scale, and reliability = n / (n + problem_min_people) for a share
 over n people (1 for counts): a share over few people moves a lot by chance, so its gap is shrunk
 (a school of six that lost three points must not outrank the whole city).
-Thresholds and weights live in `params/book.yaml`.
+Thresholds and weights live in `params/book.yaml` (read by the caller: `BookSettings`).
+Tables, sentences and figures of the problems are page 04's (`analysis.pages.analysis`).
 """
 
 from __future__ import annotations
@@ -25,12 +26,18 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from pandas.io.formats.style import Styler
 
-from analysis import fmt, monitoring, tables
-from analysis.catalogue import CATALOGUE
-from analysis.settings import BookSettings, load_book_settings
+from analysis import monitoring
+from analysis.catalogue import CATALOGUE, PERCENT
+from analysis.settings import BookSettings
 from analysis.targets import meets_target
+from analysis.vocabulary import (
+    INCOMPLETE_WINDOW,
+    INST_TYPE_NAMES,
+    SCHOOL_GROUP,
+    SUPPRESSED,
+    flag_mask,
+)
 
 KINDS = ("below_target", "worsening", "outlier", "lagging_group")
 KIND_NAMES = {
@@ -39,15 +46,12 @@ KIND_NAMES = {
     "outlier": "резкое отклонение",
     "lagging_group": "отставание группы",
 }
-SCHOOL_GROUP = "school_group"  # level of the ШНОР / ШНСУ problems (unit_id «ШНОР», «ШНСУ»)
 LEVEL_ORDER = ("city", "centre", "district", "inst_type", SCHOOL_GROUP, "institution",
                "association")
 GROUP_NAMES = {"ШНОР": "Школы с низкими результатами (ШНОР)",
                "ШНСУ": "Школы в неблагоприятных условиях (ШНСУ)"}
 COLUMNS = ["kind", "level", "unit_id", "unit_name", "indicator_id", "value", "target", "gap",
-           "trend", "severity", "text", "reference", "unit", "year_from", "denominator"]
-INCOMPLETE = monitoring.INCOMPLETE  # a _3y value whose window reaches before the data: understated
-SUPPRESSED = monitoring.SUPPRESSED
+           "trend", "severity", "reference", "unit", "year_from", "denominator"]
 
 
 # --------------------------------------------------------------------------- unit names
@@ -57,7 +61,7 @@ def unit_names(institutions: pd.DataFrame | None = None,
                associations: pd.DataFrame | None = None) -> dict[str, dict[str, str]]:
     """level → {unit_id: the name a reader sees} for the levels whose ids are codes."""
     names: dict[str, dict[str, str]] = {"inst_type": {k: v[:1].upper() + v[1:] for k, v in
-                                                      monitoring.INST_TYPE_NAMES.items()},
+                                                      INST_TYPE_NAMES.items()},
                                         SCHOOL_GROUP: dict(GROUP_NAMES)}
     if institutions is not None:
         names["institution"] = dict(zip(institutions["inst_id"].astype(str),
@@ -102,7 +106,7 @@ def find_problems(
     `institutions` (for names and the ШНОР / ШНСУ groups) and `associations` (names) are
     optional: without them ids are shown and the school groups are not judged.
     """
-    settings = settings or load_book_settings()
+    settings = settings or BookSettings()  # the defaults: params/ is read by the caller
     names = unit_names(institutions, associations)
     data = _numeric(history[history["indicator_id"].isin(list(catalogue))])
     # a staff share of an association describes who its members are (a school of young
@@ -121,7 +125,7 @@ def find_problems(
         found.append(_lagging_schools(current, institutions, catalogue, settings))
     frame = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
         len(f) for f in found) else pd.DataFrame(columns=COLUMNS)
-    return _finish(frame, trends, catalogue, settings, names, year)
+    return _finish(frame, trends, catalogue, settings, names)
 
 
 def _numeric(tidy: pd.DataFrame) -> pd.DataFrame:
@@ -136,10 +140,6 @@ def _numeric(tidy: pd.DataFrame) -> pd.DataFrame:
 def _keep(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
     """Rows where `mask` holds (an empty mask of object dtype would select columns instead)."""
     return frame.loc[np.asarray(mask, dtype=bool)]
-
-
-def _flagged(flags: pd.Series, flag: str) -> pd.Series:
-    return flags.map(lambda f: flag in str(f).split(";")).astype(bool)
 
 
 def _directions(ids: pd.Series, catalogue: Mapping) -> pd.Series:
@@ -159,7 +159,7 @@ def _bad(diff: pd.Series | np.ndarray, direction: pd.Series) -> np.ndarray:
 def _below_target(current: pd.DataFrame, catalogue: Mapping) -> pd.DataFrame:
     """Units whose value misses its target (understated three-year windows are not judged)."""
     part = current[current["value"].notna() & current["target"].notna()
-                   & ~_flagged(current["flags"], INCOMPLETE)]
+                   & ~flag_mask(current["flags"], INCOMPLETE_WINDOW)]
     # a count with a «% of plan» companion is judged once, through the companion
     part = _keep(part, ~part["indicator_id"].map(lambda i: f"{i}_pct" in catalogue))
     direction = _directions(part["indicator_id"], catalogue)
@@ -185,8 +185,8 @@ def _trends(data: pd.DataFrame, year: int, min_people: int) -> pd.DataFrame:
     Values over fewer than `min_people` (shares) and understated three-year windows are left
     out on both ends. Columns: indicator_id, level, unit_id, value, target, start, year_from.
     """
-    ok = data["value"].notna() & ~_flagged(data["flags"], INCOMPLETE)
-    small = data["unit"].eq(fmt.PERCENT) & (data["denominator"] < min_people)
+    ok = data["value"].notna() & ~flag_mask(data["flags"], INCOMPLETE_WINDOW)
+    small = data["unit"].eq(PERCENT) & (data["denominator"] < min_people)
     ok &= ~small.fillna(False)
     usable = data[ok]
     keys = ["indicator_id", "level", "unit_id"]
@@ -199,7 +199,7 @@ def _trends(data: pd.DataFrame, year: int, min_people: int) -> pd.DataFrame:
 
 def _worsening(trends: pd.DataFrame, catalogue: Mapping, threshold_pp: float) -> pd.DataFrame:
     """Shares that moved the wrong way by at least `threshold_pp` over the window."""
-    part = trends[_units(trends["indicator_id"], catalogue).eq(fmt.PERCENT).to_numpy()]
+    part = trends[_units(trends["indicator_id"], catalogue).eq(PERCENT).to_numpy()]
     worse = _bad(part["value"] - part["start"], _directions(part["indicator_id"], catalogue))
     # rounding guard: a drop of exactly the threshold counts, whatever the float noise
     part = part[np.round(worse, 9) >= threshold_pp]
@@ -236,7 +236,7 @@ def _lagging_units(current: pd.DataFrame, catalogue: Mapping,
     """Districts and institution types worse than the city by at least `lagging_pp`."""
     city = current[current["level"] == "city"].set_index("indicator_id")["value"]
     part = current[current["level"].isin(["district", "inst_type"])
-                   & _units(current["indicator_id"], catalogue).eq(fmt.PERCENT)
+                   & _units(current["indicator_id"], catalogue).eq(PERCENT)
                    & current["value"].notna()
                    & (current["denominator"] >= settings.problem_min_people)]
     part = part.assign(reference=part["indicator_id"].map(city).astype(float))
@@ -256,7 +256,7 @@ def _lagging_schools(current: pd.DataFrame, institutions: pd.DataFrame, catalogu
                                       settings.problem_min_people)
     if groups.empty:
         return pd.DataFrame(columns=COLUMNS)
-    groups = groups[groups["unit"] == fmt.PERCENT]
+    groups = groups[groups["unit"] == PERCENT]
     others = groups[groups["group"] == monitoring.OTHERS].set_index("indicator_id")["value"]
     city_target = current[current["level"] == "city"].set_index("indicator_id")["target"]
     rows = groups[groups["group"].isin(list(GROUP_NAMES))].copy()
@@ -275,8 +275,8 @@ def _lagging_schools(current: pd.DataFrame, institutions: pd.DataFrame, catalogu
 
 
 def _finish(frame: pd.DataFrame, trends: pd.DataFrame, catalogue: Mapping,
-            settings: BookSettings, names: Mapping, year: int) -> pd.DataFrame:
-    """Names, trend, severity and text; columns in order; sorted by severity."""
+            settings: BookSettings, names: Mapping) -> pd.DataFrame:
+    """Names, trend and severity; columns in order; sorted by severity."""
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
     frame = frame.reindex(columns=COLUMNS)
@@ -294,7 +294,6 @@ def _finish(frame: pd.DataFrame, trends: pd.DataFrame, catalogue: Mapping,
     for col in ("value", "target", "gap", "trend", "reference", "year_from", "denominator"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     frame["severity"] = [_severity(r, settings) for r in frame.itertuples(index=False)]
-    frame["text"] = [_text(r, catalogue, year) for r in frame.itertuples(index=False)]
     order = {"kind": KINDS, "level": LEVEL_ORDER, "indicator_id": tuple(catalogue)}
     ranks = {k: frame[k].map({v: i for i, v in enumerate(vals)}) for k, vals in order.items()}
     frame = frame.assign(**{f"_{k}": v for k, v in ranks.items()})
@@ -310,7 +309,7 @@ def _dtype(col: str) -> str:
 
 def size(gap: float, reference: float, unit: str) -> float:
     """A gap on the common scale: p. p. for shares, % of the reference for counts."""
-    if unit == fmt.PERCENT:
+    if unit == PERCENT:
         return float(gap)
     if pd.isna(reference) or reference == 0:
         return float(gap)
@@ -320,31 +319,10 @@ def size(gap: float, reference: float, unit: str) -> float:
 def _severity(r, settings: BookSettings) -> float:
     weight = settings.severity_kind.get(r.kind, 1.0) * settings.severity_level.get(r.level, 1.0)
     reliability = 1.0
-    if r.unit == fmt.PERCENT and not pd.isna(r.denominator):
+    if r.unit == PERCENT and not pd.isna(r.denominator):
         n = float(r.denominator)
         reliability = n / (n + settings.problem_min_people) if n > 0 else 0.0
     return round(weight * reliability * size(r.gap, r.reference, r.unit), 9)
-
-
-def _text(r, catalogue: Mapping, year: int) -> str:
-    """One Russian sentence with the actual numbers."""
-    name = lower_first(catalogue[r.indicator_id].name)
-    v, ref, unit = fmt.value(r.value, r.unit), fmt.value(r.reference, r.unit), r.unit
-    gap = fmt.pp(r.gap).lstrip("+") if unit == fmt.PERCENT else fmt.value(r.gap, unit)
-    if r.kind == "below_target":
-        text = f"{r.unit_name}: {name} — {v} при цели {ref} (не хватает {gap})"
-    elif r.kind == "worsening":
-        change = fmt.pp(r.value - r.reference)
-        text = (f"{r.unit_name}: {name} — {ref} в {int(r.year_from)} году и {v} в {year} году "
-                f"({change}, ухудшение)")
-    elif r.kind == "outlier":
-        side = "ниже" if r.value < r.reference else "выше"
-        text = (f"{r.unit_name}: {name} — {v}, намного {side} типичного для учреждений "
-                f"города (медиана {ref})")
-    else:
-        where = "в остальных школах" if r.level == SCHOOL_GROUP else "по городу"
-        text = f"{r.unit_name}: {name} — {v} против {ref} {where} (хуже на {gap})"
-    return text if text.endswith(".") else text + "."
 
 
 # --------------------------------------------------------------------------- the public profile
@@ -353,49 +331,11 @@ def _text(r, catalogue: Mapping, year: int) -> str:
 def for_reader(problems: pd.DataFrame, shown_history: pd.DataFrame) -> pd.DataFrame:
     """Problems the public profile may show: none about a unit whose value is hidden in any
     year of the window (its value, trend or gap would give the hidden number away)."""
-    flags = shown_history["flags"].astype("string").fillna("")
-    hidden = shown_history[_flagged(flags, SUPPRESSED)]
+    hidden = shown_history[flag_mask(shown_history["flags"], SUPPRESSED)]
     keys = set(zip(hidden["level"], hidden["unit_id"].astype(str), hidden["indicator_id"]))
     keep = [(lv, u, i) not in keys for lv, u, i in
             zip(problems["level"], problems["unit_id"], problems["indicator_id"])]
     return problems[keep].reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- for the reader
-
-LEVEL_WORDS = {**monitoring.LEVEL_NAMES, SCHOOL_GROUP: "группа школ"}
-
-
-def problems_table(problems: pd.DataFrame, caption: str, n: int | None = None) -> Styler:
-    """The problems (the first `n`) with Russian headers."""
-    part = problems if n is None else problems.head(n)
-    show = pd.DataFrame({
-        "№": [str(i + 1) for i in range(len(part))],
-        "Проблема": part["kind"].map(KIND_NAMES).to_numpy(),
-        "Уровень": part["level"].map(LEVEL_WORDS).to_numpy(),
-        "Подразделение": part["unit_name"].to_numpy(),
-        "Показатель": [CATALOGUE[i].name if i in CATALOGUE else i for i in part["indicator_id"]],
-        "Значение": [fmt.value(v, u) for v, u in zip(part["value"], part["unit"])],
-        "С чем сравнивается": [_reference_text(r) for r in part.itertuples(index=False)],
-        "Разрыв": [_gap_text(g, u) for g, u in zip(part["gap"], part["unit"])],
-        "Тяжесть": [fmt.number(s, 1) for s in part["severity"]],
-    })
-    return tables.styled(show, caption, right=["№", "Значение", "Разрыв", "Тяжесть"])
-
-
-def _reference_text(r) -> str:
-    ref = fmt.value(r.reference, r.unit)
-    if r.kind == "below_target":
-        return f"цель {ref}"
-    if r.kind == "worsening":
-        return f"{ref} в {int(r.year_from)} г."
-    if r.kind == "outlier":
-        return f"медиана {ref}"
-    return f"{ref} в остальных школах" if r.level == SCHOOL_GROUP else f"{ref} по городу"
-
-
-def _gap_text(gap: float, unit: str) -> str:
-    return fmt.pp(gap).lstrip("+") if unit == fmt.PERCENT else fmt.value(gap, unit)
 
 
 def by_indicator(problems: pd.DataFrame, catalogue: Mapping = CATALOGUE) -> pd.DataFrame:
@@ -405,122 +345,3 @@ def by_indicator(problems: pd.DataFrame, catalogue: Mapping = CATALOGUE) -> pd.D
     counts = counts.reindex([i for i in catalogue if i in counts.index])
     counts.insert(0, "name", [catalogue[i].name for i in counts.index])
     return counts.reset_index()
-
-
-def by_indicator_table(counts: pd.DataFrame) -> Styler:
-    show = pd.DataFrame({"Показатель": counts["name"].to_numpy()})
-    for kind in KINDS:
-        show[KIND_NAMES[kind].capitalize()] = [fmt.integer(x) for x in counts[kind]]
-    return tables.styled(show, "Число проблем по показателям", right=list(show.columns[1:]))
-
-
-def below_target_units(problems: pd.DataFrame, level: str, indicator_id: str,
-                       n: int = 20) -> pd.DataFrame:
-    """The `n` lowest below-target units of one level and indicator, for `plots.bar_units`."""
-    part = problems[(problems["kind"] == "below_target") & (problems["level"] == level)
-                    & (problems["indicator_id"] == indicator_id)]
-    part = part.sort_values(["value", "unit_id"], kind="stable").head(n)
-    return part.assign(band="below")[["unit_name", "value", "target", "band"]]
-
-
-def below_target_title(indicator_id: str, n: int = 20) -> str:
-    """«ПК по совр. программам: учреждения ниже цели (до 20 худших)»."""
-    name = short_name(indicator_id)
-    return f"{name[:1].upper() + name[1:]}: учреждения ниже цели (до {n} худших)"
-
-
-def short_name(indicator_id: str, catalogue: Mapping = CATALOGUE) -> str:
-    """A label that fits a chart: the short name, else the catalogue's name."""
-    return SHORT_NAMES.get(indicator_id) or catalogue[indicator_id].name
-
-
-def worsening_panels(problems: pd.DataFrame, history: pd.DataFrame, n: int = 6
-                     ) -> list[tuple[str, str, pd.DataFrame]]:
-    """(title, unit, year/value/target) of the `n` most severe worsenings of the city,
-    districts and institution types, for `plots.small_multiples`."""
-    part = problems[(problems["kind"] == "worsening")
-                    & problems["level"].isin(["city", "district", "inst_type"])].head(n)
-    return [(f"{r.unit_name}:\n{short_name(r.indicator_id)}", r.unit,
-             monitoring.dynamics_frame(history, r.indicator_id, r.level, r.unit_id))
-            for r in part.itertuples(index=False)]
-
-
-def worst_gaps(problems: pd.DataFrame, n: int = 15) -> pd.DataFrame:
-    """The `n` most severe below-target gaps of shares, labelled «unit — indicator», for a
-    chart (by severity: a gap of a large unit before the same gap of a small one)."""
-    part = problems[(problems["kind"] == "below_target") & (problems["unit"] == fmt.PERCENT)]
-    part = part.head(n)  # problems come sorted by severity
-    label = [f"{u} — {short_name(i)}" for u, i in
-             zip(part["unit_name"], part["indicator_id"])]
-    return pd.DataFrame({"label": label, "gap": part["gap"].to_numpy()})
-
-
-# Short labels of shares for charts, where the catalogue's full names do not fit an axis.
-SHORT_NAMES = {
-    "pk_modern_3y": "ПК по совр. программам",
-    "pk_pp_3y": "ПК или ПП",
-    "heads_management_3y": "обучение руководителей",
-    "competition_municipal": "муницип. конкурсы",
-    "competition_any": "конкурсы любого уровня",
-    "category_high": "1-я и высшая категория",
-    "age_under_30": "до 30 лет",
-    "age_under_35": "до 35 лет",
-    "experience_under_10": "стаж до 10 лет",
-    "informal_coverage": "неформальное ПК",
-    "young_mentored": "наставничество молодых",
-    "deficit_diagnosed": "диагностика дефицитов",
-    "deficit_share": "доля с дефицитами",
-    "deficit_addressed": "ПК после дефицита",
-    "burnout_high": "высокое выгорание",
-    "report_completeness": "сдача планов-отчётов",
-    "gpo_under_35_share": "участники до 35 лет",
-}
-
-
-def summary(problems: pd.DataFrame, year: int) -> str:
-    """«В 2023 году найдено 812 проблем: ниже цели — 640, …»."""
-    if problems.empty:
-        return f"В {year} году проблем по показателям не найдено."
-    counts = problems["kind"].value_counts()
-    parts = [f"{KIND_NAMES[k]} — {fmt.integer(counts[k])}" for k in KINDS if k in counts]
-    return (f"В {year} году найдено {fmt.count(len(problems), 'проблема', 'проблемы', 'проблем')}"
-            f": {', '.join(parts)}.")
-
-
-def kind_sentences(problems: pd.DataFrame, kind: str, n: int = 10) -> list[str]:
-    """The texts of the `n` most severe problems of a kind."""
-    return list(problems.loc[problems["kind"] == kind, "text"].head(n))
-
-
-def conclusions(problems: pd.DataFrame, year: int, catalogue: Mapping = CATALOGUE) -> list[str]:
-    """The closing bullets on the problems of the year."""
-    out = [summary(problems, year)]
-    if problems.empty:
-        return out
-    city = problems[(problems["level"] == "city") & (problems["kind"] == "below_target")]
-    if len(city):
-        top = city.sort_values("gap", ascending=False, kind="stable").head(3)
-        out.append(
-            f"По городу цель не достигнута по "
-            f"{fmt.count(len(city), 'показателю', 'показателям', 'показателям')}; дальше всего "
-            "от цели: " + "; ".join(f"{lower_first(catalogue[i].name)} ({_gap_text(g, u)})"
-                                    for i, g, u in zip(top["indicator_id"], top["gap"],
-                                                       top["unit"])) + ".")
-    worse = problems[(problems["kind"] == "worsening") & (problems["level"] == "city")]
-    if len(worse):
-        out.append("По городу ухудшились за окно: " + "; ".join(
-            f"{lower_first(catalogue[i].name)} ({fmt.pp(v - r)})"
-            for i, v, r in zip(worse["indicator_id"], worse["value"], worse["reference"])) + ".")
-    groups = problems[problems["kind"] == "lagging_group"]
-    if len(groups):
-        lag = groups.groupby("unit_name", sort=False).size()
-        out.append("Отстают от города (или от остальных школ): " + "; ".join(
-            f"{u} — по {fmt.count(n, 'показателю', 'показателям', 'показателям')}"
-            for u, n in lag.items()) + ".")
-    inst = problems[problems["level"] == "institution"]
-    if len(inst):
-        top = inst.groupby("unit_name", sort=False)["severity"].sum().sort_values(
-            ascending=False, kind="stable").head(5)
-        out.append("Больше всего проблем у учреждений: " + fmt.join_ru(list(top.index)) + ".")
-    out.append("Самая острая проблема: " + problems["text"].iloc[0])
-    return out

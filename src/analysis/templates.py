@@ -199,7 +199,7 @@ def static_references(params_dir: Path | None = None) -> dict[str, Reference]:
                                     ("Код показателя", "Показатель", "Единица"),
                                     "коды показателей каталога с названиями")}
     try:
-        from analysis.recommendations import load_rules
+        from analysis.params.recommendations import load_rules
 
         rules = load_rules(params_dir)
     except (UserError, OSError):

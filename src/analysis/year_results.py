@@ -17,20 +17,21 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis import context, problems
+from analysis.catalogue import CATALOGUE, PERSON_LISTS
 from analysis.context import Context
 from analysis.files import write_bytes_atomic, write_text_atomic
-
-if TYPE_CHECKING:  # the engine pulls the catalogue: imported where it runs
-    from analysis.recommendations.engine import Frames
-    from analysis.recommendations.rules import Rule
-    from analysis.settings import BookSettings
+from analysis.params.recommendations import load_rules
+from analysis.recommendations import texts
+from analysis.recommendations.engine import Fill, Frames, apply_rules
+from analysis.recommendations.lists import WITHHELD
+from analysis.recommendations.rules import Rule
+from analysis.settings import BookSettings
 
 KEY_LENGTH = 16  # hex digits of the fingerprint kept in the file names
-WITHHELD = "withheld"  # frame.attrs key of recommendations and lists (lists.WITHHELD)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class YearInputs:
     settings: BookSettings
     rules: list[Rule]
     frames: Frames  # registers, members, person and unit lists
+    fill: Fill  # a rule's text in Russian (`recommendations.texts.fill`)
 
 
 def year_results(ctx: Context, tidy: pd.DataFrame | None = None) -> YearResults:
@@ -72,34 +74,21 @@ def year_results(ctx: Context, tidy: pd.DataFrame | None = None) -> YearResults:
 
 
 def read_inputs(ctx: Context, tidy: pd.DataFrame | None = None) -> YearInputs:
-    """The one reader: the indicator tables (through their cache), registers, rules, lists."""
-    from analysis import context, processed
-    from analysis.recommendations import lists, load_rules
-    from analysis.recommendations.engine import Frames
-
+    """The one reader: the indicator tables (through their cache), the year's tables through
+    `ctx.data`, the rules of `params/`."""
     tidy = context.indicator_table(ctx) if tidy is None else tidy
-    institutions = processed.read_table(ctx.processed_dir, ctx.year, "institutions")
-    associations = processed.read_table(ctx.processed_dir, ctx.year, "associations")
-    frames = Frames(institutions, associations,
-                    processed.read_table(ctx.processed_dir, ctx.year, "members"),
-                    lists.person_lists(ctx.processed_dir, ctx.year),
-                    lists.unit_lists(ctx.processed_dir, ctx.year))
-    return YearInputs(ctx.year, tidy, context.indicator_history(ctx, tidy), institutions,
-                      associations, ctx.settings, load_rules(), frames)
+    return YearInputs(ctx.year, tidy, context.indicator_history(ctx, tidy),
+                      ctx.data.table("institutions"), ctx.data.table("associations"),
+                      ctx.settings, load_rules(), Frames.read(ctx.data), texts.fill)
 
 
 def compute(inputs: YearInputs) -> YearResults:
     """The results from the year's data (reads no file)."""
-    from analysis import problems
-    from analysis.catalogue import CATALOGUE
-    from analysis.recommendations import lists
-    from analysis.recommendations.engine import apply_rules
-
     found = problems.find_problems(inputs.history, inputs.year, CATALOGUE, inputs.settings,
                                    institutions=inputs.institutions,
                                    associations=inputs.associations)
-    recs = apply_rules(inputs.rules, inputs.tidy, inputs.frames, inputs.year)
-    people = {k: v for k, v in inputs.frames.lists.items() if k in lists.PERSON_LISTS}
+    recs = apply_rules(inputs.rules, inputs.tidy, inputs.frames, inputs.year, inputs.fill)
+    people = {k: v for k, v in inputs.frames.lists.items() if k in PERSON_LISTS}
     return YearResults(found, recs, people)
 
 

@@ -104,14 +104,18 @@ def write_exports(
     With `output_dir`, the recommendations and person lists come from the shared results the
     pages read (computed once); without it, they are worked out here."""
     from analysis import exports
+    from analysis.params.recommendations import load_rules
     from analysis.processed import read_table
-    from analysis.recommendations import load_rules, person_lists, recommend
+    from analysis.reader import YearData
+    from analysis.recommendations import person_lists, recommend, texts
 
     if output_dir is not None:
         shared = shared_results(tidy, processed_dir, year, output_dir)
         recs, people = shared.recommendations, shared.person_lists
     else:
-        recs, people = recommend(processed_dir, year, tidy), person_lists(processed_dir, year)
+        data = YearData(processed_dir, year)
+        recs = recommend(data, tidy, load_rules(), texts.fill)
+        people = person_lists(data)
     institutions = read_table(processed_dir, year, "institutions")
     associations = read_table(processed_dir, year, "associations")
     exports.write_indicators_xlsx(shown, Path(folder) / exports.INDICATORS_NAME,

@@ -357,7 +357,7 @@ def _rules_answered(indicators: tuple[str, ...] | list[str]) -> str | None:
 @functools.cache
 def _rule_indicators() -> tuple[tuple[str, str], ...]:
     """(rule id, indicator) of params/recommendations.yaml, read once per process."""
-    from analysis.recommendations import load_rules  # deferred: the demo rarely needs it
+    from analysis.params.recommendations import load_rules  # deferred: the demo rarely needs it
 
     return tuple((rule.id, rule.indicator) for rule in load_rules())
 

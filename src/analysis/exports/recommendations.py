@@ -7,7 +7,8 @@ every recommendation, and which file belongs to which institution. Public profil
 summary's counts, small cells shown as «*» (`analysis.disclosure.suppress_counts`), no list,
 no person ids, no per-institution files.
 
-The recommendations frame (`analysis.recommendations.recommend`) has the columns
+The recommendations frame (`analysis.recommendations.recommend`, the year's shared results of
+`analysis.year_results`) has the columns
 `rule_id, level, unit_id, unit_name, addressee, indicator_id, value, target, count, text`.
 """
 
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.catalogue import CATALOGUE
+from analysis.catalogue import CATALOGUE, PERCENT
 from analysis.disclosure import MASK, suppress_counts
-from analysis.exports.indicators import LEVEL_WORDS, flag_words, indicator_name, yes_no
+from analysis.exports.indicators import indicator_name, yes_no
 from analysis.exports.sheets import COUNT_FORMAT, UNIT_FORMATS, add_sheet, new_workbook, save
+from analysis.vocabulary import LEVEL_NAMES, flag_words
 
 SUMMARY_NAME = "recommendations_summary.xlsx"  # in the year folder, ASCII-safe
 FOLDER = "recommendations"  # the per-institution workbooks (internal profile only)
@@ -38,7 +40,7 @@ RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
 SHEET_INDICATORS, SHEET_RECS, SHEET_ABOUT = "Показатели", "Рекомендации", "Сведения"
 SHEET_BY_DISTRICT, SHEET_BY_TYPE = "По районам", "По типам учреждений"
 SHEET_ALL, SHEET_FILES, SHEET_PEOPLE = "Все рекомендации", "Файлы", "Работники"
-# person lists of analysis.recommendations.lists → how the sheet «Работники» names them
+# person lists (catalogue.PERSON_LISTS) → how the sheet «Работники» names them
 LIST_NAMES: dict[str, str] = {
     "lapsed_pk": "Истёк трёхлетний срок ПК",
     "young_without_mentor": "Молодой педагог без наставника",
@@ -254,7 +256,7 @@ def institution_indicators(
     for rec in own.sort_values(["_order", "indicator_id"], kind="stable").to_dict("records"):
         ind, unit = rec["indicator_id"], str(rec["unit"])
         value_format = UNIT_FORMATS.get(unit)
-        part_format = COUNT_FORMAT if unit == "%" else value_format
+        part_format = COUNT_FORMAT if unit == PERCENT else value_format
         rows.append([indicator_name(ind, catalogue), ind, unit, rec.get("numerator"),
                      rec.get("denominator"), rec.get("value"), rec.get("target"),
                      yes_no(rec.get("meets_target")), local.get(ind), city.get(ind),
@@ -281,7 +283,7 @@ def rec_rows(
         known = catalogue.get(ind)
         value_format = UNIT_FORMATS.get(str(known.unit)) if known is not None else None
         cells = {
-            "Правило": rec["rule_id"], "Уровень": LEVEL_WORDS.get(rec["level"], rec["level"]),
+            "Правило": rec["rule_id"], "Уровень": LEVEL_NAMES.get(rec["level"], rec["level"]),
             "Код": rec["unit_id"], "Наименование": rec["unit_name"],
             "Район": rec.get("district"), "Тип учреждения": rec.get("inst_type"),
             "Адресат": rec["addressee"],

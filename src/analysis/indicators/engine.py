@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import CATALOGUE, COUNT, Indicator
-from analysis.reader import YearData
 from analysis.indicators.entities import BUILDERS, NO_DATA, Entities, Level
 from analysis.indicators.measures import Evaluator
+from analysis.reader import YearData
 
 LEVEL_ORDER: tuple[str, ...] = ("city", "district", "inst_type", "institution", "association",
                                 "centre")
@@ -83,7 +83,10 @@ def _level_stats(entities: Entities, levels: tuple[str, ...], arrays) -> dict[st
     return {name: get(name) for name in levels if name in entities.levels}
 
 
-def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -> list[Block]:
+def entity_values(ind: Indicator, entities: Entities, evaluate: Evaluator
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[str]]:
+    """Per entity: in the population (bool), numerator, denominator (NaN: unknown), and the
+    flags the inputs raise — what every unit's sums and the person lists are made of."""
     n = len(entities)
     flags: set[str] = set()
     pop = np.ones(n, dtype=bool)
@@ -100,6 +103,39 @@ def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -
         if ind.kind != COUNT:
             den, raised = evaluate(ind.denominator)
             flags |= raised
+    return pop, num, den, flags
+
+
+@dataclass
+class Counted:
+    """Who a share counts: its subject's entities, and per entity whether it is in the
+    denominator and in the numerator (and the flags its inputs raised)."""
+
+    frame: pd.DataFrame  # the entities' own columns (persons: staff of y with their age)
+    in_denominator: np.ndarray
+    in_numerator: np.ndarray
+    flags: frozenset[str]
+
+
+def counted(data: YearData, indicators: list[Indicator]) -> dict[str, Counted]:
+    """`Counted` of each indicator, by the code the tidy table is computed with (each subject's
+    entities built once): a person list is "the denominator but not the numerator" of an
+    indicator, so list and indicator count the same people by construction."""
+    out: dict[str, Counted] = {}
+    for subject in dict.fromkeys(ind.subject for ind in indicators):
+        entities = BUILDERS[subject](data)
+        evaluate = Evaluator(data, entities)
+        for ind in (i for i in indicators if i.subject == subject):
+            pop, num, den, flags = entity_values(ind, entities, evaluate)
+            known = pop & np.isfinite(num) & np.isfinite(den)
+            in_denominator = known & (np.where(known, den, 0.0) > 0)
+            in_numerator = in_denominator & (np.where(known, num, 0.0) > 0)
+            out[ind.id] = Counted(entities.frame, in_denominator, in_numerator, frozenset(flags))
+    return out
+
+
+def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -> list[Block]:
+    pop, num, den, flags = entity_values(ind, entities, evaluate)
     known = pop & np.isfinite(num) & np.isfinite(den)
     arrays = (pop.astype(float), known.astype(float), np.where(known, num, 0.0),
               np.where(known, den, 0.0))

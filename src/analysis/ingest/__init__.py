@@ -165,7 +165,7 @@ def recommendation_ids(params_dir: Path, problems: Problems) -> frozenset[str] |
     path = params_dir / RECOMMENDATIONS_FILE
     if not path.exists():
         return None
-    from analysis.recommendations import rule_ids  # deferred: only when the file exists
+    from analysis.params.recommendations import rule_ids  # deferred: only when the file exists
 
     try:
         return rule_ids(params_dir)

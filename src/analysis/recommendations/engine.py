@@ -9,44 +9,37 @@ text's placeholders are filled from them in Russian formatting.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from analysis import fmt, problems, processed
-from analysis.catalogue import CATALOGUE
+from analysis import problems
+from analysis.catalogue import CATALOGUE, PERSON_LISTS, STAFF_CATEGORIES
+from analysis.reader import YearData
 from analysis.recommendations import lists
-from analysis.recommendations.rules import (
-    CATEGORIES,
-    LIST_COUNTS,
-    PLACEHOLDER,
-    Condition,
-    Rule,
-    load_rules,
-)
+from analysis.recommendations.rules import LIST_COUNTS, Condition, Rule
+from analysis.vocabulary import CENTRE_TYPE, INCOMPLETE_WINDOW, has_flag
 
 COLUMNS = ["rule_id", "level", "unit_id", "unit_name", "addressee", "indicator_id", "value",
            "target", "count", "text"]
-CENTRE_TYPE = lists.CENTRE_TYPE
-INCOMPLETE = "incomplete_window"  # tidy flag: the value's window reaches before the data
+# fill(rule, unit_name, facts, year) → the rule's text for one unit
+Fill = Callable[[Rule, str, Mapping[str, float], int], str]
 
 
-def recommend(processed_dir: Path, year: int, tidy: pd.DataFrame,
-              params_dir: Path | None = None) -> pd.DataFrame:
-    """Every recommendation of `year`: one row per rule and unit concerned, in rule order."""
-    rules = load_rules(params_dir)
-    return apply_rules(rules, tidy, Frames.read(Path(processed_dir), year, rules), year)
+def recommend(data: YearData, tidy: pd.DataFrame, rules: list[Rule], fill: Fill
+              ) -> pd.DataFrame:
+    """Every recommendation of the data's year: one row per rule and unit concerned, in rule
+    order (`rules`: `analysis.params.recommendations.load_rules`)."""
+    return apply_rules(rules, tidy, Frames.read(data, rules), data.year, fill)
 
 
-def apply_rules(rules: list[Rule], tidy: pd.DataFrame, frames: Frames, year: int
+def apply_rules(rules: list[Rule], tidy: pd.DataFrame, frames: Frames, year: int, fill: Fill
                 ) -> pd.DataFrame:
     """The recommendations of `rules` on a year's data (no file is read here)."""
     facts = FactIndex(tidy, {rule.indicator for rule in rules})
-    rows = [row for rule in rules for row in apply_rule(rule, facts, frames, year)]
+    rows = [row for rule in rules for row in apply_rule(rule, facts, frames, year, fill)]
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(float)
     out["target"] = pd.to_numeric(out["target"], errors="coerce").astype(float)
@@ -80,13 +73,12 @@ class Frames:
         self.names = problems.unit_names(institutions, associations)
 
     @classmethod
-    def read(cls, processed_dir: Path, year: int, rules: list[Rule]) -> Frames:
-        need_people = any(r.count in lists.PERSON_LISTS for r in rules)
-        return cls(processed.read_table(processed_dir, year, "institutions"),
-                   processed.read_table(processed_dir, year, "associations"),
-                   processed.read_table(processed_dir, year, "members"),
-                   lists.person_lists(processed_dir, year) if need_people else {},
-                   lists.unit_lists(processed_dir, year))
+    def read(cls, data: YearData, rules: list[Rule] | None = None) -> Frames:
+        """The frames of the data's year (the person lists only when a rule counts one)."""
+        need_people = rules is None or any(r.count in PERSON_LISTS for r in rules)
+        return cls(data.table("institutions"), data.table("associations"),
+                   data.table("members"), lists.person_lists(data) if need_people else {},
+                   lists.unit_lists(data.table("associations"), data.table("plan_reports")))
 
 
 class FactIndex:
@@ -112,7 +104,7 @@ class FactIndex:
         for i, key in enumerate(keys):
             if key not in self._rows:
                 row = {c: float(col[i]) for c, col in zip(self.COLUMNS, numbers)}
-                row["incomplete"] = float(INCOMPLETE in str(flags[i]).split(";"))
+                row["incomplete"] = float(has_flag(flags[i], INCOMPLETE_WINDOW))
                 self._rows[key] = row
 
     def row(self, indicator_id: str, level: str, unit_id: str) -> dict[str, float]:
@@ -120,7 +112,8 @@ class FactIndex:
         return dict(self._rows.get((indicator_id, level, unit_id), self.MISSING))
 
 
-def apply_rule(rule: Rule, facts_of: FactIndex, frames: Frames, year: int) -> list[dict]:
+def apply_rule(rule: Rule, facts_of: FactIndex, frames: Frames, year: int, fill: Fill
+               ) -> list[dict]:
     """The recommendations of one rule (a dict per unit concerned)."""
     ind = CATALOGUE[rule.indicator]
     city = facts_of.row(rule.indicator, "city", "city")
@@ -134,7 +127,7 @@ def apply_rule(rule: Rule, facts_of: FactIndex, frames: Frames, year: int) -> li
         facts = {"value": row["value"], "target": row["target"], "numerator": row["numerator"],
                  "denominator": row["denominator"], "city_value": city["value"],
                  "incomplete": row["incomplete"]}
-        facts["gap"] = _gap(facts["value"], facts["target"], ind.direction)
+        facts["gap"] = shortfall(facts["value"], facts["target"], ind.direction)
         facts["count"] = counts[unit_id] if rule.count in LIST_COUNTS else count(
             rule, facts, ind.direction)
         if rule.count is not None and not (facts["count"] >= 1):
@@ -154,7 +147,7 @@ def units(rule: Rule, frames: Frames) -> list[tuple[str, str]]:
     """(unit_id, name) of every unit of the rule's level in the registers of the year."""
     inst = frames.institutions
     if rule.level == "category":
-        return [(rule.category, CATEGORIES[rule.category][0])]  # type: ignore[index]
+        return [(rule.category, STAFF_CATEGORIES[rule.category][0])]  # type: ignore[index]
     if rule.level in ("city", "centre"):
         return [(rule.level, problems.unit_label(rule.level, rule.level, frames.names))]
     if rule.level == "association":
@@ -169,7 +162,7 @@ def units(rule: Rule, frames: Frames) -> list[tuple[str, str]]:
     return [(u, problems.unit_label(rule.level, u, frames.names)) for u in ids]
 
 
-def _gap(value: float, target: float, direction: str) -> float:
+def shortfall(value: float, target: float, direction: str) -> float:
     """How far the value is on the wrong side of its target (≤ 0 when it meets it)."""
     if math.isnan(value) or math.isnan(target):
         return np.nan
@@ -219,7 +212,8 @@ def list_counts(frame: pd.DataFrame | None, rule: Rule, unit_ids: list[str], fra
     elif level == "association":
         per = _summed(frames.members, "assoc_id", "person_id", _per_value(frame["person_id"]))
     elif level == "category":
-        per = {rule.category: float(len(_in_category(frame, rule.category)))}
+        conditions = STAFF_CATEGORIES[rule.category][1]  # type: ignore[index]
+        per = {rule.category: float(len(lists.in_category(frame, conditions)))}
     else:
         per = None  # city, centre: everybody
     if per is None:
@@ -241,17 +235,6 @@ def _summed(pairs: pd.DataFrame | None, group: str, member: str, per_member: Map
     links = pairs[[group, member]].astype(str).drop_duplicates()
     rows = links[member].map(per_member).fillna(0).astype(int)
     return {str(k): int(v) for k, v in rows.groupby(links[group]).sum().items()}
-
-
-def _in_category(frame: pd.DataFrame, category: str | None) -> pd.DataFrame:
-    """The rows of a person list that belong to a staff category of `CATEGORIES`."""
-    _, positions, under = CATEGORIES[category]  # type: ignore[index]
-    keep = pd.Series(True, index=frame.index)
-    if positions is not None:
-        keep &= frame["position"].isin(positions)
-    if under is not None:
-        keep &= frame["experience_years"] < under
-    return frame[keep]
 
 
 def holds(cond: Condition, facts: Mapping[str, float], direction: str) -> bool:
@@ -276,39 +259,3 @@ def holds(cond: Condition, facts: Mapping[str, float], direction: str) -> bool:
     ops = {"<": x < cond.number, "<=": x <= cond.number, ">": x > cond.number,
            ">=": x >= cond.number, "==": x == cond.number, "!=": x != cond.number}
     return bool(ops[cond.op])
-
-
-def fill(rule: Rule, unit_name: str, facts: Mapping[str, float], year: int) -> str:
-    """The rule's text with every placeholder replaced."""
-    ind = CATALOGUE[rule.indicator]
-    unit = ind.unit
-
-    def gap_text(g: float) -> str:
-        if math.isnan(g):
-            return fmt.DASH
-        return fmt.pp(abs(g)).lstrip("+") if unit == fmt.PERCENT else fmt.value(abs(g), unit)
-
-    n = facts["count"]
-    values = {
-        "unit_name": unit_name,
-        "indicator": problems.lower_first(ind.name),
-        "value": fmt.value(facts["value"], unit, missing=fmt.NO_DATA),
-        "target": fmt.value(facts["target"], unit, missing=fmt.NO_DATA),
-        "city_value": fmt.value(facts["city_value"], unit, missing=fmt.NO_DATA),
-        "gap": gap_text(facts["gap"]),
-        "city_gap": gap_text(_gap(facts["value"], facts["city_value"], ind.direction)),
-        "count": fmt.integer(n),
-        "year": str(year),
-        "prev_year": str(year - 1),
-        "years": fmt.years_range(year - 2, year),
-        "category": CATEGORIES[rule.category][0].lower() if rule.category else "",
-    }
-
-    def one(match: re.Match) -> str:
-        key, *forms = match.group(1).split("|")
-        if forms:
-            return fmt.count(int(n), *forms)
-        return values[key]
-
-    text = PLACEHOLDER.sub(one, rule.text)
-    return text[:1].upper() + text[1:]  # «{category}: …» starts a sentence

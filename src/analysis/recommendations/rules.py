@@ -1,4 +1,7 @@
-"""Recommendation rules of `params/recommendations.yaml`: reading and checking them.
+"""Recommendation rules of `params/recommendations.yaml`: parsing and checking them.
+
+The file is read at the edge (`analysis.params.recommendations.load_rules`); this module takes
+its parsed content and reads no file.
 
 A rule is a declaration (SPEC §3: params/ holds what management decides)::
 
@@ -7,7 +10,7 @@ A rule is a declaration (SPEC §3: params/ holds what management decides)::
       indicator: pk_modern_3y             # an id of the catalogue
       level: institution                  # institution | association | district | inst_type |
                                           # city | centre | category
-      category: heads                     # only for level category (see CATEGORIES)
+      category: heads                     # level category only: catalogue.STAFF_CATEGORIES
       condition: below_target             # or a list, every item must hold
       count: lapsed_pk                    # optional: what N is (a list, to_target, numerator…)
       addressee: руководителю ОУ
@@ -23,24 +26,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
-
-from analysis import paths
-from analysis.catalogue import CATALOGUE
+from analysis.catalogue import CATALOGUE, STAFF_CATEGORIES
 from analysis.errors import UserError
 
 RULES_FILE = "recommendations.yaml"  # SPEC §3
 LEVELS = ("institution", "association", "district", "inst_type", "city", "centre", "category")
-# Staff categories a `category` rule addresses: (Russian name, position filter, experience limit).
-CATEGORIES: dict[str, tuple[str, tuple[str, ...] | None, float | None]] = {
-    "young": ("Молодые педагоги (стаж менее 3 лет)", ("педагог",), 3.0),
-    "heads": ("Руководители и заместители руководителей",
-              ("руководитель", "заместитель руководителя"), None),
-    "teachers": ("Педагоги", ("педагог",), None),
-    "staff": ("Педагогические и руководящие работники", None, None),
-}
 # What N of a rule can be: a list of `analysis.recommendations.lists`, or a number of the unit.
 LIST_COUNTS = ("lapsed_pk", "young_without_mentor", "deficit_no_course", "heads_no_management",
                "missing_plan_report")
@@ -93,42 +84,33 @@ class Rule:
         return any(c.kind != "compare" or c.variable != "count" for c in self.conditions)
 
 
-def rules_path(params_dir: Path | None = None) -> Path:
-    return Path(params_dir or paths.PARAMS) / RULES_FILE
-
-
-def _read(path: Path) -> list:
+def rule_list(raw: object, file: str = RULES_FILE) -> list:
     """The file's list of rule mappings (a list, or a mapping with the list under `rules:`)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UserError(f"{path.name}: файл правил рекомендаций не прочитан — {exc}") from None
     if isinstance(raw, dict):
         raw = raw.get("rules")
     if not isinstance(raw, list):
-        raise UserError(f"{path.name}: ожидается список правил (или ключ «rules:» со списком)")
+        raise UserError(f"{file}: ожидается список правил (или ключ «rules:» со списком)")
     return raw
 
 
-def rule_ids(params_dir: Path | None = None) -> frozenset[str]:
-    """The ids of the rules (no rules file: none). Only the ids are read, so `Меры` can be
-    checked even against a file whose rules are still being written."""
-    path = rules_path(params_dir)
-    if not path.exists():
+def ids_of(raw: object) -> frozenset[str]:
+    """The ids of the rules of a parsed file (None: none). Only the ids are read, so `Меры`
+    can be checked even against a file whose rules are still being written."""
+    if raw is None:
         return frozenset()
-    return frozenset(str(r["id"]) for r in _read(path) if isinstance(r, dict) and "id" in r)
+    return frozenset(str(r["id"]) for r in rule_list(raw) if isinstance(r, dict) and "id" in r)
 
 
-def load_rules(params_dir: Path | None = None) -> list[Rule]:
-    """Every rule of the file, checked; a mistake is a UserError naming the file and the rule."""
-    path = rules_path(params_dir)
-    if not path.exists():
+def parse_rules(raw: object, file: str = RULES_FILE) -> list[Rule]:
+    """Every rule of a parsed file, checked (None: no rules); a mistake is a UserError naming
+    the file and the rule."""
+    if raw is None:
         return []
-    rules = [parse_rule(item, n, path.name) for n, item in enumerate(_read(path), start=1)]
+    rules = [parse_rule(item, n, file) for n, item in enumerate(rule_list(raw, file), start=1)]
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise UserError(f"{path.name} › правило «{rule.id}»: код правила повторяется")
+            raise UserError(f"{file} › правило «{rule.id}»: код правила повторяется")
         seen.add(rule.id)
     return rules
 
@@ -184,9 +166,9 @@ def _check(where: str, rule: Rule) -> None:
     if rule.level not in LEVELS:
         raise UserError(f"{where}: неизвестный уровень «{rule.level}» — допустимы "
                         f"{', '.join(LEVELS)}")
-    if rule.level == "category" and rule.category not in CATEGORIES:
+    if rule.level == "category" and rule.category not in STAFF_CATEGORIES:
         raise UserError(f"{where}: для уровня category нужна категория работников: "
-                        f"{', '.join(CATEGORIES)}")
+                        f"{', '.join(STAFF_CATEGORIES)}")
     levels = CATALOGUE[rule.indicator].levels
     judged_at = "city" if rule.level == "category" else rule.level
     if rule.uses_value and judged_at not in levels:
