@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from analysis import fmt, monitoring, tables
+from analysis import fmt, monitoring, tables, vocabulary
 from analysis.catalogue import CATALOGUE
 from analysis.settings import BookSettings, load_book_settings
 from analysis.targets import meets_target
@@ -46,8 +46,8 @@ GROUP_NAMES = {"ШНОР": "Школы с низкими результатам�
                "ШНСУ": "Школы в неблагоприятных условиях (ШНСУ)"}
 COLUMNS = ["kind", "level", "unit_id", "unit_name", "indicator_id", "value", "target", "gap",
            "trend", "severity", "text", "reference", "unit", "year_from", "denominator"]
-INCOMPLETE = monitoring.INCOMPLETE  # a _3y value whose window reaches before the data: understated
-SUPPRESSED = monitoring.SUPPRESSED
+INCOMPLETE = vocabulary.INCOMPLETE_WINDOW  # a _3y value whose window reaches before the data: understated
+SUPPRESSED = vocabulary.SUPPRESSED
 
 
 # --------------------------------------------------------------------------- unit names
@@ -57,7 +57,7 @@ def unit_names(institutions: pd.DataFrame | None = None,
                associations: pd.DataFrame | None = None) -> dict[str, dict[str, str]]:
     """level → {unit_id: the name a reader sees} for the levels whose ids are codes."""
     names: dict[str, dict[str, str]] = {"inst_type": {k: v[:1].upper() + v[1:] for k, v in
-                                                      monitoring.INST_TYPE_NAMES.items()},
+                                                      vocabulary.INST_TYPE_NAMES.items()},
                                         SCHOOL_GROUP: dict(GROUP_NAMES)}
     if institutions is not None:
         names["institution"] = dict(zip(institutions["inst_id"].astype(str),
@@ -363,7 +363,7 @@ def for_reader(problems: pd.DataFrame, shown_history: pd.DataFrame) -> pd.DataFr
 
 # --------------------------------------------------------------------------- for the reader
 
-LEVEL_WORDS = {**monitoring.LEVEL_NAMES, SCHOOL_GROUP: "группа школ"}
+LEVEL_WORDS = {**vocabulary.LEVEL_NAMES, SCHOOL_GROUP: "группа школ"}
 
 
 def problems_table(problems: pd.DataFrame, caption: str, n: int | None = None) -> Styler:

@@ -450,7 +450,7 @@ def unanswered_table(counts: pd.DataFrame, caption: str):
     """`unanswered_by_indicator` with Russian headers."""
     from analysis import fmt, tables
     from analysis.catalogue import CATALOGUE
-    from analysis.monitoring import LEVEL_NAMES
+    from analysis.vocabulary import LEVEL_NAMES
 
     levels = {**LEVEL_NAMES, "school_group": "группа школ", "category": "категория работников"}
     show = pd.DataFrame({
