@@ -198,3 +198,9 @@ def test_worsened_by_direction_shares_only():
 def test_as_number_reads_an_empty_cell_as_nan(cell, expected):
     got = m.as_number(cell)
     assert np.isnan(got) if expected is None else got == expected
+
+
+def test_without_the_register_or_the_staff_list_nothing_is_found():
+    assert m.school_groups(INST_TIDY, None, CAT).empty  # no register: no school groups
+    assert m.lagging_groups(m.school_groups(INST_TIDY, None, CAT), CAT, 5).empty
+    assert m.staff_anomalies(None, pd.DataFrame({"person_id": ["x9"]}), 2023).empty

@@ -322,3 +322,84 @@ def test_target_groups_in_words():
 )
 def test_findings_without_part_of_the_data(criterion, facts, expected):
     assert page.finding_text(criterion, facts) == expected
+
+
+# --------------------------------------------------------------------------- a real run
+
+
+SECTIONS = ("overview", "scorecard", "scorecard_notes", "key_dynamics", "units", "schools",
+            "institution_ranking", "centre", "methodology_evaluation", "completeness",
+            "data_quality", "person_checks", "conclusions")
+
+
+@pytest.fixture(scope="module")
+def small_city(tmp_path_factory):
+    from analysis.demo import generate
+
+    root = tmp_path_factory.mktemp("city03")
+    generate(root / "processed", [2022, 2023], 0, 0.05, fmt="parquet")
+    return root
+
+
+def _without(city, tmp_path, tables):
+    """A copy of the city whose report year lacks `tables` (their form did not arrive)."""
+    import json
+    import shutil
+
+    root = tmp_path / "city"
+    shutil.copytree(city / "processed", root / "processed")
+    manifest = json.loads((root / "processed" / "manifest.json").read_text(encoding="utf-8"))
+    for table in tables:
+        (root / "processed" / "2023" / f"{table}.parquet").unlink()
+        manifest["years"]["2023"]["rows"].pop(table)
+    (root / "processed" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return root
+
+
+def _text(shown) -> str:
+    """The HTML of a displayed object (a Styler, IPython's HTML) or its text."""
+    if hasattr(shown, "to_html"):
+        return shown.to_html()
+    return str(getattr(shown, "data", shown))
+
+
+def _run_page(root, profile, monkeypatch):
+    """Every section of the page, as the notebook calls them: the HTML of what it shows."""
+    from analysis import context
+
+    shown = []
+    monkeypatch.setattr(page, "display", lambda *objects: shown.extend(objects))
+    ctx = context.resolve(2023, root / "processed", root / "output", profile, 3)
+    run = page.prepare(ctx)
+    for name in SECTIONS:
+        result = getattr(page, name)(run)
+        if result is not None:
+            shown.append(result)
+    return "".join(_text(x) for x in shown if not isinstance(getattr(x, "data", ""), bytes))
+
+
+@pytest.mark.parametrize("missing", [("institutions",), ("staff",), ("courses",)])
+def test_the_page_runs_without_a_form_and_says_what_is_missing(small_city, tmp_path,
+                                                              monkeypatch, missing):
+    text = _run_page(_without(small_city, tmp_path, missing), "internal", monkeypatch)
+    if missing == ("institutions",):
+        assert page.NO_INSTITUTIONS in text and page.NO_SCHOOL_GROUPS in text
+    if missing != ("courses",):
+        assert page.NO_PERSON_LISTS in text
+    else:  # no courses of 2023: nobody is called lapsed, and the list says why
+        assert "список не составляется" in text
+
+
+def test_the_public_page_lists_no_persons(small_city, tmp_path, monkeypatch):
+    import pandas as pd
+
+    text = _run_page(_without(small_city, tmp_path, ()), "public", monkeypatch)
+    assert page.PUBLIC_NO_PERSONS in text and "Код работника" not in text
+    staff = pd.read_parquet(small_city / "processed" / "2023" / "staff.parquet")
+    assert not [p for p in staff["person_id"].astype(str) if f">{p}<" in text]
+
+
+def test_ranked_indicator_is_the_first_key_one_per_institution():
+    # events is computed for the Centre only; pk per institution
+    assert page.ranked_indicator(["events", "nope", "pk"], CAT) == "pk"
+    assert page.ranked_indicator(["events"], CAT) is None

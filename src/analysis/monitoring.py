@@ -207,9 +207,13 @@ def unit_shares(catalogue: Mapping, level: str = "district") -> list[str]:
 # --------------------------------------------------------------------------- ШНОР / ШНСУ
 
 
+GROUP_COLUMNS = ["indicator_id", "name", "unit", "group", "schools", "numerator",
+                 "denominator", "value", "suppressed"]
+
+
 def school_groups(
     tidy: pd.DataFrame,
-    institutions: pd.DataFrame,
+    institutions: pd.DataFrame | None,
     catalogue: Mapping,
     threshold: int | None = None,
     shown: pd.DataFrame | None = None,
@@ -220,9 +224,10 @@ def school_groups(
     counts are sums. With `threshold`, a share over fewer people is hidden (``suppressed``);
     with `shown` (the public table, `analysis.context.for_reader`), so is every group the
     disclosure control hid there (its level `school_group` rows).
-    Columns: indicator_id, name, unit, group, schools, numerator, denominator, value,
-    suppressed.
+    Columns: `GROUP_COLUMNS`; no rows without the register of institutions.
     """
+    if institutions is None:
+        return pd.DataFrame(columns=GROUP_COLUMNS)
     schools = institutions[institutions["inst_type"] == SCHOOL_TYPE]
     members = {label: set(schools.loc[schools[col].astype(bool), "inst_id"].astype(str))
                for col, label in SCHOOL_GROUPS}
@@ -250,7 +255,7 @@ def school_groups(
             rows.append({"indicator_id": ind_id, "name": name, "unit": unit, "group": label,
                          "schools": len(ids), "numerator": num, "denominator": den,
                          "value": np.nan if small else val, "suppressed": bool(small)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 
 
 def _hidden_groups(shown: pd.DataFrame | None) -> set[tuple[str, str]]:
@@ -377,7 +382,8 @@ def no_data_indicators(tidy: pd.DataFrame, catalogue: Mapping) -> list[str]:
     return [catalogue[i].name for i in catalogue if i in empty]
 
 
-def staff_anomalies(staff: pd.DataFrame, courses: pd.DataFrame | None, year: int) -> pd.DataFrame:
+def staff_anomalies(staff: pd.DataFrame | None, courses: pd.DataFrame | None, year: int
+                    ) -> pd.DataFrame:
     """Person-level findings to check with the institution (internal profile only).
 
     - `EXPERIENCE_OVER_AGE`: experience longer than the years since
@@ -385,8 +391,11 @@ def staff_anomalies(staff: pd.DataFrame, courses: pd.DataFrame | None, year: int
     - `COURSE_WITHOUT_STAFF`: courses of the year whose person is on no staff list of the
       year (they count nowhere).
     Columns: person_id, inst_id, finding, experience_years, age (the last two of the first kind).
+    No staff list: no findings (nothing to check the courses against).
     """
     cols = ["person_id", "inst_id", "finding", "experience_years", "age"]
+    if staff is None:
+        return pd.DataFrame(columns=cols)
     rows = []
     age = year - staff["birth_year"].astype(float)
     bad = staff[staff["experience_years"].astype(float) > age - contract.MIN_WORKING_AGE]

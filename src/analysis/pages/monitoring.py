@@ -61,6 +61,20 @@ PERSON_HEADERS = {
     "finding": "Что проверить",
 }
 PUBLIC_NO_PERSONS = "В публичной версии поимённые списки не показываются."
+# What the page says where the year's data cannot give a section (a form did not arrive).
+NO_UNIT_VALUES = "значений показателей по этому уровню за год нет — сравнивать не по чему."
+NO_INSTITUTIONS = "Реестр учреждений за год не поступил: места учреждений не определяются."
+NO_SCHOOL_GROUPS = (
+    "Реестр учреждений или показатели школ за год не поступили: сравнить ШНОР и "
+    "ШНСУ с остальными школами нельзя."
+)
+NO_KEY_INDICATOR = (
+    "Ключевой показатель учреждений не задан (params/book.yaml › "
+    "key_indicators): места учреждений не определяются."
+)
+NO_PERSON_LISTS = (
+    "Списки кадров или реестр учреждений за год не поступили: поимённые проверки не проводятся."
+)
 STATUS_BANDS = {"в наличии": "meets", "частично": "near", "отсутствует": "below"}
 BASIS_WORDS = {
     methodology.BY_DATA: "по данным",
@@ -85,14 +99,12 @@ class Monitoring:
     @cached_property
     def shown(self) -> pd.DataFrame:
         """The indicator table as the profile may show it."""
-        return context.for_reader(self.ctx, self.tidy, self.institutions)
+        return context.for_reader(self.ctx, self.tidy)
 
     @cached_property
     def history(self) -> pd.DataFrame:
         """The window's indicator tables as the profile may show them."""
-        return context.for_reader(
-            self.ctx, context.indicator_history(self.ctx, self.tidy), self.institutions
-        )
+        return context.for_reader(self.ctx, context.indicator_history(self.ctx, self.tidy))
 
     @property
     def institutions(self) -> pd.DataFrame | None:
@@ -130,10 +142,10 @@ class Monitoring:
 
     @cached_property
     def completeness(self) -> str:
-        return completeness_sentence(*self._reports)
+        return completeness_sentence(*self.reports)
 
     @cached_property
-    def _reports(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def reports(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(by type, missing) of the plan-reports of the year."""
         associations, reports = (
             self.ctx.data.table("associations"),
@@ -191,6 +203,9 @@ def units(run: Monitoring) -> None:
         grid = monitoring.compare_units(
             run.shown, CATALOGUE, level, run.near, shares, unit_names(level, run.institutions)
         )
+        if grid.values.empty:
+            display(tables.say(f"{compare_title(level)}: {NO_UNIT_VALUES}"))
+            continue
         display(
             plots.show(
                 plots.heatmap(grid.values, grid.bands, cell_labels(grid), compare_title(level))
@@ -207,15 +222,22 @@ def units(run: Monitoring) -> None:
         )
 
 
-def schools(run: Monitoring) -> Styler:
+def schools(run: Monitoring) -> Styler | None:
     """ШНОР and ШНСУ against the other schools."""
+    if run.groups.empty:
+        display(tables.say(NO_SCHOOL_GROUPS))
+        return None
     display(tables.say(run.lagging or ["ШНОР и ШНСУ не отстают от остальных школ заметно."]))
     return school_groups_table(run.groups)
 
 
-def institution_ranking(run: Monitoring) -> Styler:
-    """The last and the first places of the institutions on the first key indicator."""
-    key = run.ctx.settings.key_indicators[0]
+def institution_ranking(run: Monitoring) -> Styler | None:
+    """The last and the first places of the institutions on the first key indicator (of
+    `params/book.yaml › key_indicators`) computed per institution."""
+    key = ranked_indicator(run.ctx.settings.key_indicators, CATALOGUE)
+    if key is None or run.institutions is None:
+        display(tables.say(NO_KEY_INDICATOR if key is None else NO_INSTITUTIONS))
+        return None
     ranked = monitoring.ranking(run.shown, run.institutions, CATALOGUE, key, run.near)
     display(ranking_table(ranked, CATALOGUE, key, n=RANKED_SHOWN, worst=True))
     return ranking_table(ranked, CATALOGUE, key, n=RANKED_SHOWN, worst=False)
@@ -241,7 +263,7 @@ def completeness(run: Monitoring) -> Styler | None:
     status = passports.forms_status(
         entry.get("forms_present", []), entry.get("rows", {}), CATALOGUE
     )
-    by_type, missing = run._reports
+    by_type, missing = run.reports
     display(tables.say(passports.forms_sentence(status, run.ctx.year), run.completeness))
     display(completeness_table(by_type))
     return missing_reports_table(missing)
@@ -264,6 +286,9 @@ def person_checks(run: Monitoring) -> None:
         display(tables.say(PUBLIC_NO_PERSONS))
         return
     ctx, data = run.ctx, run.ctx.data
+    if data.table("staff") is None or run.institutions is None:
+        display(tables.say(NO_PERSON_LISTS))
+        return
     names = unit_names("institution", run.institutions)
     courses = [data.table("courses", offset) for offset in (-2, -1, 0)]
     anomalies = monitoring.staff_anomalies(data.table("staff"), courses[-1], ctx.year)
@@ -452,6 +477,13 @@ def key_panels(
 # --------------------------------------------------------------------------- units compared
 
 
+def ranked_indicator(key_indicators: Sequence[str], catalogue: Mapping) -> str | None:
+    """The first key indicator computed per institution (None when there is none)."""
+    return next(
+        (i for i in key_indicators if i in catalogue and "institution" in catalogue[i].levels), None
+    )
+
+
 def unit_names(level: str, institutions: pd.DataFrame | None) -> dict[str, str]:
     """Reader-facing names of units: institution names, type names; districts as they are."""
     if level == "institution" and institutions is not None:
@@ -494,7 +526,7 @@ def compare_table(grid: UnitGrid, level: str, caption: str) -> Styler:
 
 def spread_sentence(values: pd.DataFrame, indicator: str, unit: str, level: str) -> str:
     """«По району: от 61,0 % (Юг) до 84,2 % (Север)» — the range across units of a level."""
-    col = values[indicator].dropna()
+    col = values[indicator].dropna() if indicator in values.columns else values.iloc[:, :0]
     if len(col) < 2:
         return f"{indicator}: сравнивать {LEVEL_PLURAL.get(level, level)} не по чему."
     lo, hi = col.idxmin(), col.idxmax()
