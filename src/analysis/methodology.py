@@ -9,6 +9,7 @@ the data, put into words by `analysis.pages.monitoring`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -16,6 +17,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis import contract
+from analysis.monitoring import as_number
 
 STATUSES = ("в наличии", "частично", "отсутствует")  # params/methodology.yaml: status
 # The specific target groups of `Мероприятия` (SPEC §3); «все» is not a group of its own.
@@ -56,10 +58,8 @@ def _city_row(tidy: pd.DataFrame | None, indicator_id: str) -> pd.Series | None:
 
 def _number(row: pd.Series | None, column: str) -> float | None:
     """A number of a tidy row; None when the row or the value is missing."""
-    if row is None:
-        return None
-    value = pd.to_numeric(pd.Series([row[column]]), errors="coerce").iloc[0]
-    return None if pd.isna(value) else float(value)
+    value = math.nan if row is None else as_number(row[column])
+    return None if math.isnan(value) else value
 
 
 def target_groups(events: pd.DataFrame | None) -> Finding | None:
