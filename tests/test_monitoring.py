@@ -7,7 +7,6 @@ from monitoring_helpers import FakeIndicator, catalogue, row, tidy
 
 from analysis import monitoring as m
 
-N = "\u00a0"
 PK = FakeIndicator("pk", "Доля педагогов с ПК", "%")
 BURN = FakeIndicator("burn", "Доля педагогов с выгоранием", "%", direction="lower")
 EVENTS = FakeIndicator("events", "Число мероприятий", "ед.", levels=("centre",))
@@ -56,29 +55,6 @@ def test_scorecard_values_bands_and_change():
     assert np.isnan(card.loc["events", "change"])  # no 2022 value
 
 
-def test_scorecard_sentences_and_summary():
-    card = m.scorecard(SERIES, CAT, 2023, [2021, 2022, 2023], near_pp=5)
-    sentences = m.scorecard_sentences(card, 2023)
-    assert sentences[0] == (f"Доля педагогов с ПК составила 82,4{N}% при цели 85{N}%: "
-                            f"цель почти достигнута (за год +4,4{N}п.{N}п.).")
-    assert sentences[2] == f"Число мероприятий составило 40{N}ед. при цели 50{N}ед.: цель не достигнута."
-    # 3 indicators with value and target: met 1 (burn), near 1 (pk), below 1 (events)
-    assert m.scorecard_summary(card, 2023) == (
-        f"В 2023 году из 3{N}показателей с целевым значением цель достигнута по 1, "
-        "близко к цели — 1, не достигнута — 1.")
-
-
-def test_scorecard_table_shows_stars_for_suppressed_and_russian_headers():
-    s = SERIES.copy()
-    s.loc[2, ["value", "numerator", "denominator"]] = np.nan
-    s.loc[2, "flags"] = "suppressed"
-    card = m.scorecard(s, CAT, 2023, [2021, 2022, 2023], near_pp=5)
-    html = m.scorecard_table(card, 2023, [2021, 2022, 2023]).to_html()
-    assert ">*<" in html and "Цель 2023" in html and "indicator_id" not in html
-    assert m.scorecard_sentences(card, 2023)[0] == (
-        "Доля педагогов с ПК: значение скрыто (слишком мало человек).")
-
-
 UNITS = tidy(
     row(2023, "pk", "district", "Север", 45, 50, 90.0, target=85),
     row(2023, "pk", "district", "Юг", 30, 50, 60.0, target=85),
@@ -87,16 +63,16 @@ UNITS = tidy(
 )
 
 
-def test_compare_units_and_spread():
-    values, bands, labels = m.compare_units(UNITS, CAT, "district", near_pp=5)
-    assert list(values.columns) == ["Доля педагогов с ПК", "Доля педагогов с выгоранием"]
-    assert values.loc["Юг", "Доля педагогов с ПК"] == 60.0
-    assert bands.loc["Север", "Доля педагогов с ПК"] == "meets"
-    assert bands.loc["Юг", "Доля педагогов с ПК"] == "below"  # 25 pp short
-    assert labels.loc["Юг", "Доля педагогов с выгоранием"] == "*"
-    # 90 − 60 = 30 pp
-    assert m.spread_sentence(values, "Доля педагогов с ПК", "%", "district") == (
-        f"Доля педагогов с ПК: от 60,0{N}% (Юг) до 90,0{N}% (Север), разница 30,0{N}п.{N}п.")
+def test_compare_units_values_bands_and_flags():
+    grid = m.compare_units(UNITS, CAT, "district", near_pp=5)
+    assert list(grid.values.columns) == ["Доля педагогов с ПК", "Доля педагогов с выгоранием"]
+    assert grid.values.loc["Юг", "Доля педагогов с ПК"] == 60.0
+    assert grid.bands.loc["Север", "Доля педагогов с ПК"] == "meets"
+    assert grid.bands.loc["Юг", "Доля педагогов с ПК"] == "below"  # 25 pp short
+    # a hidden value keeps its unit in the grid (its flag says it is hidden, not missing)
+    assert grid.flags.loc["Юг", "Доля педагогов с выгоранием"] == "suppressed"
+    assert np.isnan(grid.values.loc["Юг", "Доля педагогов с выгоранием"])
+    assert grid.units == {"Доля педагогов с ПК": "%", "Доля педагогов с выгоранием": "%"}
 
 
 INSTITUTIONS = pd.DataFrame({
@@ -125,15 +101,12 @@ def test_school_groups_pool_numerators_and_denominators():
     hidden = m.school_groups(INST_TIDY, INSTITUTIONS, CAT, threshold=5).set_index("group")
     assert hidden.loc["ШНОР", "suppressed"] and np.isnan(hidden.loc["ШНОР", "value"])  # 4 < 5
     assert not hidden.loc["ШНСУ", "suppressed"]  # 12 people
-    sentences = m.school_group_sentences(g.reset_index(), CAT, min_gap_pp=5)
+    lag = m.lagging_groups(g.reset_index(), CAT, min_gap_pp=5)
     # ШНОР 50,0 vs 86,7 → 36,7 pp; ШНСУ 66,7 vs 86,7 → 20,0 pp
-    assert sentences == [
-        (f"Доля педагогов с ПК: в ШНОР 50,0{N}% против 86,7{N}% в остальных школах "
-         f"(хуже на 36,7{N}п.{N}п.)."),
-        (f"Доля педагогов с ПК: в ШНСУ 66,7{N}% против 86,7{N}% в остальных школах "
-         f"(хуже на 20,0{N}п.{N}п.)."),
-    ]
-    assert "ШНОР − остальные" in m.school_groups_table(g.reset_index()).to_html()
+    assert list(lag["group"]) == ["ШНОР", "ШНСУ"]
+    assert list(lag["gap"]) == pytest.approx([36.6667, 20.0], abs=1e-3)
+    # a gap below the threshold is no lag: 20,0 pp < 25
+    assert list(m.lagging_groups(g.reset_index(), CAT, min_gap_pp=25)["group"]) == ["ШНОР"]
 
 
 def test_ranking_orders_by_direction_and_puts_missing_last():
@@ -144,8 +117,7 @@ def test_ranking_orders_by_direction_and_puts_missing_last():
     r = m.ranking(t, inst, CAT, "pk", near_pp=5)
     assert list(r["inst_id"]) == ["3", "4", "2", "1", "5", "6"]  # 90, 85, 75, 50, 10, none
     assert list(r["place"].iloc[:5]) == [1, 2, 3, 4, 5] and np.isnan(r["place"].iloc[5])
-    html = m.ranking_table(r, CAT, "pk", n=2).to_html()
-    assert "последние 2 мест из 5" in html and "Сад 5" in html and "Школа 3" not in html
+    assert m.lowest_institutions(t, inst, CAT, "pk", 2) == ["1", "5"]  # 50 and 10
 
 
 def test_outliers_robust_z():
@@ -182,19 +154,15 @@ def test_completeness():
     by_type = m.completeness_by_type(assoc, reports).set_index("assoc_type")
     assert by_type.loc["ГПО", "share"] == 50.0  # 1 of 2
     assert by_type.loc["ПТГ", "missing"] == 1
-    # 2 of 4 reported → 50,0 %
-    assert m.completeness_sentence(by_type.reset_index(), missing) == (
-        f"Планы-отчёты сдали 2 из 4{N}объединений (50,0{N}%). Не сдали: ГПО — 1, ПТГ — 1.")
-    assert m.completeness_sentence(m.completeness_by_type(None, None), missing).startswith(
-        "Реестр объединений за год не поступил")
+    assert m.completeness_by_type(None, None).empty  # no register: nothing to count
+    assert m.missing_plan_reports(assoc, None)["assoc_id"].tolist() == ["a1", "a2", "a3", "a4"]
 
 
 def test_centre_plan_fact():
     t = tidy(row(2023, "events", "centre", "centre", 40, None, 40.0, unit="ед.", target=50))
     pf = m.centre_plan_fact(t, CAT)
     assert pf["percent"].iloc[0] == 80.0  # 40 of 50
-    assert m.centre_sentences(pf) == [
-        f"Число мероприятий: 40{N}ед. при плане 50{N}ед. (80,0{N}% плана) — задание не выполнено."]
+    assert (pf["plan"].iloc[0], pf["fact"].iloc[0]) == (50.0, 40.0)
 
 
 def test_staff_anomalies_and_lapsed():
@@ -205,12 +173,34 @@ def test_staff_anomalies_and_lapsed():
     found = m.staff_anomalies(staff, courses, 2023)
     # p2: age 23, experience 8 > 23 − 16 = 7; x9 has a course but no staff row
     assert list(found["person_id"]) == ["p2", "x9"]
-    assert found["finding"].iloc[0] == "стаж 8 лет при возрасте 23 лет"
+    assert list(found["finding"]) == [m.EXPERIENCE_OVER_AGE, m.COURSE_WITHOUT_STAFF]
+    assert (found["experience_years"].iloc[0], found["age"].iloc[0]) == (8.0, 23)
     window = [courses, pd.DataFrame({"person_id": []}), pd.DataFrame({"person_id": ["p3"]})]
     lapsed = m.lapsed_staff(staff, window, ["1"])
     assert list(lapsed["person_id"]) == ["p2"]  # p1 trained, p3 is of institution 2
     # a year of the window without ДПО in the data: nobody is called lapsed, and the list says why
     withheld = m.lapsed_staff(staff, [courses, None, window[2]], ["1"])
     assert withheld.empty and "курсов ДПО за часть лет" in withheld.attrs["withheld"]
-    table = m.person_table(withheld, {}, "Не проходившие ПК").to_html()
-    assert "Не проходившие ПК: список не составляется" in table
+
+
+def test_worsened_by_direction_shares_only():
+    card = m.scorecard(SERIES, CAT, 2023, [2021, 2022, 2023], near_pp=5)
+    # pk 78 → 82.4 (higher is better: better); burn 12 → 9 (lower is better: better)
+    assert m.worsened(card).empty
+    worse = SERIES.copy()
+    worse.loc[4, "value"] = 15.0  # burn 12 → 15: +3 pp where lower is better
+    assert list(m.worsened(m.scorecard(worse, CAT, 2023, [2022, 2023], 5))["indicator_id"]) == [
+        "burn"]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [(None, None), ("", None), (pd.NA, None),
+                                                 (np.nan, None), ("12", 12.0), (3, 3.0)])
+def test_as_number_reads_an_empty_cell_as_nan(cell, expected):
+    got = m.as_number(cell)
+    assert np.isnan(got) if expected is None else got == expected
+
+
+def test_without_the_register_or_the_staff_list_nothing_is_found():
+    assert m.school_groups(INST_TIDY, None, CAT).empty  # no register: no school groups
+    assert m.lagging_groups(m.school_groups(INST_TIDY, None, CAT), CAT, 5).empty
+    assert m.staff_anomalies(None, pd.DataFrame({"person_id": ["x9"]}), 2023).empty

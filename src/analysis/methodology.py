@@ -2,31 +2,31 @@
 
 Each criterion is judged from the processed data where data exists (events by target group,
 professional communities and their coverage, diagnostics coverage, the bank of methodological
-products); otherwise the qualitative statement and status of `params/methodology.yaml` stand.
-No number is ever invented: a finding is a sentence built from counts in the data.
+products); otherwise the qualitative statement and status of `params/methodology.yaml` stand
+(read by `analysis.params.methodology`). No number is ever invented: a finding is the counts in
+the data, put into words by `analysis.pages.monitoring`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
-import yaml
-from pandas.io.formats.style import Styler
 
-from analysis import contract, fmt, paths, tables
-from analysis.errors import UserError
+from analysis import contract
+from analysis.monitoring import as_number
 
-STATUSES = ("в наличии", "частично", "отсутствует")
-STATUS_BANDS = {"в наличии": "meets", "частично": "near", "отсутствует": "below"}
+STATUSES = ("в наличии", "частично", "отсутствует")  # params/methodology.yaml: status
 # The specific target groups of `Мероприятия` (SPEC §3); «все» is not a group of its own.
 TARGET_GROUPS = tuple(
     g for g in contract.SHEETS["events"].column("target_group").choices if g != "все"
 )
-BY_DATA = "по данным"
-BY_STATEMENT = "экспертная оценка (params/methodology.yaml)"
+BY_DATA = "data"  # the status comes from the year's data
+BY_STATEMENT = "statement"  # the status is management's, from params/methodology.yaml
+COLUMNS = ["id", "title", "status", "basis", "statement", "facts"]
 
 
 @dataclass(frozen=True)
@@ -41,32 +41,14 @@ class Criterion:
     min_share: float = 50.0
 
 
-def load_criteria(params_dir: Path | None = None) -> list[Criterion]:
-    """Read `methodology.yaml`; a wrong status or a missing field is a Russian error."""
-    path = Path(params_dir or paths.PARAMS) / "methodology.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise UserError(f"{path.name}: критерии методической работы не прочитаны — {exc}") from None
-    out = []
-    for i, item in enumerate(raw.get("criteria") or [], start=1):
-        try:
-            crit = Criterion(
-                id=str(item["id"]), title=" ".join(str(item["title"]).split()),
-                evidence=" ".join(str(item.get("evidence", "")).split()),
-                statement=" ".join(str(item["statement"]).split()), status=str(item["status"]),
-                min_share=float(item.get("min_share", 50)),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise UserError(f"{path.name} › критерий {i}: нет или неверно поле {exc}") from None
-        if crit.status not in STATUSES:
-            raise UserError(f"{path.name} › критерий {i} › status: «{crit.status}» — допустимо: "
-                            + ", ".join(STATUSES))
-        out.append(crit)
-    return out
+class Finding(NamedTuple):
+    """What the data says on a criterion: its status and the counts behind it."""
+
+    status: str
+    facts: dict[str, object]
 
 
-def _city(tidy: pd.DataFrame | None, indicator_id: str) -> pd.Series | None:
+def _city_row(tidy: pd.DataFrame | None, indicator_id: str) -> pd.Series | None:
     """The city row of an indicator in the tidy table, or None."""
     if tidy is None:
         return None
@@ -74,124 +56,91 @@ def _city(tidy: pd.DataFrame | None, indicator_id: str) -> pd.Series | None:
     return hit.iloc[0] if len(hit) else None
 
 
-def _num(x: object) -> float | None:
-    return None if fmt.is_missing(x) else float(x)  # type: ignore[arg-type]
+def _number(row: pd.Series | None, column: str) -> float | None:
+    """A number of a tidy row; None when the row or the value is missing."""
+    value = math.nan if row is None else as_number(row[column])
+    return None if math.isnan(value) else value
 
 
-def target_groups(events: pd.DataFrame | None) -> tuple[str, str] | None:
-    """(finding, status) from the events of the year by target group."""
+def target_groups(events: pd.DataFrame | None) -> Finding | None:
+    """Events of the year by target group: events, participations, groups covered and not."""
     if events is None:
         return None
-    per = events.groupby("target_group")["participants"].agg(["size", "sum"])
-    covered = [g for g in TARGET_GROUPS if g in per.index]
-    missing = [g for g in TARGET_GROUPS if g not in per.index]
-    text = (f"Проведено {fmt.count(len(events), 'мероприятие', 'мероприятия', 'мероприятий')} "
-            f"({fmt.integer(events['participants'].sum())} участий); охвачены "
-            f"{len(covered)} из {len(TARGET_GROUPS)} целевых групп")
-    text += f"; без мероприятий: {fmt.join_ru(missing)}." if missing else "."
+    groups = set(events["target_group"])
+    covered = [g for g in TARGET_GROUPS if g in groups]
+    missing = [g for g in TARGET_GROUPS if g not in groups]
     status = "в наличии" if not missing else ("частично" if covered else "отсутствует")
-    return text, status
+    return Finding(status, {"events": len(events),
+                            "participations": events["participants"].sum(),
+                            "covered": covered, "missing": missing,
+                            "groups": len(TARGET_GROUPS)})
 
 
 def communities(associations: pd.DataFrame | None, tidy: pd.DataFrame | None,
-                min_share: float) -> tuple[str, str] | None:
-    """(finding, status) from the register of associations and the informal coverage."""
+                min_share: float) -> Finding | None:
+    """The register of associations by type and the share of teachers in them."""
     if associations is None:
         return None
     if associations.empty:
-        return "Объединений в реестре нет.", "отсутствует"
+        return Finding("отсутствует", {"associations": 0, "by_type": [], "coverage": None})
     counts = associations.groupby("assoc_type").size()
-    parts = [f"{t} — {fmt.integer(counts[t])}" for t in
-             contract.SHEETS["associations"].column("assoc_type").choices if t in counts.index]
-    text = (f"В реестре {fmt.count(len(associations), 'объединение', 'объединения', 'объединений')}"
-            f" ({', '.join(parts)})")
-    row = _city(tidy, "informal_coverage")
-    share = None if row is None else _num(row["value"])
-    if share is None:
-        return text + "; охват педагогов неизвестен.", "частично"
-    text += f"; в них участвуют {fmt.percent(share)} педагогов города."
-    return text, "в наличии" if share >= min_share else "частично"
+    by_type = [(t, int(counts[t])) for t in
+               contract.SHEETS["associations"].column("assoc_type").choices if t in counts.index]
+    share = _number(_city_row(tidy, "informal_coverage"), "value")
+    status = "частично" if share is None or share < min_share else "в наличии"
+    return Finding(status, {"associations": len(associations), "by_type": by_type,
+                            "coverage": share})
 
 
-def motivation_practices(tidy: pd.DataFrame | None, min_share: float) -> tuple[str, str] | None:
-    """(finding, status) from diagnostics coverage: deficits and burnout among teachers."""
-    deficit, burnout = _city(tidy, "deficit_diagnosed"), _city(tidy, "burnout_high")
-    diag = None if deficit is None else _num(deficit["value"])
-    if diag is None:
+def motivation_practices(tidy: pd.DataFrame | None, min_share: float) -> Finding | None:
+    """Diagnostics coverage among teachers: deficits, and burnout where it was tested."""
+    deficit = _city_row(tidy, "deficit_diagnosed")
+    diagnosed = _number(deficit, "value")
+    if diagnosed is None:
         return None
-    teachers = _num(deficit["denominator"])
-    text = f"Диагностику профессиональных дефицитов прошли {fmt.percent(diag)} педагогов"
-    shares = [diag]
-    tested = None if burnout is None else _num(burnout["denominator"])
-    if tested is not None and teachers:
-        burn_share = tested / teachers * 100
-        shares.append(burn_share)
-        text += f", диагностику выгорания — {fmt.percent(burn_share)}"
-    text += "."
-    best = max(shares)
+    teachers = _number(deficit, "denominator")
+    tested = _number(_city_row(tidy, "burnout_high"), "denominator")
+    burnout = tested / teachers * 100 if tested is not None and teachers else None
+    best = max(diagnosed, burnout or 0.0)
     status = "в наличии" if best >= min_share else ("частично" if best > 0 else "отсутствует")
-    return text, status
+    return Finding(status, {"deficits": diagnosed, "burnout": burnout})
 
 
 def products_bank(products: pd.DataFrame | None,
-                  associations: pd.DataFrame | None) -> tuple[str, str] | None:
-    """(finding, status) from the register of methodological products of the year."""
+                  associations: pd.DataFrame | None) -> Finding | None:
+    """The methodological products of the year by author: the Centre, associations, institutions."""
     if products is None:
         return None
     if products.empty:
-        return "Методических продуктов за год не зарегистрировано.", "отсутствует"
+        return Finding("отсутствует", {"products": 0, "centre": 0, "associations": 0,
+                                       "institutions": 0})
     assoc_ids = set() if associations is None else set(associations["assoc_id"].astype(str))
     author = products["author"].astype(str)
     by_centre = int((author == contract.CENTRE).sum())
     by_assoc = int(author.isin(assoc_ids).sum())
-    by_inst = len(products) - by_centre - by_assoc
-    text = (f"В банке {fmt.count(len(products), 'методический продукт', 'методических продукта', 'методических продуктов')}"
-            f" года: Центра — {by_centre}, объединений — {by_assoc}, учреждений — {by_inst}.")
-    return text, "в наличии"
+    return Finding("в наличии", {"products": len(products), "centre": by_centre,
+                                 "associations": by_assoc,
+                                 "institutions": len(products) - by_centre - by_assoc})
 
 
 def evaluate(criteria: list[Criterion], data: Mapping[str, pd.DataFrame | None],
              tidy: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per criterion: title, finding, status, basis, statement.
+    """One row per criterion: id, title, status, basis (`BY_DATA` or `BY_STATEMENT`),
+    statement, facts (the `Finding`'s counts; None where the statement stands).
 
     ``data`` maps processed table names (events, associations, products) to frames or None.
     """
+    judges = {
+        "target_groups": lambda c: target_groups(data.get("events")),
+        "communities": lambda c: communities(data.get("associations"), tidy, c.min_share),
+        "motivation_practices": lambda c: motivation_practices(tidy, c.min_share),
+        "products_bank": lambda c: products_bank(data.get("products"), data.get("associations")),
+    }
     rows = []
     for c in criteria:
-        if c.id == "target_groups":
-            found = target_groups(data.get("events"))
-        elif c.id == "communities":
-            found = communities(data.get("associations"), tidy, c.min_share)
-        elif c.id == "motivation_practices":
-            found = motivation_practices(tidy, c.min_share)
-        elif c.id == "products_bank":
-            found = products_bank(data.get("products"), data.get("associations"))
-        else:
-            found = None
-        finding, status = found if found else (fmt.NO_DATA.capitalize() + ".", c.status)
-        rows.append({"id": c.id, "title": c.title, "finding": finding, "status": status,
-                     "basis": BY_DATA if found else BY_STATEMENT, "statement": c.statement})
-    return pd.DataFrame(rows, columns=["id", "title", "finding", "status", "basis", "statement"])
-
-
-def evaluation_table(ev: pd.DataFrame) -> Styler:
-    """The four criteria for the reader, status cells coloured."""
-    show = pd.DataFrame({
-        "Критерий": ev["title"].to_numpy(),
-        "Что показывают данные": ev["finding"].to_numpy(),
-        "Оценка": ev["status"].to_numpy(),
-        "Основание оценки": ev["basis"].to_numpy(),
-        "Характеристика": ev["statement"].to_numpy(),
-    })
-    bands = pd.DataFrame({c: [""] * len(show) for c in show.columns})
-    bands["Оценка"] = [STATUS_BANDS.get(s, "") for s in ev["status"]]
-    return tables.styled(show, "Оценка системы методической работы", bands=bands)
-
-
-def evaluation_summary(ev: pd.DataFrame) -> str:
-    """«По данным оценены 3 критерия из 4; в наличии — 2, частично — 2, отсутствует — 0.»"""
-    counts = ev["status"].value_counts()
-    by_data = int((ev["basis"] == BY_DATA).sum())
-    parts = ", ".join(f"{s} — {int(counts.get(s, 0))}" for s in STATUSES)
-    return (f"По данным года оценено {by_data} из {fmt.count(len(ev), 'критерия', 'критериев', 'критериев')}"
-            f", остальные — по экспертной оценке. Итог: {parts}.")
+        found = judges[c.id](c) if c.id in judges else None
+        rows.append({"id": c.id, "title": c.title,
+                     "status": found.status if found else c.status,
+                     "basis": BY_DATA if found else BY_STATEMENT, "statement": c.statement,
+                     "facts": found.facts if found else None})
+    return pd.DataFrame(rows, columns=COLUMNS)
