@@ -5,54 +5,13 @@ given). Moved from test_public_pages.py with the page's functions."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
+from public_city_helpers import AFTER, BEFORE, IND, REGISTER, SUPPRESSED, public_table
 
 from analysis import effectiveness as eff
 from analysis.catalogue import CATALOGUE
 from analysis.pages import effectiveness as page
-
-IND = "pk_modern_3y"  # a share, computed for districts, types and institutions
-BEFORE, AFTER = 2020, 2022
-SUPPRESSED = "suppressed"
-
-# The small city: districts Север = {S1, S2}, Юг = {S3, S4, S5}; every school is of type ОО.
-REGISTER = pd.DataFrame(
-    {
-        "inst_id": ["S1", "S2", "S3", "S4", "S5"],
-        "district": ["Север", "Север", "Юг", "Юг", "Юг"],
-        "inst_type": ["ОО"] * 5,
-    }
-)
-
-
-def _cell(year: int, level: str, unit: str, value: float | None, hidden: bool = False) -> dict:
-    return {
-        "year": year,
-        "indicator_id": IND,
-        "level": level,
-        "unit_id": unit,
-        "value": math.nan if hidden else value,
-        "flags": SUPPRESSED if hidden else "",
-    }
-
-
-def _shown() -> pd.DataFrame:
-    """Both years' public table: S1 is hidden (a small school), Север and the city are shown,
-    the other schools are shown."""
-    rows = []
-    for year in (BEFORE, AFTER):
-        rows += [
-            _cell(year, "institution", "S1", None, hidden=True),
-            *[_cell(year, "institution", s, 50.0) for s in ("S2", "S3", "S4", "S5")],
-            _cell(year, "district", "Север", 45.0),
-            _cell(year, "district", "Юг", 50.0),
-            _cell(year, "inst_type", "ОО", 48.0),
-            _cell(year, "city", "city", 48.0),
-        ]
-    return pd.DataFrame(rows)
 
 
 def _row(
@@ -137,7 +96,7 @@ GROUP_COLUMNS = ["Адресаты: до", "Адресаты: после", "Ср
 
 
 def test_a_measure_aimed_at_one_hidden_school_is_masked_publicly_and_shown_internally():
-    public = page.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
+    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
     shown = _table(public, threshold=5)
     # S1's cell is «*» in both years' public table, so its values, the DiD and its people go
     assert list(shown.loc["M1 (2021)", ["Адресаты: до", "Адресаты: после"]]) == ["*", "*"]
@@ -152,8 +111,8 @@ def test_a_measure_aimed_at_one_hidden_school_is_masked_publicly_and_shown_inter
     assert "18,0" in internal.loc["M1 (2021)", "Разность разностей"]
 
 
-def test_a_measure_aimed_at_a_visible_district_is_shown():
-    public = page.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
+def test_a_measure_aimed_at_a_visible_district_isshown():
+    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
     shown = _table(public, threshold=5)
     # Север pools S1 (hidden) and S2 — exactly Север's schools, and Север's cell is visible
     assert list(shown.loc["M2 (2021)", GROUP_COLUMNS]) == ["40,0", "60,0", "50,0", "52,0"]
@@ -162,7 +121,7 @@ def test_a_measure_aimed_at_a_visible_district_is_shown():
 
 def test_without_the_register_a_group_with_a_hidden_school_is_masked():
     # the district rule needs the register; without it, S1 inside Север cannot be vouched for
-    public = page.for_public(_evaluated(), _shown())
+    public = page.for_public(_evaluated(), public_table())
     assert list(_table(public, 5).loc["M2 (2021)", ["Адресаты: до", "Адресаты: после"]]) == [
         "*",
         "*",
@@ -170,7 +129,7 @@ def test_without_the_register_a_group_with_a_hidden_school_is_masked():
 
 
 def test_a_comparison_pooling_a_hidden_school_hides_the_did_and_the_reason_numbers():
-    public = page.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
+    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
     shown = _table(public, threshold=5)
     assert list(shown.loc["M3 (2021)", GROUP_COLUMNS]) == ["40,0", "60,0", "*", "*"]
     assert shown.loc["M3 (2021)", "Разность разностей"] == "*"
@@ -183,7 +142,7 @@ def test_a_comparison_pooling_a_hidden_school_hides_the_did_and_the_reason_numbe
 def test_the_public_figure_draws_only_groups_with_nothing_hidden():
     import matplotlib.pyplot as plt
 
-    public = page.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
+    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
     figure = page.before_after_figure(public)
     titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_visible()]
     plt.close(figure)
@@ -193,7 +152,7 @@ def test_the_public_figure_draws_only_groups_with_nothing_hidden():
     plt.close(internal)
 
 
-def test_a_measure_for_everyone_follows_the_city_cell():
+def test_a_measure_for_everyone_follows_the_citycell():
     city = _row(
         "M4",
         "все",
@@ -204,8 +163,8 @@ def test_a_measure_for_everyone_follows_the_city_cell():
     )
     city["level"] = "city"
     evaluated = pd.DataFrame([city], columns=eff.COLUMNS + eff.POOLED_COLUMNS)
-    assert not page.for_public(evaluated, _shown())["hidden_did"].iloc[0]
-    shown = _shown()
+    assert not page.for_public(evaluated, public_table())["hidden_did"].iloc[0]
+    shown = public_table()
     shown.loc[(shown["level"] == "city") & (shown["year"] == AFTER), ["value", "flags"]] = [
         np.nan,
         SUPPRESSED,
@@ -217,7 +176,7 @@ def test_a_measure_for_everyone_follows_the_city_cell():
 
 
 def test_the_public_table_explains_its_stars_and_the_internal_one_has_no_note():
-    public = page.for_public(_evaluated(), _shown(), {BEFORE: REGISTER, AFTER: REGISTER})
+    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
     assert page.HIDDEN_NOTE in page.verdict_table(public, 5).caption
     assert page.HIDDEN_NOTE not in (page.verdict_table(_evaluated(), None).caption or "")
 

@@ -4,53 +4,11 @@ cell the public indicator table hides (hand-made small cases; the decision itsel
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
+from public_city_helpers import AFTER, IND, SUPPRESSED, cell, public_table
 
 from analysis.pages import analysis as page
-
-IND = "pk_modern_3y"  # a share, computed for districts, types and institutions
-BEFORE, AFTER = 2020, 2022
-SUPPRESSED = "suppressed"
-
-# The small city: districts Север = {S1, S2}, Юг = {S3, S4, S5}; every school is of type ОО.
-REGISTER = pd.DataFrame(
-    {
-        "inst_id": ["S1", "S2", "S3", "S4", "S5"],
-        "district": ["Север", "Север", "Юг", "Юг", "Юг"],
-        "inst_type": ["ОО"] * 5,
-    }
-)
-
-
-def _cell(year: int, level: str, unit: str, value: float | None, hidden: bool = False) -> dict:
-    return {
-        "year": year,
-        "indicator_id": IND,
-        "level": level,
-        "unit_id": unit,
-        "value": math.nan if hidden else value,
-        "flags": SUPPRESSED if hidden else "",
-    }
-
-
-def _shown() -> pd.DataFrame:
-    """Both years' public table: S1 is hidden (a small school), Север and the city are shown,
-    the other schools are shown."""
-    rows = []
-    for year in (BEFORE, AFTER):
-        rows += [
-            _cell(year, "institution", "S1", None, hidden=True),
-            *[_cell(year, "institution", s, 50.0) for s in ("S2", "S3", "S4", "S5")],
-            _cell(year, "district", "Север", 45.0),
-            _cell(year, "district", "Юг", 50.0),
-            _cell(year, "inst_type", "ОО", 48.0),
-            _cell(year, "city", "city", 48.0),
-        ]
-    return pd.DataFrame(rows)
-
 
 # --- page 04: recommendation texts ----------------------------------------------------------
 
@@ -85,10 +43,10 @@ def _shown_2022() -> pd.DataFrame:
     """УДО has 7 people without a course (≥ 5) but its cell is hidden as a partner."""
     return pd.DataFrame(
         [
-            _cell(AFTER, "inst_type", "ОО", 48.0),
-            _cell(AFTER, "inst_type", "УДО", None, hidden=True),
-            _cell(AFTER, "district", "Север", 45.0),
-            _cell(AFTER, "city", "city", 48.0),
+            cell(AFTER, "inst_type", "ОО", 48.0),
+            cell(AFTER, "inst_type", "УДО", None, hidden=True),
+            cell(AFTER, "district", "Север", 45.0),
+            cell(AFTER, "city", "city", 48.0),
         ]
     )
 
@@ -148,7 +106,7 @@ def _people_column(styler) -> list[str]:
 
 
 def test_a_rule_total_over_a_hidden_school_is_masked_publicly():
-    shown = _shown()[lambda t: t["year"] == AFTER]
+    shown = public_table()[lambda t: t["year"] == AFTER]
     table = page.rule_summary_table(_rule_summary(), 5, _rule_recs(), shown)
     # A: 7 people, all at S1, whose cell is hidden: 7 would be S1's hidden count → «*»;
     # B: 3 + 4 = 7 at S2 and S3, both visible → shown
@@ -158,6 +116,6 @@ def test_a_rule_total_over_a_hidden_school_is_masked_publicly():
     assert "Курсы для S2 и S3: 2\u00a0адресата, 7\u00a0человек." in bullets
 
 
-def test_rule_totals_internally_are_all_shown():
+def test_rule_totals_internally_are_allshown():
     table = page.rule_summary_table(_rule_summary(), None, _rule_recs(), None)
     assert _people_column(table) == ["7", "7"]
