@@ -43,3 +43,23 @@ def row(year, ind, level, unit_id, num, den, value, unit="%", target=None, flags
 
 def tidy(*rows: dict) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=TIDY_COLUMNS)
+
+
+# Five institutions: ШНОР {1}, ШНСУ {1, 2}; their pk shares in 2023 (target 85).
+INSTITUTIONS = pd.DataFrame(
+    {
+        "inst_id": ["1", "2", "3", "4", "5"],
+        "name": ["Школа 1", "Школа 2", "Школа 3", "Школа 4", "Сад 5"],
+        "inst_type": ["ОО", "ОО", "ОО", "ОО", "ДОО"],
+        "district": ["Север", "Север", "Юг", "Юг", "Юг"],
+        "low_results": [True, False, False, False, False],
+        "unfavourable": [True, True, False, False, False],
+    }
+)
+INST_TIDY = tidy(
+    row(2023, "pk", "institution", "1", 2, 4, 50.0, target=85),
+    row(2023, "pk", "institution", "2", 6, 8, 75.0, target=85),
+    row(2023, "pk", "institution", "3", 9, 10, 90.0, target=85),
+    row(2023, "pk", "institution", "4", 17, 20, 85.0, target=85),
+    row(2023, "pk", "institution", "5", 1, 10, 10.0, target=85),
+)

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from monitoring_helpers import FakeIndicator, catalogue, row, tidy
+from monitoring_helpers import INST_TIDY, INSTITUTIONS, FakeIndicator, catalogue, row, tidy
 
 from analysis import monitoring as m
 
@@ -75,21 +75,6 @@ def test_compare_units_values_bands_and_flags():
     assert grid.units == {"Доля педагогов с ПК": "%", "Доля педагогов с выгоранием": "%"}
 
 
-INSTITUTIONS = pd.DataFrame({
-    "inst_id": ["1", "2", "3", "4", "5"],
-    "name": ["Школа 1", "Школа 2", "Школа 3", "Школа 4", "Сад 5"],
-    "inst_type": ["ОО", "ОО", "ОО", "ОО", "ДОО"],
-    "district": ["Север", "Север", "Юг", "Юг", "Юг"],
-    "low_results": [True, False, False, False, False],
-    "unfavourable": [True, True, False, False, False],
-})
-INST_TIDY = tidy(
-    row(2023, "pk", "institution", "1", 2, 4, 50.0, target=85),
-    row(2023, "pk", "institution", "2", 6, 8, 75.0, target=85),
-    row(2023, "pk", "institution", "3", 9, 10, 90.0, target=85),
-    row(2023, "pk", "institution", "4", 17, 20, 85.0, target=85),
-    row(2023, "pk", "institution", "5", 1, 10, 10.0, target=85),
-)
 
 
 def test_school_groups_pool_numerators_and_denominators():

@@ -6,7 +6,7 @@ Hand-made tidy tables (`monitoring_helpers`); every expected text is worked out 
 import numpy as np
 import pandas as pd
 import pytest
-from monitoring_helpers import FakeIndicator, catalogue, row, tidy
+from monitoring_helpers import INST_TIDY, INSTITUTIONS, FakeIndicator, catalogue, row, tidy
 
 from analysis import methodology as mt
 from analysis import monitoring as m
@@ -104,23 +104,6 @@ def test_unit_grid_labels_and_spread():
     assert ">*<" in page.compare_table(grid, "district", "Районы").to_html()
 
 
-INSTITUTIONS = pd.DataFrame(
-    {
-        "inst_id": ["1", "2", "3", "4", "5"],
-        "name": ["Школа 1", "Школа 2", "Школа 3", "Школа 4", "Сад 5"],
-        "inst_type": ["ОО", "ОО", "ОО", "ОО", "ДОО"],
-        "district": ["Север", "Север", "Юг", "Юг", "Юг"],
-        "low_results": [True, False, False, False, False],
-        "unfavourable": [True, True, False, False, False],
-    }
-)
-INST_TIDY = tidy(
-    row(2023, "pk", "institution", "1", 2, 4, 50.0, target=85),
-    row(2023, "pk", "institution", "2", 6, 8, 75.0, target=85),
-    row(2023, "pk", "institution", "3", 9, 10, 90.0, target=85),
-    row(2023, "pk", "institution", "4", 17, 20, 85.0, target=85),
-    row(2023, "pk", "institution", "5", 1, 10, 10.0, target=85),
-)
 
 
 def test_school_group_sentences_and_table():
