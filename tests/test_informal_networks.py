@@ -16,7 +16,8 @@ from ingest_helpers import YEAR, good_city, set_cell, write_city
 
 from analysis import contract, processed
 from analysis.catalogue import CATALOGUE, MEAN
-from analysis.indicators import compute_year, write_indicators_csv
+from analysis.cli import main
+from analysis.indicators import compute_year
 from analysis.ingest import run_ingest
 
 CARD_HEADER = [
@@ -438,10 +439,36 @@ def test_the_mean_is_declared_as_such():
 
 def test_indicators_command_writes_them_as_spec_csv(processed_dir, tmp_path):
     out = tmp_path / "ind.csv"
-    write_indicators_csv(processed_dir / "processed", 2023, out)
+    status = main(
+        [
+            "indicators",
+            "--processed-dir",
+            str(processed_dir / "processed"),
+            "--year",
+            "2023",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status in (0, None)
     lines = out.read_text(encoding="utf-8").splitlines()
     # year, indicator_id, level, unit_id, numerator, denominator, value, unit, target,
     # meets_target, flags
     assert "2023,ptg_results_mean,city,city,3,2,1.5,ед.,,," in lines
     assert "2023,ptg_card_share,city,city,2,3,66.66666666666667,%,,," in lines
     assert "2023,rc_external_participants,city,city,50,,50,чел.,,," in lines
+
+
+def test_data_processed_before_the_contract_grew_still_computes(tmp_path):
+    # plan_reports.parquet written by an older version: no РЦ columns at all
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    processed.publish(tmp_path, {2023: {"associations": frame("associations", register_rows())}})
+    old = pa.table({"assoc_id": ["R1"], "participants": [10], "participants_under_35": [2]})
+    pq.write_table(old, processed.table_path(tmp_path, 2023, "plan_reports"))
+    reports = processed.read_table(tmp_path, 2023, "plan_reports")
+    assert reports["support_sites"].isna().all() and reports["young_school"].isna().all()
+    tidy = compute_year(tmp_path, 2023, params_dir=tmp_path / "no-params")
+    assert triple(tidy, "rc_support_sites", "city", "city") == (None, None, None)
+    assert triple(tidy, "gpo_participants", "city", "city") == (10, None, 10.0)
