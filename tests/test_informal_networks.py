@@ -270,6 +270,26 @@ def test_rc_columns_of_another_association_are_a_warning_and_kept(tmp_path, caps
     assert reports.set_index("assoc_id").loc["ГПО-1", "support_sites"] == 7  # never lost
 
 
+def test_zeros_in_rc_columns_of_another_association_are_not_warned(tmp_path, capsys):
+    city = new_city()
+    for header in RC_HEADERS:  # ГПО-1 fills the whole row with zeros: it claims nothing
+        set_cell(city, "associations", "Планы-отчёты", 2, header, 0)
+    status, out = run(tmp_path, capsys, city)
+    assert status == 0 and out[-2].startswith("Ошибок нет, предупреждений: 0.")
+
+
+def test_muko_systems_typed_with_commas_get_a_hint(tmp_path, capsys):
+    city = new_city()
+    set_cell(city, "measures", "Меры", 3, "Механизмы МУКО", "таланты, профориентация")
+    status, out = run(tmp_path, capsys, city)
+    assert status == 1
+    assert out[0] == (
+        "2023/measures.xlsx › Меры › строка 3 › Механизмы МУКО: таланты, профориентация — "
+        "недопустимое значение «таланты, профориентация»; разделяйте значения знаком «;»; "
+        f"допустимы (через «;»): {MUKO}"
+    )
+
+
 def test_negative_rc_count_is_an_error(tmp_path, capsys):
     city = new_city()
     set_cell(city, "associations", "Планы-отчёты", 3, "Участников из других учреждений", -4)

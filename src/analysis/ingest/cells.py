@@ -200,6 +200,8 @@ def choices_list_parser(choices: tuple[str, ...]) -> Parser:
                 canonical = parse_one(item)
             except CellError:
                 hint = lookalike.hint(item, choices)
+                if "," in item:  # «таланты, профориентация»: a list typed with commas
+                    hint += "; разделяйте значения знаком «;»"
                 raise CellError(
                     f"недопустимое значение «{item}»{hint}; допустимы (через «;»): {allowed}"
                 ) from None

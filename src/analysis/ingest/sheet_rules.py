@@ -5,7 +5,7 @@
 - `Sheet.assoc_types`: every row is about an association of these types (a card only for a
   ПТГ) — an error;
 - `Column.assoc_types`: the column is filled only for associations of these types (the РЦ
-  columns of `Планы-отчёты`); a value elsewhere is kept and warned about.
+  columns of `Планы-отчёты`); a non-zero value elsewhere is kept and warned about.
 
 Association types are read from `Реестр` of the same year; when it is absent or unreadable the
 type checks are skipped (its own problems are already reported). Values that failed to parse
@@ -82,12 +82,14 @@ def check_assoc_types(tables: dict[str, SheetData], problems: Problems) -> None:
                 continue
             for row, (assoc_id, value) in enumerate(zip(ids, data.values[column.name])):
                 kind = types.get(assoc_id)
-                if value is not None and kind is not None and kind not in column.assoc_types:
-                    problems.warning(
-                        data.places[row].at(column=column.header, col_rank=rank),
-                        f"столбец заполняется только для объединений типа "
-                        f"{_kinds(column.assoc_types)}, а {assoc_id} — {kind}: значение "
-                        "сохранено, но в показатели не входит",
-                        value,
-                        kind="assoc_type_column",
-                    )
+                # a zero claims nothing (forms are often filled with zeros throughout)
+                if not value or kind is None or kind in column.assoc_types:
+                    continue
+                problems.warning(
+                    data.places[row].at(column=column.header, col_rank=rank),
+                    f"столбец заполняется только для объединений типа "
+                    f"{_kinds(column.assoc_types)}, а {assoc_id} — {kind}: значение "
+                    "сохранено, но в показатели не входит",
+                    value,
+                    kind="assoc_type_column",
+                )
