@@ -205,8 +205,8 @@ CARD_MISTAKES = [
         f"{CARDS} › строка 2 › Год окончания: 2021 — меньше, чем «Год начала» (2022)",
     ),
     (
-        lambda c: c.__setitem__(1, card("ПТГ-1", start=2024)),  # a card of 2023 starts by 2023
-        f"{CARDS} › строка 2 › Год начала: 2024 — вне допустимого диапазона 1993–2023",
+        lambda c: c.__setitem__(1, card("ПТГ-1", start=2025, end=2026)),  # at most next year
+        f"{CARDS} › строка 2 › Год начала: 2025 — вне допустимого диапазона 1993–2024",
     ),
     (
         lambda c: c.__setitem__(1, card("ПТГ-1", status="закрыта")),

@@ -145,8 +145,8 @@ def test_cards_sheet_and_rc_columns_are_in_the_associations_form(blank):
     assert "«Год окончания» не меньше «Год начала»." in texts
     assert "Строки — только для объединений типа ПТГ (по листу «Реестр»)." in texts
     assert "не меньше 0; только для объединений типа РЦ" in texts  # each РЦ column's rule
-    # 2023 − 30 … 2023: a card of the year started by then
-    assert _validation(cards, 5).formula1 == "1993" and _validation(cards, 5).formula2 == "2023"
+    # 2023 − 30 … 2023 + 1: a card of the year started by then, or announces next year's topic
+    assert _validation(cards, 5).formula1 == "1993" and _validation(cards, 5).formula2 == "2024"
     status = _validation(cards, 10)
     assert status.type == "list" and _list_values(wb, status) == [
         "в работе", "завершена", "приостановлена"]

@@ -305,7 +305,8 @@ ASSOCIATIONS = Form(
                 Column("Тема", "topic", TEXT),
                 Column("Проблема", "problem", TEXT),
                 Column("Цель", "goal", TEXT),
-                Column("Год начала", "start_year", INT, year_bounds=(-30, 0),
+                # bounds only catch slips (23, 20223): a card may announce next year's topic
+                Column("Год начала", "start_year", INT, year_bounds=(-30, 1),
                        help="год, с которого группа работает над темой"),
                 Column("Год окончания", "end_year", INT, year_bounds=(-30, 30),
                        help="год, в котором работа над темой завершается (не раньше года "
