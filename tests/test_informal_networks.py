@@ -244,6 +244,24 @@ def test_a_card_mistake_is_one_exact_error(tmp_path, capsys, spoil, expected):
     assert not (tmp_path / "processed").exists()
 
 
+@pytest.mark.parametrize(
+    "end, status, expected",
+    [
+        # finished in 2023 but the topic runs to 2024
+        (2024, "завершена", "Статус: завершена — а «Год окончания» — 2024, позже 2023 года"),
+        # still in work though the topic ended in 2022
+        (2022, "в работе", "Статус: в работе — а «Год окончания» (2022) уже прошёл"),
+    ],
+)
+def test_status_against_end_year_is_a_warning(tmp_path, capsys, end, status, expected):
+    city = new_city()
+    city["associations"]["Информационные карты"][1] = card("ПТГ-1", 2021, end, 1, status)
+    code, out = run(tmp_path, capsys, city)
+    assert code == 0
+    assert f"{CARDS} › строка 2 › {expected}: проверьте статус или год окончания" in out
+    assert out[-2].startswith("Ошибок нет, предупреждений: 1.")
+
+
 def test_unknown_muko_system_is_an_error_naming_the_allowed_ones(tmp_path, capsys):
     city = new_city()
     set_cell(city, "measures", "Меры", 3, "Механизмы МУКО", "таланты; спорт")

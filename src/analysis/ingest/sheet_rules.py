@@ -5,7 +5,9 @@
 - `Sheet.assoc_types`: every row is about an association of these types (a card only for a
   ПТГ) — an error;
 - `Column.assoc_types`: the column is filled only for associations of these types (the РЦ
-  columns of `Планы-отчёты`); a non-zero value elsewhere is kept and warned about.
+  columns of `Планы-отчёты`); a non-zero value elsewhere is kept and warned about;
+- a ПТГ card whose status contradicts its end year (finished before its end, or still in work
+  after it) — a warning: either may be a slip, and the card is kept as written.
 
 Association types are read from `Реестр` of the same year; when it is absent or unreadable the
 type checks are skipped (its own problems are already reported). Values that failed to parse
@@ -14,10 +16,12 @@ are None and are skipped, so one mistake is reported once.
 
 from __future__ import annotations
 
+from analysis import contract
 from analysis.ingest.problems import Problems
 from analysis.ingest.reader import SheetData
 
 REGISTER = "associations"  # the table of `Реестр`: assoc_id → assoc_type
+CARDS = "assoc_cards"  # the table of `Информационные карты`
 
 
 def check_not_before(data: SheetData, problems: Problems) -> None:
@@ -93,3 +97,29 @@ def check_assoc_types(tables: dict[str, SheetData], problems: Problems) -> None:
                     value,
                     kind="assoc_type_column",
                 )
+
+
+def check_card_status(tables: dict[str, SheetData], year: int, problems: Problems) -> None:
+    """Warn where a card's status and end year disagree in the report year."""
+    data = tables.get(CARDS)
+    if data is None:
+        return
+    column = data.sheet.column("status")
+    rank = data.sheet.columns.index(column)
+    end_header = data.sheet.column("end_year").header
+    rows = zip(data.values["status"], data.values["start_year"], data.values["end_year"])
+    for row, (status, start, end) in enumerate(rows):
+        if end is None or (start is not None and end < start):
+            continue  # no end year, or already the error of `check_not_before`
+        if status == contract.CARD_DONE and end > year:
+            why = f"а «{end_header}» — {end}, позже {year} года"
+        elif status == contract.CARD_ACTIVE and end < year:
+            why = f"а «{end_header}» ({end}) уже прошёл"
+        else:
+            continue
+        problems.warning(
+            data.places[row].at(column=column.header, col_rank=rank),
+            f"{why}: проверьте статус или год окончания",
+            status,
+            kind="card_status",
+        )
