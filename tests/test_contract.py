@@ -10,7 +10,7 @@ def test_every_form_of_spec_is_declared_with_its_sheets():
         "staff": ["Кадры"],
         "courses": ["ДПО"],
         "competitions": ["Конкурсы педагогов", "Конкурсы ОУ"],
-        "associations": ["Реестр", "Планы-отчёты", "Участники"],
+        "associations": ["Реестр", "Планы-отчёты", "Информационные карты", "Участники"],
         "centre": ["План", "Мероприятия", "Методические продукты"],
         "diagnostics": ["Дефициты", "Выгорание"],
         "mentoring": ["Наставничество"],
@@ -36,7 +36,7 @@ def test_staff_sheet_headers_and_machine_names():
 
 def test_machine_names_are_unique_within_each_sheet_and_tables_are_unique():
     tables = [s.table for f in contract.FORMS for s in f.sheets]
-    assert len(tables) == len(set(tables)) == 15
+    assert len(tables) == len(set(tables)) == 16
     for sheet in contract.SHEETS.values():
         names = [c.name for c in sheet.columns]
         assert len(names) == len(set(names)), sheet.name
@@ -59,4 +59,12 @@ def test_references_point_to_declared_columns():
 def test_enumerated_columns_have_choices():
     for sheet in contract.SHEETS.values():
         for col in sheet.columns:
-            assert (col.type == contract.ENUM) == bool(col.choices), (sheet.name, col.name)
+            # a LIST may take its values from choices (Меры › Механизмы МУКО)
+            enumerated = col.type == contract.ENUM or (col.type == contract.LIST and col.ref is None)
+            assert enumerated == bool(col.choices), (sheet.name, col.name)
+
+
+def test_only_the_cards_sheet_is_optional():
+    # SPEC §3: «Информационные карты (optional sheet)»; every other sheet is required
+    optional = [s.name for s in contract.SHEETS.values() if not s.required]
+    assert optional == ["Информационные карты"]

@@ -288,3 +288,62 @@ def _cli_error(raw) -> str:
     with contextlib.redirect_stderr(err):
         assert main(["demo-data", "--raw-dir", str(raw), "--scale", str(SCALE)]) == 1
     return err.getvalue()
+
+
+# ---------------------------------------------------------------- informal ПК (issue 14)
+
+
+@pytest.fixture(scope="module")
+def register_scale_1():
+    from analysis.demo import city, networks
+
+    insts = city.institutions(0, 1.0)
+    return networks.register(0, insts, 1.0)
+
+
+def test_some_ptg_file_no_card_and_cards_follow_their_topics(register_scale_1):
+    from analysis.demo import informal
+
+    reg = register_scale_1
+    ptg = reg.loc[reg["assoc_type"] == "ПТГ", "assoc_id"].tolist()
+    assert len(ptg) == 12  # COUNTS at scale 1
+    by_year = {y: informal.cards(0, y, 2019, reg) for y in range(2019, 2024)}
+    for year, cards in by_year.items():
+        # every fourth ПТГ (positions 3, 7, 11) never files a card → 9 of 12 every year
+        assert sorted(set(ptg) - set(cards["assoc_id"])) == [ptg[3], ptg[7], ptg[11]]
+        assert (cards["start_year"] <= year).all() and (cards["end_year"] >= year).all()
+        assert set(cards["status"]) <= set(contract.CARD_STATUSES)
+    # ПТГ at position 0 works two years per topic from 2019: 2019 в работе, 2020 завершена,
+    # 2021 a new topic (2021–2022) в работе
+    first = [by_year[y].set_index("assoc_id").loc[ptg[0]] for y in (2019, 2020, 2021)]
+    assert [c["status"] for c in first] == ["в работе", "завершена", "в работе"]
+    assert [(c["start_year"], c["end_year"]) for c in first] == [(2019, 2020), (2019, 2020),
+                                                                  (2021, 2022)]
+    # position 2 pauses in 2019 + 2 and presents nothing that year
+    paused = by_year[2021].set_index("assoc_id").loc[ptg[2]]
+    assert (paused["status"], paused["results_presented"]) == ("приостановлена", 0)
+
+
+def test_the_first_resource_centre_gains_a_support_site_every_year(register_scale_1):
+    from analysis.demo import informal
+
+    reg = register_scale_1
+    reports = pd.DataFrame({"assoc_id": reg["assoc_id"]})
+    rc = reg.loc[reg["assoc_type"] == "РЦ", "assoc_id"].tolist()
+    registered = int((reg["parent_id"] == rc[0]).sum())  # its ОП in the register
+    sites = []
+    for year in range(2019, 2024):
+        filled = informal.with_rc_columns(0, year, 2019, reg, reports).set_index("assoc_id")
+        sites.append(int(filled.loc[rc[0], "support_sites"]))
+        others = filled.loc[~filled.index.isin(rc)]
+        assert others[["support_sites", "city_events", "external_participants"]].isna().all().all()
+        assert filled.loc[rc, "city_events"].notna().all()
+    assert sites == [registered + k for k in range(5)]  # +1 a year from 2019
+
+
+def test_measures_name_the_muko_mechanisms_they_serve(cells):
+    measures = pd.concat([_frame(cells, y, "measures", "Меры") for y in YEARS])
+    named = measures["Механизмы МУКО"].dropna()
+    assert len(named) > 0 and len(named) < len(measures)  # some serve none: gaps to show
+    values = {v for cell in named for v in cell.split(";")}
+    assert values <= set(contract.MUKO_SYSTEMS)

@@ -144,7 +144,7 @@ def test_passport_sheet_has_every_catalogue_entry(book):
     table = rows(ws)
     assert table[0][:4] == ("Код показателя", "Показатель", "Единица", "Уровни")
     assert "Формула" in table[0] and "Документ-основание" in table[0]
-    assert len(table) - 1 == 38  # SPEC §5: 38 indicators in the catalogue
+    assert len(table) - 1 == 46  # 38 indicators, and 8 of ПТГ cards and РЦ plan-reports (issue 14)
     first = dict(zip(table[0], table[1], strict=True))
     assert first["Код показателя"] == "pk_modern_3y"
     assert first["Уровни"] == "город, район, тип учреждения, учреждение, объединение"

@@ -129,6 +129,42 @@ def test_widths_fit_headers(blank):
     assert ws.column_dimensions["A"].width == 18  # «Код объединения»: 15 + 3
 
 
+def test_cards_sheet_and_rc_columns_are_in_the_associations_form(blank):
+    wb = openpyxl.load_workbook(blank / "associations.xlsx")
+    assert wb.sheetnames == ["Инструкция", "Реестр", "Планы-отчёты", "Информационные карты",
+                             "Участники"]  # SPEC §3 order
+    cards = wb["Информационные карты"]
+    assert [c.value for c in cards[1]] == [
+        "Код объединения", "Тема", "Проблема", "Цель", "Год начала", "Год окончания",
+        "Планируемые результаты", "Формы представления результатов",
+        "Представлено результатов за год", "Статус",
+    ]
+    assert [c.value for c in wb["Планы-отчёты"][1]][-3:] == [
+        "Опорных площадок", "Мероприятий для педагогов города", "Участников из других учреждений"]
+    texts = _texts(wb["Инструкция"])
+    assert "«Год окончания» не меньше «Год начала»." in texts
+    assert "Строки — только для объединений типа ПТГ (по листу «Реестр»)." in texts
+    assert "не меньше 0; только для объединений типа РЦ" in texts  # each РЦ column's rule
+    # 2023 − 30 … 2023 + 1: a card of the year started by then, or announces next year's topic
+    assert _validation(cards, 5).formula1 == "1993" and _validation(cards, 5).formula2 == "2024"
+    status = _validation(cards, 10)
+    assert status.type == "list" and _list_values(wb, status) == [
+        "в работе", "завершена", "приостановлена"]
+    presented = _validation(cards, 9)
+    assert (presented.type, presented.operator, presented.formula1) == (
+        "whole", "greaterThanOrEqual", "0")
+
+
+def test_muko_systems_column_offers_its_values_and_accepts_several(blank):
+    wb = openpyxl.load_workbook(blank / "measures.xlsx")
+    ws = wb["Меры"]
+    assert ws.cell(row=1, column=12).value == "Механизмы МУКО"
+    dv = _validation(ws, 12)
+    assert dv.type == "list" and _list_values(wb, dv) == list(contract.MUKO_SYSTEMS)
+    assert dv.errorStyle == "information"  # «таланты;профориентация» is typed, not refused
+    assert "несколько — через «;»" in dv.prompt
+
+
 # ---------------------------------------------------------------- validations
 
 

@@ -33,6 +33,7 @@ PERCENT = "%"  # SPEC §5: the unit of shares (values 0–100)
 UNITS: tuple[str, ...] = (PERCENT, "чел.", "ед.", "чел.-ч")  # SPEC §5
 SUBJECTS: tuple[str, ...] = ("person", "institution", "association", "centre")
 SHARE, COUNT = "share", "count"
+MEAN = "mean"  # Σ numerator / Σ denominator, not in % (results presented per ПТГ with a card)
 HIGHER, LOWER = "higher", "lower"
 
 # The «точки роста» areas of the seed's table «Федеральные показатели МУКО».
@@ -252,7 +253,7 @@ class Indicator:
 
     def __post_init__(self) -> None:
         assert self.unit in UNITS, self.unit
-        assert self.kind in (SHARE, COUNT) and self.subject in SUBJECTS, self.id
+        assert self.kind in (SHARE, COUNT, MEAN) and self.subject in SUBJECTS, self.id
         assert self.direction in (HIGHER, LOWER) and set(self.levels) <= set(LEVELS), self.id
         assert self.muko is None or self.muko in MUKO_AREAS, self.id
         assert (self.unit == "%") == (self.kind == SHARE), self.id
@@ -296,6 +297,8 @@ class Indicator:
         """The formula as one line of code-like text (for the passport)."""
         if self.kind == COUNT:
             return self.numerator_code
+        if self.kind == MEAN:
+            return f"({self.numerator_code}) / ({self.denominator_code})"
         return f"100 · ({self.numerator_code}) / ({self.denominator_code})"
 
 
@@ -616,6 +619,78 @@ _DECLARATIONS: tuple[Indicator, ...] = (
     _plan_report("gpo_mentoring_pairs", "Наставнические пары в объединениях", "mentoring_pairs",
                  "ед.", "наставнические пары по плану-отчёту (город: сумма)",
                  muko=MUKO_MENTORING),
+)
+
+# --- ПТГ information cards and resource-centre plan-reports (SPEC §3, issue 14) ------------
+# The seed's «Неформальное повышение квалификации»: a ПТГ works on a topic described by its
+# information card; a РЦ reports its опорные площадки, events for the city's teachers and
+# participants from other institutions («введение показателей для планов-отчётов РЦ»).
+# Cards by status are one count per status: the catalogue's unit is one number per indicator,
+# level and unit, with no breakdown column; the three add up to the numerator of ptg_card_share.
+
+IS_PTG = Attr("assoc_type", "==", contract.PTG)
+IS_RC = Attr("assoc_type", "==", contract.RC)
+HAS_CARD = Has("assoc_cards", key="assoc_id")
+PTG_TEXT = "проблемно-творческие группы (ПТГ) «Реестра» года"
+CARDS_METHOD = "информационные карты ПТГ (associations.xlsx › Информационные карты)"
+RC_METHOD = "планы-отчёты ресурсных центров (associations.xlsx › Планы-отчёты, столбцы РЦ)"
+
+
+def _ptg_cards(id: str, name: str, status: str) -> Indicator:
+    return Indicator(
+        id=id, name=name, unit="ед.", levels=("city",), source_doc=DOC_GPO, method=CARDS_METHOD,
+        frequency=YEARLY, goal="centre_task_2", direction=HIGHER, muko=MUKO_NETWORK,
+        numerator_text=f"ПТГ, информационная карта которых в году имеет статус «{status}»",
+        denominator_text="", group=GROUP_GPO, subject="association", kind=COUNT,
+        numerator=Has("assoc_cards", key="assoc_id", where=(Attr("status", "==", status),)),
+        population=(IS_PTG,),
+    )
+
+
+def _rc(id: str, name: str, column: str, unit: str, num_text: str) -> Indicator:
+    return Indicator(
+        id=id, name=name, unit=unit, levels=ASSOCIATION_LEVELS, source_doc=DOC_RC,
+        method=RC_METHOD, frequency=YEARLY, goal="centre_task_2", direction=HIGHER,
+        muko=MUKO_NETWORK, numerator_text=num_text, denominator_text="", group=GROUP_GPO,
+        subject="association", kind=COUNT, numerator=Field("plan_reports", column, "assoc_id"),
+        population=(IS_RC,),
+    )
+
+
+_DECLARATIONS += (
+    Indicator(
+        id="ptg_card_share", name="Доля ПТГ, представивших информационную карту", unit="%",
+        levels=("city",), source_doc=DOC_GPO, method=CARDS_METHOD, frequency=YEARLY,
+        goal="centre_task_2", direction=HIGHER, muko=MUKO_NETWORK,
+        numerator_text="ПТГ, у которых есть информационная карта года",
+        denominator_text=PTG_TEXT, group=GROUP_GPO, subject="association", kind=SHARE,
+        numerator=HAS_CARD, population=(IS_PTG,),
+    ),
+    _ptg_cards("ptg_cards_active", "Информационные карты ПТГ в статусе «в работе»",
+               contract.CARD_ACTIVE),
+    _ptg_cards("ptg_cards_completed", "Информационные карты ПТГ в статусе «завершена»",
+               contract.CARD_DONE),
+    _ptg_cards("ptg_cards_suspended", "Информационные карты ПТГ в статусе «приостановлена»",
+               contract.CARD_SUSPENDED),
+    Indicator(
+        id="ptg_results_mean",
+        name="Результаты, представленные за год, в среднем на одну ПТГ с информационной картой",
+        unit="ед.", levels=ASSOCIATION_LEVELS, source_doc=DOC_GPO, method=CARDS_METHOD,
+        frequency=YEARLY, goal="centre_task_2", direction=HIGHER, muko=MUKO_SUPPORT,
+        numerator_text="представлено результатов за год по информационным картам ПТГ "
+                       "(город: сумма)",
+        denominator_text="ПТГ с информационной картой года (город: их число)",
+        group=GROUP_GPO, subject="association", kind=MEAN,
+        numerator=Field("assoc_cards", "results_presented", "assoc_id"),
+        denominator=HAS_CARD, population=(IS_PTG,),
+    ),
+    _rc("rc_support_sites", "Опорные площадки ресурсных центров", "support_sites", "ед.",
+        "опорные площадки по плану-отчёту РЦ (город: сумма по РЦ)"),
+    _rc("rc_city_events", "Мероприятия ресурсных центров для педагогов города", "city_events",
+        "ед.", "мероприятия для педагогов города по плану-отчёту РЦ (город: сумма по РЦ)"),
+    _rc("rc_external_participants", "Участники мероприятий ресурсных центров из других "
+        "учреждений", "external_participants", "чел.",
+        "участники из других учреждений по плану-отчёту РЦ (город: сумма по РЦ)"),
 )
 
 CATALOGUE: dict[str, Indicator] = {ind.id: ind for ind in _DECLARATIONS}

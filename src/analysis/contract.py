@@ -19,7 +19,7 @@ YESNO = "yesno"  # да/нет → bool
 INT = "int"  # whole number (a number cell or text such as "12")
 NUMBER = "number"  # real number (a number cell or text with a decimal comma, "12,5")
 DATE = "date"  # Excel date, or text ДД.ММ.ГГГГ / ГГГГ-ММ-ДД
-LIST = "list"  # ";"-separated codes, each checked against `ref`
+LIST = "list"  # ";"-separated codes, each checked against `ref` (or one of `choices`)
 
 # Reference kinds that are not a plain "table.column".
 REF_ORGANIZER = "organizer"  # «Центр», an inst_id or an assoc_id
@@ -53,6 +53,9 @@ class Column:
     ref: str | None = None
     help: str = ""  # one line for the instructions sheet of the template
     plausible_max: float | None = None  # above this a value is kept but warned as an outlier
+    # Filled only in rows of associations of these types (`Реестр › Тип`); a value in a row of
+    # another type is kept and warned about (SPEC §3: the РЦ columns of `Планы-отчёты`).
+    assoc_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class Sheet:
     combination is only a warning (SPEC: a repeated member pair). ``part_of``: (part, whole)
     pairs where part ≤ whole must hold in every row. ``experience_vs_age``: (experience column,
     birth-year column) — experience longer than the age less `MIN_WORKING_AGE` is warned.
+    ``not_before``: (later, earlier) pairs where later ≥ earlier must hold (end ≥ start year).
+    ``required``: False for a sheet a workbook may lack (then its table is absent: «нет данных»).
+    ``assoc_types``: every row's assoc_id must be an association of these types (an error).
     """
 
     name: str
@@ -72,6 +78,9 @@ class Sheet:
     warn_repeated: tuple[str, ...] = ()
     part_of: tuple[tuple[str, str], ...] = ()
     experience_vs_age: tuple[str, str] | None = None
+    not_before: tuple[tuple[str, str], ...] = ()
+    required: bool = True
+    assoc_types: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -92,11 +101,31 @@ INST_TYPES = ("ОО", "ДОО", "УДО", "ДПО")
 RESULTS = ("участник", "лауреат", "призёр", "победитель")
 LEVELS = ("муниципальный", "региональный", "всероссийский")
 CENTRE_PLAN_INDICATORS = ("centre_person_hours", "centre_events", "centre_products")
+ASSOC_TYPES = ("ГПО", "ШМП", "ПТГ", "РЦ", "ОП")
+PTG, RC = "ПТГ", "РЦ"  # problem-creative group (has an information card); resource centre
+# The status of a ПТГ's information card (SPEC §3 `Информационные карты`).
+CARD_STATUSES = ("в работе", "завершена", "приостановлена")
+CARD_ACTIVE, CARD_DONE, CARD_SUSPENDED = CARD_STATUSES
+# The other quality-management (МУКО) mechanisms a measure may serve (SPEC §3 `Меры`, the seed's
+# first slide: the ПК mechanisms against the systems they serve).
+MUKO_SYSTEMS = (
+    "таланты",
+    "профориентация",
+    "эффективность руководителей",
+    "ШНОР/ШНСУ",
+    "качество подготовки обучающихся",
+)
 MIN_WORKING_AGE = 16  # SPEC §3: birth_year ≤ y−16, so nobody has worked since before 16
 
 
 def _count(header: str, name: str, *, required: bool = True, help: str = "") -> Column:
     return Column(header, name, INT, required=required, min=0, help=help)
+
+
+def _rc_count(header: str, name: str, help: str) -> Column:
+    """An optional count of `Планы-отчёты` that only resource centres fill."""
+    return Column(header, name, INT, required=False, min=0, help=f"только для РЦ: {help}",
+                  assoc_types=(RC,))
 
 
 def _person(header: str = "Код работника", name: str = "person_id", **kw) -> Column:
@@ -231,7 +260,7 @@ ASSOCIATIONS = Form(
             "associations",
             (
                 Column("Код объединения", "assoc_id", ID, unique=True),
-                Column("Тип", "assoc_type", ENUM, choices=("ГПО", "ШМП", "ПТГ", "РЦ", "ОП"),
+                Column("Тип", "assoc_type", ENUM, choices=ASSOC_TYPES,
                        help="ГПО, ШМП — школа молодого педагога, ПТГ — проблемно-творческая "
                             "группа, РЦ — ресурсный центр, ОП — опорная площадка"),
                 Column("Наименование", "name", TEXT),
@@ -257,8 +286,40 @@ ASSOCIATIONS = Form(
                 _count("Участников конкурсов", "competitors"),
                 _count("Мероприятий", "events"),
                 _count("Наставнических пар", "mentoring_pairs", required=False),
+                # SPEC §3: for resource centres (optional, filled by РЦ)
+                _rc_count("Опорных площадок", "support_sites",
+                          "опорные площадки ресурсного центра на конец года"),
+                _rc_count("Мероприятий для педагогов города", "city_events",
+                          "мероприятия РЦ, открытые для педагогов всего города"),
+                _rc_count("Участников из других учреждений", "external_participants",
+                          "участники мероприятий РЦ, работающие в других учреждениях"),
             ),
             part_of=(("participants_under_35", "participants"),),
+        ),
+        Sheet(
+            "Информационные карты",
+            "assoc_cards",
+            (
+                Column("Код объединения", "assoc_id", ID, unique=True,
+                       ref="associations.assoc_id", help="код ПТГ из листа «Реестр»"),
+                Column("Тема", "topic", TEXT),
+                Column("Проблема", "problem", TEXT),
+                Column("Цель", "goal", TEXT),
+                # bounds only catch slips (23, 20223): a card may announce next year's topic
+                Column("Год начала", "start_year", INT, year_bounds=(-30, 1),
+                       help="год, с которого группа работает над темой"),
+                Column("Год окончания", "end_year", INT, year_bounds=(-30, 30),
+                       help="год, в котором работа над темой завершается (не раньше года "
+                            "начала)"),
+                Column("Планируемые результаты", "planned_results", TEXT),
+                Column("Формы представления результатов", "result_forms", TEXT, required=False),
+                _count("Представлено результатов за год", "results_presented",
+                       help="результаты, представленные педагогам города в отчётном году"),
+                Column("Статус", "status", ENUM, choices=CARD_STATUSES),
+            ),
+            not_before=(("end_year", "start_year"),),
+            required=False,
+            assoc_types=(PTG,),
         ),
         Sheet(
             "Участники",
@@ -392,6 +453,10 @@ MEASURES = Form(
                 Column("Срок", "deadline", DATE),
                 Column("Статус", "status", ENUM,
                        choices=("запланировано", "выполнено", "не выполнено")),
+                Column("Механизмы МУКО", "muko_systems", LIST, required=False,
+                       choices=MUKO_SYSTEMS,
+                       help="другие механизмы управления качеством образования, которым служит "
+                            "мера, через «;»"),
             ),
         ),
     ),

@@ -287,7 +287,23 @@ def read_table(processed_dir: Path, year: int, table: str) -> pd.DataFrame | Non
     path = table_path(processed_dir, year, table)
     if not path.exists():
         return None
-    return pq.read_table(path).to_pandas()
+    return _with_new_columns(table, pq.read_table(path).to_pandas())
+
+
+def _with_new_columns(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Data processed before the contract gained an optional column (e.g. the РЦ columns of
+    `Планы-отчёты`) gets that column empty, typed: readers never meet a missing column."""
+    sheet = contract.SHEETS.get(table)
+    if sheet is None:
+        return frame
+    missing = [c.name for c in sheet.columns if c.name not in frame.columns]
+    if not missing:
+        return frame
+    schema = arrow_schema(sheet)
+    for name in missing:  # as Parquet reads an all-null column of the type (ints as floats)
+        nulls = pa.nulls(len(frame), type=schema.field(name).type).to_pandas()
+        frame[name] = nulls.set_axis(frame.index)
+    return frame
 
 
 def empty_table(table: str) -> pd.DataFrame:

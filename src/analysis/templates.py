@@ -343,6 +343,8 @@ def allowed_values(column: contract.Column, year: int, form: contract.Form | Non
     parts = []
     if column.type == contract.ENUM:
         parts.append(", ".join(column.choices))
+    elif column.type == contract.LIST and column.choices:
+        parts.append(", ".join(column.choices) + " (несколько — через «;»)")
     elif column.type == contract.YESNO:
         parts.append(", ".join(contract.YESNO_CHOICES))
     low, high = numeric_bounds(column, year)
@@ -359,6 +361,8 @@ def allowed_values(column: contract.Column, year: int, form: contract.Form | Non
         parts.append(f"не позднее {last:%d.%m.%Y}")
     if column.unique:
         parts.append("значения не повторяются")
+    if column.assoc_types:
+        parts.append(f"только для объединений типа {', '.join(column.assoc_types)}")
     if column.ref and "." in column.ref:
         table, _ = column.ref.split(".", 1)
         target = contract.SHEETS[table]
@@ -385,6 +389,13 @@ def sheet_rules(sheet: contract.Sheet) -> list[str]:
         )
     for part, whole in sheet.part_of:
         rules.append(f"{header(part)} не больше {header(whole)}.")
+    for later, earlier in sheet.not_before:
+        rules.append(f"{header(later)} не меньше {header(earlier)}.")
+    if sheet.assoc_types:
+        rules.append(f"Строки — только для объединений типа {', '.join(sheet.assoc_types)} "
+                     "(по листу «Реестр»).")
+    if not sheet.required:
+        rules.append("Лист необязательный: если данных нет, его можно оставить пустым.")
     return rules
 
 
@@ -497,6 +508,12 @@ def column_validation(
         values = column.choices if column.type == contract.ENUM else contract.YESNO_CHOICES
         dv = DataValidation(type="list", formula1=_list_formula(values, lists))
         return _messages(dv, column, "Выберите значение из списка: " + ", ".join(values))
+    if column.type == contract.LIST and column.choices:
+        # One value is picked from the list; several are typed with «;» (Excel then only informs).
+        dv = DataValidation(type="list", formula1=_list_formula(column.choices, lists),
+                            errorStyle="information")
+        return _messages(dv, column, "Значение из списка; несколько — через «;»: "
+                         + ", ".join(column.choices))
     if column.type in (contract.INT, contract.NUMBER):
         return _number_validation(column, year)
     if column.type == contract.DATE:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.demo import city, networks, streams
+from analysis.demo import city, informal, networks, streams
 
 # One implementation of target resolution: the register's (`все` is never effective here).
 from analysis.register import institution_mask as resolve
@@ -288,6 +288,7 @@ def register(seed: int, years: list[int], insts: pd.DataFrame, reg: pd.DataFrame
     measures.loc[measures["effective"], "status"] = "выполнено"
     planned = last & ~measures["effective"] & (measures["status"] == "не выполнено")
     measures.loc[planned, "status"] = "запланировано"
+    measures["muko_systems"] = informal.muko_systems(measures)  # no draws: nothing else shifts
     return measures
 
 

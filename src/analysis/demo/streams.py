@@ -15,6 +15,8 @@ ASSOCIATIONS = 2
 MEASURES = 3
 STAFF = 4
 ACTIVITY = 5
+# 6 is `measures.EFFECTS_STREAM`
+INFORMAL = 7  # ПТГ cards and the РЦ columns of plan-reports (`informal`)
 
 
 def stream(seed: int, key: int, year: int = 0) -> np.random.Generator:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import contract
-from analysis.demo import activity, centre, city, measures, networks, streams
+from analysis.demo import activity, centre, city, informal, measures, networks, streams
 
 PERSON_PREFIX = "P"
 
@@ -107,7 +107,8 @@ def years_tables(c: City) -> Iterator[tuple[int, dict[str, pd.DataFrame]]]:
         out["associations"] = c.reg[
             [col.name for col in contract.SHEETS["associations"].columns]
         ].copy()
-        out["plan_reports"] = reports
+        out["plan_reports"] = informal.with_rc_columns(c.seed, year, first, c.reg, reports)
+        out["assoc_cards"] = informal.cards(c.seed, year, first, c.reg)
         out["members"] = pd.DataFrame(
             {
                 "assoc_id": c.reg["assoc_id"].to_numpy()[pairs["assoc"].to_numpy()],

@@ -38,6 +38,8 @@ def write_form(path: Path, form: contract.Form, tables: Mapping[str, pd.DataFram
     """One workbook of a form (write-only openpyxl: streams rows, fast and lean)."""
     wb = Workbook(write_only=True)
     for sheet in form.sheets:
+        if sheet.table not in tables:  # an optional sheet the year does not have
+            continue
         ws = wb.create_sheet(title=sheet.name)
         ws.append([c.header for c in sheet.columns])
         frame = tables[sheet.table]
@@ -49,8 +51,9 @@ def write_form(path: Path, form: contract.Form, tables: Mapping[str, pd.DataFram
 
 
 def write_year(year_dir: Path, tables: Mapping[str, pd.DataFrame]) -> None:
-    """Every form whose sheets are all present in ``tables`` (a missing form is not written)."""
+    """Every form whose required sheets are all present in ``tables`` (a missing form is not
+    written; an optional sheet is written when present)."""
     year_dir.mkdir(parents=True, exist_ok=True)
     for form in contract.FORMS:
-        if all(s.table in tables for s in form.sheets):
+        if all(s.table in tables for s in form.sheets if s.required):
             write_form(year_dir / f"{form.stem}.xlsx", form, tables)

@@ -7,7 +7,8 @@ once per indicator, with `numpy.bincount` — no loop over units.
 
 Rules (SPEC §5):
 - share = 100 · Σ numerator / Σ denominator; a zero denominator gives no value (numerator and
-  denominator stay as the two counts, 0 and 0); a unit whose entities all have unknown values
+  denominator stay as the two counts, 0 and 0); a mean (`catalogue.MEAN`) is the same ratio
+  without the factor 100; a unit whose entities all have unknown values
   (an association without a plan-report) gives empty numerator, denominator and value;
 - count = Σ numerator; empty where the unit has no entity of the population (the Centre's row of
   a staff count, an association with no staff among its members);
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.catalogue import CATALOGUE, COUNT, Indicator
+from analysis.catalogue import CATALOGUE, COUNT, MEAN, Indicator
 from analysis.indicators.entities import BUILDERS, NO_DATA, Entities, Level
 from analysis.indicators.measures import Evaluator
 from analysis.reader import YearData
@@ -160,7 +161,8 @@ def _block(ind: Indicator, level: str, units: list[str], stats: np.ndarray,
         else:
             numerator = np.where(unknown, np.nan, s_num)
             denominator = np.where(unknown, np.nan, s_den)
-            value = np.where(denominator > 0, 100.0 * numerator / denominator, np.nan)
+            scale = 1.0 if ind.kind == MEAN else 100.0  # a mean is per entity, not in %
+            value = np.where(denominator > 0, scale * numerator / denominator, np.nan)
     if NO_DATA in flags:
         numerator = denominator = value = np.full(len(units), np.nan)
     return Block(ind, level, units, numerator, denominator, value, ";".join(sorted(flags)))

@@ -187,6 +187,31 @@ def parse_list(value: object) -> str:
     return joined
 
 
+def choices_list_parser(choices: tuple[str, ...]) -> Parser:
+    """A `;`-list of values of an enumeration (matched after `normalize`), stored canonically
+    as 'a;b' in the order given; a repeated value is kept once."""
+    parse_one = enum_parser(choices)
+    allowed = ", ".join(choices)
+
+    def parse(value: object) -> str:
+        found: list[str] = []
+        for item in parse_list(value).split(";"):
+            try:
+                canonical = parse_one(item)
+            except CellError:
+                hint = lookalike.hint(item, choices)
+                if "," in item:  # «таланты, профориентация»: a list typed with commas
+                    hint += "; разделяйте значения знаком «;»"
+                raise CellError(
+                    f"недопустимое значение «{item}»{hint}; допустимы (через «;»): {allowed}"
+                ) from None
+            if canonical not in found:
+                found.append(canonical)
+        return ";".join(found)
+
+    return parse
+
+
 def _bounded(parse: Parser, low: float | None, high: float | None, low_exclusive: bool) -> Parser:
     """Wraps a number parser with the column's bounds."""
     if low is None and high is None:
@@ -247,7 +272,7 @@ def parser_for(column: contract.Column, year: int) -> Parser:
     if kind == contract.YESNO:
         return parse_yesno
     if kind == contract.LIST:
-        return parse_list
+        return choices_list_parser(column.choices) if column.choices else parse_list
     if kind == contract.DATE:
         return _dated(column.date_rule, year)
     if kind in (contract.INT, contract.NUMBER):

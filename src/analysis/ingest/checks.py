@@ -16,6 +16,7 @@ from analysis.ingest import lookalike
 from analysis.ingest.cells import number_text
 from analysis.ingest.problems import ERROR, Place, Problems
 from analysis.ingest.reader import SheetData
+from analysis.ingest.sheet_rules import check_assoc_types, check_card_status, check_not_before
 from analysis.text import normalize
 from analysis.vocabulary import (
     ALL,
@@ -47,8 +48,11 @@ def check_year(
         check_unique(data, problems)
         check_part_of(data, problems)
         check_outliers(data, year, problems)
+        check_not_before(data, problems)
     check_references(tables, year, catalogues, problems)
     check_inst_assoc_disjoint(tables, problems)
+    check_assoc_types(tables, problems)
+    check_card_status(tables, year, problems)
 
 
 def _where(first: Place, here: Place) -> str:

@@ -31,6 +31,7 @@ class SheetData:
     values: dict[str, list] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)  # one per row, with the Excel row number
     broken: bool = False  # a file lacked the sheet or a required column: its rows are unknown
+    found: bool = False  # some file of the form has the sheet (an optional sheet may be absent)
 
     def __post_init__(self) -> None:
         for column in self.sheet.columns:
@@ -77,7 +78,7 @@ def read_form(
             _read_book(book, form, data, file_place, parsers, problems)
         finally:
             book.close()
-    return data
+    return {table: d for table, d in data.items() if d.sheet.required or d.found}
 
 
 def progress(line: str) -> None:
@@ -97,6 +98,8 @@ def _read_book(
     for i, sheet in enumerate(form.sheets):
         place = file_place.at(sheet=sheet.name, sheet_rank=i)
         actual = names.get(normalize(sheet.name))
+        if actual is None and not sheet.required:
+            continue  # an optional sheet (SPEC §3): workbooks of the old shape lack it
         if actual is None:
             listed = ", ".join(f"«{n}»" for n in names.values()) or "нет ни одного"
             problems.error(
@@ -104,6 +107,7 @@ def _read_book(
             )
             data[sheet.table].broken = True
             continue
+        data[sheet.table].found = True
         reading = workbooks.read_sheet(book, actual, place, problems)
         if reading is None or not rows.SheetReader(data[sheet.table], reading, place).read(
             parsers, problems
