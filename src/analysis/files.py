@@ -39,11 +39,12 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name is chosen before the file exists, so a signal that lands anywhere (even inside
-    # the call that creates it) still finds the name to remove. `open(..., "xb")` gives the
-    # mode of an ordinary new file (0666 less the umask), readable by whoever shares the folder.
+    # the call that creates it) still finds the name to remove. Mode 0666 less the umask: an
+    # ordinary new file, readable by whoever shares the folder (mkstemp's 0600 is not).
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
-        with open(tmp, "xb") as handle:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:

@@ -34,9 +34,9 @@ import pandas as pd
 from analysis import processed
 from analysis.errors import UserError
 from analysis.indicators import cache
-from analysis.reader import YearData
 from analysis.indicators.engine import LEVEL_ORDER, compute_raw
 from analysis.indicators.tidy import COLUMNS, DTYPES, csv_text, finish, order, write_csv
+from analysis.reader import YearData
 from analysis.targets import load_targets
 
 __all__ = ["COLUMNS", "LEVEL_ORDER", "compute_year", "csv_text", "series",

@@ -14,7 +14,6 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.catalogue import AnyOf, Attr, Field, Has, One, Plan, Rows, Sum
-from analysis.reader import YearData
 from analysis.indicators.entities import (
     INCOMPLETE_WINDOW,
     NO_DATA,
@@ -22,6 +21,7 @@ from analysis.indicators.entities import (
     as_arrow,
     lookup,
 )
+from analysis.reader import YearData
 
 COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
            ">": operator.gt, ">=": operator.ge}

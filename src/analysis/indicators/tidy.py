@@ -12,8 +12,8 @@ import pandas as pd
 
 from analysis.catalogue import CATALOGUE, PLAN_TARGETS
 from analysis.files import write_text_atomic
-from analysis.reader import YearData
 from analysis.indicators.engine import LEVEL_ORDER
+from analysis.reader import YearData
 from analysis.targets import attach_targets, meets_target
 
 COLUMNS: list[str] = ["year", "indicator_id", "level", "unit_id", "numerator", "denominator",
