@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.book import plan
-from analysis.book.site import SitePage, book_notices, index_html, nav_html, with_nav
 from analysis.files import write_text_atomic
 from analysis.machine_errors import MachineError, machine_error
 
@@ -280,23 +279,38 @@ class Build:
 
     # --- the book around the pages -----------------------------------------------------------
 
-    def _site_pages(self) -> list[SitePage]:
-        """Every page of the book that exists: built now or kept from earlier builds."""
+    def _site_pages(self) -> list[tuple[int, str, str]]:
+        """Every page of the book that exists, built now or kept from earlier builds:
+        (year, stem, title)."""
         titles = {s.stem: s.title for s in self.stages}
         out = []
         for key, entry in self.state["pages"].items():
             year, stem = key.split("/", 1)
             if stem in titles and (key in self.new_pages or (self.root / f"{key}.html").exists()):
-                out.append(SitePage(int(year), stem, titles.get(stem) or entry.get("title", stem)))
-        return sorted(out, key=lambda p: (p.year, p.stem))
+                out.append((int(year), stem, titles.get(stem) or entry.get("title", stem)))
+        return sorted(out)
 
     def _write_site(self) -> None:
         """The nav bar on every page (rewritten where the book's shape changed) and the index."""
-        pages = self._site_pages()
+        entries = self._site_pages()
         demo = plan.demo_years(self.manifest)
-        shape = plan.fingerprint([[p.year, p.stem, p.title, p.year in demo] for p in pages],
+        shape = plan.fingerprint([[y, stem, title, y in demo] for y, stem, title in entries],
                                  self.profile)
         reshaped = shape != self.state.get("site")
+        figures = {
+            int(y): entry.get("figures", []) for y, entry in self.state["years"].items()
+        }
+        status = self._ingest_status()
+        index_inputs = plan.fingerprint(shape, figures, status)
+        index_path = self.root / INDEX
+        if (not self.new_pages and not reshaped and index_path.exists()
+                and self.state.get("index") == index_inputs):
+            return  # no page, nav bar or front-page figure changed: nothing to write
+        # imported only when something is written: the site's vocabulary pulls in pandas,
+        # which an unchanged rebuild must not pay for
+        from analysis.book.site import SitePage, book_notices, index_html, nav_html, with_nav
+
+        pages = [SitePage(y, stem, title) for y, stem, title in entries]
         for p in pages:
             key = f"{p.year}/{p.stem}"
             if key in self.new_pages:
@@ -309,30 +323,27 @@ class Build:
                                                    demo=p.year in demo))
             if key in self.new_pages or updated != page_html:
                 write_text_atomic(self.root / p.href, updated)
-        figures = {
-            int(y): entry.get("figures", []) for y, entry in self.state["years"].items()
-        }
-        index = index_html(pages, figures, self.profile, demo_years=demo,
-                           notices=self._notices(pages, demo))
-        index_path = self.root / INDEX
+        notices = book_notices(sorted({p.year for p in pages}), demo, status, self.profile)
+        index = index_html(pages, figures, self.profile, demo_years=demo, notices=notices)
         if not index_path.exists() or index_path.read_text(encoding="utf-8") != index:
             write_text_atomic(index_path, index)
         self.state["site"] = shape
+        self.state["index"] = index_inputs
 
-    def _notices(self, pages: list[SitePage], demo: frozenset[int]) -> tuple:
-        """The front page's warnings: a rejected ingest, demo and real years mixed."""
+    def _ingest_status(self) -> dict:
+        """The last ingest's outcome for the front page's warnings (a rejected ingest), with
+        no local absolute path on a public page."""
         from analysis import ingest_status
 
         status = ingest_status.load(self.output_dir / VALIDATION_DIR)
-        if status.get("report"):  # no local absolute path on a public page
+        if status.get("report"):
             report = Path(str(status["report"]))
             try:
                 shown = report.relative_to(self.output_dir.parent).as_posix()
             except ValueError:
                 shown = report.as_posix() if self.profile == "internal" else report.name
             status = {**status, "report": shown}
-        years = sorted({p.year for p in pages})
-        return book_notices(years, demo, status, self.profile)
+        return status
 
 
 def _say(text: str) -> None:

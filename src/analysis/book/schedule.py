@@ -3,10 +3,12 @@
 Per year of the book that must be (re)built, the pool runs, as soon as what it needs is done:
 
 1. `~prepare` — the year's indicator table and (public) its public decision, for every year a
-   page or a shared result of the book reads (the years of its window); the costliest step;
+   page or a shared result of the book reads (back to `READ_BACK` years before it); the
+   costliest step;
 2. `~results` — the year's problems, recommendations and person lists (`analysis.year_results`),
    once the indicator tables of its window are there;
-3. its pages and `~exports` (the year's workbooks), once its results are there.
+3. its pages and `~exports` (the year's workbooks), once its results and every year its pages
+   read are there.
 
 Between 1 and 2, this process writes the year's `indicators.csv` and key figures (cheap: the
 tables are cached), in year order. Every core works from the start, each thing is computed by
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
     from analysis.book.runner import Build
 
 PREPARE, RESULTS, EXPORTS = "~prepare", "~results", "~exports"  # task stems: no notebook's
+# the years a page of y reads: back to y−4, the year before a measure of y−3 that page 06
+# compares (analysis.effectiveness.LOOKBACK + 1)
+READ_BACK = 4
 
 
 class YearWork:
@@ -48,15 +53,23 @@ class YearWork:
         self.pages = {p.key: p for p in todo}
         self.table_years = sorted(table_years)
         self.year_fps = year_fps
+        data_years = context.resolve(None, build.processed_dir, build.output_dir).data_years
         # the years each year's results (and public pages) read: the pages' default window
         self.window = {
             y: set(context.resolve(y, build.processed_dir, build.output_dir).window_years)
             for y in self.table_years
         }
-        self.preparing = set().union(*self.window.values())
+        back = READ_BACK if self.pages else 0  # no page to run: the results' window only
+        self.reads = {
+            y: {d for d in data_years if y - back <= d <= y} | self.window[y]
+            for y in self.table_years
+        }
+        self.preparing = set().union(*self.reads.values())
         self.csv_queue = list(self.table_years)  # written in year order
         self.tables: dict[int, tuple | None] = {}  # year → (tidy, shown, figures) or None
         self.results_sent: set[int] = set()
+        self.results_done: set[int] = set()
+        self.pages_sent: set[int] = set()
         self.bar = None
 
     def run(self) -> None:
@@ -91,7 +104,8 @@ class YearWork:
             self.preparing.discard(year)
             self._advance()
         elif stem == RESULTS:  # a failure is met again by the pages and the workbooks
-            self._year_ready(year)
+            self.results_done.add(year)
+            self._advance()
         elif stem == EXPORTS:
             b.exports_done(year, outcome, self.year_fps[year])
         else:
@@ -100,7 +114,8 @@ class YearWork:
             self._progress().update(1)
 
     def _advance(self) -> None:
-        """The CSVs whose tables are ready (in year order), then the results now possible."""
+        """The CSVs whose tables are ready (in year order), then the results and pages now
+        possible."""
         while self.csv_queue and self.csv_queue[0] not in self.preparing:
             year = self.csv_queue.pop(0)
             self.tables[year] = self.build.table_step(year, self.year_fps[year])
@@ -112,7 +127,7 @@ class YearWork:
             self.results_sent.add(year)
             table = self.tables[year]
             if table is None:  # the year's table failed: its pages say why on their own
-                self._year_ready(year)
+                self.results_done.add(year)
                 continue
             b = self.build
             self.pool.submit(
@@ -125,6 +140,11 @@ class YearWork:
                     )
                 ]
             )
+        for year in self.table_years:
+            if year in self.results_done and year not in self.pages_sent:
+                if not self.reads[year] & self.preparing:
+                    self.pages_sent.add(year)
+                    self._year_ready(year)
 
     def _year_ready(self, year: int) -> None:
         """The year's pages and workbooks, now that what they read is computed."""
