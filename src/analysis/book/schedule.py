@@ -141,10 +141,10 @@ class YearWork:
                 ]
             )
         for year in self.table_years:
-            if year in self.results_done and year not in self.pages_sent:
-                if not self.reads[year] & self.preparing:
-                    self.pages_sent.add(year)
-                    self._year_ready(year)
+            ready = year in self.results_done and not self.reads[year] & self.preparing
+            if ready and year not in self.pages_sent:
+                self.pages_sent.add(year)
+                self._year_ready(year)
 
     def _year_ready(self, year: int) -> None:
         """The year's pages and workbooks, now that what they read is computed."""
