@@ -37,6 +37,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Self
 
+from analysis.book import kernels
 from analysis.files import write_text_atomic
 from analysis.machine_errors import MachineError, machine_error
 
@@ -130,10 +131,9 @@ def run_job(job: Job) -> Outcome:
 
     After any failure the kernel is shut down: the next page gets a fresh one.
     """
+    # in the worker only: the build process itself never imports papermill or nbclient
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
-
-    from analysis.book import kernels
 
     kernel = worker_kernel()
     start = time.perf_counter()
@@ -169,9 +169,7 @@ def worker_kernel():
     """This process's warm kernel (created, not yet started, on first use)."""
     global _KERNEL
     if _KERNEL is None:
-        from analysis.book.kernels import WarmKernel
-
-        _KERNEL = WarmKernel()
+        _KERNEL = kernels.WarmKernel()
     return _KERNEL
 
 
@@ -329,11 +327,9 @@ class PagePool:
 
     def __init__(self, workers: int, notebooks: list[str], cwd: str,
                  preload: tuple[str, ...] = ()) -> None:
-        from analysis.book.kernels import warm_up_statements
-
         self.workers = max(1, workers)
         self.preload = list(preload)  # modules the tasks need: imported once, before the fork
-        self.warm_up = warm_up_statements(notebooks)
+        self.warm_up = kernels.warm_up_statements(notebooks)
         self.cwd = cwd
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict = {}

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis import ingest_status
 from analysis.book import plan
 from analysis.files import write_text_atomic
 from analysis.machine_errors import MachineError, machine_error
@@ -65,6 +66,13 @@ class Summary:
 
 @dataclass
 class Build:
+    """One build of one profile.
+
+    Modules that pull in pandas, papermill or nbconvert (`yearly`, `schedule`, `execute`,
+    `render`, `site`, the settings) are imported inside the methods that need them: an
+    unchanged rebuild imports none of them and stays well under a second.
+    """
+
     stages: list[plan.Stage]
     years: list[int]
     profile: str
@@ -333,8 +341,6 @@ class Build:
     def _ingest_status(self) -> dict:
         """The last ingest's outcome for the front page's warnings (a rejected ingest), with
         no local absolute path on a public page."""
-        from analysis import ingest_status
-
         status = ingest_status.load(self.output_dir / VALIDATION_DIR)
         if status.get("report"):
             report = Path(str(status["report"]))

@@ -23,6 +23,8 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Self
 
+from tqdm import tqdm
+
 from analysis import context
 from analysis.book import yearly
 from analysis.book.execute import Job, Outcome, Task, run_task
@@ -180,8 +182,6 @@ class YearWork:
         """The pages' progress bar, shown from the first page on (not before: the year
         tables' messages come first)."""
         if self.bar is None:
-            from tqdm import tqdm
-
             self.bar = tqdm(total=len(self.pages), desc="Тетради", unit="стр.", file=sys.stderr)
         return self.bar
 
