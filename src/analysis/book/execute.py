@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -392,7 +392,12 @@ class PagePool:
             self.seconds = load_seconds(record)
         for job in longest_first(jobs, self.seconds):
             function = run_task if isinstance(job, Task) else run_job
-            self.futures[self.pool.submit(function, job)] = job
+            try:
+                future = self.pool.submit(function, job)
+            except BrokenExecutor as exc:  # a worker died (memory, signal): this job fails
+                future = Future()
+                future.set_exception(exc)
+            self.futures[future] = job
 
     def outcomes(self) -> Iterator[Outcome]:
         """The outcomes of the submitted jobs as they finish, including jobs submitted while
