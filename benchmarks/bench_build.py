@@ -8,7 +8,10 @@ folder) it times, in one run, with every notebook of `notebooks/`:
   (c) unchanged rebuild — `python -m analysis build` again, end to end (a new process).
 It also prints the notebooks' share of (b): the seconds the pages spent executing (the pool's
 record, `.cache/page-seconds.json`) spread over the workers, against the build's wall time —
-the rest is the per-year tables and exports, the site and the process start.
+the rest is the per-year tasks (tables, public decisions, shared results, workbooks), the site
+and the process start; and where each page's time went (`.cache/build-profile.json`: kernel
+time, its slowest cells, the nbconvert render and safety check in the build process) and each
+per-year task's.
 Targets (issue 12): (b) ≤ 0.1 × (a); (c) ≤ 1 s. Ends with a Markdown table for the README and
 the machine's load average before and after (other work on the machine slows every figure).
 `--no-naive` skips (a) (to look at (b) alone; no ratio then).
@@ -34,6 +37,11 @@ BIN = Path(sys.executable).parent  # papermill and jupyter of the same venv
 FULL_TARGET = 0.1  # × the naive loop (issue 12)
 UNCHANGED_TARGET = 1.0  # s (issue 12)
 PAGE_SECONDS = Path(".cache") / "page-seconds.json"  # under the output: the pool's record
+PROFILE = Path(".cache") / "build-profile.json"  # under the output: the build's breakdown
+TASK_NAMES = {"~prepare": "показатели и решение о скрытии (публичная версия)",
+              "~results": "проблемы, рекомендации, списки (year_results)",
+              "~exports": "выгрузки xlsx (показатели, рекомендации)"}
+TOP_CELLS = 3  # the slowest cells of a notebook shown
 
 
 def naive(notebooks: list[Path], years: list[int], processed: Path, out: Path) -> float:
@@ -70,9 +78,39 @@ def full_build(years: list[int], processed: Path, out: Path, jobs: int | None) -
 
 
 def page_seconds(out: Path) -> dict[str, float]:
-    """Each page's execution seconds in the last build ("2023/04_analysis" → s)."""
+    """Each page's execution seconds in the last build ("2023/04_analysis" → s); the pool's
+    tasks ("2023/~prepare") are left out."""
     path = out / PAGE_SECONDS
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    seconds = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {k: v for k, v in seconds.items() if "/~" not in k}
+
+
+def breakdown(out: Path) -> list[str]:
+    """Per notebook (summed over the years): kernel seconds, its slowest cells, render seconds;
+    per year task: seconds. Lines of text, slowest first."""
+    path = out / PROFILE
+    if not path.exists():
+        return ["(нет .cache/build-profile.json)"]
+    record = json.loads(path.read_text(encoding="utf-8"))
+    stages: dict[str, dict] = {}
+    for key, entry in record.items():
+        stage = stages.setdefault(key.split("/", 1)[-1], {"execute": 0.0, "render": 0.0,
+                                                          "cells": {}})
+        stage["execute"] += entry.get("execute") or 0.0
+        stage["render"] += entry.get("render") or 0.0
+        for number, first, seconds in entry.get("cells", []):
+            cell = (number, first)
+            stage["cells"][cell] = stage["cells"].get(cell, 0.0) + seconds
+    lines = []
+    for name, stage in sorted(stages.items(), key=lambda kv: -kv[1]["execute"]):
+        if name.startswith("~"):
+            lines.append(f"{name:18} {ru(stage['execute']):>7} с  задача: {TASK_NAMES.get(name, '')}")
+            continue
+        cells = sorted(stage["cells"].items(), key=lambda kv: -kv[1])[:TOP_CELLS]
+        slowest = "; ".join(f"яч. {n} «{first[:50]}» {ru(sec)}" for (n, first), sec in cells)
+        lines.append(f"{name:18} {ru(stage['execute']):>7} с в ядре, отрисовка "
+                     f"{ru(stage['render'])} с; медленные ячейки: {slowest}")
+    return lines
 
 
 def notebooks_share(seconds: dict[str, float], build: float, jobs: int) -> str:
@@ -152,6 +190,9 @@ def main() -> None:
         jobs = min(args.jobs or os.cpu_count() or 1, len(notebooks) * len(years))
         seconds = page_seconds(root / "book")
         print(f"    {notebooks_share(seconds, b, jobs)}", flush=True)
+        print("    где время (секунды процессов, сумма по годам):", flush=True)
+        for line in breakdown(root / "book"):
+            print(f"      {line}", flush=True)
         c = unchanged(years, processed, root / "book")
         print(f"(c) повторная сборка без изменений (CLI):     {c:7.2f} с  (цель ≤ {UNCHANGED_TARGET} с)")
         print()

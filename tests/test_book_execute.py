@@ -23,7 +23,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.book import execute, kernel_state
-from analysis.book.execute import Job, Outcome
+from analysis.book.execute import Job, Outcome, Task
 from analysis.book.kernels import WarmKernel, warm_up_statements, with_stable_ids
 from analysis.book.render import normalise
 
@@ -364,3 +364,43 @@ def test_normalise_drops_object_addresses_from_plain_text():
     assert outputs[0]["data"]["text/plain"] == "<pandas.io.formats.style.Styler>"
     assert outputs[0]["data"]["text/html"] == "<table></table>"
     assert outputs[1]["data"]["text/plain"] == ["x>", "ok"]
+
+
+# --- tasks beside the pages ------------------------------------------------------------------
+
+
+def _fails_with_full_disk(folder: str) -> None:
+    raise OSError(28, "No space left on device", str(Path(folder) / "indicators.xlsx"))
+
+
+def _fails_with_a_bug() -> None:
+    raise ValueError("нет столбца inst_id\nвторая строка")
+
+
+def test_a_task_s_outcome_says_done_or_why_not(tmp_path):
+    assert execute.run_task(Task("2023/~exports", len, ((1, 2),))).ok
+    bug = execute.run_task(Task("2023/~exports", _fails_with_a_bug))
+    assert not bug.ok and bug.error == "ValueError: нет столбца inst_id"  # the first line
+    assert bug.machine_error() is None  # a bug is one year's failure, not the machine's
+    full = execute.run_task(Task("2023/~exports", _fails_with_full_disk, (str(tmp_path),),
+                                 folder=str(tmp_path)))
+    machine = full.machine_error()  # a full disk stops the whole build with one line
+    assert machine is not None and machine.errno == 28
+    assert str(machine).startswith(f"папка {tmp_path}: на диске нет места")
+
+
+def test_work_submitted_to_a_broken_pool_comes_back_failed_not_raised():
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Broken:
+        def submit(self, *args):
+            raise BrokenProcessPool("a worker died")
+
+    pool = execute.PagePool(1, [], ".")
+    pool.pool = Broken()
+    pool.submit([Task("2023/~prepare", len, ((),)), Task("2022/~prepare", len, ((),))])
+    outcomes = list(pool.outcomes())
+    # in key order, each failed with the pool's error, none raised
+    assert [(o.key, o.ok, o.task) for o in outcomes] == [("2022/~prepare", False, True),
+                                                         ("2023/~prepare", False, True)]
+    assert outcomes[0].error == "BrokenProcessPool: a worker died"

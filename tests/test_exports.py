@@ -441,3 +441,26 @@ def test_unchanged_rebuild_leaves_the_workbooks_alone(built):
     path.unlink()  # a workbook gone is written again, even with nothing else changed
     assert rebuild("internal") == 0
     assert path.exists()
+
+
+# --- the writer: text stays text, values keep their type ---------------------------------
+
+
+def test_text_from_the_forms_is_stored_as_text_never_as_a_formula_number_or_link(tmp_path):
+    from analysis.exports.sheets import add_sheet, new_workbook, save
+
+    hostile = ['=HYPERLINK("http://example.invalid","x")', "+7 900 000", "@SUM(A1)", "-1+2",
+               "12,5", "0012", "http://example.invalid/a", "mailto:a@example.invalid"]
+    wb = new_workbook()
+    add_sheet(wb, "Лист", ["Текст", "Число", "Дата", "Да/нет"],
+              [[text, 1.5, dt.date(2023, 5, 4), True] for text in hostile])
+    save(wb, tmp_path / "a.xlsx", YEAR)
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["Лист"]
+    # every text cell comes back as the same string (type "s"), nothing parsed
+    assert [(c.data_type, c.value) for c in ws["A"][1:]] == [("s", t) for t in hostile]
+    assert not ws._hyperlinks  # no link was made of an address
+    # a number stays a number, a date a date (shown ДД.ММ.ГГГГ), a yes/no a boolean
+    second = ws[2]
+    assert (second[1].value, second[1].data_type) == (1.5, "n")
+    assert second[2].value == dt.datetime(2023, 5, 4) and second[2].number_format == "dd.mm.yyyy"
+    assert second[3].value is True

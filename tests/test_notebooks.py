@@ -1,8 +1,8 @@
-"""The stage notebooks 01–03: stored clean, and they run on a tiny demo city.
+"""The six stage notebooks 01–06: stored clean, and they run on a tiny demo city.
 
 Execution uses nbval in lax mode (every cell must run without error) with the notebooks'
 defaults, pointed at a tiny city through ANALYSIS_PROCESSED_DIR / ANALYSIS_OUTPUT_DIR; the public
-profile of 03 is executed with papermill and checked for person codes.
+profile of 03 and 04 is executed with papermill and checked for person codes.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ import pytest
 from analysis import paths
 
 NOTEBOOKS = ["01_goals.ipynb", "02_indicators.ipynb", "03_monitoring.ipynb",
-             "05_measures.ipynb", "06_effectiveness.ipynb"]
+             "04_analysis.ipynb", "05_measures.ipynb", "06_effectiveness.ipynb"]
 TITLES = {"01_goals.ipynb": "# 01. Цели",
           "02_indicators.ipynb": "# 02. Показатели и методы сбора информации",
           "03_monitoring.ipynb": "# 03. Мониторинг",
+          "04_analysis.ipynb": "# 04. Анализ, адресные рекомендации",
           "05_measures.ipynb": "# 05. Меры, управленческие решения",
           "06_effectiveness.ipynb": "# 06. Анализ эффективности принятых мер"}
 PARAMETERS = {"year": None, "processed_dir": None, "output_dir": None, "profile": "internal",
@@ -103,3 +104,9 @@ def test_public_stage_shows_no_person_codes(tiny_city, name):
     shown = {c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)}
     assert not shown
     assert "Код работника" not in text and "поимённые списки не показываются" in text
+
+
+def test_every_stage_notebook_is_under_test():
+    # the book's stages are the NN_*.ipynb files: a new or renamed one must be listed here
+    stored = sorted(p.name for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert stored == NOTEBOOKS and sorted(TITLES) == NOTEBOOKS

@@ -10,12 +10,12 @@ import os
 import secrets
 import zipfile
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.writer.excel import ExcelWriter
+from typing import TYPE_CHECKING
 
 from analysis.machine_errors import machine_error
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written: every build imports this
+    from openpyxl import Workbook
 
 CREATOR = "analysis (методический центр)"
 UNDATED_YEAR = 2000  # the stamp of workbooks that belong to no report year (validation report)
@@ -103,7 +103,9 @@ def text_row(ws, values) -> list:
     return [_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
 
 
-def _text_cell(ws, value: str) -> WriteOnlyCell:
+def _text_cell(ws, value: str):
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(ws, value)
     cell.data_type = "s"
     return cell
@@ -112,6 +114,8 @@ def _text_cell(ws, value: str) -> WriteOnlyCell:
 def workbook_bytes(wb: Workbook, year: int | None = None, title: str = "") -> bytes:
     """The .xlsx file of `wb`, byte-for-byte the same for the same content and year, with every
     string stored as text."""
+    from openpyxl.writer.excel import ExcelWriter
+
     strings_as_text(wb)
     stamp = document_time(UNDATED_YEAR if year is None else year)
     props = wb.properties

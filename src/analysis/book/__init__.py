@@ -22,6 +22,8 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.book import plan
+from analysis.book.lock import book_lock
+from analysis.book.runner import Build
 from analysis.errors import UserError
 
 __all__ = ["build"]
@@ -42,9 +44,6 @@ def build(
     One build at a time per book folder (`lock`): another build into it is refused with
     `lock.FolderBusy`, or waited for with `wait`.
     """
-    from analysis.book.lock import book_lock
-    from analysis.book.runner import Build
-
     start = time.perf_counter()
     if profile not in ("public", "internal"):
         raise UserError(f"Неизвестный профиль «{profile}»: ожидается public или internal")

@@ -7,6 +7,11 @@ every page, replaced after a failed page and shut down at once (no graceful wait
 closes. Pages are handed out longest first (durations of the last build, `record`), so the
 workers finish together.
 
+Beside the pages the workers run `Task`s: a year's shared work (its indicator table and
+public decision, its problems and recommendations, its workbooks), handed to the pool by the
+build as soon as what they depend on is done, so that every core works on the book from the
+start and no two workers compute the same thing.
+
 Workers end with their build however it ends: an exception leaving the pool (a signal turned
 into one by `analysis.interruption`, a full disk) stops them and their kernels at once
 (`PagePool.stop`), and a build that vanishes (SIGKILL) is noticed by each worker
@@ -25,14 +30,16 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Self
 
+from analysis.book import kernels
 from analysis.files import write_text_atomic
+from analysis.machine_errors import MachineError, machine_error
 
 # Environment of the kernels: fixed hash seed (set and dict-of-set order), fixed dates in
 # matplotlib's SVG/PDF metadata — a build's output must not depend on when it ran.
@@ -42,6 +49,7 @@ KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
 # format, so the build process and the forkserver (which preloads this module first) skip it.
 sys.modules.setdefault("rfc3987_syntax", None)
 GUESS_PER_CELL = 0.3  # s per code cell: the estimate of a page never timed before
+GUESS_TASK = 2.0  # s: the estimate of a year's task never timed before
 STOP_SECONDS = 3.0  # how long a stopped worker may take to kill its kernel and exit
 _KERNEL = None  # the worker's WarmKernel (one per worker process)
 
@@ -56,9 +64,24 @@ class Job:
     cwd: str
 
 
+@dataclass(frozen=True)
+class Task:
+    """A year's shared work run by a worker beside the pages (tables, decisions, workbooks).
+
+    `function` is a module-level function (sent to the worker by name); `folder` is where it
+    writes, so that a refused write there is reported as the machine's error.
+    """
+
+    key: str  # "2023/~exports": a stem that no notebook (NN_*) has
+    function: Callable[..., object]
+    args: tuple = ()
+    folder: str = ""
+
+
 @dataclass
 class Outcome:
-    """What came back: the executed notebook (as a dict) or where and why it failed."""
+    """What came back: the executed notebook (as a dict) or where and why it failed; for a
+    `Task`, `task` is set and an empty `error` means done."""
 
     key: str
     seconds: float
@@ -66,6 +89,41 @@ class Outcome:
     cell: int | None = None  # 1-based position in the source notebook
     cell_source: str = ""
     error: str = ""
+    task: bool = False
+    machine_errno: int = 0  # a task's write the machine refused: `error` is its one line
+
+    @property
+    def ok(self) -> bool:
+        return (not self.error) if self.task else self.notebook is not None
+
+    def machine_error(self) -> MachineError | None:
+        """The machine's error a task met (a full disk…), to stop the build with."""
+        return MachineError(self.error, self.machine_errno) if self.machine_errno else None
+
+
+def run_task(task: Task) -> Outcome:
+    """Run a task in this worker; never raises: a failure comes back in the outcome."""
+    start = time.perf_counter()
+    try:
+        task.function(*task.args)
+    except Exception as exc:  # noqa: BLE001 — reported by the build with the year
+        mapped = _machine_error(exc, task.folder)
+        if mapped is not None:
+            return Outcome(task.key, time.perf_counter() - start, error=str(mapped), task=True,
+                           machine_errno=mapped.errno)
+        text = str(exc).strip().splitlines()
+        return Outcome(task.key, time.perf_counter() - start, task=True,
+                       error=f"{type(exc).__name__}: {text[0] if text else ''}")
+    return Outcome(task.key, time.perf_counter() - start, task=True)
+
+
+def _machine_error(exc: Exception, folder: str) -> MachineError | None:
+    """A full disk or a denied folder (not a missing input file): the machine's error."""
+    if isinstance(exc, MachineError):
+        return exc
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+        return machine_error(exc, folder or None)
+    return None
 
 
 def run_job(job: Job) -> Outcome:
@@ -73,10 +131,9 @@ def run_job(job: Job) -> Outcome:
 
     After any failure the kernel is shut down: the next page gets a fresh one.
     """
+    # in the worker only: the build process itself never imports papermill or nbclient
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
-
-    from analysis.book import kernels
 
     kernel = worker_kernel()
     start = time.perf_counter()
@@ -112,9 +169,7 @@ def worker_kernel():
     """This process's warm kernel (created, not yet started, on first use)."""
     global _KERNEL
     if _KERNEL is None:
-        from analysis.book.kernels import WarmKernel
-
-        _KERNEL = WarmKernel()
+        _KERNEL = kernels.WarmKernel()
     return _KERNEL
 
 
@@ -270,11 +325,11 @@ class PagePool:
     the workers down, and with them their kernels.
     """
 
-    def __init__(self, workers: int, notebooks: list[str], cwd: str) -> None:
-        from analysis.book.kernels import warm_up_statements
-
+    def __init__(self, workers: int, notebooks: list[str], cwd: str,
+                 preload: tuple[str, ...] = ()) -> None:
         self.workers = max(1, workers)
-        self.warm_up = warm_up_statements(notebooks)
+        self.preload = list(preload)  # modules the tasks need: imported once, before the fork
+        self.warm_up = kernels.warm_up_statements(notebooks)
         self.cwd = cwd
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict = {}
@@ -284,7 +339,7 @@ class PagePool:
     def __enter__(self) -> Self:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["analysis.book.execute", "papermill",
-                                        "analysis.book.engine"])
+                                        "analysis.book.engine", *self.preload])
         start_helpers()
         # the workers' lifeline: this process holds the only write end (see `guard_worker`)
         self._lifeline = context.Pipe(duplex=False)
@@ -325,31 +380,45 @@ class PagePool:
                     process.kill()  # its kernel then ends on its own: ipykernel polls its parent
                     process.join(1.0)
 
-    def submit(self, jobs: list[Job], record: Path | None = None) -> None:
-        """Hand `jobs` to the workers, longest first; they start at once.
+    def submit(self, jobs: list[Job | Task], record: Path | None = None) -> None:
+        """Hand `jobs` (pages and tasks) to the workers, longest first; they start at once.
 
-        `record` (a JSON file) keeps each page's last duration: read here to order the jobs,
-        updated by `outcomes` with this run's successful pages.
+        May be called again while `outcomes` is iterated (work that became ready). `record`
+        (a JSON file) keeps each page's and task's last duration: read on the first call to
+        order the jobs, updated by `outcomes` with this run's successful ones.
         """
-        self.record = record
-        self.seconds = load_seconds(record)
-        self.futures = {self.pool.submit(run_job, job): job
-                        for job in longest_first(jobs, self.seconds)}
+        if record is not None and self.record is None:
+            self.record = record
+            self.seconds = load_seconds(record)
+        for job in longest_first(jobs, self.seconds):
+            function = run_task if isinstance(job, Task) else run_job
+            try:
+                future = self.pool.submit(function, job)
+            except BrokenExecutor as exc:  # a worker died (memory, signal): this job fails
+                future = Future()
+                future.set_exception(exc)
+            self.futures[future] = job
 
     def outcomes(self) -> Iterator[Outcome]:
-        """The outcomes of the submitted jobs as they finish."""
+        """The outcomes of the submitted jobs as they finish, including jobs submitted while
+        this is iterated; ends when none is left, then records the durations."""
+        while self.futures:
+            done, _ = wait(list(self.futures), return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: self.futures[f].key):
+                yield self._outcome(future, self.futures.pop(future))
+        # only a run that ended normally is recorded: an interrupted build leaves the record
+        # (and every other file) as it was
+        save_seconds(self.record, self.seconds)
+
+    def _outcome(self, future: Future, job: Job | Task) -> Outcome:
         try:
-            for future in as_completed(self.futures):
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 — a worker killed (memory, signal)
-                    job = self.futures[future]
-                    outcome = Outcome(job.key, 0.0, error=f"{type(exc).__name__}: {exc}")
-                if outcome.notebook is not None:
-                    self.seconds[outcome.key] = round(outcome.seconds, 2)
-                yield outcome
-        finally:
-            save_seconds(self.record, self.seconds)
+            outcome = future.result()
+        except Exception as exc:  # noqa: BLE001 — a worker killed (memory, signal)
+            outcome = Outcome(job.key, 0.0, error=f"{type(exc).__name__}: {exc}",
+                              task=isinstance(job, Task))
+        if outcome.ok:
+            self.seconds[outcome.key] = round(outcome.seconds, 2)
+        return outcome
 
     def run(self, jobs: list[Job], record: Path | None = None) -> Iterator[Outcome]:
         """`submit` then `outcomes`."""
@@ -365,21 +434,23 @@ def execute(jobs: list[Job], workers: int, record: Path | None = None) -> Iterat
         yield from pool.run(jobs, record)
 
 
-def longest_first(jobs: list[Job], seconds: dict[str, float]) -> list[Job]:
+def longest_first(jobs: list[Job | Task], seconds: dict[str, float]) -> list[Job | Task]:
     """The jobs by expected duration, longest first (ties: in the given order).
 
-    Expected: the page's last duration; else the mean of the same notebook in other years;
-    else GUESS_PER_CELL per code cell.
+    Expected: the page's (task's) last duration; else the mean of the same notebook (task) in
+    other years; else GUESS_PER_CELL per code cell (GUESS_TASK).
     """
     by_stem: dict[str, list[float]] = {}
     for key, value in seconds.items():
         by_stem.setdefault(key.split("/", 1)[-1], []).append(value)
 
-    def expected(job: Job) -> float:
+    def expected(job: Job | Task) -> float:
         if job.key in seconds:
             return seconds[job.key]
         same = by_stem.get(job.key.split("/", 1)[-1])
-        return sum(same) / len(same) if same else GUESS_PER_CELL * _code_cells(job.notebook)
+        if same:
+            return sum(same) / len(same)
+        return GUESS_TASK if isinstance(job, Task) else GUESS_PER_CELL * _code_cells(job.notebook)
 
     return sorted(jobs, key=expected, reverse=True)  # sorted() is stable
 

@@ -16,7 +16,10 @@ import copy
 import html
 import re
 
+import nbformat
 from jinja2 import DictLoader
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 
 # The page template: JupyterLab's, minus every block that loads something from a CDN.
 TEMPLATE_NAME = "book.html.j2"
@@ -59,9 +62,6 @@ class Renderer:
     """A warm HTMLExporter for one profile (templates load once, then ~20 ms per page)."""
 
     def __init__(self, profile: str) -> None:
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import TagRemovePreprocessor
-
         self.profile = profile
         public = profile == "public"
         self.exporter = HTMLExporter(
@@ -78,8 +78,6 @@ class Renderer:
 
     def render(self, nb: dict, title: str) -> str:
         """The HTML of an executed, normalised notebook, offline."""
-        import nbformat
-
         node = nbformat.from_dict(copy.deepcopy(nb))
         resources = {
             "metadata": {"name": title},

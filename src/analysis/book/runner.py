@@ -7,11 +7,12 @@ import json
 import re
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis import ingest_status
 from analysis.book import plan
-from analysis.book.site import SitePage, book_notices, index_html, nav_html, with_nav
 from analysis.files import write_text_atomic
 from analysis.machine_errors import MachineError, machine_error
 
@@ -20,6 +21,12 @@ CSV_NAME = "indicators.csv"
 XLSX_NAME = "indicators.xlsx"  # analysis.exports.INDICATORS_NAME (not imported: openpyxl)
 YEAR_DIR = re.compile(r"\d{4}")  # <output>/<profile>/<year>/
 VALIDATION_DIR = "validation"  # the ingest report folder beside the profiles (SPEC §4 default)
+CACHE_DIR = ".cache"  # analysis.book.yearly.CACHE_DIR (not imported: pandas)
+PROFILE_FILE = "build-profile.json"  # under CACHE_DIR: where the last build's time went
+SECONDS_FILE = "page-seconds.json"  # under CACHE_DIR: each page's and task's last duration
+# what the pool's tasks import, loaded once in the forkserver rather than in every worker
+TASK_PRELOAD = ("pandas", "pyarrow.parquet", "openpyxl", "scipy.optimize")
+TOP_CELLS = 5  # the slowest cells of a page kept in the profile
 
 
 @dataclass
@@ -59,6 +66,13 @@ class Summary:
 
 @dataclass
 class Build:
+    """One build of one profile.
+
+    Modules that pull in pandas, papermill or nbconvert (`yearly`, `schedule`, `execute`,
+    `render`, `site`, the settings) are imported inside the methods that need them: an
+    unchanged rebuild imports none of them and stays well under a second.
+    """
+
     stages: list[plan.Stage]
     years: list[int]
     profile: str
@@ -78,6 +92,8 @@ class Build:
         self.failed_keys: set[str] = set()
         self._renderer = None
         self._staff_ids: dict[int, set[str]] = {}
+        self._settings = None
+        self.profile_record: dict[str, dict] = {}  # key → seconds of its parts (`make bench`)
 
     # --- the steps ---------------------------------------------------------------------------
 
@@ -101,16 +117,17 @@ class Build:
         year_fps = {y: plan.fingerprint(common, plan.readable_data(data, y)) for y in self.years}
         todo_years = {p.year for p in todo}
         table_years = [y for y in self.years if y in todo_years or self._table_stale(y, year_fps[y])]
-        with self._pool(todo) as pool:  # workers start their kernels meanwhile
-            if todo:
-                self._warm_cache(sorted(todo_years))
-                pool.submit(self._jobs(todo), self.output_dir / ".cache" / "page-seconds.json")
-            if table_years:
-                self._tables(table_years, year_fps)  # while the pages run
-            if todo:
-                self._execute(todo, pool)
+        if table_years:
+            # imported here, not at the top: an unchanged rebuild must not pay for them
+            from analysis.book.schedule import YearWork
+
+            with self._pool(todo) as pool:  # workers start their kernels meanwhile
+                _say(f"Показатели, таблицы и выгрузки {_years_text(table_years)} — в пуле "
+                     "процессов вместе с тетрадями…")
+                YearWork(self, pool, todo, table_years, year_fps).run()
         self._write_site()
         plan.save_state(self.state_path, self.state)
+        self._save_profile()
         return self.summary
 
     def _retire_absent_years(self) -> None:
@@ -145,93 +162,88 @@ class Build:
         products = (folder / CSV_NAME).exists() and (folder / XLSX_NAME).exists()
         return self.force or known.get("fingerprint") != fp or not products
 
-    def _tables(self, years: list[int], year_fps: dict[int, str]) -> None:
-        """Each year's indicator table, once: the cache for notebooks, the CSV, key figures."""
-        from analysis.book import yearly
-        from analysis.settings import load_book_settings
-
-        settings = load_book_settings()
-        for number, year in enumerate(years, start=1):
-            _say(f"Таблицы и выгрузки {year} года ({number} из {len(years)}): показатели, "
-                 "indicators.csv/.xlsx, рекомендации…")
-            try:
-                tidy = yearly.compute(self.processed_dir, year, self.output_dir)
-                shown = yearly.for_profile(
-                    tidy, self.processed_dir, year, self.profile, settings.suppression_threshold,
-                    self.output_dir,
-                )
-                if self.profile == "public":
-                    self.summary.notes.append(yearly.protection_line(
-                        tidy, shown, year, settings.suppression_threshold))
-                yearly.write_csv(shown, self.root / str(year) / CSV_NAME)
-                figures = yearly.key_figures(shown, settings.key_indicators)
-            except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
-                _stop_on_machine_error(exc, self.root / str(year))
-                self.summary.failures.append(Failure(year, CSV_NAME, _describe(exc)))
-                continue
-            fingerprint = year_fps[year]
-            try:
-                yearly.write_exports(tidy, shown, self.processed_dir, year, self.profile,
-                                     self.root / str(year), settings.suppression_threshold,
-                                     output_dir=self.output_dir)
-            except Exception as exc:  # noqa: BLE001 — the CSV, figures and pages still stand
-                _stop_on_machine_error(exc, self.root / str(year))
-                self.summary.failures.append(Failure(year, XLSX_NAME, _describe(exc)))
-                fingerprint = ""  # the next build tries the workbooks again
-            self.state["years"][str(year)] = {"fingerprint": fingerprint, "figures": figures}
-
     def _pool(self, todo: list[plan.Page]):
-        """The started worker pool for the stale pages (nothing when none is stale)."""
-        if not todo:
-            return contextlib.nullcontext()
+        """The started worker pool: warm kernels for the stale pages, or (no page to execute:
+        only tables to write) this process itself."""
         from analysis.book.execute import PagePool
+        from analysis.book.schedule import InlinePool
 
+        if not todo:
+            return InlinePool()
         notebooks = sorted({str(p.stage.path) for p in todo})
-        return PagePool(min(self.jobs, len(todo)), notebooks, str(self.notebooks_dir))
+        work = len(todo) + 3 * len(self.years)  # pages, and each year's three tasks at most
+        return PagePool(min(self.jobs, work), notebooks, str(self.notebooks_dir),
+                        preload=TASK_PRELOAD)
 
-    def _warm_cache(self, years: list[int]) -> None:
-        """The indicator tables the pages read, computed once into the cache before they run."""
+    def table_step(self, year: int, year_fp: str) -> tuple | None:
+        """In this process, in year order: the year's table as the profile shows it, its CSV
+        and key figures; (tidy, shown, figures), or None when it failed (reported)."""
         from analysis.book import yearly
 
-        for number, year in enumerate(years, start=1):
-            _say(f"Расчёт показателей {year} года ({number} из {len(years)})…")
-            # a failure is reported by `_tables`, which tries again
-            with contextlib.suppress(Exception):
-                yearly.warm(self.processed_dir, year, self.output_dir)
-        if self.profile == "public":  # the decision every public page reads, made once
+        try:
+            tidy = yearly.compute(self.processed_dir, year, self.output_dir)
+            shown = yearly.for_profile(tidy, self.processed_dir, year, self.profile,
+                                       self.threshold, self.output_dir)
+            if self.profile == "public":
+                self.summary.notes.append(yearly.protection_line(tidy, shown, year,
+                                                                 self.threshold))
+            yearly.write_csv(shown, self.root / str(year) / CSV_NAME)
+            figures = yearly.key_figures(shown, self.settings.key_indicators)
+        except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
+            _stop_on_machine_error(exc, self.root / str(year))
+            self.summary.failures.append(Failure(year, CSV_NAME, _describe(exc)))
+            return None
+        self.state["years"][str(year)] = {"fingerprint": "", "figures": figures}  # until exports
+        return tidy, shown, figures
+
+    def exports_done(self, year: int, outcome, year_fp: str) -> None:
+        """Record the year's workbooks: done (its fingerprint), or failed (tried again next
+        build); a full disk stops the build."""
+        machine = outcome.machine_error()
+        if machine is not None:
+            raise machine
+        entry = self.state["years"].setdefault(str(year), {"figures": []})
+        if outcome.error:
+            self.summary.failures.append(Failure(year, XLSX_NAME, outcome.error))
+            entry["fingerprint"] = ""  # the next build tries the workbooks again
+        else:
+            entry["fingerprint"] = year_fp
+
+    @property
+    def settings(self):
+        if self._settings is None:
             from analysis.settings import load_book_settings
 
-            threshold = load_book_settings().suppression_threshold
-            data_years = {int(y) for y in self.manifest.get("years", {})}
-            window = sorted({y - k for y in years for k in range(3)} & data_years)
-            for year in window:
-                with contextlib.suppress(Exception):
-                    tidy = yearly.compute(self.processed_dir, year, self.output_dir)
-                    yearly.for_profile(tidy, self.processed_dir, year, self.profile, threshold,
-                                       self.output_dir)
+            self._settings = load_book_settings()
+        return self._settings
 
-    def _jobs(self, todo: list[plan.Page]) -> list:
-        from analysis.book.execute import Job
+    @property
+    def threshold(self) -> int:
+        return self.settings.suppression_threshold
 
-        return [Job(p.key, str(p.stage.path), p.parameters, str(self.notebooks_dir)) for p in todo]
+    def page_done(self, page: plan.Page, outcome) -> None:
+        """A page came back from the pool: keep it, or name where it failed."""
+        if outcome.notebook is None:
+            where = f"ячейка {outcome.cell}" if outcome.cell else "запуск"
+            if outcome.cell_source:
+                where += f" («{outcome.cell_source[:60]}»)"
+            self._fail(page, f"{where}: {outcome.error}")
+            return
+        self.profile_record[page.key] = {"execute": round(outcome.seconds, 2),
+                                         "cells": cell_seconds(outcome.notebook)}
+        start = time.perf_counter()
+        self._accept(page, outcome.notebook)
+        self.profile_record[page.key]["render"] = round(time.perf_counter() - start, 3)
 
-    def _execute(self, todo: list[plan.Page], pool) -> None:
-        """Collect the submitted pages from the pool; render each as it arrives."""
-        from tqdm import tqdm
-
-        by_key = {p.key: p for p in todo}
-        with tqdm(total=len(todo), desc="Тетради", unit="стр.", file=sys.stderr) as bar:
-            for outcome in pool.outcomes():
-                page = by_key[outcome.key]
-                bar.set_postfix_str(page.key, refresh=False)
-                if outcome.notebook is None:
-                    where = f"ячейка {outcome.cell}" if outcome.cell else "запуск"
-                    if outcome.cell_source:
-                        where += f" («{outcome.cell_source[:60]}»)"
-                    self._fail(page, f"{where}: {outcome.error}")
-                else:
-                    self._accept(page, outcome.notebook)
-                bar.update(1)
+    def _save_profile(self) -> None:
+        """Where the pages' and tasks' time went in this build (`.cache/build-profile.json`,
+        read by `make bench`); nothing when nothing ran."""
+        if not self.profile_record:
+            return
+        path = self.output_dir / CACHE_DIR / PROFILE_FILE
+        with contextlib.suppress(OSError):  # a measurement, not a product of the build
+            write_text_atomic(path, json.dumps(self.profile_record, sort_keys=True,
+                                               ensure_ascii=False, indent=0) + "\n")
 
     def _accept(self, page: plan.Page, nb: dict) -> None:
         """Normalise, render, check and keep a successfully executed page."""
@@ -278,23 +290,38 @@ class Build:
 
     # --- the book around the pages -----------------------------------------------------------
 
-    def _site_pages(self) -> list[SitePage]:
-        """Every page of the book that exists: built now or kept from earlier builds."""
+    def _site_pages(self) -> list[tuple[int, str, str]]:
+        """Every page of the book that exists, built now or kept from earlier builds:
+        (year, stem, title)."""
         titles = {s.stem: s.title for s in self.stages}
         out = []
         for key, entry in self.state["pages"].items():
             year, stem = key.split("/", 1)
             if stem in titles and (key in self.new_pages or (self.root / f"{key}.html").exists()):
-                out.append(SitePage(int(year), stem, titles.get(stem) or entry.get("title", stem)))
-        return sorted(out, key=lambda p: (p.year, p.stem))
+                out.append((int(year), stem, titles.get(stem) or entry.get("title", stem)))
+        return sorted(out)
 
     def _write_site(self) -> None:
         """The nav bar on every page (rewritten where the book's shape changed) and the index."""
-        pages = self._site_pages()
+        entries = self._site_pages()
         demo = plan.demo_years(self.manifest)
-        shape = plan.fingerprint([[p.year, p.stem, p.title, p.year in demo] for p in pages],
+        shape = plan.fingerprint([[y, stem, title, y in demo] for y, stem, title in entries],
                                  self.profile)
         reshaped = shape != self.state.get("site")
+        figures = {
+            int(y): entry.get("figures", []) for y, entry in self.state["years"].items()
+        }
+        status = self._ingest_status()
+        index_inputs = plan.fingerprint(shape, figures, status)
+        index_path = self.root / INDEX
+        if (not self.new_pages and not reshaped and index_path.exists()
+                and self.state.get("index") == index_inputs):
+            return  # no page, nav bar or front-page figure changed: nothing to write
+        # imported only when something is written: the site's vocabulary pulls in pandas,
+        # which an unchanged rebuild must not pay for
+        from analysis.book.site import SitePage, book_notices, index_html, nav_html, with_nav
+
+        pages = [SitePage(y, stem, title) for y, stem, title in entries]
         for p in pages:
             key = f"{p.year}/{p.stem}"
             if key in self.new_pages:
@@ -307,35 +334,57 @@ class Build:
                                                    demo=p.year in demo))
             if key in self.new_pages or updated != page_html:
                 write_text_atomic(self.root / p.href, updated)
-        figures = {
-            int(y): entry.get("figures", []) for y, entry in self.state["years"].items()
-        }
-        index = index_html(pages, figures, self.profile, demo_years=demo,
-                           notices=self._notices(pages, demo))
-        index_path = self.root / INDEX
+        notices = book_notices(sorted({p.year for p in pages}), demo, status, self.profile)
+        index = index_html(pages, figures, self.profile, demo_years=demo, notices=notices)
         if not index_path.exists() or index_path.read_text(encoding="utf-8") != index:
             write_text_atomic(index_path, index)
         self.state["site"] = shape
+        self.state["index"] = index_inputs
 
-    def _notices(self, pages: list[SitePage], demo: frozenset[int]) -> tuple:
-        """The front page's warnings: a rejected ingest, demo and real years mixed."""
-        from analysis import ingest_status
-
+    def _ingest_status(self) -> dict:
+        """The last ingest's outcome for the front page's warnings (a rejected ingest), with
+        no local absolute path on a public page."""
         status = ingest_status.load(self.output_dir / VALIDATION_DIR)
-        if status.get("report"):  # no local absolute path on a public page
+        if status.get("report"):
             report = Path(str(status["report"]))
             try:
                 shown = report.relative_to(self.output_dir.parent).as_posix()
             except ValueError:
                 shown = report.as_posix() if self.profile == "internal" else report.name
             status = {**status, "report": shown}
-        years = sorted({p.year for p in pages})
-        return book_notices(years, demo, status, self.profile)
+        return status
 
 
 def _say(text: str) -> None:
     """A progress line of a long step (stderr, like the progress bar of the pages)."""
     print(text, file=sys.stderr, flush=True)
+
+
+def _years_text(years: list[int]) -> str:
+    """«2023 года», «2019–2023 годов» (consecutive), «2019, 2021 годов»."""
+    if len(years) == 1:
+        return f"{years[0]} года"
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]} годов"
+    return ", ".join(map(str, years)) + " годов"
+
+
+def cell_seconds(nb: dict) -> list[list]:
+    """The slowest code cells of an executed notebook: [number, first line, seconds] (papermill
+    times every cell; the injected parameters cell is not counted in the numbers)."""
+    timed, number = [], 0
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        if "injected-parameters" in meta.get("tags", []):
+            continue
+        number += 1
+        duration = (meta.get("papermill") or {}).get("duration")
+        if cell.get("cell_type") == "code" and isinstance(duration, (int, float)):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+            timed.append([number, first[:80], round(float(duration), 2)])
+    return sorted(timed, key=lambda t: -t[2])[:TOP_CELLS]
 
 
 def _ipynb_text(nb: dict) -> str:

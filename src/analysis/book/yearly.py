@@ -11,12 +11,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from analysis import fmt
-from analysis.disclosure import SUPPRESSED_FLAG
+from analysis import catalogue, context, exports, fmt, indicators
+from analysis.disclosure import hidden_by_level
+from analysis.disclosure.cache import public_table
 from analysis.files import write_text_atomic
+from analysis.params.recommendations import load_rules
+from analysis.processed import read_table, table_path
+from analysis.vocabulary import (
+    INCOMPLETE_WINDOW,
+    LEVEL_NAMES,
+    LEVEL_PLURAL,
+    SUPPRESSED,
+    flag_mask,
+    has_flag,
+)
+from analysis.year_results import YearResults, year_results
 
-INCOMPLETE_FLAG = "incomplete_window"  # analysis.indicators: a _3y window before the data
 CACHE_DIR = ".cache"  # under the output root: shared by profiles and by the notebooks
 
 
@@ -27,9 +39,7 @@ def cache_dir(output_dir: Path) -> Path:
 
 def compute(processed_dir: Path, year: int, output_dir: Path) -> pd.DataFrame:
     """The full (unsuppressed) indicator table of a year, through the engine's cache."""
-    from analysis.indicators import compute_year
-
-    return compute_year(processed_dir, year, cache_dir=cache_dir(output_dir))
+    return indicators.compute_year(processed_dir, year, cache_dir=cache_dir(output_dir))
 
 
 def warm(processed_dir: Path, year: int, output_dir: Path) -> None:
@@ -38,12 +48,29 @@ def warm(processed_dir: Path, year: int, output_dir: Path) -> None:
     shared_results(compute(processed_dir, year, output_dir), processed_dir, year, output_dir)
 
 
-def shared_results(tidy: pd.DataFrame, processed_dir: Path, year: int, output_dir: Path):
+# --- the tasks a pool worker runs beside the pages (`analysis.book.execute.Task`) -----------
+# The build hands each the tables it holds rather than letting it compute them again; each
+# writes into the cache the pages read.
+
+
+def prepare_task(processed_dir: Path, year: int, output_dir: Path, profile: str,
+                 threshold: int) -> None:
+    """The year's indicator table and, in the public profile, its public decision (the
+    costliest step of a year), into the cache."""
+    tidy = indicators.compute_year(processed_dir, year, cache_dir=cache_dir(output_dir))
+    for_profile(tidy, processed_dir, year, profile, threshold, output_dir)
+
+
+def results_task(tidy: pd.DataFrame, processed_dir: Path, year: int, output_dir: Path) -> None:
+    """The year's shared results on its indicator table `tidy`, into the cache."""
+    shared_results(tidy, processed_dir, year, output_dir)
+
+
+def shared_results(
+    tidy: pd.DataFrame, processed_dir: Path, year: int, output_dir: Path
+) -> YearResults:
     """The year's `analysis.year_results.YearResults` on its indicator table `tidy`, through
     the cache the pages read (with the pages' default window)."""
-    from analysis import context
-    from analysis.year_results import year_results
-
     return year_results(context.resolve(year, processed_dir, output_dir), tidy)
 
 
@@ -55,34 +82,27 @@ def for_profile(
     read too, cached beside the indicator table), whole in internal."""
     if profile != "public":
         return tidy
-    from analysis.disclosure.cache import public_table
-
     cache = cache_dir(output_dir) if output_dir is not None else None
     return public_table(tidy, processed_dir, threshold, cache)
 
 
 def protection_line(tidy: pd.DataFrame, shown: pd.DataFrame, year: int, threshold: int) -> str:
     """«2023: скрыто 444 из 3299 значений учреждений, …» — the cost of protection, per level."""
-    from analysis.disclosure import hidden_by_level
-
-    hidden = shown["flags"].astype("string").fillna("").str.split(";").map(
-        lambda f: SUPPRESSED_FLAG in f).astype(bool)
-    counts = hidden_by_level(tidy.reset_index(drop=True), hidden.reset_index(drop=True),
-                             threshold)
-    parts = [f"{LEVEL_WORDS.get(r.level, r.level)} {int(r.hidden)} из {int(r.cells)} "
+    hidden = pd.Series(flag_mask(shown["flags"], SUPPRESSED))
+    counts = hidden_by_level(tidy.reset_index(drop=True), hidden, threshold)
+    parts = [f"{level_words(r.level)} {int(r.hidden)} из {int(r.cells)} "
              f"(по порогу {int(r.primary)})" for r in counts.itertuples() if r.cells]
     return f"{year}: скрыто значений — " + "; ".join(parts)
 
 
-LEVEL_WORDS = {"city": "город", "district": "районы", "inst_type": "типы",
-               "institution": "учреждения", "association": "объединения", "centre": "Центр"}
+def level_words(level: str) -> str:
+    """«районы», «учреждения»; the city and the Centre are one unit each: «город», «Центр»."""
+    return LEVEL_PLURAL.get(level) or LEVEL_NAMES.get(level, level)
 
 
 def csv_text(tidy: pd.DataFrame) -> str:
     """The tidy table as SPEC §5 CSV — the indicator engine's own formatting, not a second one."""
-    from analysis.indicators import csv_text as engine_csv_text
-
-    return engine_csv_text(tidy)
+    return indicators.csv_text(tidy)
 
 
 def write_csv(tidy: pd.DataFrame, path: Path) -> None:
@@ -97,34 +117,22 @@ def write_exports(
     profile: str,
     folder: Path,
     threshold: int,
-    output_dir: Path | None = None,
+    output_dir: Path,
 ) -> None:
     """The year's workbooks: `indicators.xlsx` of the table as shown, and the recommendations
     (worked out on the whole table; the public profile gets only their suppressed counts).
-    With `output_dir`, the recommendations and person lists come from the shared results the
-    pages read (computed once); without it, they are worked out here."""
-    from analysis import exports
-    from analysis.params.recommendations import load_rules
-    from analysis.processed import read_table
-    from analysis.reader import YearData
-    from analysis.recommendations import person_lists, recommend, texts
-
-    if output_dir is not None:
-        shared = shared_results(tidy, processed_dir, year, output_dir)
-        recs, people = shared.recommendations, shared.person_lists
-    else:
-        data = YearData(processed_dir, year)
-        recs = recommend(data, tidy, load_rules(), texts.fill)
-        people = person_lists(data)
+    The recommendations and person lists are the shared results the pages read (computed once
+    a year, `analysis.year_results`)."""
+    shared = shared_results(tidy, processed_dir, year, output_dir)
     institutions = read_table(processed_dir, year, "institutions")
     associations = read_table(processed_dir, year, "associations")
     exports.write_indicators_xlsx(shown, Path(folder) / exports.INDICATORS_NAME,
                                   institutions=institutions, associations=associations, year=year)
     exports.write_recommendation_workbooks(
-        recs, folder, profile, tidy=shown,
+        shared.recommendations, folder, profile, tidy=shown,
         institutions=institutions, associations=associations, year=year, threshold=threshold,
         rule_titles={rule.id: rule.title for rule in load_rules() if rule.title},
-        person_lists=people if profile == "internal" else None,
+        person_lists=shared.person_lists if profile == "internal" else None,
     )
 
 
@@ -137,20 +145,18 @@ def key_figures(tidy: pd.DataFrame, key_ids: tuple[str, ...]) -> list[list[str]]
         if ind not in city.index:
             continue
         row = city.loc[ind]
-        flags = str(row.get("flags", "") or "").split(";")
-        if SUPPRESSED_FLAG in flags:
+        flags = row.get("flags", "")
+        if has_flag(flags, SUPPRESSED):
             text = fmt.SUPPRESSED
         else:  # † : the window reaches before the data (footnote on the front page)
             text = fmt.marked(fmt.value(row["value"], str(row["unit"]), missing=fmt.NO_DATA),
-                              INCOMPLETE_FLAG in flags)
+                              has_flag(flags, INCOMPLETE_WINDOW))
         rows.append([indicator_name(ind), text])
     return rows
 
 
 def indicator_name(indicator_id: str) -> str:
     """The Russian name of an indicator from the catalogue (its id when it is not there)."""
-    from analysis import catalogue
-
     try:
         return str(catalogue.get(indicator_id).name)
     except KeyError:
@@ -159,10 +165,6 @@ def indicator_name(indicator_id: str) -> str:
 
 def staff_ids(processed_dir: Path, years: list[int]) -> set[str]:
     """Every person_id of the `Кадры` tables of the given years (for the public safety net)."""
-    import pyarrow.parquet as pq
-
-    from analysis.processed import table_path
-
     ids: set[str] = set()
     for year in years:
         path = table_path(processed_dir, year, "staff")

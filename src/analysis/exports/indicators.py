@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.catalogue import CATALOGUE
+from analysis import contract
+from analysis.catalogue import CATALOGUE, passport
 from analysis.exports.sheets import COUNT_FORMAT, UNIT_FORMATS, add_sheet, new_workbook, save
+from analysis.goals import load_goals
+from analysis.vocabulary import DIRECTION_WORDS, LEVEL_NAMES, flag_words
+
+__all__ = ["LEVEL_WORDS", "flag_words", "indicator_name", "write_indicators_xlsx", "yes_no"]
 
 # level → sheet name (SPEC §5 levels, in that order)
 LEVEL_SHEETS: dict[str, str] = {
@@ -26,17 +31,8 @@ LEVEL_SHEETS: dict[str, str] = {
     "centre": "Центр",
 }
 PASSPORT_SHEET = "Паспорта показателей"
-# flag → words for the reader (analysis.indicators and analysis.disclosure flags)
-FLAG_WORDS: dict[str, str] = {
-    "incomplete_window": "неполное окно",
-    "no_data": "нет данных",
-    "suppressed": "скрыто (малое число)",
-}
-LEVEL_WORDS: dict[str, str] = {
-    "city": "город", "district": "район", "inst_type": "тип учреждения",
-    "institution": "учреждение", "association": "объединение", "centre": "Центр",
-}
-DIRECTION_WORDS = {"higher": "выше — лучше", "lower": "ниже — лучше"}
+# level words of the passports and of the recommendation workbooks (exports.recommendations)
+LEVEL_WORDS: dict[str, str] = LEVEL_NAMES
 YES, NO = "да", "нет"
 
 INDICATOR_HEADERS = ("Показатель", "Код показателя", "Единица")
@@ -143,8 +139,6 @@ def unit_attributes(
 
 def passport_rows(catalogue: Mapping) -> tuple[list[str], list[list[object]]]:
     """The passport sheet: one row per catalogue entry, Russian headers and words."""
-    from analysis.catalogue import passport
-
     goals = goal_titles()
     wanted = set(catalogue)
     rows = []
@@ -165,8 +159,6 @@ def passport_rows(catalogue: Mapping) -> tuple[list[str], list[list[object]]]:
 
 def form_title(stem: str) -> str:
     """«Кадры (staff.xlsx)»: a form's title with the file institutions fill."""
-    from analysis import contract
-
     form = contract.FORMS_BY_STEM.get(stem)
     return f"{form.title} ({stem}.xlsx)" if form else stem
 
@@ -174,8 +166,6 @@ def form_title(stem: str) -> str:
 def goal_titles() -> dict[str, str]:
     """goal id → title from params/goals.yaml (empty when the file is missing or wrong)."""
     try:
-        from analysis.goals import load_goals
-
         return {g.id: g.title for g in load_goals()}
     except Exception:  # noqa: BLE001 — the passport then shows goal ids; the book checks goals
         return {}
@@ -200,14 +190,6 @@ def yes_no(value: object) -> str | None:
     except (TypeError, ValueError):
         return None
     return YES if bool(value) else NO
-
-
-def flag_words(flags: object) -> str | None:
-    """`incomplete_window;suppressed` → «неполное окно; скрыто (малое число)»."""
-    if flags is None or flags is pd.NA or (isinstance(flags, float) and pd.isna(flags)):
-        return None
-    words = [FLAG_WORDS.get(f, f) for f in str(flags).split(";") if f.strip()]
-    return "; ".join(words) or None
 
 
 def _year_of(tidy: pd.DataFrame) -> int:

@@ -1,47 +1,91 @@
-"""Formatted sheets and reproducible .xlsx files (openpyxl), shared by every export.
+"""Formatted sheets and reproducible .xlsx files, shared by every export.
 
 A sheet is a header row (bold, shaded, frozen, with an autofilter) over rows of plain values,
-each cell with its own number format. Workbooks are saved byte-stable through
-`analysis.files.save_workbook`.
+each cell with its own number format. The sheets are collected (`new_workbook`, `add_sheet`)
+and written at once by `save` through xlsxwriter, which writes a large workbook several times
+faster than openpyxl (the build writes one per institution every year). The file is
+byte-stable: fixed document times (`analysis.files.document_time`) and zip entry times; and
+text stays text — xlsxwriter is told never to turn a string into a formula, a number or a link
+(SPEC §6: a value from the forms that starts with `=` is stored as text).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
-from analysis.files import save_workbook
+from analysis.files import CREATOR, document_time, write_bytes_atomic
 
 # Number formats in the file's invariant syntax: «,» is the thousands separator, which Russian
 # Excel/LibreOffice display as a space («# ##0»); a literal space here would group only once.
 PERCENT_FORMAT = "0.0"
 COUNT_FORMAT = "#,##0"
 HOURS_FORMAT = "#,##0.0"
-UNIT_FORMATS = {"%": PERCENT_FORMAT, "чел.": COUNT_FORMAT, "ед.": COUNT_FORMAT,
-                "чел.-ч": HOURS_FORMAT}  # SPEC §5 units
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EA")  # the book's pale slate
-HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
-WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
+DATE_FORMAT = "dd.mm.yyyy"  # a date from the forms (SPEC §3 writes dates ДД.ММ.ГГГГ)
+UNIT_FORMATS = {
+    "%": PERCENT_FORMAT,
+    "чел.": COUNT_FORMAT,
+    "ед.": COUNT_FORMAT,
+    "чел.-ч": HOURS_FORMAT,
+}  # SPEC §5 units
+HEADER_STYLE = {  # bold on the book's pale slate, wrapped
+    "bold": True,
+    "bg_color": "#DDE4EA",
+    "pattern": 1,
+    "text_wrap": True,
+    "valign": "top",
+}
+WRAP_STYLE = {"text_wrap": True, "valign": "top"}
 MIN_WIDTH, MAX_WIDTH, NUMBER_WIDTH = 8, 60, 11  # column widths, in characters
 WRAP_WIDTH = 50  # a wrapped column of long texts: lines of about this many characters
+# text stays text; NaN/inf (none expected: `cell_value` empties NaN) become error cells
+WRITER_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "nan_inf_to_errors": True,
+    "remove_timezone": True,
+}
 
 
-def new_workbook() -> Workbook:
-    """An empty workbook (openpyxl's default sheet removed)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    return wb
+@dataclass
+class Sheet:
+    """One sheet to write: headers, rows of values, their number formats, wrapped columns."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[object]]
+    formats: list[Sequence[str | None]] | None
+    wrapped: set[int]
+
+
+@dataclass
+class SheetBook:
+    """The sheets of one workbook, in order (written by `save`)."""
+
+    sheets: list[Sheet] = field(default_factory=list)
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [s.title for s in self.sheets]
+
+
+def new_workbook() -> SheetBook:
+    """An empty workbook."""
+    return SheetBook()
 
 
 def cell_value(value: object) -> object:
-    """A value openpyxl can store: None for every kind of missing, plain Python numbers."""
+    """A value a cell can store: None for every kind of missing, plain Python numbers."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, str):
@@ -57,52 +101,106 @@ def cell_value(value: object) -> object:
 
 
 def add_sheet(
-    wb: Workbook,
+    wb: SheetBook,
     title: str,
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
     formats: Sequence[Sequence[str | None]] | None = None,
     wrap: Sequence[str] = (),
-) -> Worksheet:
+) -> Sheet:
     """A sheet of `rows` under `headers`: frozen header row, autofilter, widths, formats.
 
     `formats[i][j]` is the number format of row i, column j (None: General); columns named in
     `wrap` wrap their text (indicator names, recommendation texts) at about `WRAP_WIDTH`.
     """
-    ws = wb.create_sheet(title)
-    ws.append(list(headers))
-    for cell in ws[1]:
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-    wrapped = {j for j, h in enumerate(headers) if h in wrap}
-    for i, row in enumerate(rows):
-        ws.append([cell_value(v) for v in row])
-        row_formats = formats[i] if formats is not None else ()
-        for j in range(len(row)):  # not ws[ws.max_row]: max_row scans every cell (O(n²))
-            cell = ws.cell(row=i + 2, column=j + 1)
-            if j < len(row_formats) and row_formats[j]:
-                cell.number_format = row_formats[j]
-            if j in wrapped:
-                cell.alignment = WRAP_ALIGN
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headers)))}{max(1, len(rows) + 1)}"
-    for j, header in enumerate(headers):
-        width = _width(header, [r[j] for r in rows], j in wrapped)
-        ws.column_dimensions[get_column_letter(j + 1)].width = width
-    return ws
+    sheet = Sheet(
+        title,
+        [str(h) for h in headers],
+        [[cell_value(v) for v in r] for r in rows],
+        list(formats) if formats is not None else None,
+        {j for j, h in enumerate(headers) if h in wrap},
+    )
+    wb.sheets.append(sheet)
+    return sheet
+
+
+def save(wb: SheetBook, path: Path, year: int, title: str = "") -> Path:
+    """Write the workbook atomically, byte-stable for the year."""
+    write_bytes_atomic(Path(path), workbook_bytes(wb, year, title))
+    return Path(path)
+
+
+def workbook_bytes(wb: SheetBook, year: int, title: str = "") -> bytes:
+    """The .xlsx file: the same bytes for the same sheets and year."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, WRITER_OPTIONS)
+    stamp = document_time(year)
+    book.set_properties({"created": stamp, "author": CREATOR, "title": title or ""})
+    styles = _Styles(book)
+    for sheet in wb.sheets:
+        _write_sheet(book.add_worksheet(sheet.title), sheet, styles)
+    book.close()
+    return buffer.getvalue()
+
+
+class _Styles:
+    """One xlsxwriter Format per (number format, wrapped) pair, made on first use."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.header = book.add_format(HEADER_STYLE)
+        self.made: dict[tuple[str | None, bool], Format | None] = {(None, False): None}
+
+    def get(self, number_format: str | None, wrapped: bool) -> Format | None:
+        key = (number_format or None, wrapped)
+        if key not in self.made:
+            style = dict(WRAP_STYLE) if wrapped else {}
+            if number_format:
+                style["num_format"] = number_format
+            self.made[key] = self.book.add_format(style)
+        return self.made[key]
+
+
+def _write_sheet(ws: Worksheet, sheet: Sheet, styles: _Styles) -> None:
+    for j, header in enumerate(sheet.headers):
+        ws.write_string(0, j, header, styles.header)
+    for i, row in enumerate(sheet.rows, start=1):
+        row_formats = sheet.formats[i - 1] if sheet.formats is not None else ()
+        for j, value in enumerate(row):
+            number_format = row_formats[j] if j < len(row_formats) else None
+            _write_cell(ws, i, j, value, styles.get(number_format, j in sheet.wrapped), styles)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(1, len(sheet.rows) + 1) - 1, max(1, len(sheet.headers)) - 1)
+    for j, header in enumerate(sheet.headers):
+        values = [r[j] for r in sheet.rows if j < len(r)]
+        ws.set_column(j, j, _width(header, values, j in sheet.wrapped))
+
+
+def _write_cell(
+    ws: Worksheet, row: int, col: int, value: object, style: Format | None, styles: _Styles
+) -> None:
+    """One value by its type: text always as text, never parsed (formula, number, link)."""
+    if value is None:
+        if style is not None:
+            ws.write_blank(row, col, None, style)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, style)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, style)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, style)
+    elif isinstance(value, (dt.datetime, dt.date)):
+        ws.write_datetime(row, col, value, style or styles.get(DATE_FORMAT, False))
+    else:
+        ws.write_string(row, col, str(value), style)
 
 
 def _width(header: str, values: list[object], wrapped: bool) -> float:
     """Width of a column: its longest text (numbers: a fixed width), within bounds."""
     longest = max([len(w) for w in str(header).split()] or [0])  # headers wrap by word
     for value in values:
-        value = cell_value(value)
         if isinstance(value, bool) or value is None:
             continue
         size = NUMBER_WIDTH if isinstance(value, (int, float)) else len(str(value))
         longest = max(longest, size)
     return float(min(WRAP_WIDTH if wrapped else MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
-
-
-def save(wb: Workbook, path: Path, year: int, title: str = "") -> Path:
-    """Write the workbook atomically, byte-stable for the year (`analysis.files`)."""
-    return save_workbook(wb, path, year, title)
