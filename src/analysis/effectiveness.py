@@ -198,7 +198,8 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
     """The verdict on one DiD and the reason for it (Russian).
 
     ``stats`` holds ``did``, ``p_value`` and the group sizes (`diff_in_diff`), and may hold the
-    pre-trend check ``pretrend_did``, ``pretrend_p`` with ``pretrend_years`` (NaN: not checked).
+    pre-trend check ``pretrend_did``, ``pretrend_p`` with ``pretrend_years``, or
+    ``pretrend_note``: why it was not checked.
     """
     t = thresholds
     for group, name in (("target", "адресатах меры"), ("comparison", "группе сравнения")):
@@ -231,8 +232,8 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
         return NO_EFFECT, (f"ещё до меры ({years or 'до t−1'}) адресаты и остальные менялись по-разному "
                            f"(разница {_num(pre_gain)}{unit}, {p_text(pre_p)}): эффект меры "
                            "не отделить от прежнего тренда")
-    checked = ("" if math.isfinite(pre_p) or not years
-               else f"; тренд до меры не проверен: нет данных за {years}")
+    note = stats.get("pretrend_note")
+    checked = f"; тренд до меры не проверен: {note}" if note else ""
     return EFFECTIVE, (f"адресаты улучшили показатель на {_num(gain, sign=False)}{unit} больше "
                        f"остальных ({p_text(p)}){checked}")
 
@@ -398,9 +399,14 @@ def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
     pooled = panel(before, after, indicator_id, level, exclude)
     stats = diff_in_diff(pooled, units, ind.kind, thresholds.alpha)
     history = _unit_history(data, t, indicator_id, level, set(pooled["unit_id"]))
-    stats.update(_three_years(history, units, t, thresholds.alpha))
+    early = data.get(t - 2)
+    unusable = (_unusable(early.tidy, indicator_id, strict=True)
+                if early is not None and early.tidy is not None else None)
+    stats.update(_three_years(history, units, t, thresholds.alpha,
+                              unusable and unusable.format(year=t - 2)))
     verdict, reason = judge(stats, ind.kind, ind.direction, thresholds)
     stats.pop("pretrend_years", None)
+    stats.pop("pretrend_note", None)
     in_target = pooled["unit_id"].isin(units)
     return {**base, **stats, "verdict": verdict, "reason": reason,
             "event_study": _events(history, units, t),
@@ -430,15 +436,24 @@ def _unit_history(data: dict[int, _Year], t: int, indicator_id: str, level: str,
     return pd.concat(frames, ignore_index=True)
 
 
-def _three_years(history: pd.DataFrame, units: set[str], t: int, alpha: float) -> dict:
-    """The pre-trend check (t−2 → t−1) and the effect at t+2 (t−1 → t+2) on the same units."""
+def _three_years(history: pd.DataFrame, units: set[str], t: int, alpha: float,
+                 unusable: str | None) -> dict:
+    """The pre-trend check (t−2 → t−1) and the effect at t+2 (t−1 → t+2) on the same units.
+
+    ``unusable`` says why t−2 cannot be compared (e.g. a 3-year window still filling up: its
+    mechanical growth is a trend of its own, larger where courses are more frequent), and then
+    the pre-trend is not checked."""
     years = set(history["year"].astype(int))
-    pre = effect_between(history, units, t - 2, t - 1, alpha) if t - 2 in years else None
+    pre = None
+    if unusable is None and t - 2 in years:
+        pre = effect_between(history, units, t - 2, t - 1, alpha)
     later = effect_between(history, units, t - 1, t + 2, alpha) if t + 2 in years else None
     out = effect_stats(later, "_t2")
     out["pretrend_did"] = pre.did if pre is not None else math.nan
     out["pretrend_p"] = pre.p_value if pre is not None else math.nan
-    out["pretrend_years"] = f"{t - 2}–{t - 1} гг." if pre is not None else f"{t - 2} год"
+    out["pretrend_years"] = f"{t - 2}–{t - 1} гг."
+    out["pretrend_note"] = (None if pre is not None
+                            else unusable or f"нет данных за {t - 2} год")
     return out
 
 
