@@ -295,7 +295,7 @@ def test_the_verdict_table_shows_title_effect_interval_and_pretrend():
     assert shown["p"] == "p = 0,004"
     assert shown["Тренд до меры (t−2 → t−1)"] == (
         "различие не выявлено (+1,0\u00a0п.\u00a0п., p = 0,70)")
-    assert shown["Эффект через 2 года"] == "данных за 2023 год ещё нет"
+    assert shown["Эффект через 2 года"] == "нет данных за 2023 год"
     apart = page.verdict_table(_inferred(pretrend_p=0.01), None).data.iloc[0]
     assert apart["Тренд до меры (t−2 → t−1)"].startswith("расходились")
     # a public small group (40 people < 50) hides the effect, the interval and p

@@ -341,10 +341,13 @@ def verdict_table(
     pre_gone = gone | flags["pretrend"].to_numpy()
     mask = disclosure.mask_display
     later = [
-        mask(f"{_effect(d, i)}, {effectiveness.p_text(p)}", h)
-        if not fmt.is_missing(d)
-        else ("—" if not c else f"данных за {int(y) + 2} год ещё нет")
-        for d, p, i, h, c, y in zip(
+        fmt.DASH
+        if fmt.is_missing(main) or not c
+        else f"нет данных за {int(y) + 2} год"
+        if fmt.is_missing(d)
+        else mask(f"{_effect(d, i)}, {effectiveness.p_text(p)}", h)
+        for main, d, p, i, h, c, y in zip(
+            rows["did"],
             rows["did_t2"],
             rows["p_value_t2"],
             rows["indicator_id"],
