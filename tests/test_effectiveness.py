@@ -269,6 +269,23 @@ def test_demo_measures_of_the_report_year_wait_and_first_year_has_no_baseline(de
     assert list(evaluated.columns) == eff.COLUMNS
 
 
+def test_the_tidy_table_of_both_profiles(demo, tmp_path):
+    from analysis import context
+    from analysis.pages import effectiveness as page
+
+    evaluated, _, root = demo
+    internal = page.tidy_for(context.resolve(YEARS[-1], root, tmp_path, "internal", 3))
+    public = page.tidy_for(context.resolve(YEARS[-1], root, tmp_path, "public", 3))
+    assert list(internal.columns) == list(public.columns) == eff.TIDY_COLUMNS
+    assert len(internal) == len(public) == len(evaluated)
+    assert internal["did"].tolist() == pytest.approx(evaluated["did"].tolist(), nan_ok=True)
+    # the public table shows a DiD only where the internal one has the same, and hides more
+    same = public["did"].notna()
+    assert (public.loc[same, "did"] == internal.loc[same, "did"]).all()
+    assert public["did"].isna().sum() >= internal["did"].isna().sum()
+    assert (public["verdict"] == internal["verdict"]).all()
+
+
 def test_pooled_units_are_the_balanced_panel_of_each_group():
     """`evaluate(pooled=True)` records which units each group pools (the public profile checks
     them against its table): a measure for district Север = {S1, S2}; S5 has no value in the

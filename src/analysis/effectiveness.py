@@ -2,8 +2,10 @@
 
 Public API (data in, data out: a `YearData` reader and the years' indicator tables come in)::
 
-    diff_in_diff(panel, target_ids, kind) -> dict           # the DiD of one panel
+    diff_in_diff(panel, target_ids, kind) -> dict           # the DiD of one panel, inference
+    effect_stats(effect, suffix="") -> dict                  # an inference.Effect as columns
     judge(stats, kind, direction, thresholds) -> (verdict, reason)
+    p_text(p) -> str                                         # «p = 0,03», «p < 0,001»
     evaluate(data, indicators_of, thresholds, pooled=False) -> DataFrame
     tidy(evaluated) -> DataFrame                             # effectiveness.csv (SPEC §5)
     measure_verdicts(evaluated) -> DataFrame                 # one row per measure

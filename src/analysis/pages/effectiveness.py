@@ -6,7 +6,9 @@ year reader `ctx.data`, each year's indicator table through the cache, the thres
 `params/effectiveness.yaml`) and takes the page's profile decisions: in the public profile a
 group value, DiD or reason number that could give away a cell the public indicator table hides
 is masked (`for_public`, against `context.for_reader`), and small groups are not drawn. The
-`show_*` functions give the notebook one displayable per section.
+`show_*` functions give the notebook one displayable per section: the table of verdicts first,
+the event-study figure, then the method and the long explanation. `public_tidy` is the public
+profile's ``effectiveness.csv`` (the internal one is `analysis.effectiveness.tidy`).
 """
 
 from __future__ import annotations
@@ -90,6 +92,18 @@ def load(ctx: Context) -> EffectivenessPage:
     return EffectivenessPage(
         ctx.year, thresholds, evaluated, dyn, tuple(ctx.window_years), threshold
     )
+
+
+def tidy_for(ctx: Context) -> pd.DataFrame:
+    """``effectiveness.csv`` of the context's year as its profile may show it (SPEC §5): the
+    build (or ``python -m analysis tables``) writes this to ``output/<profile>/<year>/``."""
+    tables_of = indicator_tables(ctx)
+    evaluated = effectiveness.evaluate(ctx.data, tables_of, load_thresholds(), pooled=ctx.public)
+    if not ctx.public:
+        return effectiveness.tidy(evaluated)
+    years = [y for y in effectiveness.compared_years(evaluated) if y in ctx.data_years]
+    shown = context.for_reader(ctx, compared_tables(years, tables_of))
+    return public_tidy(evaluated, shown, ctx.settings.suppression_threshold)
 
 
 def compared_tables(years: list[int], tables_of: Callable[[int], pd.DataFrame]) -> pd.DataFrame:
