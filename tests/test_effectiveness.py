@@ -17,82 +17,92 @@ from analysis.params.effectiveness import load_thresholds
 from analysis.reader import YearData
 
 DEFAULT = eff.Thresholds(min_did_pp=5, min_did_relative=0.2, min_units=3, min_people=30,
-                         min_z=2.0)
+                         alpha=0.05)
 
 
 def _panel(target: list[tuple], comparison: list[tuple]) -> pd.DataFrame:
-    """Units T1… and C1… with (num_before, den_before, num_after, den_after)."""
+    """Units T1… and C1… with (value_before, value_after) in %, 100 people each."""
     rows = [(f"T{k}", *r) for k, r in enumerate(target, 1)]
     rows += [(f"C{k}", *r) for k, r in enumerate(comparison, 1)]
-    return pd.DataFrame(rows, columns=["unit_id", "num_before", "den_before", "num_after",
-                                       "den_after"])
+    out = pd.DataFrame(rows, columns=["unit_id", "value_before", "value_after"])
+    return out.assign(den_before=100.0, den_after=100.0)
 
 
-# Targets 100/200 → 150/200 (50 → 75 %), comparison 100/200 → 110/200 (50 → 55 %):
-# DiD = (75 − 50) − (55 − 50) = +20 p. p.; SE = √((.25 + .1875 + .25 + .2475) / 200) = 6.84 p. p.,
-# so 20 p. p. is 2.9 SE ≥ 2 → «эффективна».
-TARGETS = [(40, 70, 50, 70), (30, 70, 50, 70), (30, 60, 50, 60)]
-COMPARISON = [(40, 70, 40, 70), (30, 70, 40, 70), (30, 60, 30, 60)]
+# Targets change +20, +25, +30 (50 → 70, 75, 80); seven others +0, +5, +10, +0, +5, +10, +5
+# (mean +5): unit-mean DiD = 25 − 5 = +20 p. p. Randomization: of the C(10, 3) = 120 ways to
+# pick 3 targets only the true one reaches a sum of changes of 75, so p = 2 · 1/120 = 1/60.
+# Welch: var_t = 25, var_c = (4·25 + 3·0)/6 = 16.67 → se = √(25/3 + 16.67/7) = 3.27.
+TARGETS = [(50, 70), (50, 75), (50, 80)]
+COMPARISON = [(50, 50), (50, 55), (50, 60), (40, 40), (40, 45), (40, 50), (45, 50)]
 
 
 def test_a_known_difference_in_differences_is_effective():
     panel = _panel(TARGETS, COMPARISON)
     stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], SHARE)
+    # group values are unit means: targets 50 → 75, others 45 → 50
     assert (stats["target_before"], stats["target_after"]) == (50.0, 75.0)
-    assert (stats["comparison_before"], stats["comparison_after"]) == (50.0, 55.0)
+    assert (stats["comparison_before"], stats["comparison_after"]) == (45.0, 50.0)
     assert stats["did"] == pytest.approx(20.0)
-    assert stats["se"] == pytest.approx(6.837, abs=1e-3)
-    assert (stats["n_target_units"], stats["n_comparison_units"]) == (3, 3)
-    assert (stats["n_target_people"], stats["n_comparison_people"]) == (200, 200)
-    assert eff.judge(stats, SHARE, HIGHER, DEFAULT)[0] == eff.EFFECTIVE
+    assert stats["p_value"] == pytest.approx(1 / 60)
+    assert stats["se"] == pytest.approx(math.sqrt(25 / 3 + 100 / 6 / 7), abs=1e-9)
+    assert stats["ci_low"] > 0
+    assert (stats["n_target_units"], stats["n_comparison_units"]) == (3, 7)
+    assert (stats["n_target_people"], stats["n_comparison_people"]) == (300, 700)
+    verdict, reason = eff.judge(stats, SHARE, HIGHER, DEFAULT)
+    assert verdict == eff.EFFECTIVE
+    assert reason == "адресаты улучшили показатель на 20,0 п. п. больше остальных (p = 0,02)"
+
+
+def test_three_against_three_can_never_exclude_chance():
+    # 3 targets and 3 others: C(6, 3) = 20 splits, so even the most extreme has p = 2/20 = 0.1
+    panel = _panel(TARGETS, COMPARISON[:3])
+    stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], SHARE)
+    assert stats["did"] == pytest.approx(20.0) and stats["p_value"] == pytest.approx(0.1)
+    verdict, reason = eff.judge(stats, SHARE, HIGHER, DEFAULT)
+    assert verdict == eff.NO_EFFECT and "p = 0,10" in reason
 
 
 def test_the_same_with_too_few_units_is_not_enough_data():
-    # the same people in 2 target institutions: 2 < min_units 3
-    panel = _panel([(70, 140, 100, 140), (30, 60, 50, 60)], COMPARISON)
+    panel = _panel(TARGETS[:2], COMPARISON)
     stats = eff.diff_in_diff(panel, ["T1", "T2"], SHARE)
-    assert stats["did"] == pytest.approx(20.0)
     verdict, reason = eff.judge(stats, SHARE, HIGHER, DEFAULT)
     assert verdict == eff.NO_DATA and "2 ед." in reason
 
 
 def test_too_few_people_is_not_enough_data():
-    # targets 10/20 → 15/20, comparison 10/20 → 11/20: DiD +20 p. p., but 20 people < 30
-    panel = _panel([(4, 7, 5, 7), (3, 7, 5, 7), (3, 6, 5, 6)],
-                   [(4, 7, 4, 7), (3, 7, 4, 7), (3, 6, 3, 6)])
+    panel = _panel(TARGETS, COMPARISON).assign(den_before=6.0, den_after=6.0)
     stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], SHARE)
-    assert stats["did"] == pytest.approx(20.0)
+    assert stats["n_target_people"] == 18  # 3 × 6 < 30
     verdict, reason = eff.judge(stats, SHARE, HIGHER, DEFAULT)
     # the reason names the threshold, not the group size (the public page hides small groups)
-    assert verdict == eff.NO_DATA and "меньше 30 чел." in reason and "20" not in reason
+    assert verdict == eff.NO_DATA and "меньше 30 чел." in reason and "18" not in reason
 
 
 def test_a_lower_is_better_indicator_improves_by_falling():
-    # burnout: targets 60/200 → 30/200 (30 → 15 %), comparison 60/200 → 58/200 (30 → 29 %):
-    # DiD = −15 − (−1) = −14 p. p., an improvement of 14; SE = √((.21 + .1275 + .21 + .2059)/200)
-    # = 6.14 p. p. → 14 ≥ 2 × 6.14 → «эффективна»; read as «higher is better» it is not.
-    panel = _panel([(20, 70, 10, 70), (20, 70, 10, 70), (20, 60, 10, 60)],
-                   [(20, 70, 20, 70), (20, 70, 19, 70), (20, 60, 19, 60)])
+    # burnout: the same panel mirrored — targets fall 20, 25, 30, others fall 5 on average:
+    # DiD = −20, an improvement of 20 for «lower is better»; read as «higher is better» it is not
+    panel = _panel([(b, 2 * b - a) for b, a in TARGETS], [(b, 2 * b - a) for b, a in COMPARISON])
     stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], SHARE)
-    assert stats["did"] == pytest.approx(-14.0)
+    assert stats["did"] == pytest.approx(-20.0)
     assert eff.judge(stats, SHARE, LOWER, DEFAULT)[0] == eff.EFFECTIVE
     assert eff.judge(stats, SHARE, HIGHER, DEFAULT)[0] == eff.NO_EFFECT
 
 
-def _stats(did: float, se: float = 0.0, people: float = 100, units: int = 5, **more) -> dict:
-    return {"did": did, "se": se, "n_target_units": units, "n_comparison_units": units,
+def _stats(did: float, p: float = 0.001, people: float = 100, units: int = 5, **more) -> dict:
+    return {"did": did, "p_value": p, "n_target_units": units, "n_comparison_units": units,
             "n_target_people": people, "n_comparison_people": people, **more}
 
 
-@pytest.mark.parametrize("did, se, expected", [
-    (5.0, 0.0, eff.EFFECTIVE),  # exactly the threshold (5 p. p.) counts
-    (4.99, 0.0, eff.NO_EFFECT),
-    (10.0, 5.0, eff.EFFECTIVE),  # exactly 2 SE
-    (10.0, 5.01, eff.NO_EFFECT),  # a hair less than 2 SE: chance may explain it
-    (-20.0, 0.0, eff.NO_EFFECT),  # the targets got worse
+@pytest.mark.parametrize("did, p, expected", [
+    (5.0, 0.001, eff.EFFECTIVE),  # exactly the threshold (5 p. p.) counts
+    (4.99, 0.001, eff.NO_EFFECT),
+    (10.0, 0.0499, eff.EFFECTIVE),  # just below alpha = 0.05
+    (10.0, 0.05, eff.NO_EFFECT),  # at alpha: chance may explain it
+    (10.0, math.nan, eff.NO_EFFECT),  # no test possible: no claim
+    (-20.0, 0.001, eff.NO_EFFECT),  # the targets got worse
 ])
-def test_threshold_edges_for_shares(did, se, expected):
-    assert eff.judge(_stats(did, se), SHARE, HIGHER, DEFAULT)[0] == expected
+def test_threshold_edges_for_shares(did, p, expected):
+    assert eff.judge(_stats(did, p), SHARE, HIGHER, DEFAULT)[0] == expected
 
 
 @pytest.mark.parametrize("units, people, expected", [
@@ -101,13 +111,14 @@ def test_threshold_edges_for_shares(did, se, expected):
     (3, 29, eff.NO_DATA),
 ])
 def test_minimum_units_and_people_edges(units, people, expected):
-    assert eff.judge(_stats(20.0, 1.0, people, units), SHARE, HIGHER, DEFAULT)[0] == expected
+    assert eff.judge(_stats(20.0, 0.001, people, units), SHARE, HIGHER, DEFAULT)[0] == expected
 
 
 def test_counts_use_means_per_unit_and_a_relative_threshold():
     # events per institution: targets 2, 2, 2 → 3, 3, 3 (mean 2 → 3); comparison 1, 1, 1 → 1,
-    # 1, 1 (mean 1 → 1): DiD = +1 per unit; base = max(2, 1, 1) = 2, need 0.2 × 2 = 0.4;
-    # SE ≥ Poisson: √((2 + 3)/3 + (1 + 1)/3) = 1.53 → 1 < 2 × 1.53 → «эффект не выявлен»
+    # 1, 1 (mean 1 → 1): DiD = +1 per unit; base = max(2, 1, 1) = 2, need 0.2 × 2 = 0.4.
+    # Randomization: 3 of 6 units, only the true split (and its mirror) reach |1|: p = 2/20;
+    # Poisson floor: se ≥ √((2 + 3)/3 + (1 + 1)/3) = 1.53 → p ≥ 2·(1 − Φ(1/1.53)) = 0.51
     panel = pd.DataFrame({"unit_id": ["T1", "T2", "T3", "C1", "C2", "C3"],
                           "value_before": [2.0, 2, 2, 1, 1, 1],
                           "value_after": [3.0, 3, 3, 1, 1, 1]})
@@ -115,12 +126,13 @@ def test_counts_use_means_per_unit_and_a_relative_threshold():
     assert (stats["target_before"], stats["target_after"], stats["did"]) == (2.0, 3.0, 1.0)
     assert math.isnan(stats["n_target_people"])
     assert stats["se"] == pytest.approx(math.sqrt(5 / 3 + 2 / 3))
+    assert stats["p_value"] == pytest.approx(0.513, abs=1e-3)
     assert eff.judge(stats, COUNT, HIGHER, DEFAULT)[0] == eff.NO_EFFECT
-    # without the chance check the same +1 beats the 0.4 threshold
-    loose = eff.Thresholds(min_z=0)
-    assert eff.judge(stats, COUNT, HIGHER, loose)[0] == eff.EFFECTIVE
+    # with chance ruled out the same +1 beats the 0.4 threshold
+    sure = {**stats, "p_value": 0.001}
+    assert eff.judge(sure, COUNT, HIGHER, DEFAULT)[0] == eff.EFFECTIVE
     # relative edge: need 0.2 × 2 = 0.4; a DiD of 0.39 falls short
-    assert eff.judge({**stats, "did": 0.39}, COUNT, HIGHER, loose)[0] == eff.NO_EFFECT
+    assert eff.judge({**sure, "did": 0.39}, COUNT, HIGHER, DEFAULT)[0] == eff.NO_EFFECT
 
 
 def _city(value: float, target: float, denominator: float = 1000) -> pd.Series:
@@ -149,7 +161,7 @@ def test_measures_for_everyone_are_judged_against_the_target(before, after, dire
 
 def test_thresholds_are_read_and_checked(tmp_path):
     assert load_thresholds() == eff.Thresholds(min_did_pp=5, min_did_relative=0.2,
-                                               min_units=3, min_people=30, min_z=2.0)
+                                               min_units=3, min_people=30, alpha=0.05)
     assert load_thresholds(tmp_path) == eff.Thresholds()  # no file: the defaults
     (tmp_path / "effectiveness.yaml").write_text("min_did_pp: 10\nmin_units: 5\n")
     assert load_thresholds(tmp_path) == eff.Thresholds(min_did_pp=10, min_units=5)
@@ -159,16 +171,25 @@ def test_thresholds_are_read_and_checked(tmp_path):
     (tmp_path / "effectiveness.yaml").write_text("min_units: 0\n")
     with pytest.raises(UserError, match="min_units"):
         load_thresholds(tmp_path)
-    (tmp_path / "effectiveness.yaml").write_text("min_z: много\n")
+    (tmp_path / "effectiveness.yaml").write_text("alpha: много\n")
     with pytest.raises(UserError, match="effectiveness.yaml: пороги оценки эффективности не "
                                         "прочитаны — could not convert"):
         load_thresholds(tmp_path)
-    (tmp_path / "effectiveness.yaml").write_text("- min_z\n")
+    (tmp_path / "effectiveness.yaml").write_text("- alpha\n")
     with pytest.raises(UserError, match="ожидается список «параметр: значение»"):
         load_thresholds(tmp_path)
-    (tmp_path / "effectiveness.yaml").write_text("min_z: [\n")
+    (tmp_path / "effectiveness.yaml").write_text("alpha: [\n")
     with pytest.raises(UserError, match="effectiveness.yaml: пороги оценки эффективности не "
                                         "прочитаны"):
+        load_thresholds(tmp_path)
+
+
+def test_an_old_min_z_says_what_to_write_instead(tmp_path):
+    (tmp_path / "effectiveness.yaml").write_text("min_did_pp: 5\nmin_z: 2.0\n")
+    with pytest.raises(UserError, match="min_z больше не используется.*напишите «alpha: 0.05»"):
+        load_thresholds(tmp_path)
+    (tmp_path / "effectiveness.yaml").write_text("alpha: 1.5\n")
+    with pytest.raises(UserError, match="alpha — уровень значимости, число между 0 и 1"):
         load_thresholds(tmp_path)
 
 
@@ -248,6 +269,23 @@ def test_demo_measures_of_the_report_year_wait_and_first_year_has_no_baseline(de
     assert list(evaluated.columns) == eff.COLUMNS
 
 
+def test_the_tidy_table_of_both_profiles(demo, tmp_path):
+    from analysis import context
+    from analysis.pages import effectiveness as page
+
+    evaluated, _, root = demo
+    internal = page.tidy_for(context.resolve(YEARS[-1], root, tmp_path, "internal", 3))
+    public = page.tidy_for(context.resolve(YEARS[-1], root, tmp_path, "public", 3))
+    assert list(internal.columns) == list(public.columns) == eff.TIDY_COLUMNS
+    assert len(internal) == len(public) == len(evaluated)
+    assert internal["did"].tolist() == pytest.approx(evaluated["did"].tolist(), nan_ok=True)
+    # the public table shows a DiD only where the internal one has the same, and hides more
+    same = public["did"].notna()
+    assert (public.loc[same, "did"] == internal.loc[same, "did"]).all()
+    assert public["did"].isna().sum() >= internal["did"].isna().sum()
+    assert (public["verdict"] == internal["verdict"]).all()
+
+
 def test_pooled_units_are_the_balanced_panel_of_each_group():
     """`evaluate(pooled=True)` records which units each group pools (the public profile checks
     them against its table): a measure for district Север = {S1, S2}; S5 has no value in the
@@ -278,14 +316,16 @@ def test_pooled_units_are_the_balanced_panel_of_each_group():
 
 def test_reason_numbers_are_written_russian_style():
     # a DiD of +4 p. p. against the 5 p. p. threshold; a fall of 2.25 p. p. reads «−2,2»
-    # (one decimal, as the page's formatting rounds); chance: 10 p. p. against SE 6,5 (< 2 SE)
+    # (one decimal, as the page's formatting rounds); chance: p = 0.24 ≥ 0.05
     assert eff.judge(_stats(4.0), SHARE, HIGHER, DEFAULT)[1] == (
         "разница +4,0 п. п. меньше порога 5,0 п. п.")
     assert eff.judge(_stats(-2.25), SHARE, HIGHER, DEFAULT)[1].startswith("разница \u22122,2 п. п.")
-    assert eff.judge(_stats(10.0, 6.5), SHARE, HIGHER, DEFAULT)[1] == (
-        "разница +10,0 п. п. в пределах случайных колебаний (стандартная ошибка 6,5 п. п.)")
-    # no standard error (a group of one unit): the reason says «—», never «nan»
-    assert "стандартная ошибка —" in eff.judge(_stats(10.0, math.nan), SHARE, HIGHER, DEFAULT)[1]
+    assert eff.judge(_stats(10.0, 0.24), SHARE, HIGHER, DEFAULT)[1] == (
+        "разница +10,0 п. п. в пределах случайных колебаний между учреждениями "
+        "(p = 0,24, нужно меньше 0,05)")
+    # no p-value (a test was impossible): the reason says «—», never «nan»
+    assert "p = —" in eff.judge(_stats(10.0, math.nan), SHARE, HIGHER, DEFAULT)[1]
+    assert "(p < 0,001)" in eff.judge(_stats(10.0, 0.0002), SHARE, HIGHER, DEFAULT)[1]
 
 
 class _Registers:

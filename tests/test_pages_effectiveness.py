@@ -5,9 +5,11 @@ given). Moved from test_public_pages.py with the page's functions."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
-from public_city_helpers import AFTER, BEFORE, IND, REGISTER, SUPPRESSED, public_table
+from public_city_helpers import AFTER, BEFORE, IND, SUPPRESSED, cell, public_table
 
 from analysis import effectiveness as eff
 from analysis.catalogue import CATALOGUE
@@ -47,6 +49,8 @@ def _row(
         "verdict": verdict,
         "reason": reason,
         "pending": False,
+        "causal": True,
+        "event_study": (),
         "target_units": target_units,
         "comparison_units": comparison_units,
     }
@@ -63,8 +67,8 @@ def _evaluated() -> pd.DataFrame:
             eff.NO_DATA,
             "в адресатах меры 1 ед. с данными за оба года (нужно не меньше 3)",
         ),
-        # aimed at Север = {S1, S2}: the pooled value is Север's visible cell, the comparison
-        # {S3, S4, S5} is all visible
+        # aimed at Север = {S1, S2}: Север's own (pooled) cell is visible, but the group value
+        # is the mean of S1 and S2, which with S2's visible value gives hidden S1 away
         _row(
             "M2",
             "район:Север",
@@ -89,14 +93,14 @@ def _evaluated() -> pd.DataFrame:
 
 
 def _table(evaluated: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
-    return page.verdict_table(evaluated, threshold).data.set_index("Мера")
+    return page.detail_table(evaluated, threshold).data.set_index("Мера")
 
 
 GROUP_COLUMNS = ["Адресаты: до", "Адресаты: после", "Сравнение: до", "Сравнение: после"]
 
 
 def test_a_measure_aimed_at_one_hidden_school_is_masked_publicly_and_shown_internally():
-    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
+    public = page.for_public(_evaluated(), public_table())
     shown = _table(public, threshold=5)
     # S1's cell is «*» in both years' public table, so its values, the DiD and its people go
     assert list(shown.loc["M1 (2021)", ["Адресаты: до", "Адресаты: после"]]) == ["*", "*"]
@@ -111,25 +115,18 @@ def test_a_measure_aimed_at_one_hidden_school_is_masked_publicly_and_shown_inter
     assert "18,0" in internal.loc["M1 (2021)", "Разность разностей"]
 
 
-def test_a_measure_aimed_at_a_visible_district_isshown():
-    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
-    shown = _table(public, threshold=5)
-    # Север pools S1 (hidden) and S2 — exactly Север's schools, and Север's cell is visible
-    assert list(shown.loc["M2 (2021)", GROUP_COLUMNS]) == ["40,0", "60,0", "50,0", "52,0"]
-    assert "18,0" in shown.loc["M2 (2021)", "Разность разностей"]
-
-
-def test_without_the_register_a_group_with_a_hidden_school_is_masked():
-    # the district rule needs the register; without it, S1 inside Север cannot be vouched for
+def test_a_measure_aimed_at_a_district_with_a_hidden_school_is_masked():
+    # Север = {S1 hidden, S2}: the targets' value is the mean of the two schools' own values,
+    # so with S2's public 50 it would give S1 away — even though Север's own pooled cell is
+    # public (a mean of units is not the district's Σ/Σ). The comparison S3…S5 stays.
     public = page.for_public(_evaluated(), public_table())
-    assert list(_table(public, 5).loc["M2 (2021)", ["Адресаты: до", "Адресаты: после"]]) == [
-        "*",
-        "*",
-    ]
+    shown = _table(public, threshold=5)
+    assert list(shown.loc["M2 (2021)", GROUP_COLUMNS]) == ["*", "*", "50,0", "52,0"]
+    assert shown.loc["M2 (2021)", "Разность разностей"] == "*"
 
 
 def test_a_comparison_pooling_a_hidden_school_hides_the_did_and_the_reason_numbers():
-    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
+    public = page.for_public(_evaluated(), public_table())
     shown = _table(public, threshold=5)
     assert list(shown.loc["M3 (2021)", GROUP_COLUMNS]) == ["40,0", "60,0", "*", "*"]
     assert shown.loc["M3 (2021)", "Разность разностей"] == "*"
@@ -142,12 +139,9 @@ def test_a_comparison_pooling_a_hidden_school_hides_the_did_and_the_reason_numbe
 def test_the_public_figure_draws_only_groups_with_nothing_hidden():
     import matplotlib.pyplot as plt
 
-    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
-    figure = page.before_after_figure(public)
-    titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_visible()]
-    plt.close(figure)
-    assert len(titles) == 1 and titles[0].startswith("M2")  # M1 and M3 hide a group
-    internal = page.before_after_figure(_evaluated())
+    public = page.for_public(_evaluated(), public_table())
+    assert page.event_figure(public) is None  # M1, M2 and M3 each hide a group
+    internal = page.event_figure(_evaluated())
     assert sum(ax.get_visible() for ax in internal.axes) == 3
     plt.close(internal)
 
@@ -176,9 +170,9 @@ def test_a_measure_for_everyone_follows_the_citycell():
 
 
 def test_the_public_table_explains_its_stars_and_the_internal_one_has_no_note():
-    public = page.for_public(_evaluated(), public_table(), {BEFORE: REGISTER, AFTER: REGISTER})
-    assert page.HIDDEN_NOTE in page.verdict_table(public, 5).caption
-    assert page.HIDDEN_NOTE not in (page.verdict_table(_evaluated(), None).caption or "")
+    public = page.for_public(_evaluated(), public_table())
+    assert page.HIDDEN_NOTE in page.detail_table(public, 5).caption
+    assert page.HIDDEN_NOTE not in (page.detail_table(_evaluated(), None).caption or "")
 
 
 # --- the other sections of the page ----------------------------------------------------------
@@ -247,3 +241,68 @@ def test_dynamics_panels_name_the_years_of_measures():
     assert frame["value"].tolist() == [40.0, 45.0]
     html = page.dynamics_table(dyn, [2022, 2023]).to_html()
     assert "M1 — эффективна" in html
+
+
+# --- the table of verdicts, the tidy table ---------------------------------------------------
+
+
+def _inferred(**more) -> pd.DataFrame:
+    """M3 of `_evaluated` with its inference: DiD +18 p. p., interval 10…26, p = 0.004, a flat
+    pre-trend (+1 p. p., p = 0.7) and no t+2 yet (measure of 2021, data up to 2022)."""
+    row = _row("M3", "S3;S4", ("S3", "S4"), ("S2", "S5"), eff.EFFECTIVE, "адресаты …")
+    row.update({"se": 4.0, "ci_low": 10.0, "ci_high": 26.0, "p_value": 0.004,
+                "pretrend_did": 1.0, "pretrend_p": 0.7, **more})
+    return pd.DataFrame([row], columns=eff.COLUMNS + eff.POOLED_COLUMNS)
+
+
+def test_the_verdict_table_shows_title_effect_interval_and_pretrend():
+    shown = page.verdict_table(_inferred(), None).data.iloc[0]
+    assert shown["Мера"] == "M3 (2021)" and shown["Содержание"] == "Курсы"
+    assert shown["Эффект через год"] == "+18,0\u00a0п.\u00a0п."
+    assert shown["95 % интервал"] == "от +10,0\u00a0п.\u00a0п. до +26,0\u00a0п.\u00a0п."
+    assert shown["p"] == "p = 0,004"
+    assert shown["Тренд до меры (t−2 → t−1)"] == (
+        "различие не выявлено (+1,0\u00a0п.\u00a0п., p = 0,70)")
+    assert shown["Эффект через 2 года"] == "нет данных за 2023 год"
+    apart = page.verdict_table(_inferred(pretrend_p=0.01), None).data.iloc[0]
+    assert apart["Тренд до меры (t−2 → t−1)"].startswith("расходились")
+    # a public small group (40 people < 50) hides the effect, the interval and p
+    small = page.verdict_table(_inferred(), 50).data.iloc[0]
+    assert (small["Эффект через год"], small["95 % интервал"], small["p"]) == ("*", "*", "*")
+    assert not any(ch.isdigit() for ch in small["Обоснование"])
+
+
+def test_a_hidden_school_before_the_measure_hides_the_pretrend_only():
+    # 2019 (t−2): the comparison S2, S5 averages S5, hidden that year; 2020 and 2022 are public
+    events = (
+        {"offset": -2, "year": 2019, "target_mean": 40.0, "comparison_mean": 50.0,
+         "target_units": ("S3", "S4"), "comparison_units": ("S2", "S5")},
+        {"offset": -1, "year": 2020, "target_mean": 40.0, "comparison_mean": 50.0,
+         "target_units": ("S3", "S4"), "comparison_units": ("S2", "S5")},
+    )
+    shown = pd.concat([public_table(), pd.DataFrame([
+        cell(2019, "institution", "S2", 50.0), cell(2019, "institution", "S3", 50.0),
+        cell(2019, "institution", "S4", 50.0), cell(2019, "institution", "S5", None, True)])])
+    public = page.for_public(_inferred(event_study=events), shown).iloc[0]
+    assert public["hidden_pretrend"] and not public["hidden_did"]
+    assert math.isnan(public["pretrend_did"]) and math.isnan(public["pretrend_p"])
+    assert public["did"] == 18.0 and public["p_value"] == 0.004
+    table = page.verdict_table(pd.DataFrame([public]), 5).data.iloc[0]
+    assert table["Тренд до меры (t−2 → t−1)"] == "*"
+
+
+def test_public_tidy_has_the_spec_columns_and_masks_as_the_page():
+    out = page.public_tidy(_evaluated(), public_table(), threshold=5)
+    assert list(out.columns) == eff.TIDY_COLUMNS
+    by = out.set_index("measure_id")
+    # M1 (S1 hidden) and M2 (mean over S1) lose their DiD; M3's comparison averages S1
+    assert by["did"].isna().all()
+    assert not any(ch.isdigit() for ch in by.loc["M3", "reason"])
+    # internally every DiD is there
+    assert eff.tidy(_evaluated())["did"].tolist() == [18.0, 18.0, 18.0]
+    # a visible group of 40 people under a threshold of 50 hides the DiD too
+    visible = _inferred(target_units=("S3", "S4"), comparison_units=("S2", "S5"))
+    assert page.public_tidy(visible, public_table(), 5)["did"].tolist() == [18.0]
+    hidden = page.public_tidy(visible, public_table(), 50).iloc[0]
+    assert math.isnan(hidden["did"]) and math.isnan(hidden["ci_low"]) and math.isnan(
+        hidden["p_value"])

@@ -2,9 +2,12 @@
 
 Public API (data in, data out: a `YearData` reader and the years' indicator tables come in)::
 
-    diff_in_diff(panel, target_ids, kind) -> dict           # the DiD of one panel
+    diff_in_diff(panel, target_ids, kind) -> dict           # the DiD of one panel, inference
+    effect_stats(effect, suffix="") -> dict                  # an inference.Effect as columns
     judge(stats, kind, direction, thresholds) -> (verdict, reason)
+    p_text(p) -> str                                         # «p = 0,03», «p < 0,001»
     evaluate(data, indicators_of, thresholds, pooled=False) -> DataFrame
+    tidy(evaluated) -> DataFrame                             # effectiveness.csv (SPEC §5)
     measure_verdicts(evaluated) -> DataFrame                 # one row per measure
     dynamics(history, evaluated, years, indicator_ids=None) -> DataFrame
     judged(evaluated), pending(evaluated), compared_years(evaluated)
@@ -13,8 +16,9 @@ The thresholds are read by `analysis.params.effectiveness.load_thresholds`; the 
 (`analysis.pages.effectiveness`) builds the inputs from the notebook's context and holds the
 tables, sentences, figures and the public profile's masking.
 
-The evaluation has the columns `COLUMNS`: the pinned ones plus ``level`` (institution,
-association, city or centre) and ``pending`` (the after-year is later than the report year).
+The evaluation has the columns `COLUMNS` (``pending``: the after-year is later than the report
+year; ``event_study``: the per-year unit means of t−2 … t+2, see `EVENT_FIELDS`); `tidy` gives
+``effectiveness.csv``, exactly the columns of SPEC §5 (`TIDY_COLUMNS`).
 
 Design. A measure dated year t with indicator i and targets T is compared in *before* = t−1 and
 *after* = t+1 (the effect of a measure shows the year after it; t itself is mixed). Units are
@@ -23,25 +27,36 @@ association and i is declared at association level, units are associations; asso
 with other targets count as their base institutions. The comparison group C is every other unit
 of the level — all institutions not targeted except the Centre (type ДПО), or all associations
 not targeted (same-type comparison is impossible for `тип:<t>` targets). Only units with a value
-in both years enter (a balanced panel, so openings and closures do not pass for an effect).
-Shares are pooled, Σ numerator / Σ denominator per group and year; counts are means per unit.
-DiD = (T_after − T_before) − (C_after − C_before), in p. p. for shares; for «lower is better»
+in both years enter (a balanced panel, so openings and closures do not pass for an effect); the
+same units are followed over t−2 … t+2 where those years exist.
+
+The reported DiD is the *unit-mean* DiD: the mean change of the targeted units' own values minus
+the mean change of the others' (shares: each unit's own share, in p. p.; counts: per unit). A
+school moves as a whole, so institutions — not teachers — are the units that vary: the p-value
+is a randomization test over which units were targeted and the interval is Welch's over the two
+groups of unit changes (`analysis.inference.unit_did`). The group values shown (target_before …)
+are the unit means, so DiD = (T_after − T_before) − (C_after − C_before). For «lower is better»
 indicators a negative DiD is the improvement.
+
+The three-year picture: the event study of t−2 … t+2 (unit means per year, `event_study`), the
+pre-trend check (the same test on t−2 → t−1: targets and others must have moved alike before the
+measure) and the effect at t+2 (t−1 → t+2, ``did_t2``, ``p_value_t2``).
 
 Verdicts (thresholds in `params/effectiveness.yaml`): «недостаточно данных» when t−1 is not in
 the data, t+1 is after the report year (measures of the report year are judged next year), the
 indicator is empty in either year, or a group has fewer than ``min_units`` units (shares: fewer
-than ``min_people`` people in a year); otherwise «эффективна» when the improvement is at least
-``min_did_pp`` (counts: ``min_did_relative`` of the larger before-mean, at least 1) and at least
-``min_z`` standard errors (shares: binomial, from the four pooled shares; counts: the spread of
-the units' changes, never below Poisson noise); else «эффект не выявлен». An incomplete 3-year
-window (data starting less than 3 years back) lowers both groups alike, so it does not stop a
-difference in differences; it does stop the city-against-target judgement below.
+than ``min_people`` people in a year); otherwise «эффективна» when the improvement at t+1 is at
+least ``min_did_pp`` (counts: ``min_did_relative`` of the larger before-mean, at least 1), its
+p-value is below ``alpha`` and the pre-trend check does not show targets and others moving apart
+(pre-trend p < ``alpha``); else «эффект не выявлен». An incomplete 3-year window (data starting
+less than 3 years back) lowers both groups alike, so it does not stop a difference in
+differences; it does stop the city-against-target judgement below.
 
 Measures addressed to `все` have no comparison group: the city is compared with its own targets.
 The «comparison» columns then hold the targets of t−1 and t+1, and DiD is how much the gap to
-the target closed (value − target, after minus before); same thresholds; no target in either
-year → «недостаточно данных».
+the target closed (value − target, after minus before); same thresholds, no p-value (one city is
+one unit); no target in either year → «недостаточно данных». Such a comparison is not causal:
+its reason says so.
 
 A measure is «эффективна» when any of its indicators is, «эффект не выявлен» when at least one
 indicator could be judged and none is, else «недостаточно данных» (`measure_verdicts`).
@@ -51,13 +66,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from analysis import register
 from analysis.catalogue import CATALOGUE, COUNT, LOWER
+from analysis.inference import (
+    ALPHA,
+    EVENT_OFFSETS,
+    RESAMPLES,
+    Effect,
+    effect_between,
+    event_study,
+    unit_did,
+)
 from analysis.reader import YearData
 from analysis.vocabulary import (
     CENTRE_TYPE,
@@ -72,14 +97,29 @@ NO_EFFECT = "эффект не выявлен"
 NO_DATA = "недостаточно данных"
 VERDICTS: tuple[str, ...] = (EFFECTIVE, NO_EFFECT, NO_DATA)  # SPEC §2
 LOOKBACK = 3  # SPEC §2: measures dated y−3 … y−1 are judged in the report of y
+# the inference of one comparison: the effect at t+1, at t+2 and the pre-trend t−2 → t−1
+INFERENCE: list[str] = ["se", "ci_low", "ci_high", "p_value"]
+LATER: list[str] = ["did_t2", "se_t2", "ci_low_t2", "ci_high_t2", "p_value_t2"]
+PRETREND: list[str] = ["pretrend_did", "pretrend_p"]
 COLUMNS: list[str] = [
     "measure_id", "measure_year", "title", "mechanism", "indicator_id", "targets", "level",
     "before_year", "after_year", "target_before", "target_after", "comparison_before",
-    "comparison_after", "did", "n_target_units", "n_comparison_units", "n_target_people",
-    "n_comparison_people", "verdict", "reason", "pending",
+    "comparison_after", "did", *INFERENCE, *LATER, *PRETREND, "n_target_units",
+    "n_comparison_units", "n_target_people", "n_comparison_people", "verdict", "reason",
+    "pending", "causal", "event_study",
 ]
+# effectiveness.csv (SPEC §5), in this order
+TIDY_COLUMNS: list[str] = [
+    "measure_id", "measure_year", "indicator_id", "level", "before_year", "after_year", "did",
+    "se", "ci_low", "ci_high", "p_value", "n_target_units", "n_comparison_units", "verdict",
+    "reason",
+]
+# one record of the ``event_study`` column: a year around the measure, the groups' unit means
+# and the units each mean pools (the public page checks them against its table)
+EVENT_FIELDS: tuple[str, ...] = ("offset", "year", "target_mean", "comparison_mean",
+                                 "target_units", "comparison_units")
 
-# unit_ids (tuples) each group pools, see `evaluate`
+# unit_ids (tuples) each group pools in the years compared, see `evaluate`
 POOLED_COLUMNS: list[str] = ["target_units", "comparison_units"]
 # the columns of `Меры` the evaluation reads (an empty window gets them with no rows)
 MEASURE_FIELDS: list[str] = ["measure_id", "title", "mechanism", "targets", "indicator_ids"]
@@ -93,72 +133,76 @@ class Thresholds:
     min_did_relative: float = 0.2
     min_units: int = 3
     min_people: int = 30
-    min_z: float = 2.0
+    alpha: float = ALPHA  # an effect must be unlikely under chance at this level
 
 
 # --- the difference in differences ----------------------------------------------------------
 
-def diff_in_diff(panel: pd.DataFrame, target_ids: set[str] | list[str], kind: str) -> dict:
-    """The DiD of a balanced panel.
+def diff_in_diff(panel: pd.DataFrame, target_ids: set[str] | list[str], kind: str,
+                 alpha: float = ALPHA, resamples: int = RESAMPLES) -> dict:
+    """The unit-mean DiD of a balanced panel, with its uncertainty over units.
 
-    ``panel`` has one row per unit: ``unit_id, num_before, den_before, num_after, den_after``
-    (shares) or ``unit_id, value_before, value_after`` (counts). Returns the four group values,
-    ``did``, the units per group, people per group (shares: the smaller denominator of the two
-    years) and ``se`` (shares: binomial standard error of the DiD, in p. p.).
+    ``panel`` has one row per unit: ``unit_id, value_before, value_after`` and, for shares,
+    ``den_before, den_after`` (the people behind each unit's share). Returns the four group
+    means of the units' values, ``did``, ``se``, ``ci_low``, ``ci_high``, ``p_value``
+    (`inference.unit_did`: a randomization test over which units were targeted), the units per
+    group and the people per group (shares: the smaller Σ denominator of the two years).
     """
     in_target = panel["unit_id"].astype(str).isin({str(t) for t in target_ids}).to_numpy()
-    out: dict = {"n_target_units": int(in_target.sum()),
-                 "n_comparison_units": int((~in_target).sum())}
-    cells = {}
-    for group, mask in (("target", in_target), ("comparison", ~in_target)):
-        part = panel[mask]
-        for when in ("before", "after"):
-            if kind == COUNT:
-                vals = part[f"value_{when}"].astype(float)
-                cells[(group, when)] = (float(vals.mean()) if len(vals) else math.nan, math.nan)
-            else:
-                num = float(part[f"num_{when}"].sum())
-                den = float(part[f"den_{when}"].sum())
-                cells[(group, when)] = (100.0 * num / den if den > 0 else math.nan, den)
-            out[f"{group}_{when}"] = cells[(group, when)][0]
-        dens = [cells[(group, w)][1] for w in ("before", "after")]
-        out[f"n_{group}_people"] = math.nan if kind == COUNT else min(dens)
-    out["did"] = ((out["target_after"] - out["target_before"])
-                  - (out["comparison_after"] - out["comparison_before"]))
-    out["se"] = _se_counts(panel, in_target) if kind == COUNT else _se(cells)
-    return out
-
-
-def _se_counts(panel: pd.DataFrame, in_target: np.ndarray) -> float:
-    """Standard error of a DiD of means: the spread of the units' own changes in each group,
-    never taken below Poisson noise (a count's variance is at least its mean, so a few rare
-    events in a small group do not pass for an effect)."""
     before = panel["value_before"].to_numpy(dtype=float)
     after = panel["value_after"].to_numpy(dtype=float)
+    out: dict = {"n_target_units": int(in_target.sum()),
+                 "n_comparison_units": int((~in_target).sum())}
+    for group, mask in (("target", in_target), ("comparison", ~in_target)):
+        for when, values in (("before", before), ("after", after)):
+            out[f"{group}_{when}"] = float(values[mask].mean()) if mask.any() else math.nan
+        if kind == COUNT:
+            out[f"n_{group}_people"] = math.nan
+        else:
+            out[f"n_{group}_people"] = min(float(panel.loc[mask, f"den_{w}"].sum())
+                                           for w in ("before", "after"))
+    out["did"] = ((out["target_after"] - out["target_before"])
+                  - (out["comparison_after"] - out["comparison_before"]))
+    change = after - before
+    effect = unit_did(change[in_target], change[~in_target], alpha, resamples)
+    if kind == COUNT and effect is not None:
+        effect = _poisson_floor(effect, before, after, in_target, alpha)
+    return {**out, **effect_stats(effect)}
+
+
+def _poisson_floor(effect: Effect, before: np.ndarray, after: np.ndarray,
+                   in_target: np.ndarray, alpha: float) -> Effect:
+    """A count's DiD is never more certain than Poisson noise allows (a count's variance is at
+    least its mean): a few rare events in a small group, or targets picked for hosting many
+    events, do not pass for an effect. Widens the interval and raises p when the floor binds."""
     var = 0.0
     for mask in (in_target, ~in_target):
-        n = int(mask.sum())
-        if n < 2:
-            return math.nan
-        spread = float(np.var(after[mask] - before[mask], ddof=1))
-        poisson = float(before[mask].mean() + after[mask].mean())
-        var += max(spread, poisson) / n
-    return math.sqrt(var)
+        var += (before[mask].mean() + after[mask].mean()) / mask.sum()
+    floor = math.sqrt(var)
+    if floor <= effect.se:
+        return effect
+    half = float(norm.ppf(1 - alpha / 2)) * floor
+    p = max(effect.p_value, float(2 * norm.sf(abs(effect.did) / floor)))
+    return replace(effect, se=floor, ci_low=effect.did - half, ci_high=effect.did + half,
+                   p_value=p)
 
 
-def _se(cells: dict) -> float:
-    """Binomial standard error (p. p.) of a difference of four independent pooled shares."""
-    var = 0.0
-    for share, den in cells.values():
-        if not den or math.isnan(share):
-            return math.nan
-        p = share / 100.0
-        var += p * (1 - p) / den
-    return 100.0 * math.sqrt(var)
+def effect_stats(effect: Effect | None, suffix: str = "") -> dict:
+    """The inference columns of one `Effect` (NaN when a group was too small to say)."""
+    names = ["did", *INFERENCE]
+    if effect is None:
+        return {f"{n}{suffix}": math.nan for n in names}
+    values = (effect.did, effect.se, effect.ci_low, effect.ci_high, effect.p_value)
+    return {f"{n}{suffix}": float(v) for n, v in zip(names, values)}
 
 
 def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tuple[str, str]:
-    """The verdict on one DiD and the reason for it (Russian)."""
+    """The verdict on one DiD and the reason for it (Russian).
+
+    ``stats`` holds ``did``, ``p_value`` and the group sizes (`diff_in_diff`), and may hold the
+    pre-trend check ``pretrend_did``, ``pretrend_p`` with ``pretrend_years``, or
+    ``pretrend_note``: why it was not checked.
+    """
     t = thresholds
     for group, name in (("target", "адресатах меры"), ("comparison", "группе сравнения")):
         n = stats.get(f"n_{group}_units", 0)
@@ -172,7 +216,7 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
     if did is None or math.isnan(did):
         return NO_DATA, "показатель не рассчитан для одной из групп"
     gain = -did if direction == LOWER else did
-    se = stats.get("se", math.nan)
+    p = stats.get("p_value", math.nan)
     if kind == COUNT:
         base = max(stats.get("target_before") or 0.0, stats.get("comparison_before") or 0.0, 1.0)
         need, unit = t.min_did_relative * base, " на учреждение"
@@ -180,10 +224,35 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
         need, unit = t.min_did_pp, " п. п."
     if gain < need:
         return NO_EFFECT, f"разница {_num(gain)}{unit} меньше порога {_num(need, sign=False)}{unit}"
-    if t.min_z > 0 and not (gain >= t.min_z * se):
-        return NO_EFFECT, (f"разница {_num(gain)}{unit} в пределах случайных колебаний "
-                           f"(стандартная ошибка {_num(se, sign=False)}{unit})")
-    return EFFECTIVE, f"адресаты улучшили показатель на {_num(gain, sign=False)}{unit} больше остальных"
+    if not (p < t.alpha):
+        return NO_EFFECT, (f"разница {_num(gain)}{unit} в пределах случайных колебаний между "
+                           f"учреждениями ({p_text(p)}, нужно меньше {_p(t.alpha)})")
+    pre_p, pre_did = stats.get("pretrend_p", math.nan), stats.get("pretrend_did", math.nan)
+    years = stats.get("pretrend_years")
+    if pre_p < t.alpha:
+        pre_gain = -pre_did if direction == LOWER else pre_did
+        return NO_EFFECT, (f"ещё до меры ({years or 'до t−1'}) адресаты и остальные менялись по-разному "
+                           f"(разница {_num(pre_gain)}{unit}, {p_text(pre_p)}): эффект меры "
+                           "не отделить от прежнего тренда")
+    note = stats.get("pretrend_note")
+    checked = f"; тренд до меры не проверен: {note}" if note else ""
+    return EFFECTIVE, (f"адресаты улучшили показатель на {_num(gain, sign=False)}{unit} больше "
+                       f"остальных ({p_text(p)}){checked}")
+
+
+def p_text(p: float) -> str:
+    """«p = 0,03», «p < 0,001» (a reason's and the page's way to write a p-value)."""
+    text = _p(p)
+    return "p " + text if text.startswith("<") else "p = " + text
+
+
+def _p(p: float) -> str:
+    """A p-value of a reason sentence: «0,003», «< 0,001», two significant decimals."""
+    if p is None or not math.isfinite(float(p)):
+        return "—"
+    if p < 0.001:
+        return "< 0,001"
+    return (f"{p:.3f}" if p < 0.01 else f"{p:.2f}").replace(".", ",")
 
 
 def _num(x: float, sign: bool = True) -> str:
@@ -199,6 +268,10 @@ def _num(x: float, sign: bool = True) -> str:
     if x < 0:
         return "\u2212" + text
     return ("+" if sign and x > 0 else "") + text
+
+
+NOT_CAUSAL = ("мера для всех: город сравнивается с целью, группы сравнения нет — это не оценка "
+              "причинного эффекта, он не отделён от общего тренда")
 
 
 def judge_city(before: pd.Series | None, after: pd.Series | None, kind: str, direction: str,
@@ -226,11 +299,10 @@ def judge_city(before: pd.Series | None, after: pd.Series | None, kind: str, dir
     if gain >= need:
         return {**out, "verdict": EFFECTIVE,
                 "reason": f"город приблизился к цели на {_num(gain, sign=False)}{unit} "
-                          "(мера для всех: без группы сравнения эффект не отделён от общего "
-                          "тренда)"}
+                          f"({NOT_CAUSAL})"}
     return {**out, "verdict": NO_EFFECT,
             "reason": f"разрыв с целью изменился на {_num(gain)}{unit}, порог "
-                      f"{_num(need, sign=False)}{unit} (мера для всех, сравнение с целью)"}
+                      f"{_num(need, sign=False)}{unit} ({NOT_CAUSAL})"}
 
 
 def _get(row: pd.Series | None, column: str) -> float:
@@ -281,9 +353,10 @@ def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
     base = {"measure_id": measure.measure_id, "measure_year": t, "title": measure.title,
             "mechanism": measure.mechanism, "indicator_id": indicator_id,
             "targets": measure.targets, "level": None, "before_year": t - 1, "after_year": t + 1,
-            "pending": t + 1 > year}
+            "pending": t + 1 > year, "causal": not targets_all(measure.targets),
+            "event_study": ()}
     empty = {c: math.nan for c in COLUMNS if c.startswith(("target_", "comparison_", "n_"))}
-    empty["did"] = math.nan
+    empty.update({c: math.nan for c in ["did", *INFERENCE, *LATER, *PRETREND]})
 
     def no_data(reason: str) -> dict:
         return {**base, **empty, "verdict": NO_DATA, "reason": reason}
@@ -307,7 +380,7 @@ def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
         rows = [_city_row(tidy, indicator_id) for tidy in (before, after)]
         base["level"] = rows[1]["level"] if rows[1] is not None else "city"
         own_level = base["level"]
-        return {**base, **judge_city(*rows, ind.kind, ind.direction, thresholds),
+        return {**base, **empty, **judge_city(*rows, ind.kind, ind.direction, thresholds),
                 "target_units": (own_level,), "comparison_units": ()}
     own = data.get(t) or data[t + 1]
     insts_t = own.institutions if own.institutions is not None else data[t + 1].institutions
@@ -323,16 +396,82 @@ def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
     if level is None:
         return no_data("показатель не рассчитывается по учреждениям или объединениям-адресатам")
     base["level"] = level
-    units = assocs if level == "association" else insts
+    units = {str(u) for u in (assocs if level == "association" else insts)}
     exclude = set() if level == "association" else _centres(data, t)
     pooled = panel(before, after, indicator_id, level, exclude)
-    stats = diff_in_diff(pooled, units, ind.kind)
+    stats = diff_in_diff(pooled, units, ind.kind, thresholds.alpha)
+    history = _unit_history(data, t, indicator_id, level, set(pooled["unit_id"]))
+    early = data.get(t - 2)
+    unusable = (_unusable(early.tidy, indicator_id, strict=True)
+                if early is not None and early.tidy is not None else None)
+    stats.update(_three_years(history, units, t, thresholds.alpha,
+                              unusable and unusable.format(year=t - 2)))
     verdict, reason = judge(stats, ind.kind, ind.direction, thresholds)
-    stats.pop("se", None)
-    in_target = pooled["unit_id"].isin({str(u) for u in units})
+    stats.pop("pretrend_years", None)
+    stats.pop("pretrend_note", None)
+    in_target = pooled["unit_id"].isin(units)
     return {**base, **stats, "verdict": verdict, "reason": reason,
+            "event_study": _events(history, units, t),
             "target_units": tuple(pooled.loc[in_target, "unit_id"]),
             "comparison_units": tuple(pooled.loc[~in_target, "unit_id"])}
+
+
+def _unit_history(data: dict[int, _Year], t: int, indicator_id: str, level: str,
+                  cohort: set[str]) -> pd.DataFrame:
+    """The values of the compared units (``cohort``: the balanced panel of t−1 and t+1) in every
+    year of t−2 … t+2 in the data: unit_id, year, value."""
+    frames = []
+    for offset in EVENT_OFFSETS:
+        year_data = data.get(t + offset)
+        if year_data is None or year_data.tidy is None:
+            continue
+        tidy = year_data.tidy
+        part = tidy[(tidy["indicator_id"] == indicator_id) & (tidy["level"] == level)
+                    & tidy["value"].notna()]
+        part = part[part["unit_id"].astype(str).isin(cohort)]
+        frames.append(pd.DataFrame({"unit_id": part["unit_id"].astype(str).to_numpy(),
+                                    "year": t + offset,
+                                    "value": part["value"].to_numpy(dtype=float)}))
+    if not frames:
+        return pd.DataFrame({"unit_id": pd.Series(dtype=str), "year": pd.Series(dtype="int64"),
+                             "value": pd.Series(dtype=float)})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _three_years(history: pd.DataFrame, units: set[str], t: int, alpha: float,
+                 unusable: str | None) -> dict:
+    """The pre-trend check (t−2 → t−1) and the effect at t+2 (t−1 → t+2) on the same units.
+
+    ``unusable`` says why t−2 cannot be compared (e.g. a 3-year window still filling up: its
+    mechanical growth is a trend of its own, larger where courses are more frequent), and then
+    the pre-trend is not checked."""
+    years = set(history["year"].astype(int))
+    pre = None
+    if unusable is None and t - 2 in years:
+        pre = effect_between(history, units, t - 2, t - 1, alpha)
+    later = effect_between(history, units, t - 1, t + 2, alpha) if t + 2 in years else None
+    out = effect_stats(later, "_t2")
+    out["pretrend_did"] = pre.did if pre is not None else math.nan
+    out["pretrend_p"] = pre.p_value if pre is not None else math.nan
+    out["pretrend_years"] = f"{t - 2}–{t - 1} гг."
+    out["pretrend_note"] = (None if pre is not None
+                            else unusable or f"нет данных за {t - 2} год")
+    return out
+
+
+def _events(history: pd.DataFrame, units: set[str], t: int) -> tuple[dict, ...]:
+    """The event study of t−2 … t+2 as records of `EVENT_FIELDS`."""
+    study = event_study(history, units, t)
+    out = []
+    for r in study.itertuples(index=False):
+        now = history[history["year"] == r.year]
+        targeted = now["unit_id"].isin(units)
+        out.append({"offset": int(r.offset), "year": int(r.year),
+                    "target_mean": float(r.target_mean),
+                    "comparison_mean": float(r.comparison_mean),
+                    "target_units": tuple(now.loc[targeted, "unit_id"]),
+                    "comparison_units": tuple(now.loc[~targeted, "unit_id"])})
+    return tuple(out)
 
 
 def _unusable(tidy: pd.DataFrame, indicator_id: str, strict: bool) -> str | None:
@@ -392,8 +531,8 @@ def evaluate(data: YearData, indicators_of: Callable[[int], pd.DataFrame],
     year = data.year
     measures = window_measures(data, year)
     available = set(data.years())
-    wanted = {y for t in measures["year"].unique() for y in (t - 1, t, t + 1)
-              if y in available and y <= year}
+    wanted = {int(t) + k for t in measures["year"].unique() for k in EVENT_OFFSETS
+              if int(t) + k in available and int(t) + k <= year}
     years = {y: _Year(indicators_of(y), data.table_of("institutions", y),
                       data.table_of("associations", y)) for y in sorted(wanted)}
     rows = [_row(m, i, years, year, thresholds) for m in measures.itertuples(index=False)
@@ -402,7 +541,17 @@ def evaluate(data: YearData, indicators_of: Callable[[int], pd.DataFrame],
     for column in POOLED_COLUMNS if pooled else []:
         out[column] = out[column].map(lambda u: u if isinstance(u, tuple) else ())
     return out.astype({"measure_year": "int64", "before_year": "int64", "after_year": "int64",
-                       "pending": "bool"})
+                       "pending": "bool", "causal": "bool"})
+
+
+def tidy(evaluated: pd.DataFrame) -> pd.DataFrame:
+    """``effectiveness.csv`` (SPEC §5): one row per measure and indicator, exactly
+    `TIDY_COLUMNS` in order; ``did`` in the indicator's unit (p. p. for shares), the inference
+    over units (empty for measures for everyone: the city is one unit)."""
+    out = evaluated.reindex(columns=TIDY_COLUMNS).copy()
+    for column in ("n_target_units", "n_comparison_units"):
+        out[column] = out[column].astype("Int64")
+    return out.reset_index(drop=True)
 
 
 def measure_verdicts(evaluated: pd.DataFrame) -> pd.DataFrame:
@@ -467,7 +616,9 @@ def pending(evaluated: pd.DataFrame) -> pd.DataFrame:
 
 
 def compared_years(evaluated: pd.DataFrame) -> list[int]:
-    """The before- and after-years of the judged rows (their public tables are needed)."""
+    """The years whose values the judged rows show: before, after and the event study's
+    (their public tables are needed)."""
     rows = judged(evaluated)
     rows = rows[rows["level"].notna()]  # the rows with a compared pair of years
-    return sorted({int(y) for y in (*rows["before_year"], *rows["after_year"])})
+    events = {int(e["year"]) for records in rows.get("event_study", []) for e in records}
+    return sorted({int(y) for y in (*rows["before_year"], *rows["after_year"])} | events)

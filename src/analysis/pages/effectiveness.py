@@ -6,7 +6,9 @@ year reader `ctx.data`, each year's indicator table through the cache, the thres
 `params/effectiveness.yaml`) and takes the page's profile decisions: in the public profile a
 group value, DiD or reason number that could give away a cell the public indicator table hides
 is masked (`for_public`, against `context.for_reader`), and small groups are not drawn. The
-`show_*` functions give the notebook one displayable per section.
+`show_*` functions give the notebook one displayable per section: the table of verdicts first,
+the event-study figure, then the method and the long explanation. `public_tidy` is the public
+profile's ``effectiveness.csv`` (the internal one is `analysis.effectiveness.tidy`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from IPython.display import HTML, Image, display
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from pandas.io.formats.style import Styler
 
 from analysis import context, disclosure, effectiveness, fmt, indicators, plots, register, tables
@@ -37,11 +40,13 @@ from analysis.effectiveness import (
     measure_verdicts,
     pending,
 )
+from analysis.inference import ALPHA
 from analysis.params.effectiveness import load_thresholds
 from analysis.vocabulary import SUPPRESSED, flag_mask, targets_all, targets_words
 
 VERDICT_BANDS = {EFFECTIVE: "meets", NO_EFFECT: "below", NO_DATA: "none"}  # table colours
 NOTHING_DRAWN = "Мер с рассчитанной разностью разностей нет."
+NOTHING_JUDGED = "Оценённых мер нет."
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,25 @@ def load(ctx: Context) -> EffectivenessPage:
     if ctx.public:  # no group value, DiD or reason number may give a hidden cell away
         years = [y for y in effectiveness.compared_years(evaluated) if y in ctx.data_years]
         compared = compared_tables(years, tables_of)
-        registers = {y: ctx.data.table_of("institutions", y) for y in years}
-        evaluated = for_public(evaluated, context.for_reader(ctx, compared), registers)
+        evaluated = for_public(evaluated, context.for_reader(ctx, compared))
     history = context.for_reader(ctx, context.indicator_history(ctx, tables_of(ctx.year)))
     dyn = effectiveness.dynamics(history, evaluated, ctx.window_years)
     threshold = ctx.settings.suppression_threshold if ctx.public else None
     return EffectivenessPage(
         ctx.year, thresholds, evaluated, dyn, tuple(ctx.window_years), threshold
     )
+
+
+def tidy_for(ctx: Context) -> pd.DataFrame:
+    """``effectiveness.csv`` of the context's year as its profile may show it (SPEC §5): the
+    build (or ``python -m analysis tables``) writes this to ``output/<profile>/<year>/``."""
+    tables_of = indicator_tables(ctx)
+    evaluated = effectiveness.evaluate(ctx.data, tables_of, load_thresholds(), pooled=ctx.public)
+    if not ctx.public:
+        return effectiveness.tidy(evaluated)
+    years = [y for y in effectiveness.compared_years(evaluated) if y in ctx.data_years]
+    shown = context.for_reader(ctx, compared_tables(years, tables_of))
+    return public_tidy(evaluated, shown, ctx.settings.suppression_threshold)
 
 
 def compared_tables(years: list[int], tables_of: Callable[[int], pd.DataFrame]) -> pd.DataFrame:
@@ -107,18 +123,28 @@ def show_method(page: EffectivenessPage) -> HTML:
     return tables.say(method_sentences(page.thresholds, page.year))
 
 
+def show_summary(page: EffectivenessPage) -> HTML:
+    """One sentence: how many measures were judged and with which verdicts."""
+    return tables.say(verdict_sentences(page.evaluated, page.year)[:1])
+
+
 def show_verdicts(page: EffectivenessPage) -> HTML:
-    return tables.say(verdict_sentences(page.evaluated, page.year))
+    """The long explanation: one sentence per judged measure (after the tables)."""
+    return tables.say(verdict_sentences(page.evaluated, page.year)[1:] or [NOTHING_JUDGED])
 
 
 def show_verdict_table(page: EffectivenessPage) -> Styler:
-    return verdict_table(page.evaluated, page.threshold)
+    return verdict_table(page.evaluated, page.threshold, page.thresholds.alpha)
 
 
-def show_before_after(page: EffectivenessPage) -> Image | HTML:
-    """The small multiples of targets against the others (small groups not drawn publicly)."""
+def show_detail_table(page: EffectivenessPage) -> Styler:
+    return detail_table(page.evaluated, page.threshold)
+
+
+def show_event_study(page: EffectivenessPage) -> Image | HTML:
+    """Targets against the others from t−2 to t+2 (small groups not drawn publicly)."""
     hidden = small_groups(page.evaluated, page.threshold) if page.threshold is not None else None
-    figure = before_after_figure(page.evaluated, hidden=hidden)
+    figure = event_figure(page.evaluated, hidden=hidden)
     return plots.show(figure) if figure is not None else tables.say(NOTHING_DRAWN)
 
 
@@ -142,48 +168,52 @@ def show_conclusions(page: EffectivenessPage) -> HTML:
 
 # --- the public profile: no group value that could reveal a hidden cell ---------------------
 #
-# A group's pooled value is a new published relation the disclosure audit never saw: a measure
-# aimed at one school prints that school's value, the comparison group with the city's value
-# gives the targets away, a DiD with three of its terms gives the fourth. So a group value of
-# year y is shown only when the reader can already compute it from y's public table:
-# - every unit it pools is visible there — a share's visible rows publish numerator and
-#   denominator (SPEC §5), so Σ numerator / Σ denominator is public; a count's mean of visible
-#   values is too;
-# - or it pools exactly the units with a computed value of a district, a type or the city whose
-#   own cell is visible (that cell is the same Σ / Σ);
-# - a measure for everyone: the city's (Centre's) own cell, compared with public targets.
-# Otherwise the value is «*», and so are the DiD, the group's people and the numbers of the reason.
+# A group's value is the mean of its units' own values, a new published relation the disclosure
+# audit never saw: a measure aimed at one school prints that school's value, a mean over hidden
+# and visible schools gives the hidden one away, a DiD with three of its terms gives the fourth.
+# So a group value of year y is shown only when every unit it averages is visible in y's public
+# table (their mean is then public anyway); a measure for everyone shows the city's (Centre's)
+# own cell, compared with public targets. Otherwise the value is «*», and so are the DiD, its
+# interval and p-value, the group's people and the numbers of the reason.
 
 HIDDEN_COLUMNS: dict[str, str] = {
     c: f"hidden_{c}"
     for c in ("target_before", "target_after", "comparison_before", "comparison_after", "did")
 }
-GROUP_LEVELS = {"district": "district", "inst_type": "inst_type"}  # level → institutions column
+# the inference goes with what it is computed from: the DiD of t−1 → t+1, the effect at t+2
+# (t−1 → t+2) and the pre-trend (t−2 → t−1)
+HIDDEN_WITH: dict[str, list[str]] = {
+    "hidden_did": list(effectiveness.INFERENCE),
+    "hidden_t2": list(effectiveness.LATER),
+    "hidden_pretrend": list(effectiveness.PRETREND),
+}
 HIDDEN_NOTE = (
     "«*» у значения группы — по нему вместе с опубликованными данными можно было бы "
     "восстановить значение, скрытое в таблице показателей этого года"
 )
 HIDDEN_REASONS = {
-    EFFECTIVE: "адресаты улучшили показатель больше остальных сверх порога (значения групп "
-    "в публичной версии скрыты: в них входят скрытые ячейки)",
-    NO_EFFECT: "разница с остальными ниже порога или в пределах случайных колебаний (значения "
-    "групп в публичной версии скрыты: в них входят скрытые ячейки)",
+    EFFECTIVE: "адресаты улучшили показатель больше остальных сверх порога, и это не объясняется "
+    "случайностью (значения групп в публичной версии скрыты: в них входят скрытые ячейки)",
+    NO_EFFECT: "разница с остальными ниже порога, в пределах случайных колебаний или адресаты и "
+    "остальные менялись по-разному ещё до меры (значения групп в публичной версии скрыты: в них "
+    "входят скрытые ячейки)",
 }
 
 
-def for_public(
-    evaluated: pd.DataFrame,
-    shown: pd.DataFrame,
-    institutions: dict[int, pd.DataFrame] | None = None,
-) -> pd.DataFrame:
-    """`evaluated` (made with ``pooled=True``) as the public profile may show it: a group value
-    that could reveal a hidden cell of ``shown`` (the public tables of the compared years,
-    `context.for_reader`) is NaN with its `HIDDEN_COLUMNS` flag set, and so is the DiD; the
-    group's people go too, and a reason quoting the hidden numbers becomes `HIDDEN_REASONS`.
-    ``institutions`` (year → register) lets a group equal to a visible district or type pass."""
+def for_public(evaluated: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """`evaluated` (made with ``pooled=True``) as the public profile may show it.
+
+    A group's value is a mean of its units' own values, so it is shown only when every unit it
+    averages is visible in ``shown`` (the public tables of the years, `context.for_reader`) —
+    a mean over a hidden school and visible ones gives the hidden one away, even when the group
+    is a whole district whose own (pooled) cell is public. A measure for everyone shows the
+    city's (Centre's) own cell. A hidden group value hides the DiD and its inference (se,
+    interval, p); a hidden year of the event study hides the pre-trend or the t+2 effect it
+    enters; the group's people go too, and a reason quoting numbers becomes `HIDDEN_REASONS`.
+    """
     out = evaluated.copy()
-    cells = _PublicCells(shown, institutions or {})
-    for column in HIDDEN_COLUMNS.values():
+    cells = _PublicCells(shown)
+    for column in [*HIDDEN_COLUMNS.values(), "hidden_t2", "hidden_pretrend"]:
         out[column] = False
     for k, r in zip(out.index, out.itertuples(index=False)):
         if r.pending or r.level is None or pd.isna(r.level):
@@ -193,6 +223,17 @@ def for_public(
             for when, year in (("before", r.before_year), ("after", r.after_year)):
                 if not cells.group_visible(int(year), r.level, r.indicator_id, units):
                     out.loc[k, HIDDEN_COLUMNS[f"{group}_{when}"]] = True
+        hidden_years = {
+            int(e["year"])
+            for e in _events_of(r)
+            if not all(
+                cells.group_visible(int(e["year"]), r.level, r.indicator_id, e[f"{g}_units"])
+                for g in ("target", "comparison")
+            )
+        }
+        t = int(r.measure_year)
+        out.loc[k, "hidden_pretrend"] = bool(hidden_years & {t - 2, t - 1})
+        out.loc[k, "hidden_t2"] = bool(hidden_years & {t - 1, t + 2})
     flags = out[list(HIDDEN_COLUMNS.values())[:4]]
     out[HIDDEN_COLUMNS["did"]] = flags.any(axis=1)
     for column, flag in HIDDEN_COLUMNS.items():
@@ -200,69 +241,69 @@ def for_public(
     for group in ("target", "comparison"):
         gone = out[HIDDEN_COLUMNS[f"{group}_before"]] | out[HIDDEN_COLUMNS[f"{group}_after"]]
         out.loc[gone, f"n_{group}_people"] = math.nan
-    quoted = out[HIDDEN_COLUMNS["did"]] & out["verdict"].isin(list(HIDDEN_REASONS))
+    return _hide_inference(out)
+
+
+def _events_of(r) -> tuple:
+    """A row's event-study records (none for rows made without them)."""
+    events = getattr(r, "event_study", ())
+    return events if isinstance(events, tuple) else ()
+
+
+def _hide_inference(out: pd.DataFrame) -> pd.DataFrame:
+    """Blank the inference of every hidden comparison, and the reasons that quote numbers."""
+    for flag, columns in HIDDEN_WITH.items():
+        for column in columns:
+            if column in out.columns:
+                out.loc[out[flag], column] = math.nan
+    anything = out[["hidden_did", "hidden_t2", "hidden_pretrend"]].any(axis=1)
+    quoted = anything & out["verdict"].isin(list(HIDDEN_REASONS))
     out.loc[quoted, "reason"] = out.loc[quoted, "verdict"].map(HIDDEN_REASONS)
     return out
 
 
-class _PublicCells:
-    """Which cells of the public tables show a value, and which units have a computed one."""
+def public_tidy(evaluated: pd.DataFrame, shown: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """``effectiveness.csv`` of the public profile (SPEC §5): `effectiveness.tidy` of the
+    evaluation (made with ``pooled=True``) masked as the public page masks it — by `for_public`
+    against ``shown`` (the public tables of `effectiveness.compared_years`) and by the
+    suppression ``threshold`` on the groups' people (a small group hides its DiD)."""
+    public = for_public(evaluated, shown)
+    small = _small_people(public, threshold)
+    public["hidden_did"] |= small.any(axis=1).to_numpy()
+    public.loc[public["hidden_did"], "did"] = math.nan
+    return effectiveness.tidy(_hide_inference(public))
 
-    def __init__(self, shown: pd.DataFrame, institutions: dict[int, pd.DataFrame]) -> None:
+
+def _small_people(rows: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
+    """Which groups count fewer people than the public threshold (all False without one)."""
+    people = rows[["n_target_people", "n_comparison_people"]]
+    if threshold is None:
+        return people.isna() & False
+    return disclosure.suppress_counts(people, people.columns, threshold, secondary=False)
+
+
+class _PublicCells:
+    """Which cells of the public tables show a value."""
+
+    def __init__(self, shown: pd.DataFrame) -> None:
         hidden = (
             flag_mask(shown["flags"], SUPPRESSED)
             if "flags" in shown.columns
             else np.zeros(len(shown), dtype=bool)
         )
-        keys = list(
-            zip(
-                shown["year"].astype(int),
-                shown["level"],
-                shown["unit_id"].astype(str),
-                shown["indicator_id"],
-            )
+        keys = zip(
+            shown["year"].astype(int),
+            shown["level"],
+            shown["unit_id"].astype(str),
+            shown["indicator_id"],
         )
         has_value = shown["value"].notna().to_numpy()
         self.visible = {k for k, v, h in zip(keys, has_value, hidden) if v and not h}
-        self.computed = {k for k, v, h in zip(keys, has_value, hidden) if v or h}
-        self.institutions = institutions
 
     def group_visible(self, year: int, level: str, indicator_id: str, units: tuple) -> bool:
         if level in ("city", "centre"):  # a measure for everyone: its own cell (units = level)
             return all((year, lv, lv, indicator_id) in self.visible for lv in units)
-        if not units:
-            return True  # an empty group has no value to give away
-        if all((year, level, str(u), indicator_id) in self.visible for u in units):
-            return True
-        return level == "institution" and self._equals_a_visible_group(
-            year, indicator_id, set(map(str, units))
-        )
-
-    def _equals_a_visible_group(self, year: int, indicator_id: str, units: set[str]) -> bool:
-        computed = {
-            u
-            for (y, lv, u, i) in self.computed
-            if y == year and lv == "institution" and i == indicator_id
-        }
-        if units == computed and (year, "city", "city", indicator_id) in self.visible:
-            return True
-        register_ = self.institutions.get(year)
-        if register_ is None:
-            return False
-        for level, column in GROUP_LEVELS.items():
-            names = set(
-                register_.loc[register_["inst_id"].astype(str).isin(units), column].astype(str)
-            )
-            if len(names) != 1:
-                continue
-            name = names.pop()
-            members = (
-                set(register_.loc[register_[column].astype(str) == name, "inst_id"].astype(str))
-                & computed
-            )
-            if units == members and (year, level, name, indicator_id) in self.visible:
-                return True
-        return False
+        return all((year, level, str(u), indicator_id) in self.visible for u in units)
 
 
 def _value(x: float, indicator_id: str) -> str:
@@ -272,16 +313,136 @@ def _value(x: float, indicator_id: str) -> str:
     return fmt.value(x, unit, with_unit=False)
 
 
-def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None) -> Styler:
-    """Every judged (measure, indicator): before/after for targets and comparison, DiD, counts
-    and verdict. ``threshold`` (public profile): groups of fewer people are shown as «*»."""
-    rows = judged(evaluated)
-    people = rows[["n_target_people", "n_comparison_people"]]
-    hidden = (
-        disclosure.suppress_counts(people, people.columns, threshold, secondary=False)
-        if threshold is not None
-        else people.isna() & False
+def _effect(d: float, indicator_id: str) -> str:
+    unit = CATALOGUE[indicator_id].unit if indicator_id in CATALOGUE else ""
+    return fmt.pp(d) if unit == "%" else fmt.signed(d)
+
+
+def _interval(low: float, high: float, indicator_id: str) -> str:
+    if fmt.is_missing(low) or fmt.is_missing(high):
+        return fmt.DASH
+    return f"от {_effect(low, indicator_id)} до {_effect(high, indicator_id)}"
+
+
+def _pretrend(r, hidden: bool, alpha: float) -> str:
+    """The pre-trend cell: alike / apart (with the DiD and p) / not checked, and why."""
+    if not r.causal:
+        return "не проверяется: мера для всех, сравнение с целью (не причинная оценка)"
+    if fmt.is_missing(r.did):
+        return fmt.DASH
+    if hidden:
+        return disclosure.mask_display("", True)
+    if fmt.is_missing(r.pretrend_p):
+        return "не проверен (нет сопоставимых данных за t−2)"
+    words = "расходились" if r.pretrend_p < alpha else "различие не выявлено"
+    return (
+        f"{words} ({_effect(r.pretrend_did, r.indicator_id)}, {effectiveness.p_text(r.pretrend_p)})"
     )
+
+
+def verdict_table(
+    evaluated: pd.DataFrame, threshold: int | None = None, alpha: float = ALPHA
+) -> Styler:
+    """The table of verdicts, first on the page: every judged (measure, indicator) with the
+    measure's title, the effect a year after with its 95 % interval and p-value, the pre-trend
+    check, the effect two years after, the verdict and its reason. ``threshold`` (public
+    profile): a DiD over a group of fewer people is «*»."""
+    rows = judged(evaluated)
+    small = _small_people(rows, threshold)
+    flags = _hidden_flags(rows)
+    gone = small.any(axis=1).to_numpy() | flags["did"].to_numpy()
+    t2_gone = gone | flags["t2"].to_numpy()
+    pre_gone = gone | flags["pretrend"].to_numpy()
+    mask = disclosure.mask_display
+    later = [
+        fmt.DASH
+        if fmt.is_missing(main) or not c
+        else f"нет данных за {int(y) + 2} год"
+        if fmt.is_missing(d)
+        else mask(f"{_effect(d, i)}, {effectiveness.p_text(p)}", h)
+        for main, d, p, i, h, c, y in zip(
+            rows["did"],
+            rows["did_t2"],
+            rows["p_value_t2"],
+            rows["indicator_id"],
+            t2_gone,
+            rows["causal"],
+            rows["measure_year"],
+        )
+    ]
+    show = pd.DataFrame(
+        {
+            "Мера": [f"{m} ({y})" for m, y in zip(rows["measure_id"], rows["measure_year"])],
+            "Содержание": rows["title"].to_numpy(),
+            "Показатель": [
+                CATALOGUE[i].name if i in CATALOGUE else i for i in rows["indicator_id"]
+            ],
+            "Адресаты": [targets_words(t) for t in rows["targets"]],
+            "Эффект через год": [
+                mask(_effect(d, i), h) for d, i, h in zip(rows["did"], rows["indicator_id"], gone)
+            ],
+            "95 % интервал": [
+                mask(_interval(lo, hi, i), h)
+                for lo, hi, i, h in zip(rows["ci_low"], rows["ci_high"], rows["indicator_id"], gone)
+            ],
+            "p": [
+                mask(effectiveness.p_text(p), h) if not fmt.is_missing(p) else fmt.DASH
+                for p, h in zip(rows["p_value"], gone)
+            ],
+            "Тренд до меры (t−2 → t−1)": [
+                _pretrend(r, h, alpha) for r, h in zip(rows.itertuples(index=False), pre_gone)
+            ],
+            "Эффект через 2 года": later,
+            "Вывод": rows["verdict"].to_numpy(),
+            "Обоснование": _reasons(rows, gone),
+        }
+    )
+    bands = pd.DataFrame("", index=show.index, columns=show.columns)
+    bands["Вывод"] = rows["verdict"].map(VERDICT_BANDS).fillna("").to_numpy()
+    note = HIDDEN_NOTE if flags.to_numpy().any() else None
+    return tables.styled(
+        show,
+        "Выводы по мерам: эффект через год (разность разностей по учреждениям), его 95 % "
+        "интервал и p, проверка тренда до меры и эффект через два года",
+        bands=bands,
+        note=note,
+        right=["Эффект через год", "p"],
+    )
+
+
+def _reasons(rows: pd.DataFrame, hidden: np.ndarray) -> list[str]:
+    """The reasons, with the numbers of a hidden DiD (a small group's) taken out."""
+    return [
+        HIDDEN_REASONS.get(v, r) if h else r
+        for v, r, h in zip(rows["verdict"], rows["reason"], hidden)
+    ]
+
+
+def _hidden_flags(rows: pd.DataFrame) -> pd.DataFrame:
+    """What `for_public` hid: the main DiD, the t+2 effect, the pre-trend (all False internally)."""
+    return pd.DataFrame(
+        {
+            name: (
+                rows[f].astype(bool).to_numpy()
+                if f in rows.columns
+                else np.zeros(len(rows), dtype=bool)
+            )
+            for name, f in (
+                ("did", "hidden_did"),
+                ("t2", "hidden_t2"),
+                ("pretrend", "hidden_pretrend"),
+            )
+        },
+        index=rows.index,
+    )
+
+
+def detail_table(evaluated: pd.DataFrame, threshold: int | None = None) -> Styler:
+    """Every judged (measure, indicator) in detail: the unit means of targets and comparison in
+    the year before and after, DiD, counts and verdict. ``threshold`` (public profile): groups
+    of fewer people are shown as «*»."""
+    rows = judged(evaluated)
+    hidden = _small_people(rows, threshold)
     cells_hidden = _hidden_cells(rows)
     for group in ("target", "comparison"):  # a group hidden by `for_public` hides its people
         hidden[f"n_{group}_people"] |= (
@@ -335,7 +496,9 @@ def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None) -> Styl
                 )
             ],
             "Вывод": rows["verdict"].to_numpy(),
-            "Обоснование": rows["reason"].to_numpy(),
+            "Обоснование": _reasons(
+                rows, (hidden["n_target_people"] | hidden["n_comparison_people"]).to_numpy()
+            ),
         }
     )
     bands = pd.DataFrame("", index=show.index, columns=show.columns)
@@ -343,7 +506,7 @@ def verdict_table(evaluated: pd.DataFrame, threshold: int | None = None) -> Styl
     note = HIDDEN_NOTE if cells_hidden.to_numpy().any() else None
     return tables.styled(
         show,
-        "Меры и их показатели: адресаты против остальных, год до и год после меры",
+        "Подробно: средние по учреждениям у адресатов и у остальных, год до и год после меры",
         bands=bands,
         note=note,
         right=[c for c in show.columns if c.startswith(("Адресаты:", "Сравн", "Разность"))],
@@ -416,18 +579,38 @@ def pending_table(evaluated: pd.DataFrame) -> Styler:
     return tables.styled(show, "Меры отчётного года: будут оценены в следующем году")
 
 
-def before_after_figure(
+def _event_points(r) -> tuple[list[int], list[float], list[float]]:
+    """Years and the groups' unit means of a row's event study (t−2 … t+2); the row's own
+    before/after means when it has no event study."""
+    events = list(_events_of(r))
+    if not events:
+        return (
+            [int(r.before_year), int(r.after_year)],
+            [r.target_before, r.target_after],
+            [r.comparison_before, r.comparison_after],
+        )
+    return (
+        [int(e["year"]) for e in events],
+        [e["target_mean"] for e in events],
+        [e["comparison_mean"] for e in events],
+    )
+
+
+def event_figure(
     evaluated: pd.DataFrame, ncols: int = 3, hidden: set | None = None
 ) -> Figure | None:
-    """Small multiples: targets vs comparison, before → after, one panel per judged addressed
-    (measure, indicator) with a DiD (measures for everyone have no comparison); None when
-    there is nothing to draw. ``hidden`` holds (measure_id, indicator_id) pairs not to draw
-    (public profile, small groups); groups `for_public` masked are never drawn."""
+    """Small multiples of the event study: targets vs the others, the mean of the units' own
+    values from t−2 to t+2 (the years in the data), the measure's year marked; one panel per
+    judged addressed (measure, indicator) with a DiD (measures for everyone have no
+    comparison); None when there is nothing to draw. ``hidden`` holds (measure_id,
+    indicator_id) pairs not to draw (public profile, small groups); rows where `for_public`
+    masked anything are never drawn."""
     rows = judged(evaluated)
     rows = rows[
         rows["did"].notna()
         & rows["level"].isin(["institution", "association"])
         & ~_hidden_cells(rows).any(axis=1)
+        & ~_hidden_flags(rows).any(axis=1)
     ]
     if hidden:
         rows = rows[
@@ -440,16 +623,11 @@ def before_after_figure(
     nrows = (n + ncols - 1) // ncols
     fig, axes = plt.subplots(nrows, ncols, figsize=(plots.WIDTH * 1.25, 2.6 * nrows), squeeze=False)
     for ax, r in zip(axes.ravel(), rows.itertuples(index=False)):
-        xs = [r.before_year, r.after_year]
+        xs, targets, others = _event_points(r)
         colour = plots.BAND_COLOURS["meets"] if r.verdict == EFFECTIVE else plots.BLUE
-        ax.plot(xs, [r.target_before, r.target_after], marker="o", linewidth=2, color=colour)
-        ax.plot(
-            xs,
-            [r.comparison_before, r.comparison_after],
-            marker="o",
-            linewidth=1.5,
-            color=plots.GREY,
-        )
+        ax.axvspan(r.measure_year - 0.5, r.measure_year + 0.5, color=plots.GREY, alpha=0.12)
+        ax.plot(xs, targets, marker="o", linewidth=2, color=colour)
+        ax.plot(xs, others, marker="o", linewidth=1.5, color=plots.GREY)
         ax.set_xticks(xs, [str(x) for x in xs], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         unit = CATALOGUE[r.indicator_id].unit
@@ -471,8 +649,9 @@ def before_after_figure(
             label="адресаты (мера эффективна)",
         ),
         Line2D([0], [0], color=plots.GREY, marker="o", label="остальные"),
+        Patch(color=plots.GREY, alpha=0.12, label="год меры"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, bbox_to_anchor=(0.5, -0.02))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
@@ -586,17 +765,26 @@ def method_sentences(thresholds: Thresholds, year: int) -> list[str]:
     """How the verdicts are reached, for the reader (thresholds of params/effectiveness.yaml)."""
     t = thresholds
     share = f"{t.min_did_relative * 100:g}\u00a0%"
+    alpha = f"{t.alpha:g}".replace(".", ",")
     method = (
         f"Оцениваются меры {year - LOOKBACK}–{year - 1} годов. Мера года t сравнивается по "
         "каждому своему показателю в году до меры (t−1) и в году после неё (t+1): у "
         "адресатов меры и у остальных учреждений города (без Центра) — «разность "
-        "разностей»."
+        "разностей»: насколько в среднем изменились учреждения-адресаты сверх того, как "
+        "изменились остальные. Единица сравнения — учреждение, а не отдельный педагог: "
+        "коллектив школы меняется как целое."
     )
     effective = (
         f"«{EFFECTIVE}» — адресаты улучшили показатель не меньше чем на "
         f"{t.min_did_pp:g} п. п. больше остальных (для количественных показателей — на "
-        f"{share} от исходного уровня), и разница не объясняется случайными "
-        f"колебаниями (не меньше {t.min_z:g} стандартных ошибок)."
+        f"{share} от исходного уровня), разница не объясняется случайностью (вероятность "
+        f"получить её при случайном выборе адресатов p < {alpha}) и до меры (с t−2 по t−1) "
+        "адресаты и остальные не расходились."
+    )
+    later = (
+        "Для каждой меры показан и эффект через два года (t+2), когда эти данные уже есть, и "
+        "95 % интервал эффекта — диапазон, в котором он лежит с учётом различий между "
+        "учреждениями."
     )
     no_data = (
         f"«{NO_DATA}» — нет года до или после меры, показатель не рассчитан, меньше "
@@ -604,6 +792,7 @@ def method_sentences(thresholds: Thresholds, year: int) -> list[str]:
     )
     everyone = (
         "Меры, адресованные всем, сравниваются с целевыми значениями города: насколько "
-        "сократился разрыв с целью."
+        "сократился разрыв с целью. Группы сравнения у них нет, поэтому это не оценка "
+        "причинного эффекта."
     )
-    return [method, effective, no_data, everyone]
+    return [method, effective, later, no_data, everyone]
