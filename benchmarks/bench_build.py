@@ -38,9 +38,11 @@ FULL_TARGET = 0.1  # × the naive loop (issue 12)
 UNCHANGED_TARGET = 1.0  # s (issue 12)
 PAGE_SECONDS = Path(".cache") / "page-seconds.json"  # under the output: the pool's record
 PROFILE = Path(".cache") / "build-profile.json"  # under the output: the build's breakdown
-TASK_NAMES = {"~prepare": "показатели и решение о скрытии (публичная версия)",
-              "~results": "проблемы, рекомендации, списки (year_results)",
-              "~exports": "выгрузки xlsx (показатели, рекомендации)"}
+TASK_NAMES = {
+    "~prepare": "показатели и решение о скрытии (публичная версия)",
+    "~results": "проблемы, рекомендации, списки (year_results)",
+    "~exports": "выгрузки xlsx (показатели, рекомендации)",
+}
 TOP_CELLS = 3  # the slowest cells of a notebook shown
 
 
@@ -52,15 +54,35 @@ def naive(notebooks: list[Path], years: list[int], processed: Path, out: Path) -
             target = out / str(year) / nb.name
             target.parent.mkdir(parents=True, exist_ok=True)
             subprocess.run(
-                [str(BIN / "papermill"), str(nb), str(target), "-k", "python3",
-                 "--cwd", str(nb.parent), "--no-progress-bar",
-                 "-p", "year", str(year), "-p", "processed_dir", str(processed),
-                 "-p", "output_dir", str(out), "-p", "profile", "public"],
-                check=True, capture_output=True,
+                [
+                    str(BIN / "papermill"),
+                    str(nb),
+                    str(target),
+                    "-k",
+                    "python3",
+                    "--cwd",
+                    str(nb.parent),
+                    "--no-progress-bar",
+                    "-p",
+                    "year",
+                    str(year),
+                    "-p",
+                    "processed_dir",
+                    str(processed),
+                    "-p",
+                    "output_dir",
+                    str(out),
+                    "-p",
+                    "profile",
+                    "public",
+                ],
+                check=True,
+                capture_output=True,
             )
             subprocess.run(
                 [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(target)],
-                check=True, capture_output=True,
+                check=True,
+                capture_output=True,
             )
     return time.perf_counter() - start
 
@@ -70,8 +92,14 @@ def full_build(years: list[int], processed: Path, out: Path, jobs: int | None) -
     from analysis.book import build
 
     start = time.perf_counter()
-    code = build(years=years, profile="public", jobs=jobs, processed_dir=processed,
-                 output_dir=out, force=True)
+    code = build(
+        years=years,
+        profile="public",
+        jobs=jobs,
+        processed_dir=processed,
+        output_dir=out,
+        force=True,
+    )
     if code != 0:
         raise SystemExit("сборка завершилась с ошибкой")
     return time.perf_counter() - start
@@ -94,8 +122,9 @@ def breakdown(out: Path) -> list[str]:
     record = json.loads(path.read_text(encoding="utf-8"))
     stages: dict[str, dict] = {}
     for key, entry in record.items():
-        stage = stages.setdefault(key.split("/", 1)[-1], {"execute": 0.0, "render": 0.0,
-                                                          "cells": {}})
+        stage = stages.setdefault(
+            key.split("/", 1)[-1], {"execute": 0.0, "render": 0.0, "cells": {}}
+        )
         stage["execute"] += entry.get("execute") or 0.0
         stage["render"] += entry.get("render") or 0.0
         for number, first, seconds in entry.get("cells", []):
@@ -104,12 +133,16 @@ def breakdown(out: Path) -> list[str]:
     lines = []
     for name, stage in sorted(stages.items(), key=lambda kv: -kv[1]["execute"]):
         if name.startswith("~"):
-            lines.append(f"{name:18} {ru(stage['execute']):>7} с  задача: {TASK_NAMES.get(name, '')}")
+            lines.append(
+                f"{name:18} {ru(stage['execute']):>7} с  задача: {TASK_NAMES.get(name, '')}"
+            )
             continue
         cells = sorted(stage["cells"].items(), key=lambda kv: -kv[1])[:TOP_CELLS]
         slowest = "; ".join(f"яч. {n} «{first[:50]}» {ru(sec)}" for (n, first), sec in cells)
-        lines.append(f"{name:18} {ru(stage['execute']):>7} с в ядре, отрисовка "
-                     f"{ru(stage['render'])} с; медленные ячейки: {slowest}")
+        lines.append(
+            f"{name:18} {ru(stage['execute']):>7} с в ядре, отрисовка "
+            f"{ru(stage['render'])} с; медленные ячейки: {slowest}"
+        )
     return lines
 
 
@@ -121,16 +154,28 @@ def notebooks_share(seconds: dict[str, float], build: float, jobs: int) -> str:
         stage = key.split("/", 1)[-1]
         by_stage[stage] = by_stage.get(stage, 0.0) + value
     stages = ", ".join(f"{k} {ru(v)}" for k, v in sorted(by_stage.items()))
-    return (f"тетради: {ru(total)} с исполнения на {jobs} процессах = {ru(total / jobs)} с, "
-            f"доля от полной сборки {ru(100 * total / jobs / build, 0)} % ({stages})")
+    return (
+        f"тетради: {ru(total)} с исполнения на {jobs} процессах = {ru(total / jobs)} с, "
+        f"доля от полной сборки {ru(100 * total / jobs / build, 0)} % ({stages})"
+    )
 
 
 def unchanged(years: list[int], processed: Path, out: Path) -> float:
     """(c) The CLI again on the same inputs: a whole new process, nothing to execute."""
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--years", *map(str, years),
-         "--processed-dir", str(processed), "--output-dir", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "build",
+            "--years",
+            *map(str, years),
+            "--processed-dir",
+            str(processed),
+            "--output-dir",
+            str(out),
+        ],
         check=True,
     )
     return time.perf_counter() - start
@@ -178,15 +223,20 @@ def main() -> None:
         processed = root / "processed"
         generate(processed, years, 0, args.scale, "parquet")
         before = load()
-        head = (f"Демо-город масштаба {ru(args.scale, 0)}, годы {years[0]}–{years[-1]}, "
-                f"тетрадей {len(notebooks)} → страниц {len(notebooks) * len(years)}, "
-                f"процессов {args.jobs or os.cpu_count()}")
+        head = (
+            f"Демо-город масштаба {ru(args.scale, 0)}, годы {years[0]}–{years[-1]}, "
+            f"тетрадей {len(notebooks)} → страниц {len(notebooks) * len(years)}, "
+            f"процессов {args.jobs or os.cpu_count()}"
+        )
         print(head, flush=True)
         a = float("nan") if args.no_naive else naive(notebooks, years, processed, root / "naive")
         print(f"(a) наивный цикл papermill + nbconvert (CLI): {a:7.1f} с", flush=True)
         b = full_build(years, processed, root / "book", args.jobs)
-        print(f"(b) полная сборка build(force=True):          {b:7.1f} с  = {b / a:.2f} × (a)"
-              f"  (цель ≤ {FULL_TARGET})", flush=True)
+        print(
+            f"(b) полная сборка build(force=True):          {b:7.1f} с  = {b / a:.2f} × (a)"
+            f"  (цель ≤ {FULL_TARGET})",
+            flush=True,
+        )
         jobs = min(args.jobs or os.cpu_count() or 1, len(notebooks) * len(years))
         seconds = page_seconds(root / "book")
         print(f"    {notebooks_share(seconds, b, jobs)}", flush=True)
@@ -194,7 +244,9 @@ def main() -> None:
         for line in breakdown(root / "book"):
             print(f"      {line}", flush=True)
         c = unchanged(years, processed, root / "book")
-        print(f"(c) повторная сборка без изменений (CLI):     {c:7.2f} с  (цель ≤ {UNCHANGED_TARGET} с)")
+        print(
+            f"(c) повторная сборка без изменений (CLI):     {c:7.2f} с  (цель ≤ {UNCHANGED_TARGET} с)"
+        )
         print()
         print(f"{head}; загрузка машины (load average): до {before}, после {load()}.")
         print()

@@ -47,13 +47,35 @@ def run_scale(work: Path, scale: float, year: int) -> dict:
         started = time.perf_counter()
         # In its own process: ru_maxrss survives fork+exec, so a child of a parent that had
         # just built a big city in memory would report the parent's peak as its own.
-        subprocess.run([sys.executable, "-m", "analysis", "demo-data", "--raw-dir", str(target),
-                        "--years", f"{YEARS[0]}-{YEARS[-1]}", "--seed", str(SEED),
-                        "--scale", f"{scale:g}", "--format", "parquet"], check=True)
-        print(f"  демо-город масштаба {scale:g} создан за {time.perf_counter() - started:.1f} с",
-              file=sys.stderr)
-    out = subprocess.run([sys.executable, "-c", CHILD, str(target), str(year)],
-                         capture_output=True, text=True, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "analysis",
+                "demo-data",
+                "--raw-dir",
+                str(target),
+                "--years",
+                f"{YEARS[0]}-{YEARS[-1]}",
+                "--seed",
+                str(SEED),
+                "--scale",
+                f"{scale:g}",
+                "--format",
+                "parquet",
+            ],
+            check=True,
+        )
+        print(
+            f"  демо-город масштаба {scale:g} создан за {time.perf_counter() - started:.1f} с",
+            file=sys.stderr,
+        )
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(target), str(year)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result.update(scale=scale, staff=staff_rows(target, year))
     return result
@@ -73,8 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         for scale in args.scales:
             r = run_scale(work, scale, args.year)
             per = 1e6 * r["seconds"] / max(r["staff"], 1)
-            print(f"{r['scale']:>6g} {r['staff']:>10} {r['rows']:>9} {r['seconds']:>8.2f} "
-                  f"{r['peak_gb']:>8.2f} {per:>9.2f}", flush=True)
+            print(
+                f"{r['scale']:>6g} {r['staff']:>10} {r['rows']:>9} {r['seconds']:>8.2f} "
+                f"{r['peak_gb']:>8.2f} {per:>9.2f}",
+                flush=True,
+            )
     finally:
         if not args.keep and args.work_dir is None:
             shutil.rmtree(work, ignore_errors=True)

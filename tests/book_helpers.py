@@ -21,30 +21,34 @@ PERSON_IDS = [f"T{n:04d}" for n in range(1, 13)]  # 12 staff: T0001 … T0012
 
 def make_city(processed_dir: Path) -> None:
     """Publish the tiny city: 3 institutions, 12 staff (s1: 8, s2: 3, d1: 1) each year."""
-    institutions = pd.DataFrame({
-        "inst_id": ["s1", "s2", "d1"],
-        "name": ["Школа № 1", "Школа № 2", "Детский сад «Ромашка»"],
-        "inst_type": ["ОО", "ОО", "ДОО"],
-        "district": ["Север", "Север", "Юг"],
-        "low_results": [False, True, False],
-        "unfavourable": [False, False, False],
-        "innovation": ["нет", "нет", "нет"],
-        "resource_centre": [False, False, False],
-        "support_site": [False, False, False],
-        "network_agreements": [0, 1, 0],
-    })
+    institutions = pd.DataFrame(
+        {
+            "inst_id": ["s1", "s2", "d1"],
+            "name": ["Школа № 1", "Школа № 2", "Детский сад «Ромашка»"],
+            "inst_type": ["ОО", "ОО", "ДОО"],
+            "district": ["Север", "Север", "Юг"],
+            "low_results": [False, True, False],
+            "unfavourable": [False, False, False],
+            "innovation": ["нет", "нет", "нет"],
+            "resource_centre": [False, False, False],
+            "support_site": [False, False, False],
+            "network_agreements": [0, 1, 0],
+        }
+    )
     inst_of = ["s1"] * 8 + ["s2"] * 3 + ["d1"]
     tables = {}
     for year in YEARS:
-        staff = pd.DataFrame({
-            "person_id": PERSON_IDS,
-            "inst_id": inst_of,
-            "position": ["педагог"] * 12,
-            "subject": [None] * 12,
-            "birth_year": [year - 40] * 12,
-            "experience_years": [10.0] * 12,
-            "category": ["высшая"] * 12,
-        })
+        staff = pd.DataFrame(
+            {
+                "person_id": PERSON_IDS,
+                "inst_id": inst_of,
+                "position": ["педагог"] * 12,
+                "subject": [None] * 12,
+                "birth_year": [year - 40] * 12,
+                "experience_years": [10.0] * 12,
+                "category": ["высшая"] * 12,
+            }
+        )
         tables[year] = {"institutions": institutions, "staff": staff}
     publish(processed_dir, tables)
 
@@ -65,9 +69,21 @@ def tidy_table(processed_dir: Path, year: int, cache_dir: Path | None = None) ->
         ("category_high", "institution", "d1", 1, 1, 100.0, "%", 70.0, True, ""),
         ("centre_events", "centre", "centre", 12, None, 12, "ед.", None, None, "incomplete_window"),
     ]
-    frame = pd.DataFrame(rows, columns=["indicator_id", "level", "unit_id", "numerator",
-                                        "denominator", "value", "unit", "target",
-                                        "meets_target", "flags"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "level",
+            "unit_id",
+            "numerator",
+            "denominator",
+            "value",
+            "unit",
+            "target",
+            "meets_target",
+            "flags",
+        ],
+    )
     frame.insert(0, "year", year)
     return frame
 
@@ -76,16 +92,21 @@ def notebook(cells: list[tuple[str, str, list[str]]]) -> dict:
     """A v4 notebook from (cell type, source, tags), with the python3 kernelspec."""
     out = []
     for i, (kind, source, tags) in enumerate(cells):
-        cell = {"cell_type": kind, "id": f"c{i}", "metadata": {"tags": tags} if tags else {},
-                "source": source}
+        cell = {
+            "cell_type": kind,
+            "id": f"c{i}",
+            "metadata": {"tags": tags} if tags else {},
+            "source": source,
+        }
         if kind == "code":
             cell.update(execution_count=None, outputs=[])
         out.append(cell)
     return {
         "cells": out,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                    "name": "python3"},
-                     "language_info": {"name": "python"}},
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -93,31 +114,65 @@ def notebook(cells: list[tuple[str, str, list[str]]]) -> dict:
 
 PARAMETERS = 'year = None\nprocessed_dir = None\noutput_dir = None\nprofile = "internal"'
 
-ALPHA = notebook([
-    ("markdown", "# Кадры и категории\n\nКто работает в учреждениях.", []),
-    ("code", PARAMETERS, ["parameters"]),
-    ("code", ("from analysis.processed import read_table\n"
-             "from analysis.disclosure import suppress_counts, masked\n"
-             "staff = read_table(processed_dir, year, 'staff')\n"
-             "counts = staff.groupby('inst_id').size().rename('педагогов').to_frame()"), []),
-    ("markdown", "## Педагоги по учреждениям", []),
-    ("code", ("shown = masked(counts, suppress_counts(counts, ['педагогов'], 5)) "
-             "if profile == 'public' else counts\nshown"), []),
-    ("code", ("if profile == 'internal':\n"
-             "    print('Список работников:', ', '.join(staff['person_id']))"), []),
-    ("code", ("import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
-             "from IPython.display import Image, display\nimport io\n"
-             "fig, ax = plt.subplots(figsize=(3, 2))\nax.bar(counts.index, counts['педагогов'])\n"
-             "buf = io.BytesIO()\nfig.savefig(buf, format='png', metadata={'Software': None})\n"
-             "display(Image(buf.getvalue()))"), []),
-])
+ALPHA = notebook(
+    [
+        ("markdown", "# Кадры и категории\n\nКто работает в учреждениях.", []),
+        ("code", PARAMETERS, ["parameters"]),
+        (
+            "code",
+            (
+                "from analysis.processed import read_table\n"
+                "from analysis.disclosure import suppress_counts, masked\n"
+                "staff = read_table(processed_dir, year, 'staff')\n"
+                "counts = staff.groupby('inst_id').size().rename('педагогов').to_frame()"
+            ),
+            [],
+        ),
+        ("markdown", "## Педагоги по учреждениям", []),
+        (
+            "code",
+            (
+                "shown = masked(counts, suppress_counts(counts, ['педагогов'], 5)) "
+                "if profile == 'public' else counts\nshown"
+            ),
+            [],
+        ),
+        (
+            "code",
+            (
+                "if profile == 'internal':\n"
+                "    print('Список работников:', ', '.join(staff['person_id']))"
+            ),
+            [],
+        ),
+        (
+            "code",
+            (
+                "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
+                "from IPython.display import Image, display\nimport io\n"
+                "fig, ax = plt.subplots(figsize=(3, 2))\nax.bar(counts.index, counts['педагогов'])\n"
+                "buf = io.BytesIO()\nfig.savefig(buf, format='png', metadata={'Software': None})\n"
+                "display(Image(buf.getvalue()))"
+            ),
+            [],
+        ),
+    ]
+)
 
-BETA = notebook([
-    ("markdown", ("# Год <b>&</b> итоги\n\nСм. [сайт](https://example.org/page) и "
-                 "![рисунок](http://example.org/x.png)."), []),
-    ("code", PARAMETERS, ["parameters"]),
-    ("code", "print('Отчётный год:', year)", []),
-])
+BETA = notebook(
+    [
+        (
+            "markdown",
+            (
+                "# Год <b>&</b> итоги\n\nСм. [сайт](https://example.org/page) и "
+                "![рисунок](http://example.org/x.png)."
+            ),
+            [],
+        ),
+        ("code", PARAMETERS, ["parameters"]),
+        ("code", "print('Отчётный год:', year)", []),
+    ]
+)
 
 
 def write_notebooks(folder: Path, notebooks: dict[str, dict] | None = None) -> Path:

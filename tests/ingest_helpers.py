@@ -286,7 +286,9 @@ DATE_STYLE = 1  # cellXfs index of the hand-written styles.xml that shows a date
 
 
 def xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def col_letter(index: int) -> str:
@@ -324,8 +326,12 @@ def xml_rows(rows: list[list], first_row: int = 1) -> str:
     return "".join(out)
 
 
-def write_xml_book(path: Path, sheets: dict[str, str], merged: dict[str, list[str]] | None = None,
-                   sheet_tail: dict[str, str] | None = None) -> Path:
+def write_xml_book(
+    path: Path,
+    sheets: dict[str, str],
+    merged: dict[str, list[str]] | None = None,
+    sheet_tail: dict[str, str] | None = None,
+) -> Path:
     """A minimal .xlsx whose sheets hold the given `<sheetData>` content (see `xml_rows`),
     optional merged areas per sheet, and extra rows appended as raw XML (`sheet_tail`)."""
     import zipfile

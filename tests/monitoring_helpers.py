@@ -7,8 +7,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-TIDY_COLUMNS = ["year", "indicator_id", "level", "unit_id", "numerator", "denominator", "value",
-                "unit", "target", "meets_target", "flags"]
+TIDY_COLUMNS = [
+    "year",
+    "indicator_id",
+    "level",
+    "unit_id",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "target",
+    "meets_target",
+    "flags",
+]
 
 
 @dataclass(frozen=True)
@@ -34,11 +45,19 @@ def catalogue(*items: FakeIndicator) -> dict[str, FakeIndicator]:
 
 
 def row(year, ind, level, unit_id, num, den, value, unit="%", target=None, flags=""):
-    return {"year": year, "indicator_id": ind, "level": level, "unit_id": unit_id,
-            "numerator": num, "denominator": den,
-            "value": np.nan if value is None else value, "unit": unit,
-            "target": np.nan if target is None else target, "meets_target": None,
-            "flags": flags}
+    return {
+        "year": year,
+        "indicator_id": ind,
+        "level": level,
+        "unit_id": unit_id,
+        "numerator": num,
+        "denominator": den,
+        "value": np.nan if value is None else value,
+        "unit": unit,
+        "target": np.nan if target is None else target,
+        "meets_target": None,
+        "flags": flags,
+    }
 
 
 def tidy(*rows: dict) -> pd.DataFrame:

@@ -17,25 +17,51 @@ import sys
 import pytest
 from ingest_helpers import YEAR, good_city, write_city
 
-COLUMNS = ["year", "indicator_id", "level", "unit_id", "numerator", "denominator", "value",
-           "unit", "target", "meets_target", "flags"]
+COLUMNS = [
+    "year",
+    "indicator_id",
+    "level",
+    "unit_id",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "target",
+    "meets_target",
+    "flags",
+]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *args],
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory):
     root = tmp_path_factory.mktemp("acceptance")
     raw = write_city(root / "raw", good_city())
-    ingest = _cli("ingest", "--raw-dir", str(raw), "--processed-dir", str(root / "processed"),
-                  "--report-dir", str(root / "report"))
+    ingest = _cli(
+        "ingest",
+        "--raw-dir",
+        str(raw),
+        "--processed-dir",
+        str(root / "processed"),
+        "--report-dir",
+        str(root / "report"),
+    )
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     out = root / "indicators.csv"
-    result = _cli("indicators", "--processed-dir", str(root / "processed"), "--year", str(YEAR),
-                  "--out", str(out))
+    result = _cli(
+        "indicators",
+        "--processed-dir",
+        str(root / "processed"),
+        "--year",
+        str(YEAR),
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -81,8 +107,11 @@ EXPECTED = {
 def test_value_worked_out_by_hand(rows, key):
     numerator, denominator, value = EXPECTED[key]
     row = rows[key]
-    assert (row["year"], row["numerator"], row["denominator"]) == (str(YEAR), numerator,
-                                                                     denominator)
+    assert (row["year"], row["numerator"], row["denominator"]) == (
+        str(YEAR),
+        numerator,
+        denominator,
+    )
     if value is None:
         assert row["value"] == ""
     else:
@@ -91,8 +120,10 @@ def test_value_worked_out_by_hand(rows, key):
 
 def test_centre_targets_come_from_the_plan(rows):
     # План: centre_events 20 (1 held → not met), centre_products 5; no plan for hours
-    assert (rows[("centre_events", "centre", "centre")]["target"],
-            rows[("centre_events", "centre", "centre")]["meets_target"]) == ("20", "false")
+    assert (
+        rows[("centre_events", "centre", "centre")]["target"],
+        rows[("centre_events", "centre", "centre")]["meets_target"],
+    ) == ("20", "false")
     assert rows[("centre_products", "centre", "centre")]["target"] == "5"
     assert rows[("centre_person_hours", "centre", "centre")]["target"] == ""
 

@@ -45,8 +45,13 @@ def world(tmp_path_factory):
 
 
 def run(world: Path, out: str, **kwargs) -> int:
-    options = {"profile": "public", "jobs": 2, "processed_dir": world / "processed",
-                   "notebooks_dir": world / "notebooks", "output_dir": world / out}
+    options = {
+        "profile": "public",
+        "jobs": 2,
+        "processed_dir": world / "processed",
+        "notebooks_dir": world / "notebooks",
+        "output_dir": world / out,
+    }
     options.update(kwargs)
     return build(**options)
 
@@ -71,10 +76,16 @@ def test_every_page_and_file_is_written(public):
     names = sorted(p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file())
     assert names == [
         ".build-state.json",
-        "2022/01_alpha.html", "2022/02_beta.html",  # no .ipynb: SPEC §6, internal only
-        "2022/indicators.csv", "2022/indicators.xlsx", "2022/recommendations_summary.xlsx",
-        "2023/01_alpha.html", "2023/02_beta.html",
-        "2023/indicators.csv", "2023/indicators.xlsx", "2023/recommendations_summary.xlsx",
+        "2022/01_alpha.html",
+        "2022/02_beta.html",  # no .ipynb: SPEC §6, internal only
+        "2022/indicators.csv",
+        "2022/indicators.xlsx",
+        "2022/recommendations_summary.xlsx",
+        "2023/01_alpha.html",
+        "2023/02_beta.html",
+        "2023/indicators.csv",
+        "2023/indicators.xlsx",
+        "2023/recommendations_summary.xlsx",
         "index.html",
     ]
 
@@ -135,8 +146,9 @@ def test_no_external_urls_in_any_page(public, internal):
 
 def test_public_csv_is_suppressed_and_formatted(public):
     lines = (public / "2023" / "indicators.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == ("year,indicator_id,level,unit_id,numerator,denominator,value,unit,"
-                        "target,meets_target,flags")
+    assert lines[0] == (
+        "year,indicator_id,level,unit_id,numerator,denominator,value,unit,target,meets_target,flags"
+    )
     # city 9/12 = 75 % stays; Юг 1/1 is hidden (1 < 5), Север with it (the only sibling)
     assert lines[1] == "2023,category_high,city,city,9,12,75,%,70,true,"
     assert lines[2] == "2023,category_high,district,Север,,,,%,70,,suppressed"
@@ -180,12 +192,28 @@ def test_two_builds_are_byte_identical(world, public):
     assert "time" not in json.dumps(state)
 
 
-GAMMA = notebook([("markdown", "# Третий этап", []), ("code", PARAMETERS, ["parameters"]),
-                  ("code", "print('всё хорошо')", [])])
-BROKEN_BETA = notebook([("markdown", "# Год итоги", []), ("code", PARAMETERS, ["parameters"]),
-                        ("code", "x = 1", []), ("code", "x / 0", [])])
-LEAKING_GAMMA = notebook([("markdown", "# Третий этап", []), ("code", PARAMETERS, ["parameters"]),
-                          ("code", "print('работник', 'T0007')", [])])
+GAMMA = notebook(
+    [
+        ("markdown", "# Третий этап", []),
+        ("code", PARAMETERS, ["parameters"]),
+        ("code", "print('всё хорошо')", []),
+    ]
+)
+BROKEN_BETA = notebook(
+    [
+        ("markdown", "# Год итоги", []),
+        ("code", PARAMETERS, ["parameters"]),
+        ("code", "x = 1", []),
+        ("code", "x / 0", []),
+    ]
+)
+LEAKING_GAMMA = notebook(
+    [
+        ("markdown", "# Третий этап", []),
+        ("code", PARAMETERS, ["parameters"]),
+        ("code", "print('работник', 'T0007')", []),
+    ]
+)
 
 
 def test_failures_are_isolated_named_and_keep_the_previous_page(world, capsys):
@@ -201,7 +229,9 @@ def test_failures_are_isolated_named_and_keep_the_previous_page(world, capsys):
     summary = capsys.readouterr().out
     assert "выполнено 0, из кэша 1, с ошибкой 2" in summary
     # «x / 0» is the 4th cell of the source notebook (the injected cell is not counted)
-    assert "2023 › 02_beta.ipynb › ячейка 4 («x / 0»): ZeroDivisionError: division by zero" in summary
+    assert (
+        "2023 › 02_beta.ipynb › ячейка 4 («x / 0»): ZeroDivisionError: division by zero" in summary
+    )
     assert "2023 › 03_gamma.ipynb › на странице есть коды работников (T0007)" in summary
     assert [p.read_bytes() for p in failing] == old  # byte for byte, nav bar included
     # the failed pages are retried next time (their fingerprints were not recorded)

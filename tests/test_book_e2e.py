@@ -20,8 +20,13 @@ def book(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("e2e")
     generate(root / "processed", [2022, YEAR], 0, 0.05, "parquet")
-    code = build(years=[YEAR], profile="public", jobs=2, processed_dir=root / "processed",
-                 output_dir=root / "out")
+    code = build(
+        years=[YEAR],
+        profile="public",
+        jobs=2,
+        processed_dir=root / "processed",
+        output_dir=root / "out",
+    )
     assert code == 0
     return root
 
@@ -53,8 +58,11 @@ def test_public_page_has_no_code_and_no_person_id(book):
 
 
 def test_public_csv_has_suppressed_rows(book):
-    lines = (book / "out" / "public" / str(YEAR) / "indicators.csv").read_text(
-        encoding="utf-8").splitlines()
+    lines = (
+        (book / "out" / "public" / str(YEAR) / "indicators.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     assert lines[0].startswith("year,indicator_id,level,unit_id,numerator,denominator,value")
     hidden = [line for line in lines if line.endswith("suppressed")]
     assert hidden  # a city at scale 0.05 has institutions with fewer than 5 teachers

@@ -28,12 +28,12 @@ from analysis.book.kernels import WarmKernel, warm_up_statements, with_stable_id
 from analysis.book.render import normalise
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
-HELPER = '''import warnings
+HELPER = """import warnings
 
 
 def old():
     warnings.warn("устаревший вызов", UserWarning)
-'''
+"""
 IMPORTS = (
     "import os, sys, warnings\nimport matplotlib.pyplot as plt\nimport numpy as np\n"
     "import pandas as pd\nif os.getcwd() not in sys.path:\n    sys.path.insert(0, os.getcwd())\n"
@@ -67,8 +67,10 @@ POLLUTER = [
 
 def write_notebook(path: Path, cells: list[str], ids: bool = True) -> str:
     nb = new_notebook(metadata={"kernelspec": KERNELSPEC})
-    nb.cells = [new_markdown_cell("# Проба"),
-                new_code_cell("year = None\npid_dir = ''", metadata={"tags": ["parameters"]})]
+    nb.cells = [
+        new_markdown_cell("# Проба"),
+        new_code_cell("year = None\npid_dir = ''", metadata={"tags": ["parameters"]}),
+    ]
     nb.cells += [new_code_cell(source) for source in cells]
     text = nbformat.writes(nb)
     if not ids:  # as the project's stored notebooks: nbformat 4.4, no cell ids
@@ -91,16 +93,19 @@ def notebooks(tmp_path_factory):
         "polluter": write_notebook(folder / "polluter.ipynb", POLLUTER),
         "broken": write_notebook(folder / "broken.ipynb", ["x = 1", "x / 0"]),
         "dies": write_notebook(folder / "dies.ipynb", ["import os\nos._exit(1)"]),
-        "sabotage": write_notebook(folder / "sabotage.ipynb", [
-            "import analysis.book.kernel_state as ks\nks._SNAPSHOT = None"]),
+        "sabotage": write_notebook(
+            folder / "sabotage.ipynb",
+            ["import analysis.book.kernel_state as ks\nks._SNAPSHOT = None"],
+        ),
     }
 
 
 def comparable(nb: dict) -> str:
     """The executed notebook as the build stores it, minus the injected-parameters cell."""
     nb = normalise(json.loads(json.dumps(nb)))
-    nb["cells"] = [c for c in nb["cells"]
-                   if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    nb["cells"] = [
+        c for c in nb["cells"] if "injected-parameters" not in c.get("metadata", {}).get("tags", [])
+    ]
     nb["metadata"].pop("language_info", None)  # same kernel, but not the point here
     return json.dumps(nb, sort_keys=True, ensure_ascii=False, indent=1)
 
@@ -129,17 +134,24 @@ def test_probe_is_identical_fresh_reused_and_under_plain_papermill(notebooks):
     finally:
         kernel.kill()
     assert not kernel.alive
-    plain = papermill.execute_notebook(notebooks["probe"], None, parameters={"year": 2023},
-                                       kernel_name="python3", progress_bar=False, cwd=cwd,
-                                       shutdown_kernel="immediate")
+    plain = papermill.execute_notebook(
+        notebooks["probe"],
+        None,
+        parameters={"year": 2023},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=cwd,
+        shutdown_kernel="immediate",
+    )
     assert comparable(after) == comparable(first)
     assert comparable(first) == comparable(plain)
     # and the probe did see what it should: the defaults, and the warning shown again
     text = outputs_text(after)
     assert "font.size 10.0" in text and "max_rows 60" in text and "False None" in text
     assert "figures [] 0" in text and "устаревший вызов" in text
-    counts = [c.get("execution_count") for c in normalise(after)["cells"]
-              if c["cell_type"] == "code"]
+    counts = [
+        c.get("execution_count") for c in normalise(after)["cells"] if c["cell_type"] == "code"
+    ]
     assert counts == [1, 2, 3, 4, 5, 6, 7]  # parameters, injected, five probe cells
 
 
@@ -205,8 +217,10 @@ def test_pool_pages_agree_across_workers_and_kernels_are_shut_down(notebooks, tm
     pids = tmp_path / "pids"
     pids.mkdir()
     jobs = [Job(f"{y}/polluter", notebooks["polluter"], {"year": y}, cwd) for y in (2020, 2021)]
-    jobs += [Job(f"{y}/probe", notebooks["probe"], {"year": y, "pid_dir": str(pids)}, cwd)
-             for y in (2020, 2021, 2022, 2023)]
+    jobs += [
+        Job(f"{y}/probe", notebooks["probe"], {"year": y, "pid_dir": str(pids)}, cwd)
+        for y in (2020, 2021, 2022, 2023)
+    ]
     record = tmp_path / "seconds.json"
     outcomes = {o.key: o for o in execute.execute(jobs, 2, record=record)}
     assert sorted(outcomes) == sorted(j.key for j in jobs)
@@ -304,13 +318,23 @@ def job(key: str, notebook: str = "x.ipynb") -> Job:
 def test_longest_first_uses_last_durations_then_the_stage_mean_then_cells(tmp_path):
     nb = write_notebook(tmp_path / "n.ipynb", ["a = 1", "b = 2", "c = 3"])
     seconds = {"2022/03_monitoring": 4.0, "2023/03_monitoring": 2.0, "2023/01_goals": 0.3}
-    jobs = [job("2023/01_goals"), job("2023/03_monitoring"), job("2024/03_monitoring"),
-            job("2024/07_new", nb), job("2024/01_goals")]
+    jobs = [
+        job("2023/01_goals"),
+        job("2023/03_monitoring"),
+        job("2024/03_monitoring"),
+        job("2024/07_new", nb),
+        job("2024/01_goals"),
+    ]
     ordered = [j.key for j in execute.longest_first(jobs, seconds)]
     # 2023/03: 2.0 (own); 2024/03: (4.0 + 2.0) / 2 = 3.0 (stage mean); 07_new: parameters cell
     # + 3 code cells = 4 × 0.3 = 1.2 (guess); 2023/01 and 2024/01: 0.3 (ties keep their order)
-    assert ordered == ["2024/03_monitoring", "2023/03_monitoring", "2024/07_new",
-                       "2023/01_goals", "2024/01_goals"]
+    assert ordered == [
+        "2024/03_monitoring",
+        "2023/03_monitoring",
+        "2024/07_new",
+        "2023/01_goals",
+        "2024/01_goals",
+    ]
 
 
 def test_seconds_record_round_trip_and_bad_files(tmp_path):
@@ -326,14 +350,20 @@ def test_seconds_record_round_trip_and_bad_files(tmp_path):
 
 
 def test_warm_up_statements_are_the_notebooks_top_level_imports(tmp_path):
-    first = write_notebook(tmp_path / "a.ipynb", [
-        "import pandas as pd\nfrom analysis import fmt, plots\nx = 1",
-        "%matplotlib inline\nimport seaborn",  # magics: the cell is skipped
-        "def f():\n    import json\nfrom . import sibling",  # not top level; relative
-    ])
+    first = write_notebook(
+        tmp_path / "a.ipynb",
+        [
+            "import pandas as pd\nfrom analysis import fmt, plots\nx = 1",
+            "%matplotlib inline\nimport seaborn",  # magics: the cell is skipped
+            "def f():\n    import json\nfrom . import sibling",  # not top level; relative
+        ],
+    )
     second = write_notebook(tmp_path / "b.ipynb", ["import pandas as pd\nimport os.path"])
     assert warm_up_statements([first, second, first]) == [
-        "import pandas as pd", "from analysis import fmt, plots", "import os.path"]
+        "import pandas as pd",
+        "from analysis import fmt, plots",
+        "import os.path",
+    ]
     assert warm_up_statements([str(tmp_path / "missing.ipynb")]) == []
 
 
@@ -354,12 +384,25 @@ def test_outcome_of_a_pool_failure_names_the_page():
 
 def test_normalise_drops_object_addresses_from_plain_text():
     # a Styler shown as HTML also carries «<… at 0x7f…>» as text/plain: different every run
-    nb = {"metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "outputs": [
-        {"output_type": "execute_result",
-         "data": {"text/plain": "<pandas.io.formats.style.Styler at 0x7fa55836cbd0>",
-                  "text/html": "<table></table>"}},
-        {"output_type": "display_data", "data": {"text/plain": ["x at 0x10>", "ok"]}},
-    ]}]}
+    nb = {
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [
+                    {
+                        "output_type": "execute_result",
+                        "data": {
+                            "text/plain": "<pandas.io.formats.style.Styler at 0x7fa55836cbd0>",
+                            "text/html": "<table></table>",
+                        },
+                    },
+                    {"output_type": "display_data", "data": {"text/plain": ["x at 0x10>", "ok"]}},
+                ],
+            }
+        ],
+    }
     outputs = normalise(nb)["cells"][0]["outputs"]
     assert outputs[0]["data"]["text/plain"] == "<pandas.io.formats.style.Styler>"
     assert outputs[0]["data"]["text/html"] == "<table></table>"
@@ -382,8 +425,9 @@ def test_a_task_s_outcome_says_done_or_why_not(tmp_path):
     bug = execute.run_task(Task("2023/~exports", _fails_with_a_bug))
     assert not bug.ok and bug.error == "ValueError: нет столбца inst_id"  # the first line
     assert bug.machine_error() is None  # a bug is one year's failure, not the machine's
-    full = execute.run_task(Task("2023/~exports", _fails_with_full_disk, (str(tmp_path),),
-                                 folder=str(tmp_path)))
+    full = execute.run_task(
+        Task("2023/~exports", _fails_with_full_disk, (str(tmp_path),), folder=str(tmp_path))
+    )
     machine = full.machine_error()  # a full disk stops the whole build with one line
     assert machine is not None and machine.errno == 28
     assert str(machine).startswith(f"папка {tmp_path}: на диске нет места")
@@ -401,6 +445,8 @@ def test_work_submitted_to_a_broken_pool_comes_back_failed_not_raised():
     pool.submit([Task("2023/~prepare", len, ((),)), Task("2022/~prepare", len, ((),))])
     outcomes = list(pool.outcomes())
     # in key order, each failed with the pool's error, none raised
-    assert [(o.key, o.ok, o.task) for o in outcomes] == [("2022/~prepare", False, True),
-                                                         ("2023/~prepare", False, True)]
+    assert [(o.key, o.ok, o.task) for o in outcomes] == [
+        ("2022/~prepare", False, True),
+        ("2023/~prepare", False, True),
+    ]
     assert outcomes[0].error == "BrokenProcessPool: a worker died"

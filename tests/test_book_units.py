@@ -12,9 +12,13 @@ from analysis.book.execute import source_cell_number
 
 
 def test_stage_title_is_the_first_markdown_heading():
-    nb = notebook([("code", "# not a heading: code", []),
-                   ("markdown", "Вступление без заголовка", []),
-                   ("markdown", "## Подзаголовок\n# Мониторинг  \nтекст", [])])
+    nb = notebook(
+        [
+            ("code", "# not a heading: code", []),
+            ("markdown", "Вступление без заголовка", []),
+            ("markdown", "## Подзаголовок\n# Мониторинг  \nтекст", []),
+        ]
+    )
     assert plan.stage_title(json.dumps(nb).encode(), "03_monitoring") == "Мониторинг"
     assert plan.stage_title(b"not json", "03_monitoring") == "03_monitoring"
 
@@ -43,20 +47,26 @@ def test_readable_data_covers_every_year_up_to_the_page():
 
 def test_source_cell_number_skips_the_injected_cell(tmp_path):
     path = tmp_path / "nb.ipynb"
-    path.write_text(json.dumps(notebook([("markdown", "# T", []),
-                                         ("code", PARAMETERS, ["parameters"]),
-                                         ("code", "1/0", [])])))
+    path.write_text(
+        json.dumps(
+            notebook(
+                [("markdown", "# T", []), ("code", PARAMETERS, ["parameters"]), ("code", "1/0", [])]
+            )
+        )
+    )
     # executed: 0 markdown, 1 parameters, 2 injected, 3 «1/0» → 3rd cell of the source
     assert source_cell_number(str(path), 3) == 3
     assert source_cell_number(str(path), 0) == 1  # before the injected cell: unchanged
 
 
 def test_make_offline_removes_every_external_fetch():
-    page = ('<script src="https://cdn.example/require.js"></script>'
-            '<link rel="stylesheet" href="//fonts.example/css">'
-            "<style>@import url('https://fonts.example/x.css');</style>"
-            '<img src="http://example.org/x.png" alt="x"><a href="https://example.org">сайт</a>'
-            '<img src="data:image/png;base64,AAAA"><a href="../index.html">назад</a>')
+    page = (
+        '<script src="https://cdn.example/require.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example/css">'
+        "<style>@import url('https://fonts.example/x.css');</style>"
+        '<img src="http://example.org/x.png" alt="x"><a href="https://example.org">сайт</a>'
+        '<img src="data:image/png;base64,AAAA"><a href="../index.html">назад</a>'
+    )
     out = render.make_offline(page)
     assert render.external_urls(out) == []
     assert "сайт</a>" in out and 'href="../index.html"' in out and "data:image/png" in out
@@ -64,8 +74,10 @@ def test_make_offline_removes_every_external_fetch():
 
 
 def test_person_ids_are_found_as_whole_tokens_in_text_only():
-    page = ('<style>.T0001{}</style><p>Работник T0002, и XT0003, и T0004-1</p>'
-            '<td>12</td><img src="data:image/png;base64,T0005">')
+    page = (
+        "<style>.T0001{}</style><p>Работник T0002, и XT0003, и T0004-1</p>"
+        '<td>12</td><img src="data:image/png;base64,T0005">'
+    )
     ids = {"T0001", "T0002", "T0003", "T0004", "T0005", "12"}
     # T0001 only in CSS, T0003 inside a longer token, T0004-1 is another token, T0005 in an
     # image, «12» is a short number (cannot be told from a count): none of them is a leak
@@ -73,8 +85,11 @@ def test_person_ids_are_found_as_whole_tokens_in_text_only():
 
 
 def test_nav_is_replaced_not_repeated():
-    pages = [site.SitePage(2022, "01_a", "Цели"), site.SitePage(2023, "01_a", "Цели"),
-             site.SitePage(2023, "02_b", "Показатели & методы")]
+    pages = [
+        site.SitePage(2022, "01_a", "Цели"),
+        site.SitePage(2023, "01_a", "Цели"),
+        site.SitePage(2023, "02_b", "Показатели & методы"),
+    ]
     nav = site.nav_html(pages, 2023, "01_a", "public")
     assert 'href="../2022/01_a.html"' in nav and 'href="02_b.html"' in nav
     assert "Показатели &amp; методы" in nav
@@ -84,18 +99,30 @@ def test_nav_is_replaced_not_repeated():
 
 
 def test_key_figures_are_formatted_in_russian():
-    tidy = pd.DataFrame({
-        "indicator_id": ["pk_modern_3y", "category_high", "centre_person_hours", "burnout_high"],
-        "level": ["city"] * 4,
-        "value": [82.44, None, 12345.0, None],
-        "unit": ["%", "%", "чел.-ч", "%"],
-        "flags": ["", "suppressed", "", "no_data"],
-    })
-    figures = yearly.key_figures(tidy, ("pk_modern_3y", "category_high",
-                                        "centre_person_hours", "burnout_high", "absent"))
+    tidy = pd.DataFrame(
+        {
+            "indicator_id": [
+                "pk_modern_3y",
+                "category_high",
+                "centre_person_hours",
+                "burnout_high",
+            ],
+            "level": ["city"] * 4,
+            "value": [82.44, None, 12345.0, None],
+            "unit": ["%", "%", "чел.-ч", "%"],
+            "flags": ["", "suppressed", "", "no_data"],
+        }
+    )
+    figures = yearly.key_figures(
+        tidy, ("pk_modern_3y", "category_high", "centre_person_hours", "burnout_high", "absent")
+    )
     # 82.44 → «82,4 %»; hidden → «*»; 12345 → «12 345 чел.-ч» (thin space); empty → нет данных
-    assert [text for _, text in figures] == ["82,4\u00a0%", "*", "12\u2009345\u00a0чел.-ч",
-                                             "нет данных"]
+    assert [text for _, text in figures] == [
+        "82,4\u00a0%",
+        "*",
+        "12\u2009345\u00a0чел.-ч",
+        "нет данных",
+    ]
 
 
 def test_fingerprints_change_only_for_pages_whose_inputs_changed(tmp_path):

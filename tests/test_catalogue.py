@@ -19,16 +19,36 @@ from analysis.catalogue import (
 
 # SPEC §5 pins these ids; the issue adds the plan-report indicators, the institution attributes
 # of the effectiveness monitoring and the Centre's % of plan.
-PLAN_REPORT_IDS = ("gpo_participants", "gpo_under_35_share", "gpo_products", "gpo_new_practices",
-                   "gpo_young_school", "gpo_internships", "gpo_competitors", "gpo_events",
-                   "gpo_mentoring_pairs")
-INSTITUTION_IDS = ("inst_resource_centre", "inst_innovation", "inst_network_agreements",
-                   "inst_competitions", "inst_competition_prizes", "events_hosted")
+PLAN_REPORT_IDS = (
+    "gpo_participants",
+    "gpo_under_35_share",
+    "gpo_products",
+    "gpo_new_practices",
+    "gpo_young_school",
+    "gpo_internships",
+    "gpo_competitors",
+    "gpo_events",
+    "gpo_mentoring_pairs",
+)
+INSTITUTION_IDS = (
+    "inst_resource_centre",
+    "inst_innovation",
+    "inst_network_agreements",
+    "inst_competitions",
+    "inst_competition_prizes",
+    "events_hosted",
+)
 
 
 def test_every_pinned_and_issue_id_is_declared():
-    for indicator_id in (*PINNED_IDS, *PLAN_REPORT_IDS, *INSTITUTION_IDS,
-                         "centre_person_hours_pct", "centre_events_pct", "centre_products_pct"):
+    for indicator_id in (
+        *PINNED_IDS,
+        *PLAN_REPORT_IDS,
+        *INSTITUTION_IDS,
+        "centre_person_hours_pct",
+        "centre_events_pct",
+        "centre_products_pct",
+    ):
         assert indicator_id in CATALOGUE, indicator_id
     assert indicator_ids() == frozenset(CATALOGUE)
     # ingest checks План against the catalogue: the Centre's plan ids must be there
@@ -55,8 +75,13 @@ def test_passport_is_complete(ind):
 def test_pinned_levels_follow_spec():
     # staff indicators: city, district, inst_type, institution, association
     staff_levels = ("city", "district", "inst_type", "institution", "association")
-    for indicator_id in ("pk_modern_3y", "category_high", "deficit_addressed", "burnout_high",
-                         "competition_prizes"):
+    for indicator_id in (
+        "pk_modern_3y",
+        "category_high",
+        "deficit_addressed",
+        "burnout_high",
+        "competition_prizes",
+    ):
         assert CATALOGUE[indicator_id].levels == staff_levels
     assert CATALOGUE["events_hosted"].levels == ("city", "institution")
     assert CATALOGUE["report_completeness"].levels == ("city",)
@@ -67,14 +92,14 @@ def test_pinned_levels_follow_spec():
 
 def test_declarations_carry_the_pinned_definitions():
     pk = CATALOGUE["pk_modern_3y"]
-    assert pk.numerator == Has("courses", where=(Attr("kind", "==", "ПК"),
-                                                 Attr("modern", "==", True)), years=(-2, 0))
+    assert pk.numerator == Has(
+        "courses", where=(Attr("kind", "==", "ПК"), Attr("modern", "==", True)), years=(-2, 0)
+    )
     assert CATALOGUE["deficit_addressed"].population[0].years == (-1, -1)
     assert CATALOGUE["burnout_high"].direction == "lower"
     assert CATALOGUE["deficit_share"].direction == "lower"
     assert CATALOGUE["young_mentored"].numerator.key == "mentee_id"
-    assert CATALOGUE["pk_modern_3y"].sources == ("institutions", "staff", "courses",
-                                                 "associations")
+    assert CATALOGUE["pk_modern_3y"].sources == ("institutions", "staff", "courses", "associations")
 
 
 def test_muko_matrix_has_every_area_covered():

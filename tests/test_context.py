@@ -9,10 +9,20 @@ from analysis.errors import UserError
 
 @pytest.fixture
 def two_years(tmp_path):
-    inst = pd.DataFrame({"inst_id": ["1"], "name": ["Школа"], "inst_type": ["ОО"],
-                         "district": ["Север"], "low_results": [False], "unfavourable": [False],
-                         "innovation": ["нет"], "resource_centre": [False],
-                         "support_site": [False], "network_agreements": [0]})
+    inst = pd.DataFrame(
+        {
+            "inst_id": ["1"],
+            "name": ["Школа"],
+            "inst_type": ["ОО"],
+            "district": ["Север"],
+            "low_results": [False],
+            "unfavourable": [False],
+            "innovation": ["нет"],
+            "resource_centre": [False],
+            "support_site": [False],
+            "network_agreements": [0],
+        }
+    )
     processed.publish(tmp_path / "p", {2021: {"institutions": inst}, 2023: {"institutions": inst}})
     return tmp_path
 
@@ -29,7 +39,9 @@ def test_defaults_take_the_latest_year_and_env_folders(two_years, monkeypatch):
 
 def test_bad_parameters_are_russian_errors(two_years, tmp_path):
     p = two_years / "p"
-    with pytest.raises(UserError, match="За 2022 год обработанных данных нет; есть годы: 2021, 2023"):
+    with pytest.raises(
+        UserError, match="За 2022 год обработанных данных нет; есть годы: 2021, 2023"
+    ):
         context.resolve(2022, p)
     with pytest.raises(UserError, match="Неизвестный профиль «secret»"):
         context.resolve(None, p, profile="secret")

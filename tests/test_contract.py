@@ -60,7 +60,9 @@ def test_enumerated_columns_have_choices():
     for sheet in contract.SHEETS.values():
         for col in sheet.columns:
             # a LIST may take its values from choices (Меры › Механизмы МУКО)
-            enumerated = col.type == contract.ENUM or (col.type == contract.LIST and col.ref is None)
+            enumerated = col.type == contract.ENUM or (
+                col.type == contract.LIST and col.ref is None
+            )
             assert enumerated == bool(col.choices), (sheet.name, col.name)
 
 

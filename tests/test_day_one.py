@@ -49,18 +49,41 @@ STAFF = [
 ]
 COURSES = [
     ["Р-002", "Цифровая школа", "ПК", 72, "Центр", "да", "ИКТ", "очная", "бюджет", "15.05.2024"],
-    ["Р-004", "Обновлённые ФГОС", "ПК", 36, "региональная", "да", "ФГОС", None, None,
-     "20.10.2024"],
+    ["Р-004", "Обновлённые ФГОС", "ПК", 36, "региональная", "да", "ФГОС", None, None, "20.10.2024"],
 ]
 
 
 # The courses of the two years before (README «Свои данные», step 4): Р-001 on management in
 # 2022, Р-003 in 2023 (both ПК, modern).
 HISTORY = {
-    2022: [["Р-001", "Управление школой", "ПК", 72, "Центр", "да", "управление", None, None,
-            "10.03.2022"]],
-    2023: [["Р-003", "Физика: новые задачи", "ПК", 36, "Центр", "да", "предметное", None, None,
-            "01.12.2023"]],
+    2022: [
+        [
+            "Р-001",
+            "Управление школой",
+            "ПК",
+            72,
+            "Центр",
+            "да",
+            "управление",
+            None,
+            None,
+            "10.03.2022",
+        ]
+    ],
+    2023: [
+        [
+            "Р-003",
+            "Физика: новые задачи",
+            "ПК",
+            36,
+            "Центр",
+            "да",
+            "предметное",
+            None,
+            None,
+            "01.12.2023",
+        ]
+    ],
 }
 
 
@@ -90,8 +113,9 @@ def walk(tmp_path_factory):
         shutil.copy(paths.NOTEBOOKS / f"{stem}.ipynb", notebooks / f"{stem}.ipynb")
 
     def book() -> int:
-        return build(profile="internal", jobs=2, processed_dir=proc, output_dir=out,
-                     notebooks_dir=notebooks)
+        return build(
+            profile="internal", jobs=2, processed_dir=proc, output_dir=out, notebooks_dir=notebooks
+        )
 
     seen: dict[str, object] = {}
     # 0. a fresh clone: `make book` makes the demo city and builds it
@@ -103,8 +127,9 @@ def walk(tmp_path_factory):
     seen["demo_page"] = (out / "internal" / "2023" / "00_alpha.html").read_text(encoding="utf-8")
 
     # 1. blank forms — data/processed still holds the demo: its codes must not reach the forms
-    assert cli("templates", "--year", REAL, "--out-dir", root / "forms",
-               "--processed-dir", proc) == 0
+    assert (
+        cli("templates", "--year", REAL, "--out-dir", root / "forms", "--processed-dir", proc) == 0
+    )
     # 2. the demo years leave data/raw; the filled forms arrive
     for year_dir in (raw / "2022", raw / "2023"):
         shutil.rmtree(year_dir)
@@ -124,8 +149,18 @@ def walk(tmp_path_factory):
     shutil.copytree(proc, root / "first" / "processed")
     shutil.copytree(out / "internal" / "2024", root / "first" / "2024")
     # next year's forms now carry the real codes
-    assert cli("templates", "--year", REAL + 1, "--out-dir", root / "forms-next",
-               "--processed-dir", proc) == 0
+    assert (
+        cli(
+            "templates",
+            "--year",
+            REAL + 1,
+            "--out-dir",
+            root / "forms-next",
+            "--processed-dir",
+            proc,
+        )
+        == 0
+    )
 
     # 5. a school sends a broken file for the next year: ingest rejects, the book goes on
     (raw / str(REAL + 1)).mkdir()
@@ -142,8 +177,18 @@ def walk(tmp_path_factory):
     shutil.rmtree(raw / str(REAL + 1))
     seen["changed"] = ingest_status.main(argv)
     for year, rows in HISTORY.items():
-        assert cli("templates", "--year", year, "--out-dir", root / f"forms-{year}",
-                   "--processed-dir", proc) == 0
+        assert (
+            cli(
+                "templates",
+                "--year",
+                year,
+                "--out-dir",
+                root / f"forms-{year}",
+                "--processed-dir",
+                proc,
+            )
+            == 0
+        )
         (raw / str(year)).mkdir()
         shutil.copy(root / f"forms-{year}" / "courses.xlsx", raw / str(year) / "courses.xlsx")
         fill(raw / str(year) / "courses.xlsx", "ДПО", rows)
@@ -163,20 +208,21 @@ def test_the_demo_is_said_to_be_the_demo(walk):
 
 def test_the_real_year_replaces_the_demo_in_the_book(walk):
     root, seen = walk
-    assert {y: e["source"] for y, e in seen["real_manifest"]["years"].items()} == {
-        "2024": "forms"}
+    assert {y: e["source"] for y, e in seen["real_manifest"]["years"].items()} == {"2024": "forms"}
     internal = root / "output" / "internal"
     # no page, table or record of a demo year is left
     assert sorted(p.name for p in internal.iterdir() if p.is_dir()) == ["2024"]
     state = json.loads((internal / ".build-state.json").read_text(encoding="utf-8"))
-    assert {k.split("/")[0] for k in state["pages"]} == {"2024"} and set(state["years"]) == {
-        "2024"}
+    assert {k.split("/")[0] for k in state["pages"]} == {"2024"} and set(state["years"]) == {"2024"}
     index = seen["real_index"]
     assert "2022" not in index and "2023" not in index and DEMO_NOTE not in index
     parser = Links()
     parser.feed(index)  # the front page as this build wrote it (a later build adds a notice)
     assert sorted(parser.urls) == [
-        "2024/00_alpha.html", "2024/03_monitoring.html", "2024/04_analysis.html"]
+        "2024/00_alpha.html",
+        "2024/03_monitoring.html",
+        "2024/04_analysis.html",
+    ]
     for page in internal.glob("2024/*.html"):
         hrefs = links(page)
         assert not [h for h in hrefs if "2022" in h or "2023" in h]
@@ -214,7 +260,8 @@ def test_no_person_is_called_lapsed_in_a_first_year(walk):
     # courses of 2022 and 2023 were never loaded: 4 of 6 people «without a course» would be false
     assert lists["lapsed_pk"].empty and lists["heads_no_management"].empty
     assert "курсов за 2022 и 2023 годы нет в загруженных данных" in withheld_reason(
-        lists["lapsed_pk"])
+        lists["lapsed_pk"]
+    )
     from analysis.indicators import compute_year
 
     tidy = compute_year(proc, REAL)
@@ -224,8 +271,7 @@ def test_no_person_is_called_lapsed_in_a_first_year(walk):
     # the internal page says why instead of listing people; the CSV keeps meets_target
     page = (root / "first" / "2024" / "04_analysis.html").read_text(encoding="utf-8")
     assert "список не составляется" in page and "Р-003" not in page
-    assert ("Правило «Курсы ПК для работников с истёкшим трёхлетним сроком» не применялось"
-            in page)
+    assert "Правило «Курсы ПК для работников с истёкшим трёхлетним сроком» не применялось" in page
     for book in (root / "first" / "2024" / "recommendations").glob("*.xlsx"):
         people = _sheets(book).get("Работники", [])
         assert len(people) <= 1, book.name  # the header only
@@ -277,8 +323,7 @@ def test_with_the_earlier_courses_loaded_the_lists_are_drawn_up(walk):
     lists = person_lists(YearData(proc, REAL))
     assert list(lists["lapsed_pk"]["person_id"]) == ["Р-006", "Р-005"]  # by inst_id: ДС-4, ШК-9
     # Р-001 is the only head, trained in management in 2022 → nobody on that list
-    assert lists["heads_no_management"].empty and not withheld_reason(
-        lists["heads_no_management"])
+    assert lists["heads_no_management"].empty and not withheld_reason(lists["heads_no_management"])
     from analysis.indicators import compute_year
 
     tidy = compute_year(proc, REAL)
@@ -293,8 +338,11 @@ def test_with_the_earlier_courses_loaded_the_lists_are_drawn_up(walk):
 
 
 def test_front_page_notices_by_hand():
-    rejected = {"accepted": False, "checked_at": "2026-11-30 07:05:09",
-                "report": "output/validation/validation.html"}
+    rejected = {
+        "accepted": False,
+        "checked_at": "2026-11-30 07:05:09",
+        "report": "output/validation/validation.html",
+    }
     public = book_notices([2024], frozenset(), rejected, "public")
     assert len(public) == 1 and public[0].link == ""  # no link to cell values in public
     assert "(проверка 30.11.2026 07:05)" in public[0].text
@@ -307,11 +355,13 @@ def test_a_year_loaded_only_for_its_courses_gets_no_pages():
     from analysis.book import plan
 
     # 2022 and 2023: only courses.xlsx (history for the three-year window of 2024)
-    manifest = {"years": {
-        "2022": {"forms_present": ["courses"]},
-        "2023": {"forms_present": ["courses"]},
-        "2024": {"forms_present": ["courses", "institutions", "staff"]},
-    }}
+    manifest = {
+        "years": {
+            "2022": {"forms_present": ["courses"]},
+            "2023": {"forms_present": ["courses"]},
+            "2024": {"forms_present": ["courses", "institutions", "staff"]},
+        }
+    }
     assert plan.book_years(manifest) == [2024]
     assert plan.manifest_years(manifest) == [2022, 2023, 2024]
 
@@ -320,13 +370,31 @@ def test_three_year_dynamics_do_not_judge_an_incomplete_window():
     from analysis import tables
     from analysis.pages import effectiveness
 
-    dyn = pd.DataFrame([
-        # 2023: the window 2021–2023 lacks 2021 → 40 % is understated: marked, not coloured
-        {"indicator_id": "pk_modern_3y", "year": 2023, "value": 40.0, "target": 85.0,
-         "meets_target": False, "incomplete": True, "measures": "", "verdicts": ""},
-        {"indicator_id": "pk_modern_3y", "year": 2024, "value": 70.0, "target": 88.0,
-         "meets_target": False, "incomplete": False, "measures": "", "verdicts": ""},
-    ])
+    dyn = pd.DataFrame(
+        [
+            # 2023: the window 2021–2023 lacks 2021 → 40 % is understated: marked, not coloured
+            {
+                "indicator_id": "pk_modern_3y",
+                "year": 2023,
+                "value": 40.0,
+                "target": 85.0,
+                "meets_target": False,
+                "incomplete": True,
+                "measures": "",
+                "verdicts": "",
+            },
+            {
+                "indicator_id": "pk_modern_3y",
+                "year": 2024,
+                "value": 70.0,
+                "target": 88.0,
+                "meets_target": False,
+                "incomplete": False,
+                "measures": "",
+                "verdicts": "",
+            },
+        ]
+    )
     html = effectiveness.dynamics_table(dyn, [2023, 2024]).to_html()
     assert "40,0\u00a0%\u00a0† (85,0\u00a0%)" in html and "70,0\u00a0% (88,0\u00a0%)" in html
     assert html.count(tables.CELL_COLOURS["below"]) == 1  # only 2024 is judged as missed
@@ -355,14 +423,25 @@ def test_rules_judge_no_value_over_an_incomplete_window():
     from analysis.recommendations.rules import Condition
 
     # 40 % against a target of 85 %: missed by 45 p. p. — unless the window is incomplete
-    facts = {"value": 40.0, "target": 85.0, "gap": 45.0, "city_value": 60.0, "count": 3.0,
-             "denominator": 10.0, "incomplete": 0.0}
+    facts = {
+        "value": 40.0,
+        "target": 85.0,
+        "gap": 45.0,
+        "city_value": 60.0,
+        "count": 3.0,
+        "denominator": 10.0,
+        "incomplete": 0.0,
+    }
     below, worse = Condition("below_target"), Condition("worse_than_city", number=5)
     low, many = Condition("compare", "value", "<", 50), Condition("compare", "count", ">=", 1)
     assert all(holds(c, facts, "higher") for c in (below, worse, low, many))
     short = {**facts, "incomplete": 1.0}
     assert [holds(c, short, "higher") for c in (below, worse, low, many)] == [
-        False, False, False, True]  # a count of people is no judgement of the value
+        False,
+        False,
+        False,
+        True,
+    ]  # a count of people is no judgement of the value
 
 
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
@@ -388,15 +467,20 @@ def test_the_footnote_text_is_one_and_the_same():
     from analysis import fmt
     from analysis.book import site
 
-    assert (site.INCOMPLETE_MARK, site.INCOMPLETE_NOTE) == (fmt.INCOMPLETE_MARK,
-                                                            fmt.INCOMPLETE_NOTE)
+    assert (site.INCOMPLETE_MARK, site.INCOMPLETE_NOTE) == (
+        fmt.INCOMPLETE_MARK,
+        fmt.INCOMPLETE_NOTE,
+    )
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["templates"], "ошибка: не указаны обязательные параметры: --year, --out-dir"),
-    (["templates", "--year", "x", "--out-dir", "f"], "--year: нужно целое число, указано 'x'"),
-    (["build", "--profile", "x"], "--profile: недопустимое значение 'x'"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["templates"], "ошибка: не указаны обязательные параметры: --year, --out-dir"),
+        (["templates", "--year", "x", "--out-dir", "f"], "--year: нужно целое число, указано 'x'"),
+        (["build", "--profile", "x"], "--profile: недопустимое значение 'x'"),
+    ],
+)
 def test_mistyped_options_are_answered_in_russian(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(argv)

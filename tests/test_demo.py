@@ -317,8 +317,11 @@ def test_some_ptg_file_no_card_and_cards_follow_their_topics(register_scale_1):
     # 2021 a new topic (2021–2022) в работе
     first = [by_year[y].set_index("assoc_id").loc[ptg[0]] for y in (2019, 2020, 2021)]
     assert [c["status"] for c in first] == ["в работе", "завершена", "в работе"]
-    assert [(c["start_year"], c["end_year"]) for c in first] == [(2019, 2020), (2019, 2020),
-                                                                  (2021, 2022)]
+    assert [(c["start_year"], c["end_year"]) for c in first] == [
+        (2019, 2020),
+        (2019, 2020),
+        (2021, 2022),
+    ]
     # position 2 pauses in 2019 + 2 and presents nothing that year
     paused = by_year[2021].set_index("assoc_id").loc[ptg[2]]
     assert (paused["status"], paused["results_presented"]) == ("приостановлена", 0)

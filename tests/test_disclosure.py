@@ -15,8 +15,19 @@ from analysis.disclosure import (
     suppress_indicators,
 )
 
-COLUMNS = ["year", "indicator_id", "level", "unit_id", "numerator", "denominator", "value",
-           "unit", "target", "meets_target", "flags"]
+COLUMNS = [
+    "year",
+    "indicator_id",
+    "level",
+    "unit_id",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "target",
+    "meets_target",
+    "flags",
+]
 
 
 def share(level: str, unit: str, num: int, den: int, flags: str = "") -> list:
@@ -39,12 +50,14 @@ def hidden_units(out: pd.DataFrame) -> set[str]:
 def test_primary_share_and_secondary_smallest_sibling():
     # districts: A 20 people, B 3 (< 5 → hidden), C 10. City = 33 would give B back as
     # 33 − 20 − 10, so the smallest visible sibling C (10 < 20) is hidden too; the city stays.
-    tidy = table([
-        share("city", "city", 18, 33),  # 12 + 1 + 5 of 20 + 3 + 10
-        share("district", "A", 12, 20),
-        share("district", "B", 1, 3),
-        share("district", "C", 5, 10),
-    ])
+    tidy = table(
+        [
+            share("city", "city", 18, 33),  # 12 + 1 + 5 of 20 + 3 + 10
+            share("district", "A", 12, 20),
+            share("district", "B", 1, 3),
+            share("district", "C", 5, 10),
+        ]
+    )
     out = suppress_indicators(tidy, 5)
     assert hidden_units(out) == {"B", "C"}
     b = out[out["unit_id"] == "B"].iloc[0]
@@ -57,8 +70,9 @@ def test_primary_share_and_secondary_smallest_sibling():
 
 def test_nothing_hidden_in_a_group_of_large_units():
     # every denominator ≥ 5 → no row hidden, the table comes back unchanged in values
-    tidy = table([share("city", "city", 10, 25), share("district", "A", 5, 5),
-                  share("district", "B", 5, 20)])
+    tidy = table(
+        [share("city", "city", 10, 25), share("district", "A", 5, 5), share("district", "B", 5, 20)]
+    )
     out = suppress_indicators(tidy, 5)
     assert hidden_units(out) == set()
     assert out["value"].tolist() == [40.0, 100.0, 25.0]  # 10/25, 5/5, 5/20
@@ -67,15 +81,27 @@ def test_nothing_hidden_in_a_group_of_large_units():
 def test_two_hidden_already_needs_no_secondary():
     # B (3) and C (2) are both below 5; A = 20. City 25 − 20 = 5 is the sum of two hidden
     # values: neither can be recovered, so A stays visible.
-    tidy = table([share("city", "city", 10, 25), share("district", "A", 8, 20),
-                  share("district", "B", 1, 3), share("district", "C", 1, 2)])
+    tidy = table(
+        [
+            share("city", "city", 10, 25),
+            share("district", "A", 8, 20),
+            share("district", "B", 1, 3),
+            share("district", "C", 1, 2),
+        ]
+    )
     assert hidden_units(suppress_indicators(tidy, 5)) == {"B", "C"}
 
 
 def test_counts_of_people_hidden_by_value():
     # associations: 4 participants (< 5 → hidden), 30, 12 → secondary: 12 (smaller than 30)
-    tidy = table([people("city", "city", 46), people("association", "g1", 4),
-                  people("association", "g2", 30), people("association", "g3", 12)])
+    tidy = table(
+        [
+            people("city", "city", 46),
+            people("association", "g1", 4),
+            people("association", "g2", 30),
+            people("association", "g3", 12),
+        ]
+    )
     assert hidden_units(suppress_indicators(tidy, 5)) == {"g1", "g3"}
 
 
@@ -91,8 +117,9 @@ def test_zero_denominator_counts_as_below_threshold():
 
 
 def test_existing_flags_are_kept():
-    tidy = table([share("district", "B", 1, 3, flags="incomplete_window"),
-                  share("district", "A", 1, 3)])
+    tidy = table(
+        [share("district", "B", 1, 3, flags="incomplete_window"), share("district", "A", 1, 3)]
+    )
     out = suppress_indicators(tidy, 5)
     assert out["flags"].tolist() == ["incomplete_window;suppressed", "suppressed"]
 
@@ -104,26 +131,38 @@ def test_institutions_within_districts_and_types_chain():
     # D2 now has one hidden (i4) → i5. ДОО has i2 and i5 hidden: two, stop. D1: i1, i2: two.
     # The audit agrees: n1 + n2 = 2, n4 + n5 = 2, n1 + n4 = 2, n2 + n5 = 2 allow (2, 0, 0, 2).
     sizes = [("i1", 2), ("i2", 8), ("i3", 30), ("i4", 10), ("i5", 12)]
-    tidy = table([share("institution", u, 1, n) for u, n in sizes] + [
-        share("district", "D1", 3, 40), share("district", "D2", 2, 22),
-        share("inst_type", "ОО", 2, 12), share("inst_type", "ДОО", 3, 50),
-        share("city", "city", 5, 62),
-    ])
-    institutions = pd.DataFrame({
-        "inst_id": ["i1", "i2", "i3", "i4", "i5"],
-        "district": ["D1", "D1", "D1", "D2", "D2"],
-        "inst_type": ["ОО", "ДОО", "ДОО", "ОО", "ДОО"],
-    })
+    tidy = table(
+        [share("institution", u, 1, n) for u, n in sizes]
+        + [
+            share("district", "D1", 3, 40),
+            share("district", "D2", 2, 22),
+            share("inst_type", "ОО", 2, 12),
+            share("inst_type", "ДОО", 3, 50),
+            share("city", "city", 5, 62),
+        ]
+    )
+    institutions = pd.DataFrame(
+        {
+            "inst_id": ["i1", "i2", "i3", "i4", "i5"],
+            "district": ["D1", "D1", "D1", "D2", "D2"],
+            "inst_type": ["ОО", "ДОО", "ДОО", "ОО", "ДОО"],
+        }
+    )
     out = suppress_indicators(tidy, 5, institutions=institutions)
     assert hidden_units(out) == {"i1", "i2", "i4", "i5"}
 
 
 def test_indicators_are_separate_groups():
     # B hidden in category_high only; in the other indicator B has 9 people → visible
-    rows = [share("district", "A", 5, 20), share("district", "B", 1, 3),
-            share("district", "C", 5, 10)]
-    other = [[2023, "age_under_30", "district", u, 1, n, 100 / n, "%", None, None, ""]
-             for u, n in [("A", 20), ("B", 9), ("C", 10)]]
+    rows = [
+        share("district", "A", 5, 20),
+        share("district", "B", 1, 3),
+        share("district", "C", 5, 10),
+    ]
+    other = [
+        [2023, "age_under_30", "district", u, 1, n, 100 / n, "%", None, None, ""]
+        for u, n in [("A", 20), ("B", 9), ("C", 10)]
+    ]
     out = suppress_indicators(table(rows + other), 5)
     shown = out[out["indicator_id"] == "age_under_30"]
     assert not shown["flags"].str.contains("suppressed").any()
@@ -133,11 +172,15 @@ def test_suppress_counts_rows_and_columns():
     # ОО: 12, 3, 20; ДОО: 8, 9, 15. 3 < 5 → hidden. Row ОО then hides 12 (smallest of 12, 20);
     # column «первая» hides 9; row ДОО now has one hidden → 8. Columns «высшая» (12, 8) and
     # «первая» (3, 9) have two each; «нет» none. Result: both «высшая» and «первая» hidden.
-    frame = pd.DataFrame({"высшая": [12, 8], "первая": [3, 9], "нет": [20, 15]},
-                         index=["ОО", "ДОО"])
+    frame = pd.DataFrame(
+        {"высшая": [12, 8], "первая": [3, 9], "нет": [20, 15]}, index=["ОО", "ДОО"]
+    )
     mask = suppress_counts(frame, ["высшая", "первая", "нет"], 5)
-    assert mask.to_dict("list") == {"высшая": [True, True], "первая": [True, True],
-                                    "нет": [False, False]}
+    assert mask.to_dict("list") == {
+        "высшая": [True, True],
+        "первая": [True, True],
+        "нет": [False, False],
+    }
     primary = suppress_counts(frame, ["высшая", "первая", "нет"], 5, secondary=False)
     assert primary.to_numpy().sum() == 1  # only the 3
 
@@ -154,8 +197,11 @@ def test_an_empty_unit_is_hidden_but_hides_no_sibling():
     # types: ОО 40 people, УДО 12, ДПО (the Centre: no staff) 0/0 → 0 < 5, hidden as «*».
     # Nobody stands behind a zero, so УДО and ОО stay visible; a real small cell still gets a
     # partner: with ДОО 3 (hidden) the smallest positive visible sibling, УДО, is hidden too.
-    types = [share("inst_type", "ОО", 20, 40), share("inst_type", "УДО", 6, 12),
-             share("inst_type", "ДПО", 0, 0)]
+    types = [
+        share("inst_type", "ОО", 20, 40),
+        share("inst_type", "УДО", 6, 12),
+        share("inst_type", "ДПО", 0, 0),
+    ]
     tidy = table([share("city", "city", 26, 52), *types])  # 20 + 6 + 0 of 40 + 12 + 0
     assert hidden_units(suppress_indicators(tidy, 5)) == {"ДПО"}
     tidy = table([share("city", "city", 27, 55), *types, share("inst_type", "ДОО", 1, 3)])
@@ -171,8 +217,14 @@ def test_zero_counts_need_no_partner_in_count_tables():
 
 def test_reader_note_states_the_stance_and_the_cost():
     # 2 of 3 districts hidden (B below 5, C its partner), the city visible
-    tidy = table([share("city", "city", 18, 33), share("district", "A", 12, 20),
-                  share("district", "B", 1, 3), share("district", "C", 5, 10)])
+    tidy = table(
+        [
+            share("city", "city", 18, 33),
+            share("district", "A", 12, 20),
+            share("district", "B", 1, 3),
+            share("district", "C", 5, 10),
+        ]
+    )
     note = reader_note(suppress_indicators(tidy, 5), 5)
     assert "менее чем по 5 работникам" in note
     assert "Численность групп" in note and "не скрывается" in note
@@ -186,12 +238,32 @@ def test_a_zero_total_is_hidden_when_it_gives_its_hidden_parts_away():
     # Still, municipal s1 + s2 = 0 pins both at 0 («nobody at s1 took part»): the audit hides
     # the municipal city value, and then s1 ≤ its competition_any (2, hidden) lets it move.
     rows = []
-    for ind, cells in {"competition_municipal": [("s1", 0, 3), ("s2", 0, 7), ("city", 0, 10)],
-                       "competition_any": [("s1", 2, 4), ("s2", 0, 9), ("city", 2, 13)]}.items():
-        rows += [[2023, ind, "city" if u == "city" else "institution", u, n, d, 100 * n / d, "%",
-                  None, None, ""] for u, n, d in cells]
+    for ind, cells in {
+        "competition_municipal": [("s1", 0, 3), ("s2", 0, 7), ("city", 0, 10)],
+        "competition_any": [("s1", 2, 4), ("s2", 0, 9), ("city", 2, 13)],
+    }.items():
+        rows += [
+            [
+                2023,
+                ind,
+                "city" if u == "city" else "institution",
+                u,
+                n,
+                d,
+                100 * n / d,
+                "%",
+                None,
+                None,
+                "",
+            ]
+            for u, n, d in cells
+        ]
     out = suppress_indicators(table(rows), 5)
     flagged = out["flags"].str.contains("suppressed")
     assert set(zip(out.loc[flagged, "indicator_id"], out.loc[flagged, "unit_id"])) == {
-        ("competition_municipal", "s1"), ("competition_municipal", "s2"),
-        ("competition_municipal", "city"), ("competition_any", "s1"), ("competition_any", "s2")}
+        ("competition_municipal", "s1"),
+        ("competition_municipal", "s2"),
+        ("competition_municipal", "city"),
+        ("competition_any", "s1"),
+        ("competition_any", "s2"),
+    }

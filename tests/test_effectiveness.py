@@ -16,8 +16,7 @@ from analysis.errors import UserError
 from analysis.params.effectiveness import load_thresholds
 from analysis.reader import YearData
 
-DEFAULT = eff.Thresholds(min_did_pp=5, min_did_relative=0.2, min_units=3, min_people=30,
-                         alpha=0.05)
+DEFAULT = eff.Thresholds(min_did_pp=5, min_did_relative=0.2, min_units=3, min_people=30, alpha=0.05)
 
 
 def _panel(target: list[tuple], comparison: list[tuple]) -> pd.DataFrame:
@@ -89,27 +88,40 @@ def test_a_lower_is_better_indicator_improves_by_falling():
 
 
 def _stats(did: float, p: float = 0.001, people: float = 100, units: int = 5, **more) -> dict:
-    return {"did": did, "p_value": p, "n_target_units": units, "n_comparison_units": units,
-            "n_target_people": people, "n_comparison_people": people, **more}
+    return {
+        "did": did,
+        "p_value": p,
+        "n_target_units": units,
+        "n_comparison_units": units,
+        "n_target_people": people,
+        "n_comparison_people": people,
+        **more,
+    }
 
 
-@pytest.mark.parametrize("did, p, expected", [
-    (5.0, 0.001, eff.EFFECTIVE),  # exactly the threshold (5 p. p.) counts
-    (4.99, 0.001, eff.NO_EFFECT),
-    (10.0, 0.0499, eff.EFFECTIVE),  # just below alpha = 0.05
-    (10.0, 0.05, eff.NO_EFFECT),  # at alpha: chance may explain it
-    (10.0, math.nan, eff.NO_EFFECT),  # no test possible: no claim
-    (-20.0, 0.001, eff.NO_EFFECT),  # the targets got worse
-])
+@pytest.mark.parametrize(
+    "did, p, expected",
+    [
+        (5.0, 0.001, eff.EFFECTIVE),  # exactly the threshold (5 p. p.) counts
+        (4.99, 0.001, eff.NO_EFFECT),
+        (10.0, 0.0499, eff.EFFECTIVE),  # just below alpha = 0.05
+        (10.0, 0.05, eff.NO_EFFECT),  # at alpha: chance may explain it
+        (10.0, math.nan, eff.NO_EFFECT),  # no test possible: no claim
+        (-20.0, 0.001, eff.NO_EFFECT),  # the targets got worse
+    ],
+)
 def test_threshold_edges_for_shares(did, p, expected):
     assert eff.judge(_stats(did, p), SHARE, HIGHER, DEFAULT)[0] == expected
 
 
-@pytest.mark.parametrize("units, people, expected", [
-    (3, 30, eff.EFFECTIVE),  # both minimums met exactly
-    (2, 30, eff.NO_DATA),
-    (3, 29, eff.NO_DATA),
-])
+@pytest.mark.parametrize(
+    "units, people, expected",
+    [
+        (3, 30, eff.EFFECTIVE),  # both minimums met exactly
+        (2, 30, eff.NO_DATA),
+        (3, 29, eff.NO_DATA),
+    ],
+)
 def test_minimum_units_and_people_edges(units, people, expected):
     assert eff.judge(_stats(20.0, 0.001, people, units), SHARE, HIGHER, DEFAULT)[0] == expected
 
@@ -119,9 +131,13 @@ def test_counts_use_means_per_unit_and_a_relative_threshold():
     # 1, 1 (mean 1 → 1): DiD = +1 per unit; base = max(2, 1, 1) = 2, need 0.2 × 2 = 0.4.
     # Randomization: 3 of 6 units, only the true split (and its mirror) reach |1|: p = 2/20;
     # Poisson floor: se ≥ √((2 + 3)/3 + (1 + 1)/3) = 1.53 → p ≥ 2·(1 − Φ(1/1.53)) = 0.51
-    panel = pd.DataFrame({"unit_id": ["T1", "T2", "T3", "C1", "C2", "C3"],
-                          "value_before": [2.0, 2, 2, 1, 1, 1],
-                          "value_after": [3.0, 3, 3, 1, 1, 1]})
+    panel = pd.DataFrame(
+        {
+            "unit_id": ["T1", "T2", "T3", "C1", "C2", "C3"],
+            "value_before": [2.0, 2, 2, 1, 1, 1],
+            "value_after": [3.0, 3, 3, 1, 1, 1],
+        }
+    )
     stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], COUNT)
     assert (stats["target_before"], stats["target_after"], stats["did"]) == (2.0, 3.0, 1.0)
     assert math.isnan(stats["n_target_people"])
@@ -139,18 +155,22 @@ def _city(value: float, target: float, denominator: float = 1000) -> pd.Series:
     return pd.Series({"value": value, "target": target, "denominator": denominator})
 
 
-@pytest.mark.parametrize("before, after, direction, did, verdict", [
-    # 40 (target 45) → 50 (target 48): gap −5 → +2, closed by 7 ≥ 5 → «эффективна»
-    ((40, 45), (50, 48), HIGHER, 7.0, eff.EFFECTIVE),
-    # 40 (45) → 44 (48): gap −5 → −4, closed by 1 < 5
-    ((40, 45), (44, 48), HIGHER, 1.0, eff.NO_EFFECT),
-    # lower is better: 20 (target 18) → 12 (target 16): gap +2 → −4, DiD −6 = an improvement
-    ((20, 18), (12, 16), LOWER, -6.0, eff.EFFECTIVE),
-    # no target in the after-year
-    ((40, 45), (50, float("nan")), HIGHER, float("nan"), eff.NO_DATA),
-])
-def test_measures_for_everyone_are_judged_against_the_target(before, after, direction, did,
-                                                             verdict):
+@pytest.mark.parametrize(
+    "before, after, direction, did, verdict",
+    [
+        # 40 (target 45) → 50 (target 48): gap −5 → +2, closed by 7 ≥ 5 → «эффективна»
+        ((40, 45), (50, 48), HIGHER, 7.0, eff.EFFECTIVE),
+        # 40 (45) → 44 (48): gap −5 → −4, closed by 1 < 5
+        ((40, 45), (44, 48), HIGHER, 1.0, eff.NO_EFFECT),
+        # lower is better: 20 (target 18) → 12 (target 16): gap +2 → −4, DiD −6 = an improvement
+        ((20, 18), (12, 16), LOWER, -6.0, eff.EFFECTIVE),
+        # no target in the after-year
+        ((40, 45), (50, float("nan")), HIGHER, float("nan"), eff.NO_DATA),
+    ],
+)
+def test_measures_for_everyone_are_judged_against_the_target(
+    before, after, direction, did, verdict
+):
     out = eff.judge_city(_city(*before), _city(*after), SHARE, direction, DEFAULT)
     assert out["verdict"] == verdict
     if math.isnan(did):
@@ -160,8 +180,9 @@ def test_measures_for_everyone_are_judged_against_the_target(before, after, dire
 
 
 def test_thresholds_are_read_and_checked(tmp_path):
-    assert load_thresholds() == eff.Thresholds(min_did_pp=5, min_did_relative=0.2,
-                                               min_units=3, min_people=30, alpha=0.05)
+    assert load_thresholds() == eff.Thresholds(
+        min_did_pp=5, min_did_relative=0.2, min_units=3, min_people=30, alpha=0.05
+    )
     assert load_thresholds(tmp_path) == eff.Thresholds()  # no file: the defaults
     (tmp_path / "effectiveness.yaml").write_text("min_did_pp: 10\nmin_units: 5\n")
     assert load_thresholds(tmp_path) == eff.Thresholds(min_did_pp=10, min_units=5)
@@ -172,15 +193,18 @@ def test_thresholds_are_read_and_checked(tmp_path):
     with pytest.raises(UserError, match="min_units"):
         load_thresholds(tmp_path)
     (tmp_path / "effectiveness.yaml").write_text("alpha: много\n")
-    with pytest.raises(UserError, match="effectiveness.yaml: пороги оценки эффективности не "
-                                        "прочитаны — could not convert"):
+    with pytest.raises(
+        UserError,
+        match="effectiveness.yaml: пороги оценки эффективности не прочитаны — could not convert",
+    ):
         load_thresholds(tmp_path)
     (tmp_path / "effectiveness.yaml").write_text("- alpha\n")
     with pytest.raises(UserError, match="ожидается список «параметр: значение»"):
         load_thresholds(tmp_path)
     (tmp_path / "effectiveness.yaml").write_text("alpha: [\n")
-    with pytest.raises(UserError, match="effectiveness.yaml: пороги оценки эффективности не "
-                                        "прочитаны"):
+    with pytest.raises(
+        UserError, match="effectiveness.yaml: пороги оценки эффективности не прочитаны"
+    ):
         load_thresholds(tmp_path)
 
 
@@ -194,16 +218,26 @@ def test_an_old_min_z_says_what_to_write_instead(tmp_path):
 
 
 def test_measure_verdicts_any_effective_indicator_wins():
-    rows = pd.DataFrame({
-        "measure_id": ["М1", "М1", "М2", "М2", "М3"], "measure_year": [2021] * 5,
-        "title": ["a"] * 5, "mechanism": ["конкурсы"] * 5, "targets": ["ОО-1"] * 5,
-        "indicator_id": ["competition_municipal", "competition_any", "pk_pp_3y", "pk_modern_3y",
-                         "young_mentored"],
-        "verdict": [eff.NO_EFFECT, eff.EFFECTIVE, eff.NO_DATA, eff.NO_EFFECT, eff.NO_DATA],
-        "pending": [False] * 5})
+    rows = pd.DataFrame(
+        {
+            "measure_id": ["М1", "М1", "М2", "М2", "М3"],
+            "measure_year": [2021] * 5,
+            "title": ["a"] * 5,
+            "mechanism": ["конкурсы"] * 5,
+            "targets": ["ОО-1"] * 5,
+            "indicator_id": [
+                "competition_municipal",
+                "competition_any",
+                "pk_pp_3y",
+                "pk_modern_3y",
+                "young_mentored",
+            ],
+            "verdict": [eff.NO_EFFECT, eff.EFFECTIVE, eff.NO_DATA, eff.NO_EFFECT, eff.NO_DATA],
+            "pending": [False] * 5,
+        }
+    )
     per = eff.measure_verdicts(rows).set_index("measure_id")
-    assert per["verdict"].to_dict() == {"М1": eff.EFFECTIVE, "М2": eff.NO_EFFECT,
-                                        "М3": eff.NO_DATA}
+    assert per["verdict"].to_dict() == {"М1": eff.EFFECTIVE, "М2": eff.NO_EFFECT, "М3": eff.NO_DATA}
     assert per.loc["М1", "effective_indicators"] == "competition_any"
 
 
@@ -227,8 +261,9 @@ def demo(request, tmp_path_factory):
 
 def _evaluate(root, year: int) -> pd.DataFrame:
     """The evaluation of a processed folder, as the page builds its inputs."""
-    return eff.evaluate(YearData(root, year), lambda y: indicators.compute_year(root, y),
-                        load_thresholds())
+    return eff.evaluate(
+        YearData(root, year), lambda y: indicators.compute_year(root, y), load_thresholds()
+    )
 
 
 def test_demo_effective_measures_are_found_effective(demo):
@@ -292,23 +327,36 @@ def test_pooled_units_are_the_balanced_panel_of_each_group():
     after-year and the Centre C0 is never compared, so the comparison pools S3 and S4 only."""
     from collections import namedtuple
 
-    register_ = pd.DataFrame({"inst_id": ["S1", "S2", "S3", "S4", "S5", "C0"],
-                              "district": ["Север", "Север", "Юг", "Юг", "Юг", "Юг"],
-                              "inst_type": ["ОО"] * 5 + ["ДПО"]})
+    register_ = pd.DataFrame(
+        {
+            "inst_id": ["S1", "S2", "S3", "S4", "S5", "C0"],
+            "district": ["Север", "Север", "Юг", "Юг", "Юг", "Юг"],
+            "inst_type": ["ОО"] * 5 + ["ДПО"],
+        }
+    )
 
     def tidy(missing: set[str]) -> pd.DataFrame:
         units = list(register_["inst_id"])
-        return pd.DataFrame({
-            "indicator_id": "pk_modern_3y", "level": "institution", "unit_id": units,
-            "numerator": [math.nan if u in missing else 5.0 for u in units],
-            "denominator": 10.0, "value": [math.nan if u in missing else 50.0 for u in units],
-            "flags": ""})
+        return pd.DataFrame(
+            {
+                "indicator_id": "pk_modern_3y",
+                "level": "institution",
+                "unit_id": units,
+                "numerator": [math.nan if u in missing else 5.0 for u in units],
+                "denominator": 10.0,
+                "value": [math.nan if u in missing else 50.0 for u in units],
+                "flags": "",
+            }
+        )
 
-    data = {y: eff._Year(tidy(set() if y < 2022 else {"S5"}), register_, None)
-            for y in (2020, 2021, 2022)}
+    data = {
+        y: eff._Year(tidy(set() if y < 2022 else {"S5"}), register_, None)
+        for y in (2020, 2021, 2022)
+    }
     Measure = namedtuple("Measure", "measure_id year title mechanism targets")
-    row = eff._row(Measure("M1", 2021, "Курсы", "ПК", "район:Север"), "pk_modern_3y", data,
-                   2023, DEFAULT)
+    row = eff._row(
+        Measure("M1", 2021, "Курсы", "ПК", "район:Север"), "pk_modern_3y", data, 2023, DEFAULT
+    )
     assert row["target_units"] == ("S1", "S2")
     assert row["comparison_units"] == ("S3", "S4")
     assert (row["n_target_units"], row["n_comparison_units"]) == (2, 2)
@@ -318,11 +366,13 @@ def test_reason_numbers_are_written_russian_style():
     # a DiD of +4 p. p. against the 5 p. p. threshold; a fall of 2.25 p. p. reads «−2,2»
     # (one decimal, as the page's formatting rounds); chance: p = 0.24 ≥ 0.05
     assert eff.judge(_stats(4.0), SHARE, HIGHER, DEFAULT)[1] == (
-        "разница +4,0 п. п. меньше порога 5,0 п. п.")
+        "разница +4,0 п. п. меньше порога 5,0 п. п."
+    )
     assert eff.judge(_stats(-2.25), SHARE, HIGHER, DEFAULT)[1].startswith("разница \u22122,2 п. п.")
     assert eff.judge(_stats(10.0, 0.24), SHARE, HIGHER, DEFAULT)[1] == (
         "разница +10,0 п. п. в пределах случайных колебаний между учреждениями "
-        "(p = 0,24, нужно меньше 0,05)")
+        "(p = 0,24, нужно меньше 0,05)"
+    )
     # no p-value (a test was impossible): the reason says «—», never «nan»
     assert "p = —" in eff.judge(_stats(10.0, math.nan), SHARE, HIGHER, DEFAULT)[1]
     assert "(p < 0,001)" in eff.judge(_stats(10.0, 0.0002), SHARE, HIGHER, DEFAULT)[1]
@@ -342,8 +392,15 @@ class _Registers:
 
 
 def test_window_measures_stack_the_registers_with_their_year():
-    one = pd.DataFrame({"measure_id": ["M1"], "title": ["Курсы"], "mechanism": ["формальное ПК"],
-                        "targets": ["все"], "indicator_ids": ["pk_modern_3y"]})
+    one = pd.DataFrame(
+        {
+            "measure_id": ["M1"],
+            "title": ["Курсы"],
+            "mechanism": ["формальное ПК"],
+            "targets": ["все"],
+            "indicator_ids": ["pk_modern_3y"],
+        }
+    )
     two = one.assign(measure_id="M2")
     # 2023's window is 2020–2023: the registers of 2021 and 2023 arrived
     stacked = eff.window_measures(_Registers(2023, {2021: one, 2023: two, 2019: one}), 2023)
@@ -353,6 +410,5 @@ def test_window_measures_stack_the_registers_with_their_year():
 
 
 def test_no_measures_give_an_empty_evaluation_with_its_columns():
-    out = eff.evaluate(_Registers(2023, {}), lambda y: pytest.fail("no table is needed"),
-                       DEFAULT)
+    out = eff.evaluate(_Registers(2023, {}), lambda y: pytest.fail("no table is needed"), DEFAULT)
     assert len(out) == 0 and list(out.columns) == eff.COLUMNS

@@ -21,8 +21,18 @@ from analysis.exports import (
 
 YEAR = 2023
 CATEGORY = "Доля педагогических работников с первой или высшей квалификационной категорией"
-TIDY_COLUMNS = ["indicator_id", "level", "unit_id", "numerator", "denominator", "value", "unit",
-                "target", "meets_target", "flags"]
+TIDY_COLUMNS = [
+    "indicator_id",
+    "level",
+    "unit_id",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "target",
+    "meets_target",
+    "flags",
+]
 
 
 def tidy_frame() -> pd.DataFrame:
@@ -40,10 +50,19 @@ def tidy_frame() -> pd.DataFrame:
         ("category_high", "institution", "s2", 2, 3, 200 / 3, "%", 70.0, False, ""),
         ("category_high", "institution", "d1", None, None, None, "%", 70.0, None, "suppressed"),
         ("gpo_participants", "association", "ГПО-1", 1234, None, 1234, "чел.", None, None, ""),
-        ("centre_person_hours", "centre", "centre", 1234.5, None, 1234.5, "чел.-ч", None, None,
-         ""),
-        ("centre_events", "centre", "centre", 12, None, 12, "ед.", 10, True,
-         "incomplete_window;no_data"),
+        ("centre_person_hours", "centre", "centre", 1234.5, None, 1234.5, "чел.-ч", None, None, ""),
+        (
+            "centre_events",
+            "centre",
+            "centre",
+            12,
+            None,
+            12,
+            "ед.",
+            10,
+            True,
+            "incomplete_window;no_data",
+        ),
     ]
     frame = pd.DataFrame(rows, columns=TIDY_COLUMNS)
     frame["meets_target"] = frame["meets_target"].astype("boolean")
@@ -52,17 +71,25 @@ def tidy_frame() -> pd.DataFrame:
 
 
 def institutions_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "inst_id": ["s1", "s2", "d1"],
-        "name": ["Школа № 1", "Школа № 2", "Детский сад «Ромашка»"],
-        "inst_type": ["ОО", "ОО", "ДОО"],
-        "district": ["Север", "Север", "Юг"],
-    })
+    return pd.DataFrame(
+        {
+            "inst_id": ["s1", "s2", "d1"],
+            "name": ["Школа № 1", "Школа № 2", "Детский сад «Ромашка»"],
+            "inst_type": ["ОО", "ОО", "ДОО"],
+            "district": ["Север", "Север", "Юг"],
+        }
+    )
 
 
 def associations_frame() -> pd.DataFrame:
-    return pd.DataFrame({"assoc_id": ["ГПО-1"], "assoc_type": ["ГПО"],
-                         "name": ["ГПО учителей математики"], "inst_id": ["s1"]})
+    return pd.DataFrame(
+        {
+            "assoc_id": ["ГПО-1"],
+            "assoc_type": ["ГПО"],
+            "name": ["ГПО учителей математики"],
+            "inst_id": ["s1"],
+        }
+    )
 
 
 def rows(ws) -> list[tuple]:
@@ -72,8 +99,13 @@ def rows(ws) -> list[tuple]:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("xlsx") / "indicators.xlsx"
-    write_indicators_xlsx(tidy_frame(), path, institutions=institutions_frame(),
-                          associations=associations_frame(), year=YEAR)
+    write_indicators_xlsx(
+        tidy_frame(),
+        path,
+        institutions=institutions_frame(),
+        associations=associations_frame(),
+        year=YEAR,
+    )
     return path
 
 
@@ -83,8 +115,14 @@ def book(tmp_path_factory) -> Path:
 def test_one_sheet_per_level_present_and_the_passports(book):
     wb = openpyxl.load_workbook(book)
     # no inst_type rows in the table → no «Типы учреждений» sheet
-    assert wb.sheetnames == ["Город", "Районы", "Учреждения", "Объединения", "Центр",
-                             "Паспорта показателей"]
+    assert wb.sheetnames == [
+        "Город",
+        "Районы",
+        "Учреждения",
+        "Объединения",
+        "Центр",
+        "Паспорта показателей",
+    ]
 
 
 def test_headers_are_russian_and_name_the_unit(book):
@@ -93,22 +131,72 @@ def test_headers_are_russian_and_name_the_unit(book):
     indicator = ("Показатель", "Код показателя", "Единица")
     assert rows(wb["Город"])[0] == (*indicator, *figures)
     assert rows(wb["Районы"])[0] == ("Район", *indicator, *figures)
-    assert rows(wb["Учреждения"])[0] == ("Учреждение", "Наименование", "Район",
-                                         "Тип учреждения", *indicator, *figures)
-    assert rows(wb["Объединения"])[0] == ("Объединение", "Наименование", "Тип объединения",
-                                          *indicator, *figures)
+    assert rows(wb["Учреждения"])[0] == (
+        "Учреждение",
+        "Наименование",
+        "Район",
+        "Тип учреждения",
+        *indicator,
+        *figures,
+    )
+    assert rows(wb["Объединения"])[0] == (
+        "Объединение",
+        "Наименование",
+        "Тип объединения",
+        *indicator,
+        *figures,
+    )
 
 
 def test_institution_rows_carry_names_and_unrounded_values(book):
     ws = openpyxl.load_workbook(book)["Учреждения"]
     # sorted by institution: d1, s1, s2
     assert rows(ws)[1:] == [
-        ("d1", "Детский сад «Ромашка»", "Юг", "ДОО", CATEGORY, "category_high", "%",
-         None, None, None, 70, None, "скрыто (малое число)"),
-        ("s1", "Школа № 1", "Север", "ОО", CATEGORY, "category_high", "%",
-         6, 8, 75, 70, "да", None),
-        ("s2", "Школа № 2", "Север", "ОО", CATEGORY, "category_high", "%",
-         2, 3, 66.66666666666667, 70, "нет", None),
+        (
+            "d1",
+            "Детский сад «Ромашка»",
+            "Юг",
+            "ДОО",
+            CATEGORY,
+            "category_high",
+            "%",
+            None,
+            None,
+            None,
+            70,
+            None,
+            "скрыто (малое число)",
+        ),
+        (
+            "s1",
+            "Школа № 1",
+            "Север",
+            "ОО",
+            CATEGORY,
+            "category_high",
+            "%",
+            6,
+            8,
+            75,
+            70,
+            "да",
+            None,
+        ),
+        (
+            "s2",
+            "Школа № 2",
+            "Север",
+            "ОО",
+            CATEGORY,
+            "category_high",
+            "%",
+            2,
+            3,
+            66.66666666666667,
+            70,
+            "нет",
+            None,
+        ),
     ]
     s2 = ws[4]
     assert s2[9].value == 66.66666666666667 and s2[9].number_format == "0.0"  # 2 / 3 · 100
@@ -123,11 +211,27 @@ def test_count_and_hours_formats(book):
     assert gpo[8].value == 1234 and gpo[8].number_format == "#,##0"  # Значение, чел.
     centre = rows(wb["Центр"])
     # catalogue order: centre_person_hours before centre_events
-    assert centre[1][1:] == ("centre_person_hours", "чел.-ч", 1234.5, None, 1234.5, None, None,
-                             None)
+    assert centre[1][1:] == (
+        "centre_person_hours",
+        "чел.-ч",
+        1234.5,
+        None,
+        1234.5,
+        None,
+        None,
+        None,
+    )
     assert wb["Центр"][2][5].number_format == "#,##0.0"
-    assert centre[2][1:] == ("centre_events", "ед.", 12, None, 12, 10, "да",
-                             "неполное окно; нет данных")
+    assert centre[2][1:] == (
+        "centre_events",
+        "ед.",
+        12,
+        None,
+        12,
+        10,
+        "да",
+        "неполное окно; нет данных",
+    )
 
 
 def test_header_row_frozen_and_filtered(book):
@@ -155,14 +259,17 @@ def test_passport_sheet_has_every_catalogue_entry(book):
 def test_only_the_levels_present(tmp_path):
     city = tidy_frame().iloc[:1]
     write_indicators_xlsx(city, tmp_path / "a.xlsx")  # the year comes from the table
-    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["Город",
-                                                                      "Паспорта показателей"]
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == [
+        "Город",
+        "Паспорта показателей",
+    ]
 
 
 def test_two_writes_give_the_same_file(tmp_path):
     for name in ("a.xlsx", "b.xlsx"):
-        write_indicators_xlsx(tidy_frame(), tmp_path / name, institutions=institutions_frame(),
-                              year=YEAR)
+        write_indicators_xlsx(
+            tidy_frame(), tmp_path / name, institutions=institutions_frame(), year=YEAR
+        )
     a, b = (openpyxl.load_workbook(tmp_path / n) for n in ("a.xlsx", "b.xlsx"))
     assert [rows(ws) for ws in a] == [rows(ws) for ws in b]
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
@@ -177,20 +284,70 @@ def test_year_is_required_when_the_table_has_none(tmp_path):
 
 # --- recommendations ------------------------------------------------------------------------
 
-REC_COLUMNS = ["rule_id", "level", "unit_id", "unit_name", "addressee", "indicator_id", "value",
-               "target", "count", "text"]
+REC_COLUMNS = [
+    "rule_id",
+    "level",
+    "unit_id",
+    "unit_name",
+    "addressee",
+    "indicator_id",
+    "value",
+    "target",
+    "count",
+    "text",
+]
 
 
 def recs_frame() -> pd.DataFrame:
     rows_ = [
-        ("R1", "institution", "s2", "Школа № 2", "руководитель ОУ", "category_high", 200 / 3,
-         70.0, 1, "Направить одного педагога на аттестацию."),
-        ("R1", "institution", "s1", "Школа № 1", "руководитель ОУ", "category_high", 75.0, 80.0,
-         2, "Подготовить двух педагогов к аттестации."),
-        ("R2", "district", "Юг", "Юг", "управление образования", "category_high", None, 70.0, 1,
-         "Провести семинар по аттестации."),
-        ("R3", "association", "ГПО-1", "ГПО учителей математики", "руководитель ГПО",
-         "gpo_participants", 1234, None, 1234, "Привлечь молодых педагогов."),
+        (
+            "R1",
+            "institution",
+            "s2",
+            "Школа № 2",
+            "руководитель ОУ",
+            "category_high",
+            200 / 3,
+            70.0,
+            1,
+            "Направить одного педагога на аттестацию.",
+        ),
+        (
+            "R1",
+            "institution",
+            "s1",
+            "Школа № 1",
+            "руководитель ОУ",
+            "category_high",
+            75.0,
+            80.0,
+            2,
+            "Подготовить двух педагогов к аттестации.",
+        ),
+        (
+            "R2",
+            "district",
+            "Юг",
+            "Юг",
+            "управление образования",
+            "category_high",
+            None,
+            70.0,
+            1,
+            "Провести семинар по аттестации.",
+        ),
+        (
+            "R3",
+            "association",
+            "ГПО-1",
+            "ГПО учителей математики",
+            "руководитель ГПО",
+            "gpo_participants",
+            1234,
+            None,
+            1234,
+            "Привлечь молодых педагогов.",
+        ),
     ]
     return pd.DataFrame(rows_, columns=REC_COLUMNS)
 
@@ -198,16 +355,26 @@ def recs_frame() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def internal(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("internal") / str(YEAR)
-    write_recommendation_workbooks(recs_frame(), folder, "internal", tidy=tidy_frame(),
-                                   institutions=institutions_frame(),
-                                   associations=associations_frame(), year=YEAR)
+    write_recommendation_workbooks(
+        recs_frame(),
+        folder,
+        "internal",
+        tidy=tidy_frame(),
+        institutions=institutions_frame(),
+        associations=associations_frame(),
+        year=YEAR,
+    )
     return folder
 
 
 def test_internal_writes_one_workbook_per_institution_and_a_summary(internal):
     names = sorted(p.relative_to(internal).as_posix() for p in internal.rglob("*.xlsx"))
-    assert names == ["recommendations/d1.xlsx", "recommendations/s1.xlsx",
-                     "recommendations/s2.xlsx", "recommendations_summary.xlsx"]
+    assert names == [
+        "recommendations/d1.xlsx",
+        "recommendations/s1.xlsx",
+        "recommendations/s2.xlsx",
+        "recommendations_summary.xlsx",
+    ]
     wb = openpyxl.load_workbook(internal / "recommendations" / "s2.xlsx")
     assert wb.sheetnames == ["Показатели", "Рекомендации", "Сведения"]
 
@@ -215,35 +382,79 @@ def test_internal_writes_one_workbook_per_institution_and_a_summary(internal):
 def test_institution_workbook_holds_only_its_rows(internal):
     wb = openpyxl.load_workbook(internal / "recommendations" / "s2.xlsx")
     indicators = rows(wb["Показатели"])
-    assert indicators[0] == ("Показатель", "Код показателя", "Единица", "Числитель",
-                             "Знаменатель", "Значение", "Цель", "Цель достигнута", "По району",
-                             "По городу", "Отметки")
+    assert indicators[0] == (
+        "Показатель",
+        "Код показателя",
+        "Единица",
+        "Числитель",
+        "Знаменатель",
+        "Значение",
+        "Цель",
+        "Цель достигнута",
+        "По району",
+        "По городу",
+        "Отметки",
+    )
     # s2: 2 of 3 → 66.666…; its district Север 8 of 11 → 72.72…; the city 9 of 12 → 75
-    assert indicators[1:] == [(CATEGORY, "category_high", "%", 2, 3, 66.66666666666667, 70,
-                               "нет", 800 / 11, 75, None)]
+    assert indicators[1:] == [
+        (CATEGORY, "category_high", "%", 2, 3, 66.66666666666667, 70, "нет", 800 / 11, 75, None)
+    ]
     assert wb["Показатели"]["F2"].number_format == "0.0"
     recs = rows(wb["Рекомендации"])
-    assert recs[0] == ("Правило", "Адресат", "Показатель", "Код показателя", "Значение", "Цель",
-                       "N", "Рекомендация")
-    assert recs[1:] == [("R1", "руководитель ОУ", CATEGORY, "category_high", 66.66666666666667,
-                         70, 1, "Направить одного педагога на аттестацию.")]
+    assert recs[0] == (
+        "Правило",
+        "Адресат",
+        "Показатель",
+        "Код показателя",
+        "Значение",
+        "Цель",
+        "N",
+        "Рекомендация",
+    )
+    assert recs[1:] == [
+        (
+            "R1",
+            "руководитель ОУ",
+            CATEGORY,
+            "category_high",
+            66.66666666666667,
+            70,
+            1,
+            "Направить одного педагога на аттестацию.",
+        )
+    ]
     about = dict(rows(wb["Сведения"])[1:])
     assert about["Наименование"] == "Школа № 2" and about["Рекомендаций"] == 1
 
 
 def test_internal_workbook_lists_the_institution_s_staff_behind_its_recommendations(tmp_path):
     lists = {
-        "lapsed_pk": pd.DataFrame({"person_id": ["T0003", "T0001", "T0002"],
-                                   "inst_id": ["s1", "s1", "s2"],
-                                   "position": ["педагог", "педагог", "руководитель"],
-                                   "experience_years": [12.0, 2.0, 30.0]}),
-        "young_without_mentor": pd.DataFrame({"person_id": ["T0001"], "inst_id": ["s1"],
-                                              "position": ["педагог"],
-                                              "experience_years": [2.0]}),
+        "lapsed_pk": pd.DataFrame(
+            {
+                "person_id": ["T0003", "T0001", "T0002"],
+                "inst_id": ["s1", "s1", "s2"],
+                "position": ["педагог", "педагог", "руководитель"],
+                "experience_years": [12.0, 2.0, 30.0],
+            }
+        ),
+        "young_without_mentor": pd.DataFrame(
+            {
+                "person_id": ["T0001"],
+                "inst_id": ["s1"],
+                "position": ["педагог"],
+                "experience_years": [2.0],
+            }
+        ),
     }
-    write_recommendation_workbooks(recs_frame(), tmp_path, "internal", tidy=tidy_frame(),
-                                   institutions=institutions_frame(), year=YEAR,
-                                   person_lists=lists)
+    write_recommendation_workbooks(
+        recs_frame(),
+        tmp_path,
+        "internal",
+        tidy=tidy_frame(),
+        institutions=institutions_frame(),
+        year=YEAR,
+        person_lists=lists,
+    )
     wb = openpyxl.load_workbook(tmp_path / "recommendations" / "s1.xlsx")
     assert wb.sheetnames == ["Показатели", "Рекомендации", "Работники", "Сведения"]
     # s1 only (T0002 is of s2), list by list, by person id
@@ -254,10 +465,20 @@ def test_internal_workbook_lists_the_institution_s_staff_behind_its_recommendati
         ("Молодой педагог без наставника", "T0001", "педагог", 2),
     ]
     # the public profile never reads the lists
-    write_recommendation_workbooks(recs_frame(), tmp_path / "pub", "public", year=YEAR,
-                                   institutions=institutions_frame(), person_lists=lists)
-    cells = {str(v) for ws in openpyxl.load_workbook(
-        tmp_path / "pub" / "recommendations_summary.xlsx") for row in rows(ws) for v in row}
+    write_recommendation_workbooks(
+        recs_frame(),
+        tmp_path / "pub",
+        "public",
+        year=YEAR,
+        institutions=institutions_frame(),
+        person_lists=lists,
+    )
+    cells = {
+        str(v)
+        for ws in openpyxl.load_workbook(tmp_path / "pub" / "recommendations_summary.xlsx")
+        for row in rows(ws)
+        for v in row
+    }
     assert not {"T0001", "T0002", "T0003"} & cells
 
 
@@ -281,8 +502,13 @@ def test_internal_summary_counts_lists_and_maps_files(internal):
         ("R3", "Постоянные участники объединений", 1, None, 1),
     ]
     # by type: R2 (a district) has no type → «Другие адресаты»
-    assert rows(wb["По типам учреждений"])[0] == ("Правило", "Показатели", "ОО",
-                                                   "Другие адресаты", "Всего")
+    assert rows(wb["По типам учреждений"])[0] == (
+        "Правило",
+        "Показатели",
+        "ОО",
+        "Другие адресаты",
+        "Всего",
+    )
     assert rows(wb["По типам учреждений"])[2] == ("R2", CATEGORY, None, 1, 1)
     listing = rows(wb["Все рекомендации"])
     assert len(listing) == 1 + 4
@@ -297,22 +523,38 @@ def test_internal_summary_counts_lists_and_maps_files(internal):
 
 def public_recs() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rule R1 for 7 staff groups of a1 (A, ОО), 6 of b1 (B, ОО), 2 of c1 (C, ДОО)."""
-    institutions = pd.DataFrame({"inst_id": ["a1", "b1", "c1"], "name": ["А1", "Б1", "В1"],
-                                 "inst_type": ["ОО", "ОО", "ДОО"], "district": ["A", "B", "C"]})
+    institutions = pd.DataFrame(
+        {
+            "inst_id": ["a1", "b1", "c1"],
+            "name": ["А1", "Б1", "В1"],
+            "inst_type": ["ОО", "ОО", "ДОО"],
+            "district": ["A", "B", "C"],
+        }
+    )
     units = ["a1"] * 7 + ["b1"] * 6 + ["c1"] * 2
-    recs = pd.DataFrame({
-        "rule_id": "R1", "level": "institution", "unit_id": units, "unit_name": units,
-        "addressee": "руководитель ОУ", "indicator_id": "category_high", "value": 50.0,
-        "target": 70.0, "count": 3, "text": [f"Педагог T{n:04d}" for n in range(len(units))],
-    })
+    recs = pd.DataFrame(
+        {
+            "rule_id": "R1",
+            "level": "institution",
+            "unit_id": units,
+            "unit_name": units,
+            "addressee": "руководитель ОУ",
+            "indicator_id": "category_high",
+            "value": 50.0,
+            "target": 70.0,
+            "count": 3,
+            "text": [f"Педагог T{n:04d}" for n in range(len(units))],
+        }
+    )
     return recs, institutions
 
 
 def test_public_writes_only_the_suppressed_summary(tmp_path):
     recs, institutions = public_recs()
     folder = tmp_path / str(YEAR)
-    written = write_recommendation_workbooks(recs, folder, "public", institutions=institutions,
-                                             year=YEAR, threshold=5)
+    written = write_recommendation_workbooks(
+        recs, folder, "public", institutions=institutions, year=YEAR, threshold=5
+    )
     assert written == [folder / "recommendations_summary.xlsx"]
     assert not (folder / "recommendations").exists()
     wb = openpyxl.load_workbook(written[0])
@@ -332,16 +574,19 @@ def test_file_names_are_safe_and_unique():
     assert safe_name("МОУ-СОШ-1") == "МОУ-СОШ-1"
     assert safe_name("con") == "_con"  # a Windows device name
     # «a b» and «a_b» would both be a_b.xlsx; sorted, «a b» comes first and keeps the name
-    assert file_names(["a_b", "a b", "A_B"]) == {"A_B": "A_B.xlsx", "a b": "a_b_2.xlsx",
-                                                 "a_b": "a_b_3.xlsx"}
+    assert file_names(["a_b", "a b", "A_B"]) == {
+        "A_B": "A_B.xlsx",
+        "a b": "a_b_2.xlsx",
+        "a_b": "a_b_3.xlsx",
+    }
 
 
 def test_cyrillic_ids_map_to_files_listed_in_the_summary(tmp_path):
-    institutions = pd.DataFrame({"inst_id": ["СОШ 5/1"], "name": ["Школа № 5"],
-                                 "inst_type": ["ОО"], "district": ["Север"]})
+    institutions = pd.DataFrame(
+        {"inst_id": ["СОШ 5/1"], "name": ["Школа № 5"], "inst_type": ["ОО"], "district": ["Север"]}
+    )
     recs = pd.DataFrame(columns=REC_COLUMNS)
-    write_recommendation_workbooks(recs, tmp_path, "internal", institutions=institutions,
-                                   year=YEAR)
+    write_recommendation_workbooks(recs, tmp_path, "internal", institutions=institutions, year=YEAR)
     assert (tmp_path / "recommendations" / "СОШ_5_1.xlsx").exists()
     files = rows(openpyxl.load_workbook(tmp_path / "recommendations_summary.xlsx")["Файлы"])
     assert files[1] == ("СОШ 5/1", "Школа № 5", "recommendations/СОШ_5_1.xlsx")
@@ -349,20 +594,29 @@ def test_cyrillic_ids_map_to_files_listed_in_the_summary(tmp_path):
 
 def test_workbook_of_an_institution_gone_is_removed(tmp_path):
     recs = recs_frame()
-    write_recommendation_workbooks(recs, tmp_path, "internal", tidy=tidy_frame(),
-                                   institutions=institutions_frame(), year=YEAR)
+    write_recommendation_workbooks(
+        recs, tmp_path, "internal", tidy=tidy_frame(), institutions=institutions_frame(), year=YEAR
+    )
     fewer = institutions_frame().iloc[:2]  # d1 closed
-    write_recommendation_workbooks(recs, tmp_path, "internal", tidy=tidy_frame(),
-                                   institutions=fewer, year=YEAR)
-    assert sorted(p.name for p in (tmp_path / "recommendations").iterdir()) == ["s1.xlsx",
-                                                                                "s2.xlsx"]
+    write_recommendation_workbooks(
+        recs, tmp_path, "internal", tidy=tidy_frame(), institutions=fewer, year=YEAR
+    )
+    assert sorted(p.name for p in (tmp_path / "recommendations").iterdir()) == [
+        "s1.xlsx",
+        "s2.xlsx",
+    ]
 
 
 def test_recommendation_workbooks_are_reproducible(tmp_path):
     for out in ("a", "b"):
-        write_recommendation_workbooks(recs_frame(), tmp_path / out, "internal",
-                                       tidy=tidy_frame(), institutions=institutions_frame(),
-                                       year=YEAR)
+        write_recommendation_workbooks(
+            recs_frame(),
+            tmp_path / out,
+            "internal",
+            tidy=tidy_frame(),
+            institutions=institutions_frame(),
+            year=YEAR,
+        )
     for name in ("recommendations/s1.xlsx", "recommendations_summary.xlsx"):
         a, b = (openpyxl.load_workbook(tmp_path / out / name) for out in ("a", "b"))
         assert [rows(ws) for ws in a] == [rows(ws) for ws in b]
@@ -370,15 +624,21 @@ def test_recommendation_workbooks_are_reproducible(tmp_path):
 
 def test_recommendations_without_a_column_are_refused(tmp_path):
     with pytest.raises(ValueError, match="text"):
-        write_recommendation_workbooks(recs_frame().drop(columns="text"), tmp_path, "public",
-                                       year=YEAR)
+        write_recommendation_workbooks(
+            recs_frame().drop(columns="text"), tmp_path, "public", year=YEAR
+        )
 
 
 def test_summary_names_the_rules_when_titles_are_given(tmp_path):
-    write_recommendation_workbooks(recs_frame(), tmp_path, "public",
-                                   institutions=institutions_frame(),
-                                   associations=associations_frame(), year=YEAR,
-                                   rule_titles={"R1": "Аттестация педагогов"})
+    write_recommendation_workbooks(
+        recs_frame(),
+        tmp_path,
+        "public",
+        institutions=institutions_frame(),
+        associations=associations_frame(),
+        year=YEAR,
+        rule_titles={"R1": "Аттестация педагогов"},
+    )
     table = rows(openpyxl.load_workbook(tmp_path / "recommendations_summary.xlsx")["По районам"])
     assert table[0] == ("Правило", "Название", "Показатели", "Север", "Юг", "Всего")
     # R1: 2 in Север (< 5 → *), total 2 (*); a rule without a title has an empty name
@@ -405,12 +665,28 @@ def built(tmp_path_factory):
         mp.setattr(plan, "library_digest", lambda: "library")  # others edit the library now
         mp.setattr(plan, "params_digest", lambda: "params")
         for profile in ("public", "internal"):
-            assert build(years=[YEAR], profile=profile, jobs=1,
-                         processed_dir=root / "processed", output_dir=root / "out",
-                         notebooks_dir=root / "notebooks") == 0
-        yield root / "out", lambda profile: build(
-            years=[YEAR], profile=profile, jobs=1, processed_dir=root / "processed",
-            output_dir=root / "out", notebooks_dir=root / "notebooks")
+            assert (
+                build(
+                    years=[YEAR],
+                    profile=profile,
+                    jobs=1,
+                    processed_dir=root / "processed",
+                    output_dir=root / "out",
+                    notebooks_dir=root / "notebooks",
+                )
+                == 0
+            )
+        yield (
+            root / "out",
+            lambda profile: build(
+                years=[YEAR],
+                profile=profile,
+                jobs=1,
+                processed_dir=root / "processed",
+                output_dir=root / "out",
+                notebooks_dir=root / "notebooks",
+            ),
+        )
 
 
 def test_build_writes_the_workbooks_of_each_profile(built):
@@ -420,14 +696,19 @@ def test_build_writes_the_workbooks_of_each_profile(built):
     assert (public / "recommendations_summary.xlsx").exists()
     assert not (public / "recommendations").exists()
     assert sorted(p.name for p in (internal / "recommendations").glob("*.xlsx")) == [
-        "d1.xlsx", "s1.xlsx", "s2.xlsx"]
+        "d1.xlsx",
+        "s1.xlsx",
+        "s2.xlsx",
+    ]
     s1 = openpyxl.load_workbook(internal / "recommendations" / "s1.xlsx")
     assert s1.sheetnames == ["Показатели", "Рекомендации", "Работники", "Сведения"]
     assert rows(s1["Сведения"])[2] == ("Наименование", "Школа № 1")
     # public: Юг 1 of 1 is hidden, and Север with it (book_helpers.tidy_table)
     districts = rows(openpyxl.load_workbook(public / "indicators.xlsx")["Районы"])
     assert [(r[0], r[6], r[-1]) for r in districts[1:]] == [
-        ("Север", None, "скрыто (малое число)"), ("Юг", None, "скрыто (малое число)")]
+        ("Север", None, "скрыто (малое число)"),
+        ("Юг", None, "скрыто (малое число)"),
+    ]
     districts = rows(openpyxl.load_workbook(internal / "indicators.xlsx")["Районы"])
     assert [(r[0], r[6]) for r in districts[1:]] == [("Север", 800 / 11), ("Юг", 100)]
 
@@ -449,11 +730,23 @@ def test_unchanged_rebuild_leaves_the_workbooks_alone(built):
 def test_text_from_the_forms_is_stored_as_text_never_as_a_formula_number_or_link(tmp_path):
     from analysis.exports.sheets import add_sheet, new_workbook, save
 
-    hostile = ['=HYPERLINK("http://example.invalid","x")', "+7 900 000", "@SUM(A1)", "-1+2",
-               "12,5", "0012", "http://example.invalid/a", "mailto:a@example.invalid"]
+    hostile = [
+        '=HYPERLINK("http://example.invalid","x")',
+        "+7 900 000",
+        "@SUM(A1)",
+        "-1+2",
+        "12,5",
+        "0012",
+        "http://example.invalid/a",
+        "mailto:a@example.invalid",
+    ]
     wb = new_workbook()
-    add_sheet(wb, "Лист", ["Текст", "Число", "Дата", "Да/нет"],
-              [[text, 1.5, dt.date(2023, 5, 4), True] for text in hostile])
+    add_sheet(
+        wb,
+        "Лист",
+        ["Текст", "Число", "Дата", "Да/нет"],
+        [[text, 1.5, dt.date(2023, 5, 4), True] for text in hostile],
+    )
     save(wb, tmp_path / "a.xlsx", YEAR)
     ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["Лист"]
     # every text cell comes back as the same string (type "s"), nothing parsed

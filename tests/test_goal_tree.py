@@ -10,14 +10,23 @@ GOALS = [
     {"id": "task", "kind": "task", "title": "Сопровождение", "parent": "mp"},
     {"id": "c2023", "kind": "centre_goal", "title": "Цель 2023", "parent": "task", "year": 2023},
     {"id": "c2021", "kind": "centre_goal", "title": "Цель 2021", "parent": "task", "year": 2021},
-    {"id": "empty", "kind": "centre_task", "title": "Задача без показателей", "parent": "c2023",
-     "year": 2023},
+    {
+        "id": "empty",
+        "kind": "centre_task",
+        "title": "Задача без показателей",
+        "parent": "c2023",
+        "year": 2023,
+    },
 ]
-CAT = catalogue(FakeIndicator("pk", "Доля с ПК", "%", goal="task"),
-                FakeIndicator("ev", "Мероприятия", "ед.", goal="c2023"),
-                FakeIndicator("orphan", "Сирота", "%", goal="nowhere", sources=()))
-TIDY = tidy(row(2023, "pk", "city", "city", 8, 10, 80.0, target=85),
-            row(2023, "ev", "centre", "centre", 4, None, 4.0, unit="ед.", target=5))
+CAT = catalogue(
+    FakeIndicator("pk", "Доля с ПК", "%", goal="task"),
+    FakeIndicator("ev", "Мероприятия", "ед.", goal="c2023"),
+    FakeIndicator("orphan", "Сирота", "%", goal="nowhere", sources=()),
+)
+TIDY = tidy(
+    row(2023, "pk", "city", "city", 8, 10, 80.0, target=85),
+    row(2023, "ev", "centre", "centre", 4, None, 4.0, unit="ед.", target=5),
+)
 
 
 def test_nodes_keep_the_years_goals_only():
@@ -35,8 +44,13 @@ def test_nodes_flatten_children():
 def test_tree_in_reading_order_with_targets():
     tr = g.tree(GOALS, CAT, TIDY, 2023)
     assert list(zip(tr["depth"], tr["title"])) == [
-        (0, "Развитие образования"), (1, "Сопровождение"), (2, "Доля с ПК"),
-        (2, "Цель 2023"), (3, "Мероприятия"), (3, "Задача без показателей")]
+        (0, "Развитие образования"),
+        (1, "Сопровождение"),
+        (2, "Доля с ПК"),
+        (2, "Цель 2023"),
+        (3, "Мероприятия"),
+        (3, "Задача без показателей"),
+    ]
     assert tr.set_index("title").loc["Доля с ПК", "target"] == 85.0
     # the Centre's indicator takes its target from the centre row (the plan): 5
     assert tr.set_index("title").loc["Мероприятия", "target"] == 5.0

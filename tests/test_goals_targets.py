@@ -32,7 +32,8 @@ def test_project_goal_tree_follows_the_seed():
 
 def test_integrity_finds_gaps(tmp_path):
     (tmp_path / "goals.yaml").write_text(
-        "goals:\n  - {id: g, kind: programme, title: Т, indicators: []}\n", encoding="utf-8")
+        "goals:\n  - {id: g, kind: programme, title: Т, indicators: []}\n", encoding="utf-8"
+    )
     found = integrity(load_goals(tmp_path))
     assert found["goals_without_indicators"] == ["g"]
     assert "pk_modern_3y" in found["indicators_without_goals"]
@@ -40,7 +41,8 @@ def test_integrity_finds_gaps(tmp_path):
 
 def test_goal_with_unknown_indicator_is_a_russian_error(tmp_path):
     (tmp_path / "goals.yaml").write_text(
-        "goals:\n  - {id: g, kind: programme, title: Т, indicators: [nope]}\n", encoding="utf-8")
+        "goals:\n  - {id: g, kind: programme, title: Т, indicators: [nope]}\n", encoding="utf-8"
+    )
     with pytest.raises(UserError, match="неизвестные показатели: nope"):
         load_goals(tmp_path)
 
@@ -51,7 +53,8 @@ def test_goals_of_a_year(tmp_path):
         "  - id: g\n    kind: programme\n    title: Т\n    children:\n"
         "      - {id: t21, kind: centre_task, title: A, years: [2021]}\n"
         "      - {id: t22, kind: centre_task, title: B, years: [2022]}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert [g.id for g in load_goals(tmp_path, year=2022)] == ["g", "t22"]
 
 
@@ -70,24 +73,33 @@ def test_targets_file_forms_and_specificity(tmp_path):
     (tmp_path / "targets.yaml").write_text(
         "category_high:\n  2023: 60\n  levels: {district: {2023: 55}}\n"
         "  units: [{level: district, unit_id: Л, year: 2023, target: 50}]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     targets = load_targets(tmp_path)
     assert len(targets) == 3
-    tidy = pd.DataFrame({"indicator_id": ["category_high"] * 4, "year": [2023] * 3 + [2022],
-                         "level": ["city", "district", "district", "city"],
-                         "unit_id": ["city", "П", "Л", "city"]})
+    tidy = pd.DataFrame(
+        {
+            "indicator_id": ["category_high"] * 4,
+            "year": [2023] * 3 + [2022],
+            "level": ["city", "district", "district", "city"],
+            "unit_id": ["city", "П", "Л", "city"],
+        }
+    )
     # city → general 60; district П → level 55; district Л → its own 50; 2022 → none
     got = attach_targets(tidy, targets)
     assert got[:3].tolist() == [60.0, 55.0, 50.0] and np.isnan(got[3])
 
 
-@pytest.mark.parametrize("text, message", [
-    ("pk_modern_3y: {2023: много}\n", "неверная пара"),
-    ("nope: {2023: 1}\n", "неизвестные показатели: nope"),
-    ("pk_modern_3y: [1, 2]\n", "ожидается"),
-    ("pk_modern_3y: {2023: 1\n", "не прочитан"),
-    ("pk_modern_3y:\n  units: [{level: city}]\n", "нужны level, unit_id, year и target"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("pk_modern_3y: {2023: много}\n", "неверная пара"),
+        ("nope: {2023: 1}\n", "неизвестные показатели: nope"),
+        ("pk_modern_3y: [1, 2]\n", "ожидается"),
+        ("pk_modern_3y: {2023: 1\n", "не прочитан"),
+        ("pk_modern_3y:\n  units: [{level: city}]\n", "нужны level, unit_id, year и target"),
+    ],
+)
 def test_malformed_targets_are_russian_errors(tmp_path, text, message):
     (tmp_path / "targets.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(UserError, match=message):

@@ -37,105 +37,191 @@ gpo_participants:
 
 
 def city_tables() -> dict[int, dict[str, pd.DataFrame]]:
-    institutions = frame("institutions", [
-        inst("S1", "ОО", "Л", resource_centre=True, network_agreements=2),
-        inst("S2", "ДОО", "П", innovation="РИП"),
-        inst("S3", "ОО", "П", innovation="ФИП", support_site=True, network_agreements=1),
-        inst("C", "ДПО", "Л"),
-    ])
-    staff = frame("staff", [
-        person("t1", "S1", birth_year=1988, experience_years=10, category="высшая"),
-        person("t2", "S1", birth_year=1989, experience_years=9.5),
-        person("t3", "S1", birth_year=1994, experience_years=2, category="первая"),
-        person("h1", "S1", "руководитель", 1970, 25, "высшая"),
-        person("d1", "S2", "заместитель руководителя", 1975, 20),
-        person("t4", "S2", birth_year=1993, experience_years=3, category="соответствие"),
-        person("t5", "S3", birth_year=1980, experience_years=15, category="первая"),
-        person("c1", "C"),
-    ])
+    institutions = frame(
+        "institutions",
+        [
+            inst("S1", "ОО", "Л", resource_centre=True, network_agreements=2),
+            inst("S2", "ДОО", "П", innovation="РИП"),
+            inst("S3", "ОО", "П", innovation="ФИП", support_site=True, network_agreements=1),
+            inst("C", "ДПО", "Л"),
+        ],
+    )
+    staff = frame(
+        "staff",
+        [
+            person("t1", "S1", birth_year=1988, experience_years=10, category="высшая"),
+            person("t2", "S1", birth_year=1989, experience_years=9.5),
+            person("t3", "S1", birth_year=1994, experience_years=2, category="первая"),
+            person("h1", "S1", "руководитель", 1970, 25, "высшая"),
+            person("d1", "S2", "заместитель руководителя", 1975, 20),
+            person("t4", "S2", birth_year=1993, experience_years=3, category="соответствие"),
+            person("t5", "S3", birth_year=1980, experience_years=15, category="первая"),
+            person("c1", "C"),
+        ],
+    )
     courses_2020 = frame("courses", [course("t2", 2020)])  # y−3: outside the window
     courses_2021 = frame("courses", [course("t1", 2021)])  # y−2: inside
-    courses_2022 = frame("courses", [
-        course("t5", 2022),  # taken at S1, counts at S3 where Кадры 2023 places t5
-        course("d1", 2022),
-    ])
-    courses_2023 = frame("courses", [
-        course("h1", Y, kind="ПП", modern=False, topic="управление", provider="Центр", hours=18),
-        course("t2", Y, modern=False, topic="ИКТ"),
-        course("t4", Y, kind="ПП"),
-        course("gone", Y, provider="Центр", hours=36),  # no longer on staff
-        course("c1", Y, provider="Центр", hours=72),  # the Centre's own teacher
-    ])
-    competitions = frame("competitions_staff", [
-        result("t2", "муниципальный", "участник"),
-        result("t2", "муниципальный", "призёр"),
-        result("h1", "муниципальный", "победитель"),
-        result("t5", "региональный", "лауреат"),
-    ])
-    competitions_inst = frame("competitions_inst", [
-        {"competition": "К", "level": "муниципальный", "inst_id": "S1", "result": "победитель"},
-        {"competition": "К", "level": "региональный", "inst_id": "S1", "result": "участник"},
-        {"competition": "К", "level": "муниципальный", "inst_id": "S2", "result": "призёр"},
-    ])
-    associations = frame("associations", [
-        {"assoc_id": "A1", "assoc_type": "ГПО", "name": "ГПО", "inst_id": "S1"},
-        {"assoc_id": "A2", "assoc_type": "ШМП", "name": "ШМП", "parent_id": "A1",
-         "inst_id": "S3"},
-        {"assoc_id": "A3", "assoc_type": "ПТГ", "name": "ПТГ", "inst_id": "S2"},
-    ])
-    members = frame("members", [
-        {"assoc_id": "A1", "person_id": "t1"}, {"assoc_id": "A1", "person_id": "t1"},  # repeated
-        {"assoc_id": "A1", "person_id": "t2"},
-        {"assoc_id": "A2", "person_id": "t5"}, {"assoc_id": "A2", "person_id": "h1"},
-        {"assoc_id": "A2", "person_id": "c1"},
-    ])
-    plan_reports = frame("plan_reports", [
-        plan_report("A1", 20, 5, products=3, new_practices=1, young_school=True, internships=2,
-                    competitors=4, events=6),
-        plan_report("A2", 10, 6, products=1, competitors=1, events=2, mentoring_pairs=3),
-    ])
-    events = frame("events", [
-        {"event_id": e, "date": pd.Timestamp("2023-03-01"), "title": "М", "format": "семинар",
-         "organizer": org, "target_group": "все", "participants": 10}
-        for e, org in (("E1", "Центр"), ("E2", "S1"), ("E3", "S1"), ("E4", "A1"), ("E5", "C"))
-    ])
-    products = frame("products", [
-        {"product_id": p, "title": "П", "product_type": "пособие", "author": a}
-        for p, a in (("P1", "Центр"), ("P2", "Центр"), ("P3", "S2"))
-    ])
-    centre_plan = frame("centre_plan", [
-        {"indicator_id": "centre_person_hours", "plan": 100.0},
-        {"indicator_id": "centre_events", "plan": 2.0},
-    ])
-    deficits_2022 = frame("deficits", [
-        {"person_id": "t4", "area": "предметная", "score": 40.0, "deficit": True},
-        {"person_id": "t2", "area": "цифровая", "score": 30.0, "deficit": True},
-        {"person_id": "t5", "area": "предметная", "score": 90.0, "deficit": False},
-        {"person_id": "gone", "area": "предметная", "score": 10.0, "deficit": True},
-    ])
-    deficits = frame("deficits", [
-        {"person_id": "t1", "area": "предметная", "score": 40.0, "deficit": True},
-        {"person_id": "t1", "area": "методическая", "score": 80.0, "deficit": False},
-        {"person_id": "t2", "area": "цифровая", "score": 75.0, "deficit": False},
-        {"person_id": "h1", "area": "предметная", "score": 20.0, "deficit": True},
-    ])
-    burnout = frame("burnout", [
-        {"person_id": "t1", "level": "высокий"}, {"person_id": "t2", "level": "низкий"},
-        {"person_id": "t3", "level": "средний"}, {"person_id": "h1", "level": "высокий"},
-    ])
-    mentoring = frame("mentoring", [
-        {"mentor_id": "t1", "mentee_id": "t3", "start_date": pd.Timestamp("2023-09-01")},
-        {"mentor_id": "t1", "mentee_id": "t4", "start_date": pd.Timestamp("2023-09-01")},
-    ])
+    courses_2022 = frame(
+        "courses",
+        [
+            course("t5", 2022),  # taken at S1, counts at S3 where Кадры 2023 places t5
+            course("d1", 2022),
+        ],
+    )
+    courses_2023 = frame(
+        "courses",
+        [
+            course(
+                "h1", Y, kind="ПП", modern=False, topic="управление", provider="Центр", hours=18
+            ),
+            course("t2", Y, modern=False, topic="ИКТ"),
+            course("t4", Y, kind="ПП"),
+            course("gone", Y, provider="Центр", hours=36),  # no longer on staff
+            course("c1", Y, provider="Центр", hours=72),  # the Centre's own teacher
+        ],
+    )
+    competitions = frame(
+        "competitions_staff",
+        [
+            result("t2", "муниципальный", "участник"),
+            result("t2", "муниципальный", "призёр"),
+            result("h1", "муниципальный", "победитель"),
+            result("t5", "региональный", "лауреат"),
+        ],
+    )
+    competitions_inst = frame(
+        "competitions_inst",
+        [
+            {"competition": "К", "level": "муниципальный", "inst_id": "S1", "result": "победитель"},
+            {"competition": "К", "level": "региональный", "inst_id": "S1", "result": "участник"},
+            {"competition": "К", "level": "муниципальный", "inst_id": "S2", "result": "призёр"},
+        ],
+    )
+    associations = frame(
+        "associations",
+        [
+            {"assoc_id": "A1", "assoc_type": "ГПО", "name": "ГПО", "inst_id": "S1"},
+            {
+                "assoc_id": "A2",
+                "assoc_type": "ШМП",
+                "name": "ШМП",
+                "parent_id": "A1",
+                "inst_id": "S3",
+            },
+            {"assoc_id": "A3", "assoc_type": "ПТГ", "name": "ПТГ", "inst_id": "S2"},
+        ],
+    )
+    members = frame(
+        "members",
+        [
+            {"assoc_id": "A1", "person_id": "t1"},
+            {"assoc_id": "A1", "person_id": "t1"},  # repeated
+            {"assoc_id": "A1", "person_id": "t2"},
+            {"assoc_id": "A2", "person_id": "t5"},
+            {"assoc_id": "A2", "person_id": "h1"},
+            {"assoc_id": "A2", "person_id": "c1"},
+        ],
+    )
+    plan_reports = frame(
+        "plan_reports",
+        [
+            plan_report(
+                "A1",
+                20,
+                5,
+                products=3,
+                new_practices=1,
+                young_school=True,
+                internships=2,
+                competitors=4,
+                events=6,
+            ),
+            plan_report("A2", 10, 6, products=1, competitors=1, events=2, mentoring_pairs=3),
+        ],
+    )
+    events = frame(
+        "events",
+        [
+            {
+                "event_id": e,
+                "date": pd.Timestamp("2023-03-01"),
+                "title": "М",
+                "format": "семинар",
+                "organizer": org,
+                "target_group": "все",
+                "participants": 10,
+            }
+            for e, org in (("E1", "Центр"), ("E2", "S1"), ("E3", "S1"), ("E4", "A1"), ("E5", "C"))
+        ],
+    )
+    products = frame(
+        "products",
+        [
+            {"product_id": p, "title": "П", "product_type": "пособие", "author": a}
+            for p, a in (("P1", "Центр"), ("P2", "Центр"), ("P3", "S2"))
+        ],
+    )
+    centre_plan = frame(
+        "centre_plan",
+        [
+            {"indicator_id": "centre_person_hours", "plan": 100.0},
+            {"indicator_id": "centre_events", "plan": 2.0},
+        ],
+    )
+    deficits_2022 = frame(
+        "deficits",
+        [
+            {"person_id": "t4", "area": "предметная", "score": 40.0, "deficit": True},
+            {"person_id": "t2", "area": "цифровая", "score": 30.0, "deficit": True},
+            {"person_id": "t5", "area": "предметная", "score": 90.0, "deficit": False},
+            {"person_id": "gone", "area": "предметная", "score": 10.0, "deficit": True},
+        ],
+    )
+    deficits = frame(
+        "deficits",
+        [
+            {"person_id": "t1", "area": "предметная", "score": 40.0, "deficit": True},
+            {"person_id": "t1", "area": "методическая", "score": 80.0, "deficit": False},
+            {"person_id": "t2", "area": "цифровая", "score": 75.0, "deficit": False},
+            {"person_id": "h1", "area": "предметная", "score": 20.0, "deficit": True},
+        ],
+    )
+    burnout = frame(
+        "burnout",
+        [
+            {"person_id": "t1", "level": "высокий"},
+            {"person_id": "t2", "level": "низкий"},
+            {"person_id": "t3", "level": "средний"},
+            {"person_id": "h1", "level": "высокий"},
+        ],
+    )
+    mentoring = frame(
+        "mentoring",
+        [
+            {"mentor_id": "t1", "mentee_id": "t3", "start_date": pd.Timestamp("2023-09-01")},
+            {"mentor_id": "t1", "mentee_id": "t4", "start_date": pd.Timestamp("2023-09-01")},
+        ],
+    )
     return {
         2020: {"courses": courses_2020},
         2021: {"courses": courses_2021},
         2022: {"courses": courses_2022, "deficits": deficits_2022},
-        Y: {"institutions": institutions, "staff": staff, "courses": courses_2023,
-            "competitions_staff": competitions, "competitions_inst": competitions_inst,
-            "associations": associations, "members": members, "plan_reports": plan_reports,
-            "events": events, "products": products, "centre_plan": centre_plan,
-            "deficits": deficits, "burnout": burnout, "mentoring": mentoring},
+        Y: {
+            "institutions": institutions,
+            "staff": staff,
+            "courses": courses_2023,
+            "competitions_staff": competitions,
+            "competitions_inst": competitions_inst,
+            "associations": associations,
+            "members": members,
+            "plan_reports": plan_reports,
+            "events": events,
+            "products": products,
+            "centre_plan": centre_plan,
+            "deficits": deficits,
+            "burnout": burnout,
+            "mentoring": mentoring,
+        },
     }
 
 
@@ -159,10 +245,19 @@ def test_columns_and_order(tidy):
     first = tidy[tidy["indicator_id"] == "pk_modern_3y"]
     # city, districts Л П, types ДОО ДПО ОО, institutions C S1 S2 S3, associations A1 A2 A3
     assert list(zip(first["level"], first["unit_id"])) == [
-        ("city", "city"), ("district", "Л"), ("district", "П"), ("inst_type", "ДОО"),
-        ("inst_type", "ДПО"), ("inst_type", "ОО"), ("institution", "C"), ("institution", "S1"),
-        ("institution", "S2"), ("institution", "S3"), ("association", "A1"),
-        ("association", "A2"), ("association", "A3"),
+        ("city", "city"),
+        ("district", "Л"),
+        ("district", "П"),
+        ("inst_type", "ДОО"),
+        ("inst_type", "ДПО"),
+        ("inst_type", "ОО"),
+        ("institution", "C"),
+        ("institution", "S1"),
+        ("institution", "S2"),
+        ("institution", "S3"),
+        ("association", "A1"),
+        ("association", "A2"),
+        ("association", "A3"),
     ]
 
 
@@ -300,8 +395,14 @@ def test_complete_windows_raise_no_flag(tidy):
 def test_every_unit_of_every_declared_level_is_listed(tidy):
     from analysis.catalogue import CATALOGUE
 
-    units = {"city": 1, "district": 2, "inst_type": 3, "institution": 4, "association": 3,
-             "centre": 1}
+    units = {
+        "city": 1,
+        "district": 2,
+        "inst_type": 3,
+        "institution": 4,
+        "association": 3,
+        "centre": 1,
+    }
     expected = sum(units[level] for ind in CATALOGUE.values() for level in ind.levels)
     assert len(tidy) == expected
     assert not tidy.duplicated(["indicator_id", "level", "unit_id"]).any()
@@ -325,8 +426,7 @@ def test_missing_form_gives_no_value_and_no_data_flag(tmp_path):
     del tables[2022]["deficits"]
     processed.publish(tmp_path, tables)
     tidy = compute_year(tmp_path, Y)
-    for indicator_id in ("deficit_diagnosed", "deficit_share", "burnout_high",
-                         "deficit_addressed"):
+    for indicator_id in ("deficit_diagnosed", "deficit_share", "burnout_high", "deficit_addressed"):
         rows = tidy[tidy["indicator_id"] == indicator_id]
         assert rows[["numerator", "denominator", "value"]].isna().all().all()
         assert (rows["flags"] == "no_data").all()
@@ -347,18 +447,21 @@ def test_csv_format(city_dir, tmp_path):
     out = tmp_path / "out" / "indicators.csv"
     write_indicators_csv(city_dir / "processed", Y, out)
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == ("year,indicator_id,level,unit_id,numerator,denominator,value,unit,"
-                        "target,meets_target,flags")
+    assert lines[0] == (
+        "year,indicator_id,level,unit_id,numerator,denominator,value,unit,target,meets_target,flags"
+    )
     # a share: the two counts, the unrounded value; no target → empty fields
     assert "2023,age_under_30,city,city,1,5,20,%,,," in lines
     # a count: numerator = value, denominator empty
     assert "2023,competition_prizes,city,city,3,,3,ед.,,," in lines
     # zero denominator: numerator and denominator 0, value empty
     assert "2023,young_mentored,institution,S2,0,0,,%,,," in lines[1:] or any(
-        line.startswith("2023,young_mentored,institution,S2,0,0,,%,") for line in lines)
+        line.startswith("2023,young_mentored,institution,S2,0,0,,%,") for line in lines
+    )
     # unrounded thirds, dot decimal
-    assert any(line.startswith("2023,burnout_high,city,city,1,3,33.333333333333336,%")
-               for line in lines)
+    assert any(
+        line.startswith("2023,burnout_high,city,city,1,3,33.333333333333336,%") for line in lines
+    )
 
 
 def test_csv_for_a_year_not_in_the_data_is_a_russian_error(city_dir, tmp_path):
@@ -385,10 +488,13 @@ def test_cache_reuses_the_table_and_changes_with_the_data(city_dir, tmp_path):
 
 def test_series_over_years(tmp_path):
     tables = city_tables()
-    tables[2022]["staff"] = frame("staff", [
-        person("t5", "S1", category="высшая"),
-        person("t6", "S1"),
-    ])
+    tables[2022]["staff"] = frame(
+        "staff",
+        [
+            person("t5", "S1", category="высшая"),
+            person("t6", "S1"),
+        ],
+    )
     processed.publish(tmp_path, tables)
     got = series(tmp_path, [2022, Y], indicator_ids=["category_high"], levels=["city"])
     # 2022: t5 высшая of t5 t6 → 50 (no Учреждения that year: city from Кадры alone)
@@ -404,9 +510,14 @@ def test_demo_city_has_every_indicator_at_every_declared_level(tmp_path):
     tidy = compute_year(tmp_path, Y)
     institutions = processed.read_table(tmp_path, Y, "institutions")
     register = processed.read_table(tmp_path, Y, "associations")
-    units = {"city": 1, "district": institutions["district"].nunique(),
-             "inst_type": institutions["inst_type"].nunique(), "institution": len(institutions),
-             "association": len(register), "centre": 1}
+    units = {
+        "city": 1,
+        "district": institutions["district"].nunique(),
+        "inst_type": institutions["inst_type"].nunique(),
+        "institution": len(institutions),
+        "association": len(register),
+        "centre": 1,
+    }
     counts = tidy.groupby(["indicator_id", "level"]).size().to_dict()
     for ind in CATALOGUE.values():
         for level in ind.levels:
@@ -424,9 +535,33 @@ def test_cli_writes_the_csv_and_reports_a_missing_year(city_dir, tmp_path, capsy
     from analysis.cli import main
 
     out = tmp_path / "ind.csv"
-    assert main(["indicators", "--processed-dir", str(city_dir / "processed"), "--year", "2023",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "indicators",
+                "--processed-dir",
+                str(city_dir / "processed"),
+                "--year",
+                "2023",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert out.read_text(encoding="utf-8").startswith("year,indicator_id,level,unit_id,")
-    assert main(["indicators", "--processed-dir", str(city_dir / "processed"), "--year", "2031",
-                 "--out", str(out)]) == 1
+    assert (
+        main(
+            [
+                "indicators",
+                "--processed-dir",
+                str(city_dir / "processed"),
+                "--year",
+                "2031",
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )
     assert "Года 2031 нет" in capsys.readouterr().err

@@ -56,19 +56,26 @@ def test_a_clear_effect_on_many_units_is_significant():
 
 
 def _panel(values: dict[str, dict[int, float]]) -> pd.DataFrame:
-    return pd.DataFrame([{"unit_id": u, "year": y, "value": v}
-                         for u, by_year in values.items() for y, v in by_year.items()])
+    return pd.DataFrame(
+        [
+            {"unit_id": u, "year": y, "value": v}
+            for u, by_year in values.items()
+            for y, v in by_year.items()
+        ]
+    )
 
 
 def test_effect_between_uses_only_units_with_both_years():
-    panel = _panel({
-        "A": {2020: 10, 2022: 30},  # target, +20
-        "B": {2020: 20, 2022: 30},  # target, +10
-        "C": {2020: 50, 2022: 50},  # 0
-        "D": {2020: 40, 2022: 44},  # +4
-        "E": {2020: 40, 2022: 42},  # +2
-        "F": {2022: 99},  # opened in 2022: not compared
-    })
+    panel = _panel(
+        {
+            "A": {2020: 10, 2022: 30},  # target, +20
+            "B": {2020: 20, 2022: 30},  # target, +10
+            "C": {2020: 50, 2022: 50},  # 0
+            "D": {2020: 40, 2022: 44},  # +4
+            "E": {2020: 40, 2022: 42},  # +2
+            "F": {2022: 99},  # opened in 2022: not compared
+        }
+    )
     effect = effect_between(panel, {"A", "B"}, 2020, 2022)
     # targets mean +15, others (C, D, E) mean +2 → 13
     assert effect.did == pytest.approx(13)
@@ -77,11 +84,13 @@ def test_effect_between_uses_only_units_with_both_years():
 
 
 def test_event_study_lays_out_the_years_around_the_measure():
-    panel = _panel({
-        "A": {2019: 10, 2020: 12, 2021: 20, 2022: 30},
-        "B": {2019: 20, 2020: 22, 2021: 24, 2022: 26},
-        "C": {2020: 40, 2021: 41, 2022: 42},
-    })
+    panel = _panel(
+        {
+            "A": {2019: 10, 2020: 12, 2021: 20, 2022: 30},
+            "B": {2019: 20, 2020: 22, 2021: 24, 2022: 26},
+            "C": {2020: 40, 2021: 41, 2022: 42},
+        }
+    )
     study = event_study(panel, {"A"}, 2021)
     # t−2 = 2019 … t+1 = 2022; t+2 = 2023 is not in the data
     assert study["offset"].tolist() == [-2, -1, 0, 1]
@@ -106,8 +115,12 @@ def _changes(rng: np.random.Generator, schools: int, shock_pp: float) -> np.ndar
     whole staff moves together) and its people drawn binomially around it."""
     size = rng.integers(10, 60, schools)
     level = rng.normal(40, 10, schools)
-    shares = [rng.binomial(size, np.clip(level + rng.normal(0, shock_pp, schools), 1, 99) / 100)
-              / size * 100 for _ in range(2)]
+    shares = [
+        rng.binomial(size, np.clip(level + rng.normal(0, shock_pp, schools), 1, 99) / 100)
+        / size
+        * 100
+        for _ in range(2)
+    ]
     return shares[1] - shares[0]
 
 

@@ -321,9 +321,22 @@ def test_default_report_folder_is_resolved_from_the_package_not_the_cwd(tmp_path
     output = tmp_path / "output"
     env = dict(os.environ, **{paths.ENV_OUTPUT: str(output)})
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "ingest", "--raw-dir", str(raw),
-         "--processed-dir", str(tmp_path / "processed")],
-        check=False, capture_output=True, text=True, cwd=elsewhere, env=env, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "ingest",
+            "--raw-dir",
+            str(raw),
+            "--processed-dir",
+            str(tmp_path / "processed"),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert list(elsewhere.iterdir()) == []

@@ -42,12 +42,38 @@ PAGE_OF_NOTEBOOK = {
     "05_measures": "analysis.pages.measures",
     "06_effectiveness": "analysis.pages.effectiveness",
 }
-PRESENTATION = ("analysis.fmt", "analysis.tables", "analysis.plots", "analysis.pages",
-                "IPython", "matplotlib", "seaborn", "jinja2")
-FILE_ACCESS = ("analysis.processed", "analysis.paths", "analysis.params", "analysis.files",
-               "analysis.context", "yaml", "pyarrow", "openpyxl", "python_calamine")
-READING_CALLS = {"open", "read_text", "read_bytes", "read_parquet", "read_excel", "read_csv",
-                 "read_table", "load_workbook", "safe_load"}
+PRESENTATION = (
+    "analysis.fmt",
+    "analysis.tables",
+    "analysis.plots",
+    "analysis.pages",
+    "IPython",
+    "matplotlib",
+    "seaborn",
+    "jinja2",
+)
+FILE_ACCESS = (
+    "analysis.processed",
+    "analysis.paths",
+    "analysis.params",
+    "analysis.files",
+    "analysis.context",
+    "yaml",
+    "pyarrow",
+    "openpyxl",
+    "python_calamine",
+)
+READING_CALLS = {
+    "open",
+    "read_text",
+    "read_bytes",
+    "read_parquet",
+    "read_excel",
+    "read_csv",
+    "read_table",
+    "load_workbook",
+    "safe_load",
+}
 
 
 def _imported(tree: ast.AST) -> list[tuple[str, ast.AST]]:
@@ -80,24 +106,29 @@ def test_a_domain_module_imports_no_presentation(relative):
 def test_a_domain_module_reads_no_file(relative):
     tree = _tree(relative)
     bad = sorted({m for m, _ in _imported(tree) if _matches(m, FILE_ACCESS)})
-    calls = sorted({
-        (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
-        for node in ast.walk(tree) if isinstance(node, ast.Call)
-        and isinstance(node.func, (ast.Attribute, ast.Name))
-        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
-        in READING_CALLS
-    })
+    calls = sorted(
+        {
+            (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, (ast.Attribute, ast.Name))
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+            in READING_CALLS
+        }
+    )
     assert (bad, calls) == ([], []), f"{relative} reads files: {bad} {calls}"
 
 
-@pytest.mark.parametrize("relative", DOMAIN + ["pages/" + Path(m.replace(".", "/")).name + ".py"
-                                               for m in PAGE_OF_NOTEBOOK.values()])
+@pytest.mark.parametrize(
+    "relative",
+    DOMAIN + ["pages/" + Path(m.replace(".", "/")).name + ".py" for m in PAGE_OF_NOTEBOOK.values()],
+)
 def test_domain_and_page_modules_import_at_the_top(relative):
     tree = _tree(relative)
     inner = [
         f"{relative}:{node.lineno} {module}"
-        for function in ast.walk(tree) if isinstance(function, (ast.FunctionDef,
-                                                                ast.AsyncFunctionDef))
+        for function in ast.walk(tree)
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         for module, node in _imported(function)
         if module.startswith("analysis")
     ]
@@ -107,9 +138,11 @@ def test_domain_and_page_modules_import_at_the_top(relative):
 def _notebook_imports(path: Path) -> set[str]:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    return {m for m, node in _imported(ast.parse(source))
-            if m.startswith("analysis") and not (isinstance(node, ast.ImportFrom)
-                                                 and m == node.module)}
+    return {
+        m
+        for m, node in _imported(ast.parse(source))
+        if m.startswith("analysis") and not (isinstance(node, ast.ImportFrom) and m == node.module)
+    }
 
 
 @pytest.mark.parametrize("stem", sorted(PAGE_OF_NOTEBOOK))

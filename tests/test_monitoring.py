@@ -75,8 +75,6 @@ def test_compare_units_values_bands_and_flags():
     assert grid.units == {"Доля педагогов с ПК": "%", "Доля педагогов с выгоранием": "%"}
 
 
-
-
 def test_school_groups_pool_numerators_and_denominators():
     g = m.school_groups(INST_TIDY, INSTITUTIONS, CAT).set_index("group")
     assert g.loc["ШНОР", "value"] == 50.0  # school 1: 2/4
@@ -96,9 +94,21 @@ def test_school_groups_pool_numerators_and_denominators():
 
 def test_ranking_orders_by_direction_and_puts_missing_last():
     t = pd.concat([INST_TIDY, tidy(row(2023, "pk", "institution", "6", None, None, None))])
-    inst = pd.concat([INSTITUTIONS, pd.DataFrame({"inst_id": ["6"], "name": ["Школа 6"],
-                      "inst_type": ["ОО"], "district": ["Юг"], "low_results": [False],
-                      "unfavourable": [False]})])
+    inst = pd.concat(
+        [
+            INSTITUTIONS,
+            pd.DataFrame(
+                {
+                    "inst_id": ["6"],
+                    "name": ["Школа 6"],
+                    "inst_type": ["ОО"],
+                    "district": ["Юг"],
+                    "low_results": [False],
+                    "unfavourable": [False],
+                }
+            ),
+        ]
+    )
     r = m.ranking(t, inst, CAT, "pk", near_pp=5)
     assert list(r["inst_id"]) == ["3", "4", "2", "1", "5", "6"]  # 90, 85, 75, 50, 10, none
     assert list(r["place"].iloc[:5]) == [1, 2, 3, 4, 5] and np.isnan(r["place"].iloc[5])
@@ -108,31 +118,44 @@ def test_ranking_orders_by_direction_and_puts_missing_last():
 def test_outliers_robust_z():
     # values 10, 11, 12, 13, 50: median 12, |dev| 2,1,0,1,38 → MAD 1;
     # z(50) = 0.6745·38/1 = 25.6 > 3.5; z(10) = −1.35 → not an outlier
-    t = tidy(*[row(2023, "pk", "institution", str(i), None, None, v)
-               for i, v in enumerate([10.0, 11.0, 12.0, 13.0, 50.0], start=1)])
+    t = tidy(
+        *[
+            row(2023, "pk", "institution", str(i), None, None, v)
+            for i, v in enumerate([10.0, 11.0, 12.0, 13.0, 50.0], start=1)
+        ]
+    )
     found = m.outliers(t, CAT, z=3.5, names={"5": "Сад 5"})
     assert list(found["inst_id"]) == ["5"]
     assert found["inst_name"].iloc[0] == "Сад 5"
     assert found["robust_z"].iloc[0] == pytest.approx(25.631)
     # MAD 0 (three of four equal) → no spread, no outliers
-    flat = tidy(*[row(2023, "pk", "institution", str(i), None, None, v)
-                  for i, v in enumerate([5.0, 5.0, 5.0, 40.0])])
+    flat = tidy(
+        *[
+            row(2023, "pk", "institution", str(i), None, None, v)
+            for i, v in enumerate([5.0, 5.0, 5.0, 40.0])
+        ]
+    )
     assert m.outliers(flat, CAT, z=3.5).empty
 
 
 def test_flags_lists():
-    t = tidy(row(2023, "pk", "city", "city", 1, 2, 50.0, flags="incomplete_window"),
-             row(2023, "burn", "city", "city", None, None, None, flags="no_data"),
-             row(2023, "events", "centre", "centre", None, None, None, unit="ед.",
-                 flags="suppressed"))
+    t = tidy(
+        row(2023, "pk", "city", "city", 1, 2, 50.0, flags="incomplete_window"),
+        row(2023, "burn", "city", "city", None, None, None, flags="no_data"),
+        row(2023, "events", "centre", "centre", None, None, None, unit="ед.", flags="suppressed"),
+    )
     assert m.incomplete_windows(t, CAT) == ["Доля педагогов с ПК"]
     assert m.no_data_indicators(t, CAT) == ["Доля педагогов с выгоранием"]  # suppressed ≠ no data
 
 
 def test_completeness():
-    assoc = pd.DataFrame({"assoc_id": ["a1", "a2", "a3", "a4"],
-                          "assoc_type": ["ГПО", "ГПО", "ПТГ", "РЦ"],
-                          "name": ["ГПО-1", "ГПО-2", "ПТГ-1", "РЦ-1"]})
+    assoc = pd.DataFrame(
+        {
+            "assoc_id": ["a1", "a2", "a3", "a4"],
+            "assoc_type": ["ГПО", "ГПО", "ПТГ", "РЦ"],
+            "name": ["ГПО-1", "ГПО-2", "ПТГ-1", "РЦ-1"],
+        }
+    )
     reports = pd.DataFrame({"assoc_id": ["a1", "a4"]})
     missing = m.missing_plan_reports(assoc, reports)
     assert list(missing["assoc_id"]) == ["a2", "a3"]
@@ -151,9 +174,15 @@ def test_centre_plan_fact():
 
 
 def test_staff_anomalies_and_lapsed():
-    staff = pd.DataFrame({"person_id": ["p1", "p2", "p3"], "inst_id": ["1", "1", "2"],
-                          "position": ["педагог"] * 3, "birth_year": [1990, 2000, 1980],
-                          "experience_years": [10.0, 8.0, 20.0]})
+    staff = pd.DataFrame(
+        {
+            "person_id": ["p1", "p2", "p3"],
+            "inst_id": ["1", "1", "2"],
+            "position": ["педагог"] * 3,
+            "birth_year": [1990, 2000, 1980],
+            "experience_years": [10.0, 8.0, 20.0],
+        }
+    )
     courses = pd.DataFrame({"person_id": ["p1", "x9"]})
     found = m.staff_anomalies(staff, courses, 2023)
     # p2: age 23, experience 8 > 23 − 16 = 7; x9 has a course but no staff row
@@ -175,11 +204,14 @@ def test_worsened_by_direction_shares_only():
     worse = SERIES.copy()
     worse.loc[4, "value"] = 15.0  # burn 12 → 15: +3 pp where lower is better
     assert list(m.worsened(m.scorecard(worse, CAT, 2023, [2022, 2023], 5))["indicator_id"]) == [
-        "burn"]
+        "burn"
+    ]
 
 
-@pytest.mark.parametrize(("cell", "expected"), [(None, None), ("", None), (pd.NA, None),
-                                                 (np.nan, None), ("12", 12.0), (3, 3.0)])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [(None, None), ("", None), (pd.NA, None), (np.nan, None), ("12", 12.0), (3, 3.0)],
+)
 def test_as_number_reads_an_empty_cell_as_nan(cell, expected):
     got = m.as_number(cell)
     assert np.isnan(got) if expected is None else got == expected

@@ -19,16 +19,29 @@ import pytest
 
 from analysis import paths
 
-NOTEBOOKS = ["01_goals.ipynb", "02_indicators.ipynb", "03_monitoring.ipynb",
-             "04_analysis.ipynb", "05_measures.ipynb", "06_effectiveness.ipynb"]
-TITLES = {"01_goals.ipynb": "# 01. Цели",
-          "02_indicators.ipynb": "# 02. Показатели и методы сбора информации",
-          "03_monitoring.ipynb": "# 03. Мониторинг",
-          "04_analysis.ipynb": "# 04. Анализ, адресные рекомендации",
-          "05_measures.ipynb": "# 05. Меры, управленческие решения",
-          "06_effectiveness.ipynb": "# 06. Анализ эффективности принятых мер"}
-PARAMETERS = {"year": None, "processed_dir": None, "output_dir": None, "profile": "internal",
-              "window": 3}
+NOTEBOOKS = [
+    "01_goals.ipynb",
+    "02_indicators.ipynb",
+    "03_monitoring.ipynb",
+    "04_analysis.ipynb",
+    "05_measures.ipynb",
+    "06_effectiveness.ipynb",
+]
+TITLES = {
+    "01_goals.ipynb": "# 01. Цели",
+    "02_indicators.ipynb": "# 02. Показатели и методы сбора информации",
+    "03_monitoring.ipynb": "# 03. Мониторинг",
+    "04_analysis.ipynb": "# 04. Анализ, адресные рекомендации",
+    "05_measures.ipynb": "# 05. Меры, управленческие решения",
+    "06_effectiveness.ipynb": "# 06. Анализ эффективности принятых мер",
+}
+PARAMETERS = {
+    "year": None,
+    "processed_dir": None,
+    "output_dir": None,
+    "profile": "internal",
+    "window": 3,
+}
 
 
 def _load(name: str) -> dict:
@@ -38,8 +51,11 @@ def _load(name: str) -> dict:
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_stored_without_outputs_and_with_python3_kernel(name):
     nb = _load(name)
-    assert nb["metadata"]["kernelspec"] == {"name": "python3", "display_name": "Python 3",
-                                            "language": "python"}
+    assert nb["metadata"]["kernelspec"] == {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell["execution_count"] is None
@@ -73,16 +89,32 @@ def _env(city: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["ANALYSIS_PROCESSED_DIR"] = str(city / "processed")
     env["ANALYSIS_OUTPUT_DIR"] = str(city / "output")
-    env["PYTHONPATH"] = os.pathsep.join([str(paths.PROJECT_ROOT / "src"),
-                                         env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(paths.PROJECT_ROOT / "src"), env.get("PYTHONPATH", "")]
+    )
     return env
 
 
 def test_notebooks_run_with_their_defaults(tiny_city):
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-            *[str(paths.NOTEBOOKS / n) for n in NOTEBOOKS]]
-    done = subprocess.run(args, cwd=tiny_city, env=_env(tiny_city), capture_output=True,
-                          text=True, timeout=600, check=False)
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval-lax",
+        *[str(paths.NOTEBOOKS / n) for n in NOTEBOOKS],
+    ]
+    done = subprocess.run(
+        args,
+        cwd=tiny_city,
+        env=_env(tiny_city),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 
@@ -92,11 +124,17 @@ def test_public_stage_shows_no_person_codes(tiny_city, name):
     import papermill as pm
 
     out = tiny_city / f"public_{name}"
-    pm.execute_notebook(str(paths.NOTEBOOKS / name), str(out),
-                        parameters={"profile": "public",
-                                    "processed_dir": str(tiny_city / "processed"),
-                                    "output_dir": str(tiny_city / "output")},
-                        progress_bar=False, kernel_name="python3")
+    pm.execute_notebook(
+        str(paths.NOTEBOOKS / name),
+        str(out),
+        parameters={
+            "profile": "public",
+            "processed_dir": str(tiny_city / "processed"),
+            "output_dir": str(tiny_city / "output"),
+        },
+        progress_bar=False,
+        kernel_name="python3",
+    )
     cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
     text = "".join(json.dumps(c.get("outputs", []), ensure_ascii=False) for c in cells)
     staff = pd.read_parquet(tiny_city / "processed" / "2023" / "staff.parquet")

@@ -250,8 +250,17 @@ def _inferred(**more) -> pd.DataFrame:
     """M3 of `_evaluated` with its inference: DiD +18 p. p., interval 10…26, p = 0.004, a flat
     pre-trend (+1 p. p., p = 0.7) and no t+2 yet (measure of 2021, data up to 2022)."""
     row = _row("M3", "S3;S4", ("S3", "S4"), ("S2", "S5"), eff.EFFECTIVE, "адресаты …")
-    row.update({"se": 4.0, "ci_low": 10.0, "ci_high": 26.0, "p_value": 0.004,
-                "pretrend_did": 1.0, "pretrend_p": 0.7, **more})
+    row.update(
+        {
+            "se": 4.0,
+            "ci_low": 10.0,
+            "ci_high": 26.0,
+            "p_value": 0.004,
+            "pretrend_did": 1.0,
+            "pretrend_p": 0.7,
+            **more,
+        }
+    )
     return pd.DataFrame([row], columns=eff.COLUMNS + eff.POOLED_COLUMNS)
 
 
@@ -262,7 +271,8 @@ def test_the_verdict_table_shows_title_effect_interval_and_pretrend():
     assert shown["95 % интервал"] == "от +10,0\u00a0п.\u00a0п. до +26,0\u00a0п.\u00a0п."
     assert shown["p"] == "p = 0,004"
     assert shown["Тренд до меры (t−2 → t−1)"] == (
-        "различие не выявлено (+1,0\u00a0п.\u00a0п., p = 0,70)")
+        "различие не выявлено (+1,0\u00a0п.\u00a0п., p = 0,70)"
+    )
     assert shown["Эффект через 2 года"] == "нет данных за 2023 год"
     apart = page.verdict_table(_inferred(pretrend_p=0.01), None).data.iloc[0]
     assert apart["Тренд до меры (t−2 → t−1)"].startswith("расходились")
@@ -275,14 +285,36 @@ def test_the_verdict_table_shows_title_effect_interval_and_pretrend():
 def test_a_hidden_school_before_the_measure_hides_the_pretrend_only():
     # 2019 (t−2): the comparison S2, S5 averages S5, hidden that year; 2020 and 2022 are public
     events = (
-        {"offset": -2, "year": 2019, "target_mean": 40.0, "comparison_mean": 50.0,
-         "target_units": ("S3", "S4"), "comparison_units": ("S2", "S5")},
-        {"offset": -1, "year": 2020, "target_mean": 40.0, "comparison_mean": 50.0,
-         "target_units": ("S3", "S4"), "comparison_units": ("S2", "S5")},
+        {
+            "offset": -2,
+            "year": 2019,
+            "target_mean": 40.0,
+            "comparison_mean": 50.0,
+            "target_units": ("S3", "S4"),
+            "comparison_units": ("S2", "S5"),
+        },
+        {
+            "offset": -1,
+            "year": 2020,
+            "target_mean": 40.0,
+            "comparison_mean": 50.0,
+            "target_units": ("S3", "S4"),
+            "comparison_units": ("S2", "S5"),
+        },
     )
-    shown = pd.concat([public_table(), pd.DataFrame([
-        cell(2019, "institution", "S2", 50.0), cell(2019, "institution", "S3", 50.0),
-        cell(2019, "institution", "S4", 50.0), cell(2019, "institution", "S5", None, True)])])
+    shown = pd.concat(
+        [
+            public_table(),
+            pd.DataFrame(
+                [
+                    cell(2019, "institution", "S2", 50.0),
+                    cell(2019, "institution", "S3", 50.0),
+                    cell(2019, "institution", "S4", 50.0),
+                    cell(2019, "institution", "S5", None, True),
+                ]
+            ),
+        ]
+    )
     public = page.for_public(_inferred(event_study=events), shown).iloc[0]
     assert public["hidden_pretrend"] and not public["hidden_did"]
     assert math.isnan(public["pretrend_did"]) and math.isnan(public["pretrend_p"])
@@ -304,5 +336,6 @@ def test_public_tidy_has_the_spec_columns_and_masks_as_the_page():
     visible = _inferred(target_units=("S3", "S4"), comparison_units=("S2", "S5"))
     assert page.public_tidy(visible, public_table(), 5)["did"].tolist() == [18.0]
     hidden = page.public_tidy(visible, public_table(), 50).iloc[0]
-    assert math.isnan(hidden["did"]) and math.isnan(hidden["ci_low"]) and math.isnan(
-        hidden["p_value"])
+    assert (
+        math.isnan(hidden["did"]) and math.isnan(hidden["ci_low"]) and math.isnan(hidden["p_value"])
+    )

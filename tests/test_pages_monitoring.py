@@ -104,8 +104,6 @@ def test_unit_grid_labels_and_spread():
     assert ">*<" in page.compare_table(grid, "district", "Районы").to_html()
 
 
-
-
 def test_school_group_sentences_and_table():
     groups = m.school_groups(INST_TIDY, INSTITUTIONS, CAT)
     sentences = page.school_group_sentences(m.lagging_groups(groups, CAT, min_gap_pp=5))
@@ -310,9 +308,21 @@ def test_findings_without_part_of_the_data(criterion, facts, expected):
 # --------------------------------------------------------------------------- a real run
 
 
-SECTIONS = ("overview", "scorecard", "scorecard_notes", "key_dynamics", "units", "schools",
-            "institution_ranking", "centre", "methodology_evaluation", "completeness",
-            "data_quality", "person_checks", "conclusions")
+SECTIONS = (
+    "overview",
+    "scorecard",
+    "scorecard_notes",
+    "key_dynamics",
+    "units",
+    "schools",
+    "institution_ranking",
+    "centre",
+    "methodology_evaluation",
+    "completeness",
+    "data_quality",
+    "person_checks",
+    "conclusions",
+)
 
 
 @pytest.fixture(scope="module")
@@ -362,8 +372,9 @@ def _run_page(root, profile, monkeypatch):
 
 
 @pytest.mark.parametrize("missing", [("institutions",), ("staff",), ("courses",)])
-def test_the_page_runs_without_a_form_and_says_what_is_missing(small_city, tmp_path,
-                                                              monkeypatch, missing):
+def test_the_page_runs_without_a_form_and_says_what_is_missing(
+    small_city, tmp_path, monkeypatch, missing
+):
     text = _run_page(_without(small_city, tmp_path, missing), "internal", monkeypatch)
     if missing == ("institutions",):
         assert page.NO_INSTITUTIONS in text and page.NO_SCHOOL_GROUPS in text

@@ -5,11 +5,22 @@ from monitoring_helpers import FakeIndicator, catalogue, row, tidy
 
 from analysis import passports as p
 
-DEF = FakeIndicator("d", "Доля продиагностированных", "%", sources=("staff", "diagnostics"),
-                    muko="Организация диагностики профессиональных дефицитов педагогов")
-PRIZES = FakeIndicator("c", "Число призёров", "ед.", sources=("staff", "competitions"),
-                       muko="Конкурсы профессионального мастерства", direction="lower",
-                       goal=None)
+DEF = FakeIndicator(
+    "d",
+    "Доля продиагностированных",
+    "%",
+    sources=("staff", "diagnostics"),
+    muko="Организация диагностики профессиональных дефицитов педагогов",
+)
+PRIZES = FakeIndicator(
+    "c",
+    "Число призёров",
+    "ед.",
+    sources=("staff", "competitions"),
+    muko="Конкурсы профессионального мастерства",
+    direction="lower",
+    goal=None,
+)
 CAT = catalogue(DEF, PRIZES)
 
 
@@ -22,7 +33,8 @@ def test_passport_rows_read_their_words_from_the_vocabulary():
     # the level names of `analysis.vocabulary` (the Excel passport says the same)
     assert first["levels"] == "город, район, тип учреждения, учреждение"
     assert first["sources"] == (
-        "Кадры (staff.xlsx), Диагностика профессиональных дефицитов и выгорания (diagnostics.xlsx)")
+        "Кадры (staff.xlsx), Диагностика профессиональных дефицитов и выгорания (diagnostics.xlsx)"
+    )
     assert first["goal"] == "Цель управления"
     assert pd.isna(frame.iloc[1]["goal"])  # no goal: the page shows «—»
     assert frame.iloc[1]["direction"] == "ниже — лучше"
@@ -43,9 +55,11 @@ def test_muko_matrix_marks_gaps():
 
 
 def test_forms_status_lists_missing_forms_and_what_they_cost():
-    status = p.forms_status(["institutions", "staff", "competitions"],
-                            {"institutions": 5, "staff": 40, "competitions_staff": 7,
-                             "competitions_inst": 2}, CAT).set_index("stem")
+    status = p.forms_status(
+        ["institutions", "staff", "competitions"],
+        {"institutions": 5, "staff": 40, "competitions_staff": 7, "competitions_inst": 2},
+        CAT,
+    ).set_index("stem")
     assert status.loc["competitions", "rows"] == 9  # 7 + 2 rows of its two sheets
     assert not status.loc["diagnostics", "received"]
     assert status.loc["diagnostics", "affected"] == ["Доля продиагностированных"]
@@ -53,9 +67,11 @@ def test_forms_status_lists_missing_forms_and_what_they_cost():
 
 
 def test_empty_top_indicators_counts_city_and_centre_rows_without_a_value():
-    frame = tidy(row(2023, "d", "city", "city", None, None, None),
-                 row(2023, "c", "city", "city", 3, None, 3.0, unit="ед."),
-                 row(2023, "e", "centre", "centre", None, None, None, unit="ед."),
-                 row(2023, "f", "district", "Север", None, None, None))
+    frame = tidy(
+        row(2023, "d", "city", "city", None, None, None),
+        row(2023, "c", "city", "city", 3, None, 3.0, unit="ед."),
+        row(2023, "e", "centre", "centre", None, None, None, unit="ед."),
+        row(2023, "f", "district", "Север", None, None, None),
+    )
     # d (city) and e (centre) are empty; f's empty row is a district's → 2
     assert p.empty_top_indicators(frame) == 2

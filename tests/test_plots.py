@@ -40,8 +40,9 @@ def test_bars_are_sorted_coloured_by_band_and_labelled_in_russian():
 
 
 def test_dynamics_draws_values_and_target():
-    frame = pd.DataFrame({"year": [2021, 2022, 2023], "value": [70.0, 75.5, 81.0],
-                          "target": [80.0, 80.0, 85.0]})
+    frame = pd.DataFrame(
+        {"year": [2021, 2022, 2023], "value": [70.0, 75.5, 81.0], "target": [80.0, 80.0, 85.0]}
+    )
     fig = plots.dynamics(frame, "Динамика")
     ax = fig.axes[0]
     assert _texts(fig) == ["70,0", "75,5", "81,0"]

@@ -22,10 +22,19 @@ Y = 2023
 
 def r(ind, level, unit_id, value, den=20.0, target=None, year=Y, flags="", unit="%"):
     num = None if value is None or den is None else value * den / 100
-    return {"year": year, "indicator_id": ind, "level": level, "unit_id": unit_id,
-            "numerator": num, "denominator": den, "value": np.nan if value is None else value,
-            "unit": unit, "target": np.nan if target is None else target,
-            "meets_target": None, "flags": flags}
+    return {
+        "year": year,
+        "indicator_id": ind,
+        "level": level,
+        "unit_id": unit_id,
+        "numerator": num,
+        "denominator": den,
+        "value": np.nan if value is None else value,
+        "unit": unit,
+        "target": np.nan if target is None else target,
+        "meets_target": None,
+        "flags": flags,
+    }
 
 
 def tidy(*rows):
@@ -52,14 +61,17 @@ def test_below_target_fires_below_and_not_at_the_target():
     found = find(history)
     assert list(found["kind"]) == ["below_target", "below_target"]
     assert list(zip(found["unit_id"], found["indicator_id"])) == [
-        ("A", "pk_modern_3y"), ("B", "burnout_high")]
+        ("A", "pk_modern_3y"),
+        ("B", "burnout_high"),
+    ]
     # severity = 1 (kind) × 1 (institution) × gap × 20/25: 5 × 0,8 = 4 and 3 × 0,8 = 2,4
     assert list(found["gap"]) == pytest.approx([5.0, 3.0])
     assert list(found["severity"]) == pytest.approx([4.0, 2.4])
     assert worded(found)["text"].iloc[0] == (
         "A: доля педагогических и руководящих работников, прошедших ПК по программам, "
         "отвечающим современным квалификационным требованиям (за 3 года) — 80,0\u00a0% при "
-        "цели 85,0\u00a0% (не хватает 5,0\u00a0п.\u00a0п.).")
+        "цели 85,0\u00a0% (не хватает 5,0\u00a0п.\u00a0п.)."
+    )
 
 
 def test_below_target_skips_understated_windows_and_small_units_rank_lower():
@@ -89,13 +101,17 @@ def test_worsening_fires_at_exactly_the_threshold():
     assert list(found["unit_id"]) == ["A", "C"]  # equal severity 3: catalogue order decides
     assert list(found["trend"]) == pytest.approx([-3.0, 3.0])
     assert list(found["year_from"]) == [2021, 2021]
-    assert "70,0\u00a0% в 2021 году и 67,0\u00a0% в 2023 году (−3,0\u00a0п.\u00a0п., " \
-           "ухудшение)" in worded(found)["text"].iloc[0]
+    assert (
+        "70,0\u00a0% в 2021 году и 67,0\u00a0% в 2023 году (−3,0\u00a0п.\u00a0п., "
+        "ухудшение)" in worded(found)["text"].iloc[0]
+    )
 
 
 def test_worsening_threshold_comes_from_settings():
-    history = tidy(r("experience_under_10", "city", "city", 70.0, den=100, year=2021),
-                   r("experience_under_10", "city", "city", 67.0, den=100))
+    history = tidy(
+        r("experience_under_10", "city", "city", 70.0, den=100, year=2021),
+        r("experience_under_10", "city", "city", 67.0, den=100),
+    )
     assert len(find(history, settings=BookSettings(worsening_pp=3.5))) == 0
     found = find(history)
     assert found["severity"].iloc[0] == pytest.approx(3 * 3.0 * 100 / 105)  # city 3 × 3 p. p.
@@ -125,18 +141,27 @@ def test_lagging_districts_at_the_threshold():
     assert list(found["unit_id"]) == ["Северный"]
     row = worded(found).iloc[0]
     assert (row["kind"], row["level"], row["unit_name"]) == (
-        "lagging_group", "district", "Северный район")
+        "lagging_group",
+        "district",
+        "Северный район",
+    )
     assert row["severity"] == pytest.approx(2 * 5.0 * 100 / 105)  # district weight 2
-    assert row["text"].endswith("— 40,0\u00a0% против 45,0\u00a0% по городу (хуже на "
-                                "5,0\u00a0п.\u00a0п.).")
+    assert row["text"].endswith(
+        "— 40,0\u00a0% против 45,0\u00a0% по городу (хуже на 5,0\u00a0п.\u00a0п.)."
+    )
 
 
 def test_shnor_schools_pooled_against_the_other_schools():
-    inst = pd.DataFrame({"inst_id": ["S1", "S2", "S3", "K1"], "name": ["Школа 1", "Школа 2",
-                                                                       "Школа 3", "Сад 1"],
-                         "inst_type": ["ОО", "ОО", "ОО", "ДОО"], "district": ["Ю"] * 4,
-                         "low_results": [True, False, False, False],
-                         "unfavourable": [False, False, False, False]})
+    inst = pd.DataFrame(
+        {
+            "inst_id": ["S1", "S2", "S3", "K1"],
+            "name": ["Школа 1", "Школа 2", "Школа 3", "Сад 1"],
+            "inst_type": ["ОО", "ОО", "ОО", "ДОО"],
+            "district": ["Ю"] * 4,
+            "low_results": [True, False, False, False],
+            "unfavourable": [False, False, False, False],
+        }
+    )
     history = tidy(  # ШНОР 6 of 20 = 30 %; other schools (8 + 6) of (10 + 10) = 70 %
         r("category_high", "institution", "S1", 30.0, den=20),
         r("category_high", "institution", "S2", 80.0, den=10),
@@ -161,8 +186,18 @@ def test_ranked_by_severity_and_columns():
     found = find(history)
     assert list(found["level"]) == ["city", "district", "institution"]
     assert list(found["severity"]) == pytest.approx([15 * 100 / 105, 14 * 50 / 55, 8.0])
-    assert list(found.columns[:10]) == ["kind", "level", "unit_id", "unit_name", "indicator_id",
-                                        "value", "target", "gap", "trend", "severity"]
+    assert list(found.columns[:10]) == [
+        "kind",
+        "level",
+        "unit_id",
+        "unit_name",
+        "indicator_id",
+        "value",
+        "target",
+        "gap",
+        "trend",
+        "severity",
+    ]
     assert "text" not in found.columns  # the sentences are page 04's
     assert list(worded(found).columns[-1:]) == ["text"]
 
@@ -190,8 +225,14 @@ def test_nothing_found_gives_an_empty_frame_with_the_columns():
 
 
 def test_public_reader_drops_problems_of_hidden_units():
-    found = find(tidy(r("pk_modern_3y", "institution", "A", 50.0, target=85),
-                      r("pk_modern_3y", "institution", "B", 60.0, target=85)))
-    shown = tidy(r("pk_modern_3y", "institution", "A", None, flags="suppressed"),
-                 r("pk_modern_3y", "institution", "B", 60.0, target=85))
+    found = find(
+        tidy(
+            r("pk_modern_3y", "institution", "A", 50.0, target=85),
+            r("pk_modern_3y", "institution", "B", 60.0, target=85),
+        )
+    )
+    shown = tidy(
+        r("pk_modern_3y", "institution", "A", None, flags="suppressed"),
+        r("pk_modern_3y", "institution", "B", 60.0, target=85),
+    )
     assert list(problems.for_reader(found, shown)["unit_id"]) == ["B"]

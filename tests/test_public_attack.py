@@ -25,9 +25,13 @@ from analysis.book import build
 from analysis.processed import read_table
 
 YEARS = [2022, 2023]
-SUBSETS = [("pk_modern_3y", "pk_pp_3y"), ("heads_management_3y", "pk_pp_3y"),
-           ("age_under_30", "age_under_35"), ("competition_municipal", "competition_any"),
-           ("deficit_share", "deficit_diagnosed")]
+SUBSETS = [
+    ("pk_modern_3y", "pk_pp_3y"),
+    ("heads_management_3y", "pk_pp_3y"),
+    ("age_under_30", "age_under_35"),
+    ("competition_municipal", "competition_any"),
+    ("deficit_share", "deficit_diagnosed"),
+]
 CHAINS = [("deficit_share", "deficit_diagnosed"), ("gpo_under_35_share", "gpo_participants")]
 PERSON_LEVELS = ("district", "inst_type", "institution", "association")
 pytestmark = pytest.mark.slow
@@ -40,16 +44,26 @@ def city(tmp_path_factory):
     root = tmp_path_factory.mktemp("attack")
     generate(root / "processed", YEARS, 3, 0.06, "parquet")
     notebooks = write_notebooks(root / "notebooks", {"01_beta": BETA})
-    code = build(years=YEARS, profile="public", jobs=1, processed_dir=root / "processed",
-                 notebooks_dir=notebooks, output_dir=root / "out")
+    code = build(
+        years=YEARS,
+        profile="public",
+        jobs=1,
+        processed_dir=root / "processed",
+        notebooks_dir=notebooks,
+        output_dir=root / "out",
+    )
     assert code == 0
     return root
 
 
 def published(city, year: int) -> pd.DataFrame:
     text = (city / "out" / "public" / str(year) / "indicators.csv").read_text(encoding="utf-8")
-    return pd.read_csv(io.StringIO(text), dtype={"unit_id": str, "flags": str},
-                       keep_default_na=False, na_values=[""])
+    return pd.read_csv(
+        io.StringIO(text),
+        dtype={"unit_id": str, "flags": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 def truth(city, year: int) -> pd.DataFrame:
@@ -62,8 +76,9 @@ def truth(city, year: int) -> pd.DataFrame:
 def test_no_hidden_value_is_pinned_down(city, year):
     public = published(city, year)
     full = truth(city, year)
-    assert list(public[["indicator_id", "level", "unit_id"]].itertuples(index=False)) == \
-        list(full[["indicator_id", "level", "unit_id"]].astype(str).itertuples(index=False))
+    assert list(public[["indicator_id", "level", "unit_id"]].itertuples(index=False)) == list(
+        full[["indicator_id", "level", "unit_id"]].astype(str).itertuples(index=False)
+    )
     hidden = public["flags"].fillna("").str.contains("suppressed").to_numpy()
     assert hidden.any()  # a city this small has many small cells
     # SPEC §5: a hidden row has empty numerator, denominator and value
@@ -84,8 +99,9 @@ def test_the_attack_finds_what_cell_by_cell_suppression_leaks(city):
     naive = full.astype({"numerator": float, "denominator": float, "value": float}).copy()
     naive.loc[small, ["numerator", "denominator", "value"]] = np.nan
     naive["flags"] = np.where(small, "suppressed", "")
-    schools = {(i, g) for i in full["indicator_id"].unique()
-               for g in ("ШНОР", "ШНСУ", "остальные школы")}
+    schools = {
+        (i, g) for i in full["indicator_id"].unique() for g in ("ШНОР", "ШНСУ", "остальные школы")
+    }
     institutions = read_table(city / "processed", YEARS[-1], "institutions")
     assert attack(naive, full, institutions, schools)
 
@@ -100,8 +116,12 @@ def printed_school_groups(city, year: int) -> set[tuple[str, str]]:
     return set(zip(rows.loc[visible, "indicator_id"], rows.loc[visible, "unit_id"]))
 
 
-def attack(public: pd.DataFrame, full: pd.DataFrame, institutions: pd.DataFrame,
-           printed: set[tuple[str, str]]) -> list:
+def attack(
+    public: pd.DataFrame,
+    full: pd.DataFrame,
+    institutions: pd.DataFrame,
+    printed: set[tuple[str, str]],
+) -> list:
     """Hidden cells whose integer min and max over the published relations coincide."""
     share = full["unit"].eq("%").to_numpy()
     den = pd.to_numeric(full["denominator"], errors="coerce").to_numpy(float)  # worst case: known
@@ -109,8 +129,12 @@ def attack(public: pd.DataFrame, full: pd.DataFrame, institutions: pd.DataFrame,
     shown_q = np.where(share, public["numerator"], public["value"]).astype(float)
     flagged = public["flags"].fillna("").str.contains("suppressed").to_numpy()
     hidden = flagged & ~np.isnan(true_q) & ~(share & (den == 0))
-    at = {key: k for k, key in enumerate(zip(full["indicator_id"], full["level"],
-                                             full["unit_id"].astype(str)))}
+    at = {
+        key: k
+        for k, key in enumerate(
+            zip(full["indicator_id"], full["level"], full["unit_id"].astype(str))
+        )
+    }
     var = {k: j for j, k in enumerate(np.flatnonzero(hidden))}
     rows, rhs_eq, ub_rows, rhs_ub = [], [], [], []
 
@@ -143,15 +167,21 @@ def attack(public: pd.DataFrame, full: pd.DataFrame, institutions: pd.DataFrame,
         for level, attr in (("district", "district"), ("inst_type", "inst_type")):
             for parent in {str(getattr(place[u], attr)) for u in inst}:
                 top = at.get((ind, level, parent))
-                kids = [at[(ind, "institution", u)] for u in inst
-                        if str(getattr(place[u], attr)) == parent]
+                kids = [
+                    at[(ind, "institution", u)]
+                    for u in inst
+                    if str(getattr(place[u], attr)) == parent
+                ]
                 if top is not None:
                     add([(top, 1.0)] + [(k, -1.0) for k in kids], 0.0, True)
         schools = [u for u in inst if place[u].inst_type == "ОО"]
-        groups = {"ШНОР": [u for u in schools if place[u].low_results],
-                  "ШНСУ": [u for u in schools if place[u].unfavourable],
-                  "остальные школы": [u for u in schools
-                                      if not place[u].low_results and not place[u].unfavourable]}
+        groups = {
+            "ШНОР": [u for u in schools if place[u].low_results],
+            "ШНСУ": [u for u in schools if place[u].unfavourable],
+            "остальные школы": [
+                u for u in schools if not place[u].low_results and not place[u].unfavourable
+            ],
+        }
         for label, members in groups.items():  # the pooled figures the 03 page prints
             kids = [at[(ind, "institution", u)] for u in members]
             if kids and (ind, label) in printed:
@@ -193,6 +223,12 @@ def _pinned(var, rows, rhs_eq, ub_rows, rhs_ub, upper, true_q, full) -> list:
             assert res.status == 0, res.message  # the truth is feasible
             ends.append(res.x[j])
         if abs(ends[0] - ends[1]) < 0.5:
-            out.append((full["indicator_id"].iloc[k], full["level"].iloc[k],
-                        str(full["unit_id"].iloc[k]), true_q[k]))
+            out.append(
+                (
+                    full["indicator_id"].iloc[k],
+                    full["level"].iloc[k],
+                    str(full["unit_id"].iloc[k]),
+                    true_q[k],
+                )
+            )
     return out

@@ -61,13 +61,31 @@ def world(tmp_path_factory):
     set_cell(city, "measures", "Меры", 2, "Ответственный", RESPONSIBLE)
     write_text_city(root / "raw", city)
     ingest = subprocess.run(
-        [sys.executable, "-m", "analysis", "ingest", "--raw-dir", str(root / "raw"),
-         "--processed-dir", str(root / "processed"), "--report-dir", str(root / "report")],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "ingest",
+            "--raw-dir",
+            str(root / "raw"),
+            "--processed-dir",
+            str(root / "processed"),
+            "--report-dir",
+            str(root / "report"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     for profile in ("public", "internal"):
-        code = build(years=[YEAR], profile=profile, jobs=2, processed_dir=root / "processed",
-                     output_dir=root / "out")
+        code = build(
+            years=[YEAR],
+            profile=profile,
+            jobs=2,
+            processed_dir=root / "processed",
+            output_dir=root / "out",
+        )
         assert code == 0, profile
     return root
 
@@ -80,8 +98,13 @@ def pages(world: Path, profile: str) -> dict[str, str]:
 def test_every_page_builds_in_both_profiles(world):
     for profile in ("public", "internal"):
         assert sorted(pages(world, profile)) == [
-            "01_goals", "02_indicators", "03_monitoring", "04_analysis", "05_measures",
-            "06_effectiveness"], profile
+            "01_goals",
+            "02_indicators",
+            "03_monitoring",
+            "04_analysis",
+            "05_measures",
+            "06_effectiveness",
+        ], profile
 
 
 def test_no_workbook_holds_a_formula(world):
@@ -91,8 +114,9 @@ def test_no_workbook_holds_a_formula(world):
     assert any(b.parent.name == "report" for b in written)  # ingest's validation report
     for path in written:
         for sheet in load_workbook(path).worksheets:
-            formulas = [c.coordinate for row in sheet.iter_rows() for c in row
-                        if c.data_type == "f"]
+            formulas = [
+                c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"
+            ]
             assert formulas == [], f"{path.name} › {sheet.title}: {formulas[:5]}"
 
 
@@ -103,8 +127,10 @@ def test_hostile_text_is_shown_as_text(world):
         assert html.escape(SCRIPT, quote=False) in text
     internal = pages(world, "internal")
     # the formula, the TeX and the association names are printed as typed (HTML-escaped)
-    assert html.escape(FORMULA, quote=False) in internal["05_measures"] or \
-        html.escape(FORMULA) in internal["05_measures"]
+    assert (
+        html.escape(FORMULA, quote=False) in internal["05_measures"]
+        or html.escape(FORMULA) in internal["05_measures"]
+    )
     assert any(html.escape(TEX, quote=False) in page for page in internal.values())
 
 

@@ -8,40 +8,44 @@ import pytest
 
 from analysis import register
 
-INSTITUTIONS = pd.DataFrame({
-    "inst_id": ["ОО-1", "ОО-2", "ДОО-1", "УДО-1", "ЦПКИМР"],
-    "inst_type": ["ОО", "ОО", "ДОО", "УДО", "ДПО"],
-    "district": ["Ленинский", "Правобережный", "Ленинский", "Правобережный", "Ленинский"],
-    "low_results": [True, False, False, False, False],
-    "unfavourable": [False, True, False, True, False],
-})
+INSTITUTIONS = pd.DataFrame(
+    {
+        "inst_id": ["ОО-1", "ОО-2", "ДОО-1", "УДО-1", "ЦПКИМР"],
+        "inst_type": ["ОО", "ОО", "ДОО", "УДО", "ДПО"],
+        "district": ["Ленинский", "Правобережный", "Ленинский", "Правобережный", "Ленинский"],
+        "low_results": [True, False, False, False, False],
+        "unfavourable": [False, True, False, True, False],
+    }
+)
 ASSOCIATIONS = pd.DataFrame({"assoc_id": ["ГПО-1", "ШМП-1"], "inst_id": ["ОО-2", "ДОО-1"]})
 
 
-@pytest.mark.parametrize("targets, insts, assocs", [
-    ("все", ["ДОО-1", "ОО-1", "ОО-2", "УДО-1"], ["ГПО-1", "ШМП-1"]),  # the Centre is left out
-    ("район:Ленинский", ["ДОО-1", "ОО-1", "ЦПКИМР"], []),  # a district: every institution in it
-    ("тип:ОО", ["ОО-1", "ОО-2"], []),
-    ("ШНОР", ["ОО-1"], []),
-    ("ШНСУ", ["ОО-2", "УДО-1"], []),
-    ("ОО-1;ДОО-1", ["ДОО-1", "ОО-1"], []),
-    ("ГПО-1", [], ["ГПО-1"]),
-    ("ГПО-1; ОО-2", ["ОО-2"], ["ГПО-1"]),  # spaces around items are ignored
-    ("Район: ленинский;шнор", ["ДОО-1", "ОО-1", "ЦПКИМР"], []),  # the SPEC matching rule
-    ("тип:ДПО", ["ЦПКИМР"], []),  # the Centre only when asked for by type
-    ("ТИП: доо", ["ДОО-1"], []),  # prefix and type matched by the SPEC rule too
-    ("ВСЁ", ["ДОО-1", "ОО-1", "ОО-2", "УДО-1"], ["ГПО-1", "ШМП-1"]),  # ё → е
-    ("район:ГПО-1", [], []),  # a district item is never an association's code
-    ("ОО-9", [], []),  # an unknown code covers nothing
-    ("", [], []),
-])
+@pytest.mark.parametrize(
+    "targets, insts, assocs",
+    [
+        ("все", ["ДОО-1", "ОО-1", "ОО-2", "УДО-1"], ["ГПО-1", "ШМП-1"]),  # the Centre is left out
+        ("район:Ленинский", ["ДОО-1", "ОО-1", "ЦПКИМР"], []),  # a district: every institution in it
+        ("тип:ОО", ["ОО-1", "ОО-2"], []),
+        ("ШНОР", ["ОО-1"], []),
+        ("ШНСУ", ["ОО-2", "УДО-1"], []),
+        ("ОО-1;ДОО-1", ["ДОО-1", "ОО-1"], []),
+        ("ГПО-1", [], ["ГПО-1"]),
+        ("ГПО-1; ОО-2", ["ОО-2"], ["ГПО-1"]),  # spaces around items are ignored
+        ("Район: ленинский;шнор", ["ДОО-1", "ОО-1", "ЦПКИМР"], []),  # the SPEC matching rule
+        ("тип:ДПО", ["ЦПКИМР"], []),  # the Centre only when asked for by type
+        ("ТИП: доо", ["ДОО-1"], []),  # prefix and type matched by the SPEC rule too
+        ("ВСЁ", ["ДОО-1", "ОО-1", "ОО-2", "УДО-1"], ["ГПО-1", "ШМП-1"]),  # ё → е
+        ("район:ГПО-1", [], []),  # a district item is never an association's code
+        ("ОО-9", [], []),  # an unknown code covers nothing
+        ("", [], []),
+    ],
+)
 def test_resolve_targets_every_kind(targets, insts, assocs):
     assert register.resolve_targets(targets, INSTITUTIONS, ASSOCIATIONS) == (insts, assocs)
 
 
 def test_resolve_targets_without_associations():
-    assert register.resolve_targets("все", INSTITUTIONS) == (["ДОО-1", "ОО-1", "ОО-2", "УДО-1"],
-                                                            [])
+    assert register.resolve_targets("все", INSTITUTIONS) == (["ДОО-1", "ОО-1", "ОО-2", "УДО-1"], [])
 
 
 def test_the_demo_uses_the_same_resolution():
@@ -52,8 +56,9 @@ def test_the_demo_uses_the_same_resolution():
 
 def _measures(rows: list[tuple]) -> pd.DataFrame:
     """measure_id, mechanism, targets, indicator_ids, status (+ the other contract columns)."""
-    frame = pd.DataFrame(rows, columns=["measure_id", "mechanism", "targets", "indicator_ids",
-                                        "status"])
+    frame = pd.DataFrame(
+        rows, columns=["measure_id", "mechanism", "targets", "indicator_ids", "status"]
+    )
     frame["date"] = pd.Timestamp("2023-03-01")
     frame["deadline"] = pd.Timestamp("2023-12-01")
     frame["document"] = "Приказ"
@@ -63,20 +68,26 @@ def _measures(rows: list[tuple]) -> pd.DataFrame:
     return frame
 
 
-REGISTER = _measures([
-    ("М1", "формальное ПК", "район:Ленинский", "pk_modern_3y", "выполнено"),
-    ("М2", "конкурсы", "ОО-2", "competition_municipal", "не выполнено"),
-    ("М3", "формальное ПК", "все", "heads_management_3y", "запланировано"),
-    ("М4", "наставничество", "ОО-9", "young_mentored", "выполнено"),  # nobody: no addressee
-    ("М5", "конкурсы", "ГПО-1", "", "выполнено"),  # no indicator
-])
+REGISTER = _measures(
+    [
+        ("М1", "формальное ПК", "район:Ленинский", "pk_modern_3y", "выполнено"),
+        ("М2", "конкурсы", "ОО-2", "competition_municipal", "не выполнено"),
+        ("М3", "формальное ПК", "все", "heads_management_3y", "запланировано"),
+        ("М4", "наставничество", "ОО-9", "young_mentored", "выполнено"),  # nobody: no addressee
+        ("М5", "конкурсы", "ГПО-1", "", "выполнено"),  # no indicator
+    ]
+)
 
 
 def test_by_mechanism_lists_every_mechanism_with_status_counts():
     counts = register.by_mechanism(REGISTER).set_index("mechanism")
     assert list(counts.index) == list(register.MECHANISMS)
     # формальное ПК: М1 выполнено, М3 запланировано → 2 in total
-    assert counts.loc["формальное ПК", ["total", "выполнено", "запланировано"]].tolist() == [2, 1, 1]
+    assert counts.loc["формальное ПК", ["total", "выполнено", "запланировано"]].tolist() == [
+        2,
+        1,
+        1,
+    ]
     # конкурсы: М2 не выполнено, М5 выполнено
     assert counts.loc["конкурсы", ["total", "выполнено", "не выполнено"]].tolist() == [2, 1, 1]
     assert counts.loc["сетевое взаимодействие", "total"] == 0
@@ -95,30 +106,42 @@ def test_summaries_of_a_missing_register():
     assert register.status_summary(None)["count"].sum() == 0
 
 
-PROBLEMS = pd.DataFrame({
-    "kind": ["below_target"] * 6,
-    "level": ["institution", "institution", "district", "city", "association", "centre"],
-    "unit_id": ["ОО-1", "ОО-2", "Правобережный", "city", "ШМП-1", "centre"],
-    "indicator_id": ["pk_modern_3y", "pk_modern_3y", "competition_municipal",
-                     "heads_management_3y", "informal_coverage", "centre_events"],
-})
-RECOMMENDATIONS = pd.DataFrame({
-    "rule_id": ["r1", "r2", "r3"],
-    "level": ["institution", "school_group", "category"],
-    "unit_id": ["ДОО-1", "ШНОР", "молодые педагоги"],
-    "indicator_id": ["pk_modern_3y", "category_high", "young_mentored"],
-})
+PROBLEMS = pd.DataFrame(
+    {
+        "kind": ["below_target"] * 6,
+        "level": ["institution", "institution", "district", "city", "association", "centre"],
+        "unit_id": ["ОО-1", "ОО-2", "Правобережный", "city", "ШМП-1", "centre"],
+        "indicator_id": [
+            "pk_modern_3y",
+            "pk_modern_3y",
+            "competition_municipal",
+            "heads_management_3y",
+            "informal_coverage",
+            "centre_events",
+        ],
+    }
+)
+RECOMMENDATIONS = pd.DataFrame(
+    {
+        "rule_id": ["r1", "r2", "r3"],
+        "level": ["institution", "school_group", "category"],
+        "unit_id": ["ДОО-1", "ШНОР", "молодые педагоги"],
+        "indicator_id": ["pk_modern_3y", "category_high", "young_mentored"],
+    }
+)
 
 
 def test_correspondence_both_ways():
-    check = register.correspondence(REGISTER, PROBLEMS, RECOMMENDATIONS, INSTITUTIONS,
-                                    ASSOCIATIONS)
+    check = register.correspondence(REGISTER, PROBLEMS, RECOMMENDATIONS, INSTITUTIONS, ASSOCIATIONS)
     # ОО-1 is in Ленинский (М1); ОО-2 is not → its pk_modern_3y problem has no measure;
     # Правобережный: М2 targets ОО-2 there → answered; city heads: М3 (все) → answered;
     # ШМП-1 informal_coverage: no measure; centre_events: no measure links it.
     lonely = check.problems_without_measure
     assert list(zip(lonely["unit_id"], lonely["indicator_id"])) == [
-        ("ОО-2", "pk_modern_3y"), ("ШМП-1", "informal_coverage"), ("centre", "centre_events")]
+        ("ОО-2", "pk_modern_3y"),
+        ("ШМП-1", "informal_coverage"),
+        ("centre", "centre_events"),
+    ]
     # ДОО-1 is in Ленинский (М1) → answered; ШНОР = {ОО-1}: no category_high measure;
     # a staff category is matched by the indicator alone: М4 links young_mentored → answered.
     assert check.recommendations_without_measure["rule_id"].tolist() == ["r2"]
@@ -157,13 +180,14 @@ def test_correspondence_without_a_register_leaves_every_problem_open():
 
 
 def test_unanswered_by_indicator_counts_per_indicator_and_level():
-    check = register.correspondence(REGISTER, PROBLEMS, RECOMMENDATIONS, INSTITUTIONS,
-                                    ASSOCIATIONS)
+    check = register.correspondence(REGISTER, PROBLEMS, RECOMMENDATIONS, INSTITUTIONS, ASSOCIATIONS)
     counts = register.unanswered_by_indicator(check.problems_without_measure)
     # three lonely problems, one each: ordered by count (all 1), then indicator id
-    assert counts.values.tolist() == [["centre_events", "centre", 1],
-                                      ["informal_coverage", "association", 1],
-                                      ["pk_modern_3y", "institution", 1]]
+    assert counts.values.tolist() == [
+        ["centre_events", "centre", 1],
+        ["informal_coverage", "association", 1],
+        ["pk_modern_3y", "institution", 1],
+    ]
     twice = pd.concat([PROBLEMS, PROBLEMS.iloc[:2]])  # pk_modern_3y × institution: 2 + 2
     top = register.unanswered_by_indicator(twice).iloc[0].tolist()
     assert top == ["pk_modern_3y", "institution", 4]

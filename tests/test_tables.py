@@ -23,7 +23,6 @@ def test_sentences_escape_text_from_workbooks():
     # a measure title typed with markup must reach the page as text, not as a tag or emphasis
     out = tables.say_html("Мера «<b>УР-1</b>»: *важно*", ["a & b", "c_d_e"])
     assert out == (
-        "<p>Мера «&lt;b&gt;УР-1&lt;/b&gt;»: *важно*</p>\n"
-        "<ul><li>a &amp; b</li><li>c_d_e</li></ul>"
+        "<p>Мера «&lt;b&gt;УР-1&lt;/b&gt;»: *важно*</p>\n<ul><li>a &amp; b</li><li>c_d_e</li></ul>"
     )
     assert tables.say_html("", []) == ""

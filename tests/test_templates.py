@@ -73,8 +73,10 @@ def test_sheets_headers_and_frozen_header_row(blank, form):
     data = [s.name for s in form.sheets]
     # no processed data → no reference of institutions or associations; the catalogue and the
     # rules are references of their own, wherever a form asks for their codes
-    static = {"centre": ["Справочник показателей"],
-              "measures": ["Справочник показателей", "Справочник рекомендаций"]}
+    static = {
+        "centre": ["Справочник показателей"],
+        "measures": ["Справочник показателей", "Справочник рекомендаций"],
+    }
     assert wb.sheetnames == ["Инструкция", *data, *static.get(form.stem, [])]
     assert wb.active.title == "Инструкция"
     for sheet in form.sheets:
@@ -131,16 +133,31 @@ def test_widths_fit_headers(blank):
 
 def test_cards_sheet_and_rc_columns_are_in_the_associations_form(blank):
     wb = openpyxl.load_workbook(blank / "associations.xlsx")
-    assert wb.sheetnames == ["Инструкция", "Реестр", "Планы-отчёты", "Информационные карты",
-                             "Участники"]  # SPEC §3 order
+    assert wb.sheetnames == [
+        "Инструкция",
+        "Реестр",
+        "Планы-отчёты",
+        "Информационные карты",
+        "Участники",
+    ]  # SPEC §3 order
     cards = wb["Информационные карты"]
     assert [c.value for c in cards[1]] == [
-        "Код объединения", "Тема", "Проблема", "Цель", "Год начала", "Год окончания",
-        "Планируемые результаты", "Формы представления результатов",
-        "Представлено результатов за год", "Статус",
+        "Код объединения",
+        "Тема",
+        "Проблема",
+        "Цель",
+        "Год начала",
+        "Год окончания",
+        "Планируемые результаты",
+        "Формы представления результатов",
+        "Представлено результатов за год",
+        "Статус",
     ]
     assert [c.value for c in wb["Планы-отчёты"][1]][-3:] == [
-        "Опорных площадок", "Мероприятий для педагогов города", "Участников из других учреждений"]
+        "Опорных площадок",
+        "Мероприятий для педагогов города",
+        "Участников из других учреждений",
+    ]
     texts = _texts(wb["Инструкция"])
     assert "«Год окончания» не меньше «Год начала»." in texts
     assert "Строки — только для объединений типа ПТГ (по листу «Реестр»)." in texts
@@ -149,10 +166,16 @@ def test_cards_sheet_and_rc_columns_are_in_the_associations_form(blank):
     assert _validation(cards, 5).formula1 == "1993" and _validation(cards, 5).formula2 == "2024"
     status = _validation(cards, 10)
     assert status.type == "list" and _list_values(wb, status) == [
-        "в работе", "завершена", "приостановлена"]
+        "в работе",
+        "завершена",
+        "приостановлена",
+    ]
     presented = _validation(cards, 9)
     assert (presented.type, presented.operator, presented.formula1) == (
-        "whole", "greaterThanOrEqual", "0")
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+    )
 
 
 def test_muko_systems_column_offers_its_values_and_accepts_several(blank):
@@ -313,8 +336,11 @@ def test_reference_sheet_lists_institutions_of_latest_year_not_after(with_refere
 def test_reference_of_associations_where_the_form_uses_them(with_reference):
     # organizer and author are codes of an institution or an association
     wb = openpyxl.load_workbook(with_reference / "centre.xlsx")
-    assert wb.sheetnames[-3:] == ["Справочник ОУ", "Справочник объединений",
-                                  "Справочник показателей"]
+    assert wb.sheetnames[-3:] == [
+        "Справочник ОУ",
+        "Справочник объединений",
+        "Справочник показателей",
+    ]
     rows = [[c.value for c in r][:3] for r in wb["Справочник объединений"].iter_rows()]
     assert rows == [
         ["Код объединения", "Тип", "Наименование"],
@@ -681,8 +707,11 @@ def _assert_processed(out: Path) -> None:
 def test_codes_of_the_demo_city_never_reach_the_forms(tmp_path, city):
     # the same tables, recorded as the demo city: no reference of institutions or associations
     demo = tmp_path / "demo"
-    processed.publish(demo, {2022: _city(2022, [("12", "Школа № 12", "ОО", "Южный")])},
-                      manifest_extra={2022: {processed.SOURCE: processed.SOURCE_DEMO}})
+    processed.publish(
+        demo,
+        {2022: _city(2022, [("12", "Школа № 12", "ОО", "Южный")])},
+        manifest_extra={2022: {processed.SOURCE: processed.SOURCE_DEMO}},
+    )
     assert templates.load_references(demo, YEAR) == {}
     templates.write_templates(YEAR, tmp_path / "forms", demo)
     wb = openpyxl.load_workbook(tmp_path / "forms" / "staff.xlsx")
@@ -700,13 +729,16 @@ def test_measures_form_lists_indicators_rules_and_addressees(with_reference):
 
     # several codes are allowed («a;b»): Excel only informs, ingest checks each code
     assert (dv("Показатели").formula1.split("!")[0], dv("Показатели").errorStyle) == (
-        "'Справочник показателей'", "information")
+        "'Справочник показателей'",
+        "information",
+    )
     assert dv("Рекомендации").formula1.startswith("'Справочник рекомендаций'!$A$2")
     assert dv("Адресаты").formula1 == "'Справочник ОУ'!$A$2:$A$3"  # 2 schools of 2022
     rules = [[c.value for c in r] for r in wb["Справочник рекомендаций"].iter_rows()]
     assert rules[0][:2] == ["Код правила", "Рекомендация"]
     assert ["pk_lapsed", "Курсы ПК для работников с истёкшим трёхлетним сроком"] in [
-        r[:2] for r in rules]
+        r[:2] for r in rules
+    ]
     centre = openpyxl.load_workbook(with_reference / "centre.xlsx")
     plan = [[c.value for c in r][:2] for r in centre["Справочник показателей"].iter_rows()]
     assert [r[0] for r in plan[1:]] == list(contract.CENTRE_PLAN_INDICATORS)  # the plan's three

@@ -37,12 +37,17 @@ def test_results_are_the_hand_worked_ones_and_come_back_whole_from_the_cache(cit
         assert dict(zip(lapsed["unit_id"], lapsed["count"])) == {"ОО-1": 2, "ОО-2": 1}
         assert list(got.person_lists["lapsed_pk"]["person_id"]) == ["p2", "p3", "q2"]
         # p2's last ПК course was in 2020; p3 and q2 never had one
-        assert list(got.person_lists["lapsed_pk"]["last_pk_year"].astype("Float64").fillna(0)
-                    ) == [2020, 0, 0]
+        assert list(got.person_lists["lapsed_pk"]["last_pk_year"].astype("Float64").fillna(0)) == [
+            2020,
+            0,
+            0,
+        ]
         # pk_modern_3y below its target 85 at ОО-1 (33,3 %) and ОО-2 (75 %)
-        below = got.problems[(got.problems["kind"] == "below_target")
-                             & (got.problems["indicator_id"] == "pk_modern_3y")
-                             & (got.problems["level"] == "institution")]
+        below = got.problems[
+            (got.problems["kind"] == "below_target")
+            & (got.problems["indicator_id"] == "pk_modern_3y")
+            & (got.problems["level"] == "institution")
+        ]
         assert set(below["unit_id"]) == {"ОО-1", "ОО-2"}
     pd.testing.assert_frame_equal(first.problems, again.problems)
     pd.testing.assert_frame_equal(first.recommendations, again.recommendations)

@@ -46,87 +46,195 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=RussianHelpFormatter,
     )
     russian_help(parser)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="команда",
-                                title="команды")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="команда", title="команды")
 
-    p = _command(sub, "ingest", "проверить формы из data/raw и записать data/processed",
-                 "Проверяет все книги Excel папки исходных данных по контракту форм и, если "
-                 "ошибок нет, записывает обработанные таблицы. При ошибках обработанные данные "
-                 "не меняются, а список ошибок выводится и сохраняется в отчёт о проверке.")
-    p.add_argument("--raw-dir", type=Path, metavar="ПАПКА", default=paths.DATA_RAW,
-                   help="папка исходных форм <год>/<форма>.xlsx (по умолчанию data/raw)")
-    p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
-                   help="куда записать обработанные данные (по умолчанию data/processed)")
-    p.add_argument("--report-dir", type=Path, metavar="ПАПКА", default=None,
-                   help="куда записать отчёт о проверке validation.html и .xlsx "
-                        "(по умолчанию output/validation проекта, где бы ни была текущая папка)")
+    p = _command(
+        sub,
+        "ingest",
+        "проверить формы из data/raw и записать data/processed",
+        "Проверяет все книги Excel папки исходных данных по контракту форм и, если "
+        "ошибок нет, записывает обработанные таблицы. При ошибках обработанные данные "
+        "не меняются, а список ошибок выводится и сохраняется в отчёт о проверке.",
+    )
+    p.add_argument(
+        "--raw-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.DATA_RAW,
+        help="папка исходных форм <год>/<форма>.xlsx (по умолчанию data/raw)",
+    )
+    p.add_argument(
+        "--processed-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.DATA_PROCESSED,
+        help="куда записать обработанные данные (по умолчанию data/processed)",
+    )
+    p.add_argument(
+        "--report-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=None,
+        help="куда записать отчёт о проверке validation.html и .xlsx "
+        "(по умолчанию output/validation проекта, где бы ни была текущая папка)",
+    )
 
-    p = _command(sub, "demo-data", "создать демонстрационный город в пустой папке",
-                 "Записывает вымышленный город (около 150 учреждений и 6000 работников при "
-                 "масштабе 1) в формах контракта. Пишет только в пустую или несуществующую "
-                 "папку; каждый год помечается как демонстрационный, и книга это показывает.")
-    p.add_argument("--raw-dir", type=Path, metavar="ПАПКА", default=paths.DATA_RAW,
-                   help="пустая папка, куда записать формы (по умолчанию data/raw)")
-    p.add_argument("--years", nargs="+", default=["2019-2023"], metavar="ГОД",
-                   help="годы: 2022 2023 или диапазон 2019-2023 (по умолчанию 2019-2023)")
-    p.add_argument("--seed", type=int, metavar="ЧИСЛО", default=0,
-                   help="зерно случайных чисел: то же зерно даёт те же данные (по умолчанию 0)")
-    p.add_argument("--scale", type=float, metavar="ЧИСЛО", default=1.0,
-                   help="масштаб города: 1 — около 6000 работников, 20 — в 20 раз больше")
-    p.add_argument("--format", choices=("xlsx", "parquet"), default="xlsx",
-                   help="xlsx — книги Excel форм (по умолчанию); parquet — сразу обработанные "
-                        "таблицы (для масштабов, не помещающихся в Excel)")
+    p = _command(
+        sub,
+        "demo-data",
+        "создать демонстрационный город в пустой папке",
+        "Записывает вымышленный город (около 150 учреждений и 6000 работников при "
+        "масштабе 1) в формах контракта. Пишет только в пустую или несуществующую "
+        "папку; каждый год помечается как демонстрационный, и книга это показывает.",
+    )
+    p.add_argument(
+        "--raw-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.DATA_RAW,
+        help="пустая папка, куда записать формы (по умолчанию data/raw)",
+    )
+    p.add_argument(
+        "--years",
+        nargs="+",
+        default=["2019-2023"],
+        metavar="ГОД",
+        help="годы: 2022 2023 или диапазон 2019-2023 (по умолчанию 2019-2023)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        metavar="ЧИСЛО",
+        default=0,
+        help="зерно случайных чисел: то же зерно даёт те же данные (по умолчанию 0)",
+    )
+    p.add_argument(
+        "--scale",
+        type=float,
+        metavar="ЧИСЛО",
+        default=1.0,
+        help="масштаб города: 1 — около 6000 работников, 20 — в 20 раз больше",
+    )
+    p.add_argument(
+        "--format",
+        choices=("xlsx", "parquet"),
+        default="xlsx",
+        help="xlsx — книги Excel форм (по умолчанию); parquet — сразу обработанные "
+        "таблицы (для масштабов, не помещающихся в Excel)",
+    )
 
-    p = _command(sub, "indicators", "таблица всех показателей года (CSV)",
-                 "Рассчитывает все показатели каталога за год на всех уровнях и записывает "
-                 "их таблицей CSV (столбцы year, indicator_id, level, unit_id, …).")
-    p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
-                   help="папка обработанных данных (по умолчанию data/processed)")
-    p.add_argument("--year", type=int, metavar="ГОД", required=True, help="отчётный год, например 2023")
-    p.add_argument("--out", type=Path, metavar="ФАЙЛ", required=True, help="файл CSV, который нужно записать")
+    p = _command(
+        sub,
+        "indicators",
+        "таблица всех показателей года (CSV)",
+        "Рассчитывает все показатели каталога за год на всех уровнях и записывает "
+        "их таблицей CSV (столбцы year, indicator_id, level, unit_id, …).",
+    )
+    p.add_argument(
+        "--processed-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.DATA_PROCESSED,
+        help="папка обработанных данных (по умолчанию data/processed)",
+    )
+    p.add_argument(
+        "--year", type=int, metavar="ГОД", required=True, help="отчётный год, например 2023"
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="ФАЙЛ", required=True, help="файл CSV, который нужно записать"
+    )
 
-    p = _command(sub, "build", "выполнить тетради и собрать HTML-книгу",
-                 "Выполняет тетради всех этапов за каждый год обработанных данных и собирает "
-                 "книгу HTML с оглавлением. Страницы, входные данные которых не менялись, не "
-                 "пересчитываются; страницы лет, которых больше нет в данных, удаляются.")
+    p = _command(
+        sub,
+        "build",
+        "выполнить тетради и собрать HTML-книгу",
+        "Выполняет тетради всех этапов за каждый год обработанных данных и собирает "
+        "книгу HTML с оглавлением. Страницы, входные данные которых не менялись, не "
+        "пересчитываются; страницы лет, которых больше нет в данных, удаляются.",
+    )
     years = p.add_mutually_exclusive_group()
-    years.add_argument("--years", nargs="+", metavar="ГОД",
-                       help="только эти годы: 2021 2022 или 2019-2023 (по умолчанию — "
-                            "годы years из params/book.yaml, а если их там нет — все)")
-    years.add_argument("--all", action="store_true",
-                       help="все годы обработанных данных, даже если в params/book.yaml "
-                            "указаны years")
-    p.add_argument("--profile", choices=("public", "internal"), default="public",
-                   help="public — публичная версия без кодов работников и с «*» вместо малых "
-                        "чисел (по умолчанию); internal — внутренняя, с поимёнными списками")
-    p.add_argument("--jobs", type=int, metavar="N", default=os.cpu_count() or 1,
-                   help="сколько тетрадей выполнять одновременно (по умолчанию — число ядер)")
-    p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
-                   help="папка обработанных данных (по умолчанию data/processed)")
-    p.add_argument("--output-dir", type=Path, metavar="ПАПКА", default=paths.OUTPUT,
-                   help="папка книги: <профиль>/index.html и страницы (по умолчанию output)")
+    years.add_argument(
+        "--years",
+        nargs="+",
+        metavar="ГОД",
+        help="только эти годы: 2021 2022 или 2019-2023 (по умолчанию — "
+        "годы years из params/book.yaml, а если их там нет — все)",
+    )
+    years.add_argument(
+        "--all",
+        action="store_true",
+        help="все годы обработанных данных, даже если в params/book.yaml указаны years",
+    )
+    p.add_argument(
+        "--profile",
+        choices=("public", "internal"),
+        default="public",
+        help="public — публичная версия без кодов работников и с «*» вместо малых "
+        "чисел (по умолчанию); internal — внутренняя, с поимёнными списками",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        default=os.cpu_count() or 1,
+        help="сколько тетрадей выполнять одновременно (по умолчанию — число ядер)",
+    )
+    p.add_argument(
+        "--processed-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.DATA_PROCESSED,
+        help="папка обработанных данных (по умолчанию data/processed)",
+    )
+    p.add_argument(
+        "--output-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.OUTPUT,
+        help="папка книги: <профиль>/index.html и страницы (по умолчанию output)",
+    )
     p.add_argument("--force", action="store_true", help="пересобрать всё, не глядя на кэш")
-    p.add_argument("--wait", action="store_true",
-                   help="если в эту папку уже идёт сборка, дождаться её конца, а не выходить")
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="если в эту папку уже идёт сборка, дождаться её конца, а не выходить",
+    )
 
-    p = _command(sub, "templates", "пустые формы сбора данных (xlsx)",
-                 "Записывает по пустой книге Excel на каждую форму с листом «Инструкция», "
-                 "выпадающими списками и справочниками кодов (учреждения и объединения — из "
-                 "последнего года настоящих, не демонстрационных данных; показатели и правила "
-                 "рекомендаций — с названиями).")
-    p.add_argument("--year", type=int, metavar="ГОД", required=True, help="отчётный год форм, например 2024")
-    p.add_argument("--out-dir", type=Path, metavar="ПАПКА", required=True,
-                   help="папка, куда записать формы (создаётся при необходимости)")
-    p.add_argument("--processed-dir", type=Path, metavar="ПАПКА", default=paths.DATA_PROCESSED,
-                   help="обработанные данные, из которых берутся коды учреждений и "
-                        "объединений (по умолчанию data/processed)")
+    p = _command(
+        sub,
+        "templates",
+        "пустые формы сбора данных (xlsx)",
+        "Записывает по пустой книге Excel на каждую форму с листом «Инструкция», "
+        "выпадающими списками и справочниками кодов (учреждения и объединения — из "
+        "последнего года настоящих, не демонстрационных данных; показатели и правила "
+        "рекомендаций — с названиями).",
+    )
+    p.add_argument(
+        "--year", type=int, metavar="ГОД", required=True, help="отчётный год форм, например 2024"
+    )
+    p.add_argument(
+        "--out-dir",
+        type=Path,
+        metavar="ПАПКА",
+        required=True,
+        help="папка, куда записать формы (создаётся при необходимости)",
+    )
+    p.add_argument(
+        "--processed-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.DATA_PROCESSED,
+        help="обработанные данные, из которых берутся коды учреждений и "
+        "объединений (по умолчанию data/processed)",
+    )
     return parser
 
 
 def _command(sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
     """A sub-command whose --help is Russian throughout."""
-    parser = sub.add_parser(name, help=summary, description=description,
-                            formatter_class=RussianHelpFormatter)
+    parser = sub.add_parser(
+        name, help=summary, description=description, formatter_class=RussianHelpFormatter
+    )
     russian_help(parser)
     return parser
 
@@ -210,8 +318,10 @@ def _settings_years() -> list[int] | None:
 
     years = list(load_book_settings().years)
     if years:
-        print(f"Годы книги из params/book.yaml (years): {', '.join(map(str, years))}; "
-              "все годы данных — с параметром --all.")
+        print(
+            f"Годы книги из params/book.yaml (years): {', '.join(map(str, years))}; "
+            "все годы данных — с параметром --all."
+        )
     return years or None
 
 
@@ -228,8 +338,10 @@ def _run(args: argparse.Namespace) -> int:
 
         generate(args.raw_dir, years, args.seed, args.scale, args.format)
         what = "обработанные таблицы" if args.format == "parquet" else "формы xlsx"
-        print(f"Демонстрационный город (вымышленный) записан: {what} за "
-              f"{', '.join(map(str, years or []))} в {args.raw_dir}")
+        print(
+            f"Демонстрационный город (вымышленный) записан: {what} за "
+            f"{', '.join(map(str, years or []))} в {args.raw_dir}"
+        )
         return 0
     if args.command == "indicators":
         from analysis.indicators import write_indicators_csv

@@ -94,9 +94,12 @@ def indicator_history(ctx: Context, current):
 
     from analysis import indicators
 
-    frames = [current if y == ctx.year else
-              indicators.compute_year(ctx.processed_dir, y, cache_dir=ctx.cache_dir)
-              for y in ctx.window_years]
+    frames = [
+        current
+        if y == ctx.year
+        else indicators.compute_year(ctx.processed_dir, y, cache_dir=ctx.cache_dir)
+        for y in ctx.window_years
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -108,5 +111,10 @@ def for_reader(ctx: Context, tidy, institutions=None):
         return tidy
     from analysis.disclosure.cache import public_table
 
-    return public_table(tidy, ctx.processed_dir, ctx.settings.suppression_threshold,
-                        ctx.cache_dir, school_groups=True)
+    return public_table(
+        tidy,
+        ctx.processed_dir,
+        ctx.settings.suppression_threshold,
+        ctx.cache_dir,
+        school_groups=True,
+    )

@@ -102,22 +102,61 @@ INFERENCE: list[str] = ["se", "ci_low", "ci_high", "p_value"]
 LATER: list[str] = ["did_t2", "se_t2", "ci_low_t2", "ci_high_t2", "p_value_t2"]
 PRETREND: list[str] = ["pretrend_did", "pretrend_p"]
 COLUMNS: list[str] = [
-    "measure_id", "measure_year", "title", "mechanism", "indicator_id", "targets", "level",
-    "before_year", "after_year", "target_before", "target_after", "comparison_before",
-    "comparison_after", "did", *INFERENCE, *LATER, *PRETREND, "n_target_units",
-    "n_comparison_units", "n_target_people", "n_comparison_people", "verdict", "reason",
-    "pending", "causal", "event_study",
+    "measure_id",
+    "measure_year",
+    "title",
+    "mechanism",
+    "indicator_id",
+    "targets",
+    "level",
+    "before_year",
+    "after_year",
+    "target_before",
+    "target_after",
+    "comparison_before",
+    "comparison_after",
+    "did",
+    *INFERENCE,
+    *LATER,
+    *PRETREND,
+    "n_target_units",
+    "n_comparison_units",
+    "n_target_people",
+    "n_comparison_people",
+    "verdict",
+    "reason",
+    "pending",
+    "causal",
+    "event_study",
 ]
 # effectiveness.csv (SPEC §5), in this order
 TIDY_COLUMNS: list[str] = [
-    "measure_id", "measure_year", "indicator_id", "level", "before_year", "after_year", "did",
-    "se", "ci_low", "ci_high", "p_value", "n_target_units", "n_comparison_units", "verdict",
+    "measure_id",
+    "measure_year",
+    "indicator_id",
+    "level",
+    "before_year",
+    "after_year",
+    "did",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_target_units",
+    "n_comparison_units",
+    "verdict",
     "reason",
 ]
 # one record of the ``event_study`` column: a year around the measure, the groups' unit means
 # and the units each mean pools (the public page checks them against its table)
-EVENT_FIELDS: tuple[str, ...] = ("offset", "year", "target_mean", "comparison_mean",
-                                 "target_units", "comparison_units")
+EVENT_FIELDS: tuple[str, ...] = (
+    "offset",
+    "year",
+    "target_mean",
+    "comparison_mean",
+    "target_units",
+    "comparison_units",
+)
 
 # unit_ids (tuples) each group pools in the years compared, see `evaluate`
 POOLED_COLUMNS: list[str] = ["target_units", "comparison_units"]
@@ -138,8 +177,14 @@ class Thresholds:
 
 # --- the difference in differences ----------------------------------------------------------
 
-def diff_in_diff(panel: pd.DataFrame, target_ids: set[str] | list[str], kind: str,
-                 alpha: float = ALPHA, resamples: int = RESAMPLES) -> dict:
+
+def diff_in_diff(
+    panel: pd.DataFrame,
+    target_ids: set[str] | list[str],
+    kind: str,
+    alpha: float = ALPHA,
+    resamples: int = RESAMPLES,
+) -> dict:
     """The unit-mean DiD of a balanced panel, with its uncertainty over units.
 
     ``panel`` has one row per unit: ``unit_id, value_before, value_after`` and, for shares,
@@ -151,18 +196,22 @@ def diff_in_diff(panel: pd.DataFrame, target_ids: set[str] | list[str], kind: st
     in_target = panel["unit_id"].astype(str).isin({str(t) for t in target_ids}).to_numpy()
     before = panel["value_before"].to_numpy(dtype=float)
     after = panel["value_after"].to_numpy(dtype=float)
-    out: dict = {"n_target_units": int(in_target.sum()),
-                 "n_comparison_units": int((~in_target).sum())}
+    out: dict = {
+        "n_target_units": int(in_target.sum()),
+        "n_comparison_units": int((~in_target).sum()),
+    }
     for group, mask in (("target", in_target), ("comparison", ~in_target)):
         for when, values in (("before", before), ("after", after)):
             out[f"{group}_{when}"] = float(values[mask].mean()) if mask.any() else math.nan
         if kind == COUNT:
             out[f"n_{group}_people"] = math.nan
         else:
-            out[f"n_{group}_people"] = min(float(panel.loc[mask, f"den_{w}"].sum())
-                                           for w in ("before", "after"))
-    out["did"] = ((out["target_after"] - out["target_before"])
-                  - (out["comparison_after"] - out["comparison_before"]))
+            out[f"n_{group}_people"] = min(
+                float(panel.loc[mask, f"den_{w}"].sum()) for w in ("before", "after")
+            )
+    out["did"] = (out["target_after"] - out["target_before"]) - (
+        out["comparison_after"] - out["comparison_before"]
+    )
     change = after - before
     effect = unit_did(change[in_target], change[~in_target], alpha, resamples)
     if kind == COUNT and effect is not None:
@@ -170,8 +219,9 @@ def diff_in_diff(panel: pd.DataFrame, target_ids: set[str] | list[str], kind: st
     return {**out, **effect_stats(effect)}
 
 
-def _poisson_floor(effect: Effect, before: np.ndarray, after: np.ndarray,
-                   in_target: np.ndarray, alpha: float) -> Effect:
+def _poisson_floor(
+    effect: Effect, before: np.ndarray, after: np.ndarray, in_target: np.ndarray, alpha: float
+) -> Effect:
     """A count's DiD is never more certain than Poisson noise allows (a count's variance is at
     least its mean): a few rare events in a small group, or targets picked for hosting many
     events, do not pass for an effect. Widens the interval and raises p when the floor binds."""
@@ -183,8 +233,7 @@ def _poisson_floor(effect: Effect, before: np.ndarray, after: np.ndarray,
         return effect
     half = float(norm.ppf(1 - alpha / 2)) * floor
     p = max(effect.p_value, float(2 * norm.sf(abs(effect.did) / floor)))
-    return replace(effect, se=floor, ci_low=effect.did - half, ci_high=effect.did + half,
-                   p_value=p)
+    return replace(effect, se=floor, ci_low=effect.did - half, ci_high=effect.did + half, p_value=p)
 
 
 def effect_stats(effect: Effect | None, suffix: str = "") -> dict:
@@ -207,7 +256,10 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
     for group, name in (("target", "адресатах меры"), ("comparison", "группе сравнения")):
         n = stats.get(f"n_{group}_units", 0)
         if n < t.min_units:
-            return NO_DATA, f"в {name} {n} ед. с данными за оба года (нужно не меньше {t.min_units})"
+            return (
+                NO_DATA,
+                f"в {name} {n} ед. с данными за оба года (нужно не меньше {t.min_units})",
+            )
         people = stats.get(f"n_{group}_people", math.nan)
         if kind != COUNT and not (people >= t.min_people):
             # not the exact number: the public page hides small groups of people as «*»
@@ -225,19 +277,25 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
     if gain < need:
         return NO_EFFECT, f"разница {_num(gain)}{unit} меньше порога {_num(need, sign=False)}{unit}"
     if not (p < t.alpha):
-        return NO_EFFECT, (f"разница {_num(gain)}{unit} в пределах случайных колебаний между "
-                           f"учреждениями ({p_text(p)}, нужно меньше {_p(t.alpha)})")
+        return NO_EFFECT, (
+            f"разница {_num(gain)}{unit} в пределах случайных колебаний между "
+            f"учреждениями ({p_text(p)}, нужно меньше {_p(t.alpha)})"
+        )
     pre_p, pre_did = stats.get("pretrend_p", math.nan), stats.get("pretrend_did", math.nan)
     years = stats.get("pretrend_years")
     if pre_p < t.alpha:
         pre_gain = -pre_did if direction == LOWER else pre_did
-        return NO_EFFECT, (f"ещё до меры ({years or 'до t−1'}) адресаты и остальные менялись по-разному "
-                           f"(разница {_num(pre_gain)}{unit}, {p_text(pre_p)}): эффект меры "
-                           "не отделить от прежнего тренда")
+        return NO_EFFECT, (
+            f"ещё до меры ({years or 'до t−1'}) адресаты и остальные менялись по-разному "
+            f"(разница {_num(pre_gain)}{unit}, {p_text(pre_p)}): эффект меры "
+            "не отделить от прежнего тренда"
+        )
     note = stats.get("pretrend_note")
     checked = f"; тренд до меры не проверен: {note}" if note else ""
-    return EFFECTIVE, (f"адресаты улучшили показатель на {_num(gain, sign=False)}{unit} больше "
-                       f"остальных ({p_text(p)}){checked}")
+    return EFFECTIVE, (
+        f"адресаты улучшили показатель на {_num(gain, sign=False)}{unit} больше "
+        f"остальных ({p_text(p)}){checked}"
+    )
 
 
 def p_text(p: float) -> str:
@@ -270,26 +328,43 @@ def _num(x: float, sign: bool = True) -> str:
     return ("+" if sign and x > 0 else "") + text
 
 
-NOT_CAUSAL = ("мера для всех: город сравнивается с целью, группы сравнения нет — это не оценка "
-              "причинного эффекта, он не отделён от общего тренда")
+NOT_CAUSAL = (
+    "мера для всех: город сравнивается с целью, группы сравнения нет — это не оценка "
+    "причинного эффекта, он не отделён от общего тренда"
+)
 
 
-def judge_city(before: pd.Series | None, after: pd.Series | None, kind: str, direction: str,
-               thresholds: Thresholds) -> dict:
+def judge_city(
+    before: pd.Series | None,
+    after: pd.Series | None,
+    kind: str,
+    direction: str,
+    thresholds: Thresholds,
+) -> dict:
     """A measure addressed to `все`: the city's value against its target, before and after."""
-    out = {"target_before": _get(before, "value"), "target_after": _get(after, "value"),
-           "comparison_before": _get(before, "target"), "comparison_after": _get(after, "target"),
-           "n_target_units": math.nan, "n_comparison_units": math.nan,
-           "n_target_people": math.nan if kind == COUNT else min(
-               _get(before, "denominator"), _get(after, "denominator")),
-           "n_comparison_people": math.nan}
-    out["did"] = ((out["target_after"] - out["comparison_after"])
-                  - (out["target_before"] - out["comparison_before"]))
+    out = {
+        "target_before": _get(before, "value"),
+        "target_after": _get(after, "value"),
+        "comparison_before": _get(before, "target"),
+        "comparison_after": _get(after, "target"),
+        "n_target_units": math.nan,
+        "n_comparison_units": math.nan,
+        "n_target_people": math.nan
+        if kind == COUNT
+        else min(_get(before, "denominator"), _get(after, "denominator")),
+        "n_comparison_people": math.nan,
+    }
+    out["did"] = (out["target_after"] - out["comparison_after"]) - (
+        out["target_before"] - out["comparison_before"]
+    )
     if math.isnan(out["target_before"]) or math.isnan(out["target_after"]):
         return {**out, "verdict": NO_DATA, "reason": "показатель города не рассчитан"}
     if math.isnan(out["did"]):
-        return {**out, "verdict": NO_DATA,
-                "reason": "мера адресована всем, а целевое значение на оба года не задано"}
+        return {
+            **out,
+            "verdict": NO_DATA,
+            "reason": "мера адресована всем, а целевое значение на оба года не задано",
+        }
     gain = -out["did"] if direction == LOWER else out["did"]
     if kind == COUNT:
         need = thresholds.min_did_relative * max(abs(out["comparison_before"]), 1.0)
@@ -297,12 +372,17 @@ def judge_city(before: pd.Series | None, after: pd.Series | None, kind: str, dir
         need = thresholds.min_did_pp
     unit = "" if kind == COUNT else " п. п."
     if gain >= need:
-        return {**out, "verdict": EFFECTIVE,
-                "reason": f"город приблизился к цели на {_num(gain, sign=False)}{unit} "
-                          f"({NOT_CAUSAL})"}
-    return {**out, "verdict": NO_EFFECT,
-            "reason": f"разрыв с целью изменился на {_num(gain)}{unit}, порог "
-                      f"{_num(need, sign=False)}{unit} ({NOT_CAUSAL})"}
+        return {
+            **out,
+            "verdict": EFFECTIVE,
+            "reason": f"город приблизился к цели на {_num(gain, sign=False)}{unit} ({NOT_CAUSAL})",
+        }
+    return {
+        **out,
+        "verdict": NO_EFFECT,
+        "reason": f"разрыв с целью изменился на {_num(gain)}{unit}, порог "
+        f"{_num(need, sign=False)}{unit} ({NOT_CAUSAL})",
+    }
 
 
 def _get(row: pd.Series | None, column: str) -> float:
@@ -314,16 +394,23 @@ def _get(row: pd.Series | None, column: str) -> float:
 
 # --- the panel of one measure -----------------------------------------------------------------
 
-def panel(before: pd.DataFrame, after: pd.DataFrame, indicator_id: str, level: str,
-          exclude: set[str]) -> pd.DataFrame:
+
+def panel(
+    before: pd.DataFrame, after: pd.DataFrame, indicator_id: str, level: str, exclude: set[str]
+) -> pd.DataFrame:
     """Units of ``level`` with a value of the indicator in both tidy tables (minus ``exclude``)."""
+
     def rows(tidy: pd.DataFrame, when: str) -> pd.DataFrame:
         part = tidy[(tidy["indicator_id"] == indicator_id) & (tidy["level"] == level)]
         part = part[part["value"].notna() & ~part["unit_id"].isin(list(exclude))]
-        return pd.DataFrame({"unit_id": part["unit_id"].astype(str).to_numpy(),
-                             f"num_{when}": part["numerator"].to_numpy(dtype=float),
-                             f"den_{when}": part["denominator"].to_numpy(dtype=float),
-                             f"value_{when}": part["value"].to_numpy(dtype=float)})
+        return pd.DataFrame(
+            {
+                "unit_id": part["unit_id"].astype(str).to_numpy(),
+                f"num_{when}": part["numerator"].to_numpy(dtype=float),
+                f"den_{when}": part["denominator"].to_numpy(dtype=float),
+                f"value_{when}": part["value"].to_numpy(dtype=float),
+            }
+        )
 
     return rows(before, "before").merge(rows(after, "after"), on="unit_id", how="inner")
 
@@ -346,15 +433,25 @@ class _Year:
     associations: pd.DataFrame | None
 
 
-def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
-         thresholds: Thresholds) -> dict:
+def _row(
+    measure, indicator_id: str, data: dict[int, _Year], year: int, thresholds: Thresholds
+) -> dict:
     """One (measure, indicator) row of the evaluation."""
     t = int(measure.year)
-    base = {"measure_id": measure.measure_id, "measure_year": t, "title": measure.title,
-            "mechanism": measure.mechanism, "indicator_id": indicator_id,
-            "targets": measure.targets, "level": None, "before_year": t - 1, "after_year": t + 1,
-            "pending": t + 1 > year, "causal": not targets_all(measure.targets),
-            "event_study": ()}
+    base = {
+        "measure_id": measure.measure_id,
+        "measure_year": t,
+        "title": measure.title,
+        "mechanism": measure.mechanism,
+        "indicator_id": indicator_id,
+        "targets": measure.targets,
+        "level": None,
+        "before_year": t - 1,
+        "after_year": t + 1,
+        "pending": t + 1 > year,
+        "causal": not targets_all(measure.targets),
+        "event_study": (),
+    }
     empty = {c: math.nan for c in COLUMNS if c.startswith(("target_", "comparison_", "n_"))}
     empty.update({c: math.nan for c in ["did", *INFERENCE, *LATER, *PRETREND]})
 
@@ -380,8 +477,13 @@ def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
         rows = [_city_row(tidy, indicator_id) for tidy in (before, after)]
         base["level"] = rows[1]["level"] if rows[1] is not None else "city"
         own_level = base["level"]
-        return {**base, **empty, **judge_city(*rows, ind.kind, ind.direction, thresholds),
-                "target_units": (own_level,), "comparison_units": ()}
+        return {
+            **base,
+            **empty,
+            **judge_city(*rows, ind.kind, ind.direction, thresholds),
+            "target_units": (own_level,),
+            "comparison_units": (),
+        }
     own = data.get(t) or data[t + 1]
     insts_t = own.institutions if own.institutions is not None else data[t + 1].institutions
     if insts_t is None:
@@ -402,22 +504,32 @@ def _row(measure, indicator_id: str, data: dict[int, _Year], year: int,
     stats = diff_in_diff(pooled, units, ind.kind, thresholds.alpha)
     history = _unit_history(data, t, indicator_id, level, set(pooled["unit_id"]))
     early = data.get(t - 2)
-    unusable = (_unusable(early.tidy, indicator_id, strict=True)
-                if early is not None and early.tidy is not None else None)
-    stats.update(_three_years(history, units, t, thresholds.alpha,
-                              unusable and unusable.format(year=t - 2)))
+    unusable = (
+        _unusable(early.tidy, indicator_id, strict=True)
+        if early is not None and early.tidy is not None
+        else None
+    )
+    stats.update(
+        _three_years(history, units, t, thresholds.alpha, unusable and unusable.format(year=t - 2))
+    )
     verdict, reason = judge(stats, ind.kind, ind.direction, thresholds)
     stats.pop("pretrend_years", None)
     stats.pop("pretrend_note", None)
     in_target = pooled["unit_id"].isin(units)
-    return {**base, **stats, "verdict": verdict, "reason": reason,
-            "event_study": _events(history, units, t),
-            "target_units": tuple(pooled.loc[in_target, "unit_id"]),
-            "comparison_units": tuple(pooled.loc[~in_target, "unit_id"])}
+    return {
+        **base,
+        **stats,
+        "verdict": verdict,
+        "reason": reason,
+        "event_study": _events(history, units, t),
+        "target_units": tuple(pooled.loc[in_target, "unit_id"]),
+        "comparison_units": tuple(pooled.loc[~in_target, "unit_id"]),
+    }
 
 
-def _unit_history(data: dict[int, _Year], t: int, indicator_id: str, level: str,
-                  cohort: set[str]) -> pd.DataFrame:
+def _unit_history(
+    data: dict[int, _Year], t: int, indicator_id: str, level: str, cohort: set[str]
+) -> pd.DataFrame:
     """The values of the compared units (``cohort``: the balanced panel of t−1 and t+1) in every
     year of t−2 … t+2 in the data: unit_id, year, value."""
     frames = []
@@ -426,20 +538,35 @@ def _unit_history(data: dict[int, _Year], t: int, indicator_id: str, level: str,
         if year_data is None or year_data.tidy is None:
             continue
         tidy = year_data.tidy
-        part = tidy[(tidy["indicator_id"] == indicator_id) & (tidy["level"] == level)
-                    & tidy["value"].notna()]
+        part = tidy[
+            (tidy["indicator_id"] == indicator_id)
+            & (tidy["level"] == level)
+            & tidy["value"].notna()
+        ]
         part = part[part["unit_id"].astype(str).isin(cohort)]
-        frames.append(pd.DataFrame({"unit_id": part["unit_id"].astype(str).to_numpy(),
-                                    "year": t + offset,
-                                    "value": part["value"].to_numpy(dtype=float)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "unit_id": part["unit_id"].astype(str).to_numpy(),
+                    "year": t + offset,
+                    "value": part["value"].to_numpy(dtype=float),
+                }
+            )
+        )
     if not frames:
-        return pd.DataFrame({"unit_id": pd.Series(dtype=str), "year": pd.Series(dtype="int64"),
-                             "value": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {
+                "unit_id": pd.Series(dtype=str),
+                "year": pd.Series(dtype="int64"),
+                "value": pd.Series(dtype=float),
+            }
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def _three_years(history: pd.DataFrame, units: set[str], t: int, alpha: float,
-                 unusable: str | None) -> dict:
+def _three_years(
+    history: pd.DataFrame, units: set[str], t: int, alpha: float, unusable: str | None
+) -> dict:
     """The pre-trend check (t−2 → t−1) and the effect at t+2 (t−1 → t+2) on the same units.
 
     ``unusable`` says why t−2 cannot be compared (e.g. a 3-year window still filling up: its
@@ -454,8 +581,7 @@ def _three_years(history: pd.DataFrame, units: set[str], t: int, alpha: float,
     out["pretrend_did"] = pre.did if pre is not None else math.nan
     out["pretrend_p"] = pre.p_value if pre is not None else math.nan
     out["pretrend_years"] = f"{t - 2}–{t - 1} гг."
-    out["pretrend_note"] = (None if pre is not None
-                            else unusable or f"нет данных за {t - 2} год")
+    out["pretrend_note"] = None if pre is not None else unusable or f"нет данных за {t - 2} год"
     return out
 
 
@@ -466,11 +592,16 @@ def _events(history: pd.DataFrame, units: set[str], t: int) -> tuple[dict, ...]:
     for r in study.itertuples(index=False):
         now = history[history["year"] == r.year]
         targeted = now["unit_id"].isin(units)
-        out.append({"offset": int(r.offset), "year": int(r.year),
-                    "target_mean": float(r.target_mean),
-                    "comparison_mean": float(r.comparison_mean),
-                    "target_units": tuple(now.loc[targeted, "unit_id"]),
-                    "comparison_units": tuple(now.loc[~targeted, "unit_id"])})
+        out.append(
+            {
+                "offset": int(r.offset),
+                "year": int(r.year),
+                "target_mean": float(r.target_mean),
+                "comparison_mean": float(r.comparison_mean),
+                "target_units": tuple(now.loc[targeted, "unit_id"]),
+                "comparison_units": tuple(now.loc[~targeted, "unit_id"]),
+            }
+        )
     return tuple(out)
 
 
@@ -509,18 +640,30 @@ def _centres(data: dict[int, _Year], t: int) -> set[str]:
 
 # --- the whole window ------------------------------------------------------------------------
 
+
 def window_measures(data: YearData, year: int) -> pd.DataFrame:
     """The registers of y−3 … y stacked, each with its ``year`` (no rows when none arrived)."""
-    frames = [m.assign(year=y) for y in range(year - LOOKBACK, year + 1)
-              if (m := data.table_of("measures", y)) is not None]
+    frames = [
+        m.assign(year=y)
+        for y in range(year - LOOKBACK, year + 1)
+        if (m := data.table_of("measures", y)) is not None
+    ]
     if not frames:
-        return pd.DataFrame({**{c: pd.Series(dtype=object) for c in MEASURE_FIELDS},
-                             "year": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                **{c: pd.Series(dtype=object) for c in MEASURE_FIELDS},
+                "year": pd.Series(dtype="int64"),
+            }
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def evaluate(data: YearData, indicators_of: Callable[[int], pd.DataFrame],
-             thresholds: Thresholds, pooled: bool = False) -> pd.DataFrame:
+def evaluate(
+    data: YearData,
+    indicators_of: Callable[[int], pd.DataFrame],
+    thresholds: Thresholds,
+    pooled: bool = False,
+) -> pd.DataFrame:
     """One row per (measure, indicator) for the measures of y−3 … y (`COLUMNS`; with
     ``pooled`` also `POOLED_COLUMNS`, the units each group pools, which the public page needs).
 
@@ -531,17 +674,35 @@ def evaluate(data: YearData, indicators_of: Callable[[int], pd.DataFrame],
     year = data.year
     measures = window_measures(data, year)
     available = set(data.years())
-    wanted = {int(t) + k for t in measures["year"].unique() for k in EVENT_OFFSETS
-              if int(t) + k in available and int(t) + k <= year}
-    years = {y: _Year(indicators_of(y), data.table_of("institutions", y),
-                      data.table_of("associations", y)) for y in sorted(wanted)}
-    rows = [_row(m, i, years, year, thresholds) for m in measures.itertuples(index=False)
-            for i in register.split_ids(m.indicator_ids)]
+    wanted = {
+        int(t) + k
+        for t in measures["year"].unique()
+        for k in EVENT_OFFSETS
+        if int(t) + k in available and int(t) + k <= year
+    }
+    years = {
+        y: _Year(
+            indicators_of(y), data.table_of("institutions", y), data.table_of("associations", y)
+        )
+        for y in sorted(wanted)
+    }
+    rows = [
+        _row(m, i, years, year, thresholds)
+        for m in measures.itertuples(index=False)
+        for i in register.split_ids(m.indicator_ids)
+    ]
     out = pd.DataFrame(rows, columns=COLUMNS + (POOLED_COLUMNS if pooled else []))
     for column in POOLED_COLUMNS if pooled else []:
         out[column] = out[column].map(lambda u: u if isinstance(u, tuple) else ())
-    return out.astype({"measure_year": "int64", "before_year": "int64", "after_year": "int64",
-                       "pending": "bool", "causal": "bool"})
+    return out.astype(
+        {
+            "measure_year": "int64",
+            "before_year": "int64",
+            "after_year": "int64",
+            "pending": "bool",
+            "causal": "bool",
+        }
+    )
 
 
 def tidy(evaluated: pd.DataFrame) -> pd.DataFrame:
@@ -561,20 +722,43 @@ def measure_verdicts(evaluated: pd.DataFrame) -> pd.DataFrame:
         verdicts = set(part["verdict"])
         verdict = next(v for v in VERDICTS if v in verdicts) if verdicts else NO_DATA
         first = part.iloc[0]
-        rows.append({"measure_id": measure_id, "measure_year": int(first["measure_year"]),
-                     "title": first["title"], "mechanism": first["mechanism"],
-                     "targets": first["targets"], "verdict": verdict,
-                     "pending": bool(first["pending"]),
-                     "effective_indicators": ";".join(
-                         part.loc[part["verdict"] == EFFECTIVE, "indicator_id"]),
-                     "indicators": ";".join(part["indicator_id"])})
-    return pd.DataFrame(rows, columns=["measure_id", "measure_year", "title", "mechanism",
-                                       "targets", "verdict", "pending", "effective_indicators",
-                                       "indicators"])
+        rows.append(
+            {
+                "measure_id": measure_id,
+                "measure_year": int(first["measure_year"]),
+                "title": first["title"],
+                "mechanism": first["mechanism"],
+                "targets": first["targets"],
+                "verdict": verdict,
+                "pending": bool(first["pending"]),
+                "effective_indicators": ";".join(
+                    part.loc[part["verdict"] == EFFECTIVE, "indicator_id"]
+                ),
+                "indicators": ";".join(part["indicator_id"]),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "measure_id",
+            "measure_year",
+            "title",
+            "mechanism",
+            "targets",
+            "verdict",
+            "pending",
+            "effective_indicators",
+            "indicators",
+        ],
+    )
 
 
-def dynamics(history: pd.DataFrame, evaluated: pd.DataFrame, years: list[int],
-             indicator_ids: list[str] | None = None) -> pd.DataFrame:
+def dynamics(
+    history: pd.DataFrame,
+    evaluated: pd.DataFrame,
+    years: list[int],
+    indicator_ids: list[str] | None = None,
+) -> pd.DataFrame:
     """Decisions against indicator dynamics: per indicator and year, the city's value and
     target and the measures of that year linked to the indicator with their verdicts.
 
@@ -591,18 +775,33 @@ def dynamics(history: pd.DataFrame, evaluated: pd.DataFrame, years: list[int],
         for y in years:
             cell = city[(city["indicator_id"] == indicator_id) & (city["year"] == y)]
             ms = linked[(linked["indicator_id"] == indicator_id) & (linked["measure_year"] == y)]
-            rows.append({
-                "indicator_id": indicator_id, "year": y,
-                "value": float(cell["value"].iloc[0]) if len(cell) else math.nan,
-                "target": float(cell["target"].iloc[0]) if len(cell) else math.nan,
-                "meets_target": cell["meets_target"].iloc[0] if len(cell) else pd.NA,
-                "incomplete": bool(len(cell)) and "flags" in cell.columns
-                and has_flag(cell["flags"].iloc[0], INCOMPLETE_WINDOW),
-                "measures": ";".join(ms["measure_id"]),
-                "verdicts": ";".join(ms["verdict"]),
-            })
-    return pd.DataFrame(rows, columns=["indicator_id", "year", "value", "target", "meets_target",
-                                       "incomplete", "measures", "verdicts"])
+            rows.append(
+                {
+                    "indicator_id": indicator_id,
+                    "year": y,
+                    "value": float(cell["value"].iloc[0]) if len(cell) else math.nan,
+                    "target": float(cell["target"].iloc[0]) if len(cell) else math.nan,
+                    "meets_target": cell["meets_target"].iloc[0] if len(cell) else pd.NA,
+                    "incomplete": bool(len(cell))
+                    and "flags" in cell.columns
+                    and has_flag(cell["flags"].iloc[0], INCOMPLETE_WINDOW),
+                    "measures": ";".join(ms["measure_id"]),
+                    "verdicts": ";".join(ms["verdict"]),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "year",
+            "value",
+            "target",
+            "meets_target",
+            "incomplete",
+            "measures",
+            "verdicts",
+        ],
+    )
 
 
 def judged(evaluated: pd.DataFrame) -> pd.DataFrame:

@@ -71,13 +71,15 @@ def nodes(goals: object, year: int | None = None) -> pd.DataFrame:
             return
         node_id = str(_get(item, "id"))
         par = _get(item, "parent_id", "parent")
-        rows.append({
-            "id": node_id,
-            "parent_id": str(par) if par is not None else (parent or ""),
-            "kind": str(_get(item, "kind", "level", "type") or "goal"),
-            "title": " ".join(str(_get(item, "title", "name", "text") or node_id).split()),
-            "indicators": [str(i) for i in _get(item, "indicators") or ()],
-        })
+        rows.append(
+            {
+                "id": node_id,
+                "parent_id": str(par) if par is not None else (parent or ""),
+                "kind": str(_get(item, "kind", "level", "type") or "goal"),
+                "title": " ".join(str(_get(item, "title", "name", "text") or node_id).split()),
+                "indicators": [str(i) for i in _get(item, "indicators") or ()],
+            }
+        )
         for child in _get(item, "children") or []:
             walk(child, node_id)
 
@@ -120,12 +122,29 @@ def tree(goals: object, catalogue: Mapping, tidy: pd.DataFrame, year: int) -> pd
 
     def visit(nid: str, depth: int) -> None:
         node = by_id.loc[nid]
-        rows.append({"depth": depth, "kind": node["kind"], "id": nid, "title": node["title"],
-                     "indicator_id": "", "unit": "", "target": float("nan")})
+        rows.append(
+            {
+                "depth": depth,
+                "kind": node["kind"],
+                "id": nid,
+                "title": node["title"],
+                "indicator_id": "",
+                "unit": "",
+                "target": float("nan"),
+            }
+        )
         for ind in _measured_by(node, nid, catalogue):
-            rows.append({"depth": depth + 1, "kind": INDICATOR, "id": nid, "title": ind.name,
-                         "indicator_id": ind.id, "unit": ind.unit,
-                         "target": targets.get(ind.id, float("nan"))})
+            rows.append(
+                {
+                    "depth": depth + 1,
+                    "kind": INDICATOR,
+                    "id": nid,
+                    "title": ind.name,
+                    "indicator_id": ind.id,
+                    "unit": ind.unit,
+                    "target": targets.get(ind.id, float("nan")),
+                }
+            )
         for child in children.get(nid, []):
             visit(child, depth + 1)
 
@@ -153,12 +172,19 @@ def integrity(goals: object, catalogue: Mapping, year: int | None = None) -> pd.
     def covered(nid: str) -> bool:
         return nid in linked or any(covered(c) for c in kids.get(nid, []))
 
-    rows = [{"problem": NO_INDICATORS, "subject": t}
-            for nid, t in zip(frame["id"], frame["title"]) if not covered(nid)]
-    rows += [{"problem": NO_GOAL, "subject": ind.name} for ind in catalogue.values()
-             if ind.id not in listed and (not ind.goal or ind.goal not in ids)]
-    rows += [{"problem": NO_SOURCE, "subject": ind.name}
-             for ind in catalogue.values() if not ind.sources]
+    rows = [
+        {"problem": NO_INDICATORS, "subject": t}
+        for nid, t in zip(frame["id"], frame["title"])
+        if not covered(nid)
+    ]
+    rows += [
+        {"problem": NO_GOAL, "subject": ind.name}
+        for ind in catalogue.values()
+        if ind.id not in listed and (not ind.goal or ind.goal not in ids)
+    ]
+    rows += [
+        {"problem": NO_SOURCE, "subject": ind.name} for ind in catalogue.values() if not ind.sources
+    ]
     return pd.DataFrame(rows, columns=INTEGRITY_COLUMNS)
 
 

@@ -67,8 +67,11 @@ def load_goals(params_dir: Path | None = None, year: int | None = None) -> list[
 def _walk(file: str, node: dict, parent: str | None, depth: int, out: list[Goal]) -> None:
     try:
         goal = Goal(
-            id=str(node["id"]), kind=str(node["kind"]), title=" ".join(str(node["title"]).split()),
-            parent=parent, depth=depth,
+            id=str(node["id"]),
+            kind=str(node["kind"]),
+            title=" ".join(str(node["title"]).split()),
+            parent=parent,
+            depth=depth,
             indicators=tuple(str(i) for i in node.get("indicators") or ()),
             years=tuple(int(y) for y in node.get("years") or ()),
             document=str(node.get("document") or ""),
@@ -97,9 +100,18 @@ def _check(file: str, goals: list[Goal]) -> None:
 def goals_frame(goals: list[Goal]) -> pd.DataFrame:
     """One row per goal: id, kind, kind_title, title, parent, depth, indicators (list)."""
     return pd.DataFrame(
-        [{"id": g.id, "kind": g.kind, "kind_title": g.kind_title, "title": g.title,
-          "parent": g.parent, "depth": g.depth, "indicators": list(g.indicators)}
-         for g in goals],
+        [
+            {
+                "id": g.id,
+                "kind": g.kind,
+                "kind_title": g.kind_title,
+                "title": g.title,
+                "parent": g.parent,
+                "depth": g.depth,
+                "indicators": list(g.indicators),
+            }
+            for g in goals
+        ],
         columns=["id", "kind", "kind_title", "title", "parent", "depth", "indicators"],
     )
 

@@ -53,8 +53,13 @@ class Effect:
         return self.p_value < alpha
 
 
-def unit_did(target: np.ndarray, comparison: np.ndarray, alpha: float = ALPHA,
-             resamples: int = RESAMPLES, seed: int = SEED) -> Effect | None:
+def unit_did(
+    target: np.ndarray,
+    comparison: np.ndarray,
+    alpha: float = ALPHA,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> Effect | None:
     """The DiD of two groups of unit changes; None when a group is too small to say anything
     (no target, or fewer than two comparison units)."""
     t = np.asarray(target, dtype=float)
@@ -65,8 +70,9 @@ def unit_did(target: np.ndarray, comparison: np.ndarray, alpha: float = ALPHA,
     did = float(t.mean() - c.mean())
     se, df = _welch(t, c)
     half = float(stats.t.ppf(1 - alpha / 2, df)) * se if se > 0 else 0.0
-    return Effect(did, se, did - half, did + half, _randomization_p(t, c, resamples, seed),
-                  len(t), len(c))
+    return Effect(
+        did, se, did - half, did + half, _randomization_p(t, c, resamples, seed), len(t), len(c)
+    )
 
 
 def _welch(t: np.ndarray, c: np.ndarray) -> tuple[float, float]:
@@ -77,7 +83,9 @@ def _welch(t: np.ndarray, c: np.ndarray) -> tuple[float, float]:
     a, b = float(t.var(ddof=1)) / len(t), var_c / len(c)
     if a + b == 0:
         return 0.0, float(len(t) + len(c) - 2)
-    df = (a + b) ** 2 / ((a * a / (len(t) - 1) if a else 0.0) + (b * b / (len(c) - 1) if b else 0.0))
+    df = (a + b) ** 2 / (
+        (a * a / (len(t) - 1) if a else 0.0) + (b * b / (len(c) - 1) if b else 0.0)
+    )
     return math.sqrt(a + b), df
 
 
@@ -94,8 +102,14 @@ def _randomization_p(t: np.ndarray, c: np.ndarray, resamples: int, seed: int) ->
         greater, less = np.mean(pooled >= t[0]), np.mean(pooled <= t[0])
         return float(min(1.0, 2 * min(greater, less)))
     result = stats.permutation_test(
-        (t, c), _difference_of_means, permutation_type="independent", vectorized=True,
-        n_resamples=resamples, alternative="two-sided", rng=np.random.default_rng(seed))
+        (t, c),
+        _difference_of_means,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=resamples,
+        alternative="two-sided",
+        rng=np.random.default_rng(seed),
+    )
     return float(min(1.0, result.pvalue))
 
 
@@ -111,16 +125,21 @@ def unit_changes(panel: pd.DataFrame, start: int, end: int) -> pd.Series:
     return (both[end] - both[start]).astype(float)
 
 
-def effect_between(panel: pd.DataFrame, targets: set[str], start: int, end: int,
-                   alpha: float = ALPHA) -> Effect | None:
+def effect_between(
+    panel: pd.DataFrame, targets: set[str], start: int, end: int, alpha: float = ALPHA
+) -> Effect | None:
     """The DiD of the targeted units against the others from `start` to `end`."""
     changes = unit_changes(panel, start, end)
     targeted = changes.index.astype(str).isin(sorted(targets))
     return unit_did(changes[targeted].to_numpy(), changes[~targeted].to_numpy(), alpha)
 
 
-def event_study(panel: pd.DataFrame, targets: set[str], measure_year: int,
-                offsets: tuple[int, ...] = EVENT_OFFSETS) -> pd.DataFrame:
+def event_study(
+    panel: pd.DataFrame,
+    targets: set[str],
+    measure_year: int,
+    offsets: tuple[int, ...] = EVENT_OFFSETS,
+) -> pd.DataFrame:
     """Targets and others year by year around the measure: the mean of the units' values, their
     gap and the numbers of units, for every offset whose year is in the panel."""
     rows = []
@@ -133,11 +152,29 @@ def event_study(panel: pd.DataFrame, targets: set[str], measure_year: int,
         targeted = now["unit_id"].astype(str).isin(sorted(targets))
         t_mean = float(now.loc[targeted, "value"].mean()) if targeted.any() else math.nan
         c_mean = float(now.loc[~targeted, "value"].mean()) if (~targeted).any() else math.nan
-        rows.append({"offset": offset, "year": year, "target_mean": t_mean,
-                     "comparison_mean": c_mean, "gap": t_mean - c_mean,
-                     "n_target": int(targeted.sum()), "n_comparison": int((~targeted).sum())})
-    return pd.DataFrame(rows, columns=["offset", "year", "target_mean", "comparison_mean", "gap",
-                                       "n_target", "n_comparison"])
+        rows.append(
+            {
+                "offset": offset,
+                "year": year,
+                "target_mean": t_mean,
+                "comparison_mean": c_mean,
+                "gap": t_mean - c_mean,
+                "n_target": int(targeted.sum()),
+                "n_comparison": int((~targeted).sum()),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "offset",
+            "year",
+            "target_mean",
+            "comparison_mean",
+            "gap",
+            "n_target",
+            "n_comparison",
+        ],
+    )
 
 
 def funnel_limits(city_share: float, people: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:

@@ -97,23 +97,36 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m analysis.ingest_status",
         formatter_class=RussianHelpFormatter,
         description="Проверить, изменилась ли папка исходных данных с последней загрузки. "
-                    "Код возврата: 0 — не изменилась, данные приняты; 2 — не изменилась, "
-                    "данные не приняты; 1 — изменилась, нужна новая загрузка.",
+        "Код возврата: 0 — не изменилась, данные приняты; 2 — не изменилась, "
+        "данные не приняты; 1 — изменилась, нужна новая загрузка.",
     )
-    parser.add_argument("--raw-dir", type=Path, required=True, metavar="ПАПКА",
-                        help="папка исходных форм")
-    parser.add_argument("--processed-dir", type=Path, required=True, metavar="ПАПКА",
-                        help="папка обработанных данных")
-    parser.add_argument("--report-dir", type=Path, required=True, metavar="ПАПКА",
-                        help="папка отчёта о проверке (там хранится итог последней загрузки)")
+    parser.add_argument(
+        "--raw-dir", type=Path, required=True, metavar="ПАПКА", help="папка исходных форм"
+    )
+    parser.add_argument(
+        "--processed-dir",
+        type=Path,
+        required=True,
+        metavar="ПАПКА",
+        help="папка обработанных данных",
+    )
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        required=True,
+        metavar="ПАПКА",
+        help="папка отчёта о проверке (там хранится итог последней загрузки)",
+    )
     russian_help(parser)
     args = parser.parse_args(argv)
     if not is_current(args.raw_dir, args.processed_dir, args.report_dir):
         return 1
     status = load(args.report_dir)
     verdict = "НЕ приняты" if rejected(status) else "приняты"
-    print(f"Исходные данные не менялись с проверки {status.get('checked_at', '')} "
-          f"(данные {verdict}): повторная загрузка не нужна.")
+    print(
+        f"Исходные данные не менялись с проверки {status.get('checked_at', '')} "
+        f"(данные {verdict}): повторная загрузка не нужна."
+    )
     if rejected(status):
         print(f"Отчёт о проверке: {status.get('report', '')}")
         return 2

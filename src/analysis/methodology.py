@@ -70,26 +70,37 @@ def target_groups(events: pd.DataFrame | None) -> Finding | None:
     covered = [g for g in TARGET_GROUPS if g in groups]
     missing = [g for g in TARGET_GROUPS if g not in groups]
     status = "в наличии" if not missing else ("частично" if covered else "отсутствует")
-    return Finding(status, {"events": len(events),
-                            "participations": events["participants"].sum(),
-                            "covered": covered, "missing": missing,
-                            "groups": len(TARGET_GROUPS)})
+    return Finding(
+        status,
+        {
+            "events": len(events),
+            "participations": events["participants"].sum(),
+            "covered": covered,
+            "missing": missing,
+            "groups": len(TARGET_GROUPS),
+        },
+    )
 
 
-def communities(associations: pd.DataFrame | None, tidy: pd.DataFrame | None,
-                min_share: float) -> Finding | None:
+def communities(
+    associations: pd.DataFrame | None, tidy: pd.DataFrame | None, min_share: float
+) -> Finding | None:
     """The register of associations by type and the share of teachers in them."""
     if associations is None:
         return None
     if associations.empty:
         return Finding("отсутствует", {"associations": 0, "by_type": [], "coverage": None})
     counts = associations.groupby("assoc_type").size()
-    by_type = [(t, int(counts[t])) for t in
-               contract.SHEETS["associations"].column("assoc_type").choices if t in counts.index]
+    by_type = [
+        (t, int(counts[t]))
+        for t in contract.SHEETS["associations"].column("assoc_type").choices
+        if t in counts.index
+    ]
     share = _number(_city_row(tidy, "informal_coverage"), "value")
     status = "частично" if share is None or share < min_share else "в наличии"
-    return Finding(status, {"associations": len(associations), "by_type": by_type,
-                            "coverage": share})
+    return Finding(
+        status, {"associations": len(associations), "by_type": by_type, "coverage": share}
+    )
 
 
 def motivation_practices(tidy: pd.DataFrame | None, min_share: float) -> Finding | None:
@@ -106,25 +117,34 @@ def motivation_practices(tidy: pd.DataFrame | None, min_share: float) -> Finding
     return Finding(status, {"deficits": diagnosed, "burnout": burnout})
 
 
-def products_bank(products: pd.DataFrame | None,
-                  associations: pd.DataFrame | None) -> Finding | None:
+def products_bank(
+    products: pd.DataFrame | None, associations: pd.DataFrame | None
+) -> Finding | None:
     """The methodological products of the year by author: the Centre, associations, institutions."""
     if products is None:
         return None
     if products.empty:
-        return Finding("отсутствует", {"products": 0, "centre": 0, "associations": 0,
-                                       "institutions": 0})
+        return Finding(
+            "отсутствует", {"products": 0, "centre": 0, "associations": 0, "institutions": 0}
+        )
     assoc_ids = set() if associations is None else set(associations["assoc_id"].astype(str))
     author = products["author"].astype(str)
     by_centre = int((author == contract.CENTRE).sum())
     by_assoc = int(author.isin(assoc_ids).sum())
-    return Finding("в наличии", {"products": len(products), "centre": by_centre,
-                                 "associations": by_assoc,
-                                 "institutions": len(products) - by_centre - by_assoc})
+    return Finding(
+        "в наличии",
+        {
+            "products": len(products),
+            "centre": by_centre,
+            "associations": by_assoc,
+            "institutions": len(products) - by_centre - by_assoc,
+        },
+    )
 
 
-def evaluate(criteria: list[Criterion], data: Mapping[str, pd.DataFrame | None],
-             tidy: pd.DataFrame | None) -> pd.DataFrame:
+def evaluate(
+    criteria: list[Criterion], data: Mapping[str, pd.DataFrame | None], tidy: pd.DataFrame | None
+) -> pd.DataFrame:
     """One row per criterion: id, title, status, basis (`BY_DATA` or `BY_STATEMENT`),
     statement, facts (the `Finding`'s counts; None where the statement stands).
 
@@ -139,8 +159,14 @@ def evaluate(criteria: list[Criterion], data: Mapping[str, pd.DataFrame | None],
     rows = []
     for c in criteria:
         found = judges[c.id](c) if c.id in judges else None
-        rows.append({"id": c.id, "title": c.title,
-                     "status": found.status if found else c.status,
-                     "basis": BY_DATA if found else BY_STATEMENT, "statement": c.statement,
-                     "facts": found.facts if found else None})
+        rows.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "status": found.status if found else c.status,
+                "basis": BY_DATA if found else BY_STATEMENT,
+                "statement": c.statement,
+                "facts": found.facts if found else None,
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)

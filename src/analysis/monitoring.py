@@ -65,8 +65,9 @@ def band(value: object, target: object, direction: str, unit: str, near_pp: floa
     return "near" if gap <= limit else "below"
 
 
-def judged_band(value: object, target: object, direction: str, unit: str, near_pp: float,
-                flags: object) -> str:
+def judged_band(
+    value: object, target: object, direction: str, unit: str, near_pp: float, flags: object
+) -> str:
     """`band`, but «none» for a value over an incomplete window: an understated value is not
     judged against its target (the CSV's meets_target stays as SPEC §5 pins it)."""
     if has_flag(flags, INCOMPLETE_WINDOW):
@@ -107,17 +108,27 @@ def scorecard(
         part = top[top["indicator_id"] == ind_id]
         if part.empty:
             continue
-        row: dict[str, object] = {"indicator_id": ind_id, "name": ind.name, "unit": ind.unit,
-                                  "direction": ind.direction,
-                                  "group": getattr(ind, "group", "") or ""}
+        row: dict[str, object] = {
+            "indicator_id": ind_id,
+            "name": ind.name,
+            "unit": ind.unit,
+            "direction": ind.direction,
+            "group": getattr(ind, "group", "") or "",
+        }
         for y in years:
             hit = part[part["year"] == y]
             rec = hit.iloc[0] if len(hit) else None
             row[f"value_{y}"] = np.nan if rec is None else as_number(rec["value"])
             row[f"target_{y}"] = np.nan if rec is None else as_number(rec["target"])
             row[f"flags_{y}"] = "" if rec is None else _flags(rec["flags"])
-            row[f"band_{y}"] = judged_band(row[f"value_{y}"], row[f"target_{y}"], ind.direction,
-                                           ind.unit, near_pp, row[f"flags_{y}"])
+            row[f"band_{y}"] = judged_band(
+                row[f"value_{y}"],
+                row[f"target_{y}"],
+                ind.direction,
+                ind.unit,
+                near_pp,
+                row[f"flags_{y}"],
+            )
         prev = [y for y in years if y < year]
         row["change"] = (row[f"value_{year}"] - row[f"value_{prev[-1]}"]) if prev else np.nan
         row["band"] = row[f"band_{year}"]
@@ -132,8 +143,9 @@ def worsened(card: pd.DataFrame) -> pd.DataFrame:
     return shares[wrong_way]
 
 
-def dynamics_frame(series: pd.DataFrame, indicator_id: str, level: str = "city",
-                   unit_id: str | None = None) -> pd.DataFrame:
+def dynamics_frame(
+    series: pd.DataFrame, indicator_id: str, level: str = "city", unit_id: str | None = None
+) -> pd.DataFrame:
     """year, value, target of one indicator and unit, for `plots.dynamics`."""
     part = series[(series["indicator_id"] == indicator_id) & (series["level"] == level)]
     if unit_id is not None:
@@ -207,8 +219,17 @@ def unit_shares(catalogue: Mapping, level: str = "district") -> list[str]:
 # --------------------------------------------------------------------------- ШНОР / ШНСУ
 
 
-GROUP_COLUMNS = ["indicator_id", "name", "unit", "group", "schools", "numerator",
-                 "denominator", "value", "suppressed"]
+GROUP_COLUMNS = [
+    "indicator_id",
+    "name",
+    "unit",
+    "group",
+    "schools",
+    "numerator",
+    "denominator",
+    "value",
+    "suppressed",
+]
 
 
 def school_groups(
@@ -229,8 +250,10 @@ def school_groups(
     if institutions is None:
         return pd.DataFrame(columns=GROUP_COLUMNS)
     schools = institutions[institutions["inst_type"] == SCHOOL_TYPE]
-    members = {label: set(schools.loc[schools[col].astype(bool), "inst_id"].astype(str))
-               for col, label in SCHOOL_GROUPS}
+    members = {
+        label: set(schools.loc[schools[col].astype(bool), "inst_id"].astype(str))
+        for col, label in SCHOOL_GROUPS
+    }
     flagged = set().union(*members.values())
     members[OTHERS] = set(schools["inst_id"].astype(str)) - flagged
     part = tidy[tidy["level"] == "institution"].copy()
@@ -250,11 +273,22 @@ def school_groups(
                 val = num / den * 100 if (not pd.isna(den) and den > 0) else np.nan
             else:
                 den, val = np.nan, num
-            small = (threshold is not None and unit == PERCENT and not pd.isna(den)
-                     and den < threshold) or (ind_id, label) in hidden_groups
-            rows.append({"indicator_id": ind_id, "name": name, "unit": unit, "group": label,
-                         "schools": len(ids), "numerator": num, "denominator": den,
-                         "value": np.nan if small else val, "suppressed": bool(small)})
+            small = (
+                threshold is not None and unit == PERCENT and not pd.isna(den) and den < threshold
+            ) or (ind_id, label) in hidden_groups
+            rows.append(
+                {
+                    "indicator_id": ind_id,
+                    "name": name,
+                    "unit": unit,
+                    "group": label,
+                    "schools": len(ids),
+                    "numerator": num,
+                    "denominator": den,
+                    "value": np.nan if small else val,
+                    "suppressed": bool(small),
+                }
+            )
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 
 
@@ -267,8 +301,7 @@ def _hidden_groups(shown: pd.DataFrame | None) -> set[tuple[str, str]]:
     return set(zip(rows["indicator_id"], rows["unit_id"].astype(str), strict=True))
 
 
-def lagging_groups(groups: pd.DataFrame, catalogue: Mapping, min_gap_pp: float
-                   ) -> pd.DataFrame:
+def lagging_groups(groups: pd.DataFrame, catalogue: Mapping, min_gap_pp: float) -> pd.DataFrame:
     """The shares where ШНОР or ШНСУ lag the other schools by ≥ `min_gap_pp` (by direction).
 
     Columns: indicator_id, name, unit, group, value, others, gap (pp, > 0 = worse).
@@ -286,10 +319,20 @@ def lagging_groups(groups: pd.DataFrame, catalogue: Mapping, min_gap_pp: float
                 continue
             worse = (other - v) if direction == HIGHER else (v - other)
             if worse >= min_gap_pp:
-                rows.append({"indicator_id": ind_id, "name": g["name"].iloc[0], "unit": unit,
-                             "group": label, "value": v, "others": other, "gap": worse})
-    return pd.DataFrame(rows, columns=["indicator_id", "name", "unit", "group", "value",
-                                       "others", "gap"])
+                rows.append(
+                    {
+                        "indicator_id": ind_id,
+                        "name": g["name"].iloc[0],
+                        "unit": unit,
+                        "group": label,
+                        "value": v,
+                        "others": other,
+                        "gap": worse,
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["indicator_id", "name", "unit", "group", "value", "others", "gap"]
+    )
 
 
 # --------------------------------------------------------------------------- rankings
@@ -311,22 +354,43 @@ def ranking(
     part = tidy[(tidy["level"] == "institution") & (tidy["indicator_id"] == indicator_id)].copy()
     part["unit_id"] = part["unit_id"].astype(str)
     inst = institutions.assign(inst_id=institutions["inst_id"].astype(str))
-    part = part.merge(inst[["inst_id", "name", "district", "inst_type"]],
-                      left_on="unit_id", right_on="inst_id", how="left")
+    part = part.merge(
+        inst[["inst_id", "name", "district", "inst_type"]],
+        left_on="unit_id",
+        right_on="inst_id",
+        how="left",
+    )
     part["value"] = pd.to_numeric(part["value"], errors="coerce")
-    part = part.sort_values(["value", "inst_id"], ascending=[direction != HIGHER, True],
-                            na_position="last", kind="mergesort")
+    part = part.sort_values(
+        ["value", "inst_id"],
+        ascending=[direction != HIGHER, True],
+        na_position="last",
+        kind="mergesort",
+    )
     part["place"] = np.arange(1, len(part) + 1)
     part.loc[part["value"].isna(), "place"] = np.nan
-    part["band"] = [judged_band(v, t, direction, unit, near_pp, f)
-                    for v, t, f in zip(part["value"], part["target"], part["flags"])]
-    cols = ["place", "inst_id", "name", "district", "inst_type", "value", "denominator",
-            "target", "band", "flags"]
+    part["band"] = [
+        judged_band(v, t, direction, unit, near_pp, f)
+        for v, t, f in zip(part["value"], part["target"], part["flags"])
+    ]
+    cols = [
+        "place",
+        "inst_id",
+        "name",
+        "district",
+        "inst_type",
+        "value",
+        "denominator",
+        "target",
+        "band",
+        "flags",
+    ]
     return part[cols].reset_index(drop=True)
 
 
-def lowest_institutions(tidy: pd.DataFrame, institutions: pd.DataFrame, catalogue: Mapping,
-                        indicator_id: str, n: int) -> list[str]:
+def lowest_institutions(
+    tidy: pd.DataFrame, institutions: pd.DataFrame, catalogue: Mapping, indicator_id: str, n: int
+) -> list[str]:
     """inst_ids of the `n` institutions ranked lowest (with a value) on an indicator."""
     ranked = ranking(tidy, institutions, catalogue, indicator_id, near_pp=0)
     return list(ranked.loc[ranked["place"].notna(), "inst_id"].tail(n))
@@ -335,8 +399,9 @@ def lowest_institutions(tidy: pd.DataFrame, institutions: pd.DataFrame, catalogu
 # --------------------------------------------------------------------------- data quality
 
 
-def outliers(tidy: pd.DataFrame, catalogue: Mapping, z: float,
-             names: Mapping[str, str] | None = None) -> pd.DataFrame:
+def outliers(
+    tidy: pd.DataFrame, catalogue: Mapping, z: float, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Institutions whose value is far from the others: |0.6745·(x − median)/MAD| > z.
 
     Per indicator over institutions with a value; an indicator whose MAD is 0 (at least half
@@ -360,9 +425,18 @@ def outliers(tidy: pd.DataFrame, catalogue: Mapping, z: float,
         for uid, v, zz in zip(g["unit_id"].astype(str), vals, zs):
             if abs(zz) > z:
                 name, unit, _ = _meta(catalogue, ind_id)
-                rows.append({"indicator_id": ind_id, "name": name, "unit": unit,
-                             "inst_id": uid, "inst_name": (names or {}).get(uid, uid),
-                             "value": v, "median": median, "robust_z": float(zz)})
+                rows.append(
+                    {
+                        "indicator_id": ind_id,
+                        "name": name,
+                        "unit": unit,
+                        "inst_id": uid,
+                        "inst_name": (names or {}).get(uid, uid),
+                        "value": v,
+                        "median": median,
+                        "robust_z": float(zz),
+                    }
+                )
     cols = ["indicator_id", "name", "unit", "inst_id", "inst_name", "value", "median", "robust_z"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -382,8 +456,9 @@ def no_data_indicators(tidy: pd.DataFrame, catalogue: Mapping) -> list[str]:
     return [catalogue[i].name for i in catalogue if i in empty]
 
 
-def staff_anomalies(staff: pd.DataFrame | None, courses: pd.DataFrame | None, year: int
-                    ) -> pd.DataFrame:
+def staff_anomalies(
+    staff: pd.DataFrame | None, courses: pd.DataFrame | None, year: int
+) -> pd.DataFrame:
     """Person-level findings to check with the institution (internal profile only).
 
     - `EXPERIENCE_OVER_AGE`: experience longer than the years since
@@ -400,21 +475,37 @@ def staff_anomalies(staff: pd.DataFrame | None, courses: pd.DataFrame | None, ye
     age = year - staff["birth_year"].astype(float)
     bad = staff[staff["experience_years"].astype(float) > age - contract.MIN_WORKING_AGE]
     for r in bad.itertuples(index=False):
-        rows.append({"person_id": str(r.person_id), "inst_id": str(r.inst_id),
-                     "finding": EXPERIENCE_OVER_AGE,
-                     "experience_years": float(r.experience_years),
-                     "age": year - int(r.birth_year)})
+        rows.append(
+            {
+                "person_id": str(r.person_id),
+                "inst_id": str(r.inst_id),
+                "finding": EXPERIENCE_OVER_AGE,
+                "experience_years": float(r.experience_years),
+                "age": year - int(r.birth_year),
+            }
+        )
     if courses is not None and len(courses):
         known = set(staff["person_id"].astype(str))
         stray = sorted(set(courses["person_id"].astype(str)) - known)
         for pid in stray:
-            rows.append({"person_id": pid, "inst_id": "", "finding": COURSE_WITHOUT_STAFF,
-                         "experience_years": np.nan, "age": np.nan})
+            rows.append(
+                {
+                    "person_id": pid,
+                    "inst_id": "",
+                    "finding": COURSE_WITHOUT_STAFF,
+                    "experience_years": np.nan,
+                    "age": np.nan,
+                }
+            )
     return pd.DataFrame(rows, columns=cols)
 
 
-def lapsed_staff(staff: pd.DataFrame, courses_by_year: Sequence[pd.DataFrame | None],
-                 inst_ids: Sequence[str], kinds: Sequence[str] | None = None) -> pd.DataFrame:
+def lapsed_staff(
+    staff: pd.DataFrame,
+    courses_by_year: Sequence[pd.DataFrame | None],
+    inst_ids: Sequence[str],
+    kinds: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Staff of the given institutions with no course (ПК or ПП) in the three-year window.
 
     `courses_by_year` holds the `ДПО` tables of y−2 … y (None for a year without the form);
@@ -442,8 +533,9 @@ def lapsed_staff(staff: pd.DataFrame, courses_by_year: Sequence[pd.DataFrame | N
 # --------------------------------------------------------------------------- completeness
 
 
-def missing_plan_reports(associations: pd.DataFrame | None,
-                         plan_reports: pd.DataFrame | None) -> pd.DataFrame:
+def missing_plan_reports(
+    associations: pd.DataFrame | None, plan_reports: pd.DataFrame | None
+) -> pd.DataFrame:
     """Associations of the register without a plan-report this year (assoc_id, assoc_type, name)."""
     cols = ["assoc_id", "assoc_type", "name"]
     if associations is None:
@@ -453,16 +545,20 @@ def missing_plan_reports(associations: pd.DataFrame | None,
     return missing[cols].sort_values(["assoc_type", "assoc_id"]).reset_index(drop=True)
 
 
-def completeness_by_type(associations: pd.DataFrame | None,
-                         plan_reports: pd.DataFrame | None) -> pd.DataFrame:
+def completeness_by_type(
+    associations: pd.DataFrame | None, plan_reports: pd.DataFrame | None
+) -> pd.DataFrame:
     """Per association type: registered, reported, missing, % reported."""
     cols = ["assoc_type", "registered", "reported", "missing", "share"]
     if associations is None:
         return pd.DataFrame(columns=cols)
     got = set() if plan_reports is None else set(plan_reports["assoc_id"].astype(str))
     a = associations.assign(reported=associations["assoc_id"].astype(str).isin(got))
-    out = a.groupby("assoc_type", sort=True).agg(registered=("assoc_id", "size"),
-                                                  reported=("reported", "sum")).reset_index()
+    out = (
+        a.groupby("assoc_type", sort=True)
+        .agg(registered=("assoc_id", "size"), reported=("reported", "sum"))
+        .reset_index()
+    )
     out["missing"] = out["registered"] - out["reported"]
     out["share"] = out["reported"] / out["registered"] * 100
     return out[cols]
@@ -484,7 +580,17 @@ def centre_plan_fact(tidy: pd.DataFrame, catalogue: Mapping) -> pd.DataFrame:
         name, unit, _ = _meta(catalogue, ind_id)
         fact = pd.to_numeric(r["value"].iloc[0], errors="coerce")
         plan = pd.to_numeric(r["target"].iloc[0], errors="coerce")
-        pct = fact / plan * 100 if (not pd.isna(plan) and plan > 0 and not pd.isna(fact)) else np.nan
-        rows.append({"indicator_id": ind_id, "name": name, "unit": unit, "plan": plan,
-                     "fact": fact, "percent": pct})
+        pct = (
+            fact / plan * 100 if (not pd.isna(plan) and plan > 0 and not pd.isna(fact)) else np.nan
+        )
+        rows.append(
+            {
+                "indicator_id": ind_id,
+                "name": name,
+                "unit": unit,
+                "plan": plan,
+                "fact": fact,
+                "percent": pct,
+            }
+        )
     return pd.DataFrame(rows, columns=["indicator_id", "name", "unit", "plan", "fact", "percent"])

@@ -40,23 +40,49 @@ NONE_LISTED = "—"  # the seed lists no municipal indicator for the area
 MUKO_MATRIX: tuple[tuple[str, str, str, str], ...] = (
     (MONITORING_SYSTEM, MUKO_DEFICITS, NONE_LISTED, "корректировка показателей планов-отчётов ГПО"),
     (MONITORING_SYSTEM, MUKO_BURNOUT, NONE_LISTED, "корректировка показателей планов-отчётов ГПО"),
-    (MONITORING_SYSTEM, MUKO_COMPETITIONS,
-     ("целевые показатели муниципальной программы; показатели планов-отчётов ГПО; показатели "
-      "эффективности деятельности руководителей и учреждений"),
-     "проведение проблемного анализа и принятие управленческих решений"),
-    (METHODICAL_SYSTEM, MUKO_SUPPORT,
-     "муниципальное задание Центра; показатели планов-отчётов ГПО",
-     "проведение проблемного анализа и принятие управленческих решений"),
-    (METHODICAL_SYSTEM, MUKO_MENTORING,
-     "показатели планов-отчётов ГПО",
-     "проведение проблемного анализа и принятие управленческих решений"),
-    (METHODICAL_SYSTEM, MUKO_NETWORK,
-     "показатели эффективности деятельности руководителей и учреждений",
-     "введение показателей для планов-отчётов РЦ"),
+    (
+        MONITORING_SYSTEM,
+        MUKO_COMPETITIONS,
+        (
+            "целевые показатели муниципальной программы; показатели планов-отчётов ГПО; показатели "
+            "эффективности деятельности руководителей и учреждений"
+        ),
+        "проведение проблемного анализа и принятие управленческих решений",
+    ),
+    (
+        METHODICAL_SYSTEM,
+        MUKO_SUPPORT,
+        "муниципальное задание Центра; показатели планов-отчётов ГПО",
+        "проведение проблемного анализа и принятие управленческих решений",
+    ),
+    (
+        METHODICAL_SYSTEM,
+        MUKO_MENTORING,
+        "показатели планов-отчётов ГПО",
+        "проведение проблемного анализа и принятие управленческих решений",
+    ),
+    (
+        METHODICAL_SYSTEM,
+        MUKO_NETWORK,
+        "показатели эффективности деятельности руководителей и учреждений",
+        "введение показателей для планов-отчётов РЦ",
+    ),
 )
 assert [row[1] for row in MUKO_MATRIX] == list(MUKO_AREAS)  # the seed's rows, in its order
-PASSPORT_COLUMNS = ["indicator_id", "name", "group", "formula", "unit", "levels", "sources",
-                    "source_doc", "method", "frequency", "goal", "direction"]
+PASSPORT_COLUMNS = [
+    "indicator_id",
+    "name",
+    "group",
+    "formula",
+    "unit",
+    "levels",
+    "sources",
+    "source_doc",
+    "method",
+    "frequency",
+    "goal",
+    "direction",
+]
 
 
 def form_title(stem: str) -> str:
@@ -79,20 +105,23 @@ def passports(catalogue: Mapping, goal_titles: Mapping[str, str] | None = None) 
     goal's title (its id when the tree has no title for it, None when it has no goal).
     """
     goal_titles = goal_titles or {}
-    rows = [{
-        "indicator_id": ind.id,
-        "name": ind.name,
-        "group": ind.group,
-        "formula": formula_words(ind),
-        "unit": ind.unit,
-        "levels": ", ".join(LEVEL_NAMES.get(lv, lv) for lv in ind.levels),
-        "sources": ", ".join(form_title(s) for s in ind.sources),
-        "source_doc": ind.source_doc,
-        "method": ind.method,
-        "frequency": ind.frequency,
-        "goal": goal_titles.get(ind.goal, ind.goal) if ind.goal else None,
-        "direction": DIRECTION_WORDS.get(ind.direction, ind.direction),
-    } for ind in catalogue.values()]
+    rows = [
+        {
+            "indicator_id": ind.id,
+            "name": ind.name,
+            "group": ind.group,
+            "formula": formula_words(ind),
+            "unit": ind.unit,
+            "levels": ", ".join(LEVEL_NAMES.get(lv, lv) for lv in ind.levels),
+            "sources": ", ".join(form_title(s) for s in ind.sources),
+            "source_doc": ind.source_doc,
+            "method": ind.method,
+            "frequency": ind.frequency,
+            "goal": goal_titles.get(ind.goal, ind.goal) if ind.goal else None,
+            "direction": DIRECTION_WORDS.get(ind.direction, ind.direction),
+        }
+        for ind in catalogue.values()
+    ]
     return pd.DataFrame(rows, columns=PASSPORT_COLUMNS)
 
 
@@ -104,13 +133,22 @@ def muko_matrix(catalogue: Mapping) -> pd.DataFrame:
     rows = []
     for mechanism, area, seed_text, growth in MUKO_MATRIX:
         names = [ind.name for ind in catalogue.values() if ind.muko == area]
-        rows.append({"mechanism": mechanism, "area": area, "seed_indicators": seed_text,
-                     "growth_point": growth, "covered_by": names, "gap": not names})
+        rows.append(
+            {
+                "mechanism": mechanism,
+                "area": area,
+                "seed_indicators": seed_text,
+                "growth_point": growth,
+                "covered_by": names,
+                "gap": not names,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def forms_status(present: Sequence[str], rows: Mapping[str, int], catalogue: Mapping
-                 ) -> pd.DataFrame:
+def forms_status(
+    present: Sequence[str], rows: Mapping[str, int], catalogue: Mapping
+) -> pd.DataFrame:
     """Every form of the contract: received or not, rows read, indicators left without data.
 
     ``present`` are the stems that arrived (manifest), ``rows`` the rows per processed table.
@@ -122,8 +160,16 @@ def forms_status(present: Sequence[str], rows: Mapping[str, int], catalogue: Map
         got = form.stem in arrived
         n = sum(int(rows.get(s.table, 0)) for s in form.sheets) if got else 0
         affected = [] if got else [i.name for i in catalogue.values() if form.stem in i.sources]
-        out.append({"stem": form.stem, "title": form.title, "filled_by": form.filled_by,
-                    "received": got, "rows": n, "affected": affected})
+        out.append(
+            {
+                "stem": form.stem,
+                "title": form.title,
+                "filled_by": form.filled_by,
+                "received": got,
+                "rows": n,
+                "affected": affected,
+            }
+        )
     return pd.DataFrame(out)
 
 

@@ -146,13 +146,13 @@ def bar_units(
     top = np.nanmax([vals.max(skipna=True) if vals.notna().any() else 0, target or 0, 1])
     for y, v in zip(ypos, vals):
         text = fmt.NO_DATA if pd.isna(v) else fmt.value(v, unit, with_unit=False)
-        ax.text((0 if pd.isna(v) else v) + top * 0.01, y, text, va="center", fontsize=8,
-                color=DARK)
+        ax.text((0 if pd.isna(v) else v) + top * 0.01, y, text, va="center", fontsize=8, color=DARK)
     handles: list = _band_handles(list(data[band])) if band else []
     if target is not None and not pd.isna(target):
         ax.axvline(target, color=DARK, linestyle="--", linewidth=1.2)
-        handles.append(Line2D([0], [0], color=DARK, linestyle="--",
-                              label="цель: " + fmt.value(target, unit)))
+        handles.append(
+            Line2D([0], [0], color=DARK, linestyle="--", label="цель: " + fmt.value(target, unit))
+        )
     ax.set_xlim(0, top * 1.12)
     ax.xaxis.set_major_formatter(axis_formatter(unit))
     ax.set_title(title)
@@ -179,19 +179,36 @@ def dynamics(
     groups = frame.groupby(series, sort=True) if series else [(None, frame)]
     for name, part in groups:
         part = part.sort_values(year)
-        ax.plot(part[year], part[value].astype(float), marker="o", linewidth=2,
-                label=None if name is None else str(name))
+        ax.plot(
+            part[year],
+            part[value].astype(float),
+            marker="o",
+            linewidth=2,
+            label=None if name is None else str(name),
+        )
         if series is None:
             for x, v in zip(part[year], part[value]):
                 if not pd.isna(v):
-                    ax.annotate(fmt.value(v, unit, with_unit=False), (x, v),
-                                textcoords="offset points", xytext=(0, 7), ha="center",
-                                fontsize=8)
+                    ax.annotate(
+                        fmt.value(v, unit, with_unit=False),
+                        (x, v),
+                        textcoords="offset points",
+                        xytext=(0, 7),
+                        ha="center",
+                        fontsize=8,
+                    )
     if target and target in frame.columns:
         tgt = frame[[year, target]].dropna().drop_duplicates(year).sort_values(year)
         if len(tgt):
-            ax.plot(tgt[year], tgt[target].astype(float), linestyle="--", color=DARK,
-                    linewidth=1.2, drawstyle="steps-mid", label="цель")
+            ax.plot(
+                tgt[year],
+                tgt[target].astype(float),
+                linestyle="--",
+                color=DARK,
+                linewidth=1.2,
+                drawstyle="steps-mid",
+                label="цель",
+            )
     years = sorted(int(y) for y in frame[year].unique())
     ax.set_xticks(years, [str(y) for y in years])
     ax.yaxis.set_major_formatter(axis_formatter(unit))
@@ -228,8 +245,15 @@ def heatmap(
     ax.grid(False)
     for i in range(n_rows):
         for j in range(n_cols):
-            ax.text(j, i, str(labels.iat[i, j]), ha="center", va="center", fontsize=8,
-                    color="white" if codes[i, j] in (0, 2) else DARK)
+            ax.text(
+                j,
+                i,
+                str(labels.iat[i, j]),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if codes[i, j] in (0, 2) else DARK,
+            )
     ax.set_xticks(range(n_cols), [wrap(str(c), 18) for c in values.columns], fontsize=8)
     ax.set_yticks(range(n_rows), [wrap(str(r), 48) for r in values.index], fontsize=7.5)
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
@@ -241,8 +265,13 @@ def heatmap(
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     used = sorted(set(bands.fillna("none").to_numpy().ravel()), key=order.index)
-    ax.legend(handles=_band_handles(used), loc="upper center", bbox_to_anchor=(0.5, -0.01),
-              ncol=4, fontsize=8)
+    ax.legend(
+        handles=_band_handles(used),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.01),
+        ncol=4,
+        fontsize=8,
+    )
     ax.set_title(title, pad=12)
     return fig
 
@@ -275,12 +304,24 @@ def small_multiples(panels: list[tuple[str, str, pd.DataFrame]], ncols: int = 3)
         ax.plot(frame["year"], vals, marker="o", linewidth=2, color=BLUE)
         for x, v in zip(frame["year"], vals):
             if not pd.isna(v):
-                ax.annotate(fmt.value(v, unit, with_unit=False), (x, v), textcoords="offset points",
-                            xytext=(0, 6), ha="center", fontsize=7)
+                ax.annotate(
+                    fmt.value(v, unit, with_unit=False),
+                    (x, v),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=7,
+                )
         tgt = frame[["year", "target"]].dropna() if "target" in frame else frame.iloc[:0]
         if len(tgt):
-            ax.plot(tgt["year"], tgt["target"].astype(float), linestyle="--", color=DARK,
-                    linewidth=1, drawstyle="steps-mid")
+            ax.plot(
+                tgt["year"],
+                tgt["target"].astype(float),
+                linestyle="--",
+                color=DARK,
+                linewidth=1,
+                drawstyle="steps-mid",
+            )
         years = sorted(int(y) for y in frame["year"].unique())
         ax.set_xticks(years, [str(y) for y in years], fontsize=8)
         ax.yaxis.set_major_formatter(axis_formatter(unit))
@@ -288,11 +329,12 @@ def small_multiples(panels: list[tuple[str, str, pd.DataFrame]], ncols: int = 3)
         top = np.nanmax(np.r_[vals.to_numpy(), tgt["target"].astype(float).to_numpy(), [1.0]])
         ax.set_ylim(0, top * 1.2)
         ax.set_title(wrap(title, 38), fontsize=9, loc="left")
-    for ax in axes.ravel()[len(panels):]:
+    for ax in axes.ravel()[len(panels) :]:
         ax.set_visible(False)
-    handles = [Line2D([0], [0], color=BLUE, marker="o", label="значение"),
-               Line2D([0], [0], color=DARK, linestyle="--", label="цель")]
-    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8,
-               bbox_to_anchor=(0.5, -0.02))
+    handles = [
+        Line2D([0], [0], color=BLUE, marker="o", label="значение"),
+        Line2D([0], [0], color=DARK, linestyle="--", label="цель"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.02))
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

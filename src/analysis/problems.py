@@ -46,29 +46,56 @@ KIND_NAMES = {
     "outlier": "резкое отклонение",
     "lagging_group": "отставание группы",
 }
-LEVEL_ORDER = ("city", "centre", "district", "inst_type", SCHOOL_GROUP, "institution",
-               "association")
-GROUP_NAMES = {"ШНОР": "Школы с низкими результатами (ШНОР)",
-               "ШНСУ": "Школы в неблагоприятных условиях (ШНСУ)"}
-COLUMNS = ["kind", "level", "unit_id", "unit_name", "indicator_id", "value", "target", "gap",
-           "trend", "severity", "reference", "unit", "year_from", "denominator"]
+LEVEL_ORDER = (
+    "city",
+    "centre",
+    "district",
+    "inst_type",
+    SCHOOL_GROUP,
+    "institution",
+    "association",
+)
+GROUP_NAMES = {
+    "ШНОР": "Школы с низкими результатами (ШНОР)",
+    "ШНСУ": "Школы в неблагоприятных условиях (ШНСУ)",
+}
+COLUMNS = [
+    "kind",
+    "level",
+    "unit_id",
+    "unit_name",
+    "indicator_id",
+    "value",
+    "target",
+    "gap",
+    "trend",
+    "severity",
+    "reference",
+    "unit",
+    "year_from",
+    "denominator",
+]
 
 
 # --------------------------------------------------------------------------- unit names
 
 
-def unit_names(institutions: pd.DataFrame | None = None,
-               associations: pd.DataFrame | None = None) -> dict[str, dict[str, str]]:
+def unit_names(
+    institutions: pd.DataFrame | None = None, associations: pd.DataFrame | None = None
+) -> dict[str, dict[str, str]]:
     """level → {unit_id: the name a reader sees} for the levels whose ids are codes."""
-    names: dict[str, dict[str, str]] = {"inst_type": {k: v[:1].upper() + v[1:] for k, v in
-                                                      INST_TYPE_NAMES.items()},
-                                        SCHOOL_GROUP: dict(GROUP_NAMES)}
+    names: dict[str, dict[str, str]] = {
+        "inst_type": {k: v[:1].upper() + v[1:] for k, v in INST_TYPE_NAMES.items()},
+        SCHOOL_GROUP: dict(GROUP_NAMES),
+    }
     if institutions is not None:
-        names["institution"] = dict(zip(institutions["inst_id"].astype(str),
-                                        institutions["name"].astype(str)))
+        names["institution"] = dict(
+            zip(institutions["inst_id"].astype(str), institutions["name"].astype(str))
+        )
     if associations is not None:
-        names["association"] = dict(zip(associations["assoc_id"].astype(str),
-                                        associations["name"].astype(str)))
+        names["association"] = dict(
+            zip(associations["assoc_id"].astype(str), associations["name"].astype(str))
+        )
     return names
 
 
@@ -123,8 +150,11 @@ def find_problems(
     ]
     if institutions is not None:
         found.append(_lagging_schools(current, institutions, catalogue, settings))
-    frame = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
-        len(f) for f in found) else pd.DataFrame(columns=COLUMNS)
+    frame = (
+        pd.concat([f for f in found if len(f)], ignore_index=True)
+        if any(len(f) for f in found)
+        else pd.DataFrame(columns=COLUMNS)
+    )
     return _finish(frame, trends, catalogue, settings, names)
 
 
@@ -158,8 +188,11 @@ def _bad(diff: pd.Series | np.ndarray, direction: pd.Series) -> np.ndarray:
 
 def _below_target(current: pd.DataFrame, catalogue: Mapping) -> pd.DataFrame:
     """Units whose value misses its target (understated three-year windows are not judged)."""
-    part = current[current["value"].notna() & current["target"].notna()
-                   & ~flag_mask(current["flags"], INCOMPLETE_WINDOW)]
+    part = current[
+        current["value"].notna()
+        & current["target"].notna()
+        & ~flag_mask(current["flags"], INCOMPLETE_WINDOW)
+    ]
     # a count with a «% of plan» companion is judged once, through the companion
     part = _keep(part, ~part["indicator_id"].map(lambda i: f"{i}_pct" in catalogue))
     direction = _directions(part["indicator_id"], catalogue)
@@ -172,11 +205,17 @@ def _below_target(current: pd.DataFrame, catalogue: Mapping) -> pd.DataFrame:
 
 
 def _base(part: pd.DataFrame, kind: str) -> pd.DataFrame:
-    return pd.DataFrame({"kind": kind, "level": part["level"].to_numpy(),
-                         "unit_id": part["unit_id"].to_numpy(),
-                         "indicator_id": part["indicator_id"].to_numpy(),
-                         "value": part["value"].to_numpy(), "target": part["target"].to_numpy(),
-                         "denominator": part["denominator"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "level": part["level"].to_numpy(),
+            "unit_id": part["unit_id"].to_numpy(),
+            "indicator_id": part["indicator_id"].to_numpy(),
+            "value": part["value"].to_numpy(),
+            "target": part["target"].to_numpy(),
+            "denominator": part["denominator"].to_numpy(),
+        }
+    )
 
 
 def _trends(data: pd.DataFrame, year: int, min_people: int) -> pd.DataFrame:
@@ -218,27 +257,38 @@ def _outliers(current: pd.DataFrame, catalogue: Mapping, z: float) -> pd.DataFra
     direction = _directions(found["indicator_id"], catalogue)
     found = found[_bad(found["robust_z"], direction) > 0]
     targets = current[current["level"] == "institution"].set_index(["indicator_id", "unit_id"])
-    out = pd.DataFrame({"kind": "outlier", "level": "institution",
-                        "unit_id": found["inst_id"].to_numpy(),
-                        "indicator_id": found["indicator_id"].to_numpy(),
-                        "value": found["value"].to_numpy()})
-    out["target"] = [targets["target"].get((i, u), np.nan)
-                     for i, u in zip(out["indicator_id"], out["unit_id"])]
-    out["denominator"] = [targets["denominator"].get((i, u), np.nan)
-                          for i, u in zip(out["indicator_id"], out["unit_id"])]
+    out = pd.DataFrame(
+        {
+            "kind": "outlier",
+            "level": "institution",
+            "unit_id": found["inst_id"].to_numpy(),
+            "indicator_id": found["indicator_id"].to_numpy(),
+            "value": found["value"].to_numpy(),
+        }
+    )
+    out["target"] = [
+        targets["target"].get((i, u), np.nan) for i, u in zip(out["indicator_id"], out["unit_id"])
+    ]
+    out["denominator"] = [
+        targets["denominator"].get((i, u), np.nan)
+        for i, u in zip(out["indicator_id"], out["unit_id"])
+    ]
     out["gap"] = (found["value"] - found["median"]).abs().to_numpy()
     out["reference"] = found["median"].to_numpy()
     return out
 
 
-def _lagging_units(current: pd.DataFrame, catalogue: Mapping,
-                   settings: BookSettings) -> pd.DataFrame:
+def _lagging_units(
+    current: pd.DataFrame, catalogue: Mapping, settings: BookSettings
+) -> pd.DataFrame:
     """Districts and institution types worse than the city by at least `lagging_pp`."""
     city = current[current["level"] == "city"].set_index("indicator_id")["value"]
-    part = current[current["level"].isin(["district", "inst_type"])
-                   & _units(current["indicator_id"], catalogue).eq(PERCENT)
-                   & current["value"].notna()
-                   & (current["denominator"] >= settings.problem_min_people)]
+    part = current[
+        current["level"].isin(["district", "inst_type"])
+        & _units(current["indicator_id"], catalogue).eq(PERCENT)
+        & current["value"].notna()
+        & (current["denominator"] >= settings.problem_min_people)
+    ]
     part = part.assign(reference=part["indicator_id"].map(city).astype(float))
     part = part.dropna(subset=["reference"])
     worse = _bad(part["value"] - part["reference"], _directions(part["indicator_id"], catalogue))
@@ -249,11 +299,11 @@ def _lagging_units(current: pd.DataFrame, catalogue: Mapping,
     return out
 
 
-def _lagging_schools(current: pd.DataFrame, institutions: pd.DataFrame, catalogue: Mapping,
-                     settings: BookSettings) -> pd.DataFrame:
+def _lagging_schools(
+    current: pd.DataFrame, institutions: pd.DataFrame, catalogue: Mapping, settings: BookSettings
+) -> pd.DataFrame:
     """ШНОР / ШНСУ schools (pooled) worse than the other schools by at least `lagging_pp`."""
-    groups = monitoring.school_groups(current, institutions, catalogue,
-                                      settings.problem_min_people)
+    groups = monitoring.school_groups(current, institutions, catalogue, settings.problem_min_people)
     if groups.empty:
         return pd.DataFrame(columns=COLUMNS)
     groups = groups[groups["unit"] == PERCENT]
@@ -264,18 +314,28 @@ def _lagging_schools(current: pd.DataFrame, institutions: pd.DataFrame, catalogu
     rows = rows.dropna(subset=["value", "reference"])
     worse = _bad(rows["value"] - rows["reference"], _directions(rows["indicator_id"], catalogue))
     rows = rows[np.round(worse, 9) >= settings.lagging_pp]
-    return pd.DataFrame({"kind": "lagging_group", "level": SCHOOL_GROUP,
-                         "unit_id": rows["group"].to_numpy(),
-                         "indicator_id": rows["indicator_id"].to_numpy(),
-                         "value": rows["value"].astype(float).to_numpy(),
-                         "target": rows["indicator_id"].map(city_target).astype(float).to_numpy(),
-                         "gap": (rows["value"] - rows["reference"]).abs().astype(float).to_numpy(),
-                         "reference": rows["reference"].astype(float).to_numpy(),
-                         "denominator": rows["denominator"].astype(float).to_numpy()})
+    return pd.DataFrame(
+        {
+            "kind": "lagging_group",
+            "level": SCHOOL_GROUP,
+            "unit_id": rows["group"].to_numpy(),
+            "indicator_id": rows["indicator_id"].to_numpy(),
+            "value": rows["value"].astype(float).to_numpy(),
+            "target": rows["indicator_id"].map(city_target).astype(float).to_numpy(),
+            "gap": (rows["value"] - rows["reference"]).abs().astype(float).to_numpy(),
+            "reference": rows["reference"].astype(float).to_numpy(),
+            "denominator": rows["denominator"].astype(float).to_numpy(),
+        }
+    )
 
 
-def _finish(frame: pd.DataFrame, trends: pd.DataFrame, catalogue: Mapping,
-            settings: BookSettings, names: Mapping) -> pd.DataFrame:
+def _finish(
+    frame: pd.DataFrame,
+    trends: pd.DataFrame,
+    catalogue: Mapping,
+    settings: BookSettings,
+    names: Mapping,
+) -> pd.DataFrame:
     """Names, trend and severity; columns in order; sorted by severity."""
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
@@ -286,25 +346,35 @@ def _finish(frame: pd.DataFrame, trends: pd.DataFrame, catalogue: Mapping,
     year_from_of = dict(zip(trend_keys, trends["year_from"]))
     keys = list(zip(frame["indicator_id"], frame["level"], frame["unit_id"]))
     frame["trend"] = [trend_of.get(k, np.nan) for k in keys]
-    frame["year_from"] = [y if not pd.isna(y) else year_from_of.get(k, np.nan)
-                          for y, k in zip(frame["year_from"], keys)]
+    frame["year_from"] = [
+        y if not pd.isna(y) else year_from_of.get(k, np.nan)
+        for y, k in zip(frame["year_from"], keys)
+    ]
     frame["unit"] = _units(frame["indicator_id"], catalogue).to_numpy()
-    frame["unit_name"] = [unit_label(lv, u, names) for lv, u in
-                          zip(frame["level"], frame["unit_id"])]
+    frame["unit_name"] = [
+        unit_label(lv, u, names) for lv, u in zip(frame["level"], frame["unit_id"])
+    ]
     for col in ("value", "target", "gap", "trend", "reference", "year_from", "denominator"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     frame["severity"] = [_severity(r, settings) for r in frame.itertuples(index=False)]
     order = {"kind": KINDS, "level": LEVEL_ORDER, "indicator_id": tuple(catalogue)}
     ranks = {k: frame[k].map({v: i for i, v in enumerate(vals)}) for k, vals in order.items()}
     frame = frame.assign(**{f"_{k}": v for k, v in ranks.items()})
-    frame = frame.sort_values(["severity", "_kind", "_level", "_indicator_id", "unit_id"],
-                              ascending=[False, True, True, True, True], kind="stable")
+    frame = frame.sort_values(
+        ["severity", "_kind", "_level", "_indicator_id", "unit_id"],
+        ascending=[False, True, True, True, True],
+        kind="stable",
+    )
     return frame[COLUMNS].reset_index(drop=True)
 
 
 def _dtype(col: str) -> str:
-    return "float64" if col in ("value", "target", "gap", "trend", "severity", "reference",
-                                "year_from", "denominator") else "str"
+    return (
+        "float64"
+        if col
+        in ("value", "target", "gap", "trend", "severity", "reference", "year_from", "denominator")
+        else "str"
+    )
 
 
 def size(gap: float, reference: float, unit: str) -> float:
@@ -333,8 +403,10 @@ def for_reader(problems: pd.DataFrame, shown_history: pd.DataFrame) -> pd.DataFr
     year of the window (its value, trend or gap would give the hidden number away)."""
     hidden = shown_history[flag_mask(shown_history["flags"], SUPPRESSED)]
     keys = set(zip(hidden["level"], hidden["unit_id"].astype(str), hidden["indicator_id"]))
-    keep = [(lv, u, i) not in keys for lv, u, i in
-            zip(problems["level"], problems["unit_id"], problems["indicator_id"])]
+    keep = [
+        (lv, u, i) not in keys
+        for lv, u, i in zip(problems["level"], problems["unit_id"], problems["indicator_id"])
+    ]
     return problems[keep].reset_index(drop=True)
 
 

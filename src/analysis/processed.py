@@ -224,15 +224,22 @@ def is_demo_folder(year_dir: Path) -> bool:
             digest, _, name = line.partition("  ")
             listed[name] = digest
     found = dict(_data_files(year_dir))
-    return bool(listed) and set(found) == set(listed) and all(
-        _sha256(found[name]) == digest for name, digest in listed.items())
+    return (
+        bool(listed)
+        and set(found) == set(listed)
+        and all(_sha256(found[name]) == digest for name, digest in listed.items())
+    )
 
 
 def _data_files(year_dir: Path) -> list[tuple[str, Path]]:
     """(relative name, path) of every non-hidden file under a year folder, sorted."""
     root = Path(year_dir)
-    files = [p for p in root.rglob("*") if p.is_file()
-             and not any(part.startswith((".", "~$")) for part in p.relative_to(root).parts)]
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and not any(part.startswith((".", "~$")) for part in p.relative_to(root).parts)
+    ]
     return sorted((p.relative_to(root).as_posix(), p) for p in files)
 
 

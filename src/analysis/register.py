@@ -65,7 +65,9 @@ MECHANISMS: tuple[str, ...] = _SHEET.column("mechanism").choices  # contract ord
 STATUSES: tuple[str, ...] = _SHEET.column("status").choices
 COLUMNS: tuple[str, ...] = tuple(c.name for c in _SHEET.columns)  # of an empty register
 # of the institutions of a year whose `Учреждения` did not arrive (SPEC §3: not an error)
-INSTITUTION_COLUMNS: tuple[str, ...] = tuple(c.name for c in contract.SHEETS["institutions"].columns)
+INSTITUTION_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in contract.SHEETS["institutions"].columns
+)
 
 
 def load_measures(data: YearData, year: int | None = None) -> pd.DataFrame | None:
@@ -122,8 +124,9 @@ def resolve_targets(
     if targets_all(targets):
         assoc_ids = sorted(codes)
     else:
-        assoc_ids = sorted({t.value for t in parse_targets(targets)
-                            if t.kind == CODE and t.value in codes})
+        assoc_ids = sorted(
+            {t.value for t in parse_targets(targets) if t.kind == CODE and t.value in codes}
+        )
     return [str(i) for i in inst_ids], assoc_ids
 
 
@@ -152,8 +155,9 @@ def status_summary(measures: pd.DataFrame | None) -> pd.DataFrame:
     counts = frame["status"].value_counts().reindex(list(STATUSES), fill_value=0).astype("int64")
     total = int(counts.sum())
     share = counts * 100.0 / total if total else counts * np.nan
-    return pd.DataFrame({"status": list(STATUSES), "count": counts.to_numpy(),
-                         "share": share.to_numpy(dtype=float)})
+    return pd.DataFrame(
+        {"status": list(STATUSES), "count": counts.to_numpy(), "share": share.to_numpy(dtype=float)}
+    )
 
 
 def _or_no_institutions(institutions: pd.DataFrame | None) -> pd.DataFrame:
@@ -188,29 +192,43 @@ class _Reach:
     assocs: frozenset[str]
 
 
-def _reaches(measures: pd.DataFrame, institutions: pd.DataFrame,
-             associations: pd.DataFrame | None) -> list[_Reach]:
+def _reaches(
+    measures: pd.DataFrame, institutions: pd.DataFrame, associations: pd.DataFrame | None
+) -> list[_Reach]:
     out = []
     for row in measures.itertuples(index=False):
         insts, assocs = resolve_targets(row.targets, institutions, associations)
-        out.append(_Reach(str(row.measure_id), frozenset(split_ids(row.indicator_ids)),
-                          frozenset(split_ids(getattr(row, "recommendation_ids", None))),
-                          frozenset(insts), frozenset(assocs)))
+        out.append(
+            _Reach(
+                str(row.measure_id),
+                frozenset(split_ids(row.indicator_ids)),
+                frozenset(split_ids(getattr(row, "recommendation_ids", None))),
+                frozenset(insts),
+                frozenset(assocs),
+            )
+        )
     return out
 
 
-def unit_cover(level: str, unit_id: str, institutions: pd.DataFrame,
-               associations: pd.DataFrame | None) -> tuple[frozenset[str], frozenset[str]] | None:
+def unit_cover(
+    level: str, unit_id: str, institutions: pd.DataFrame, associations: pd.DataFrame | None
+) -> tuple[frozenset[str], frozenset[str]] | None:
     """The institutions and associations a unit of a level stands for (None: match by indicator
     alone — the Centre, or a level this module does not know)."""
     insts = institutions
     if level == CITY:
-        return (frozenset(insts.loc[insts["inst_type"] != CENTRE_TYPE, "inst_id"].astype(str)),
-                frozenset([] if associations is None else associations["assoc_id"].astype(str)))
+        return (
+            frozenset(insts.loc[insts["inst_type"] != CENTRE_TYPE, "inst_id"].astype(str)),
+            frozenset([] if associations is None else associations["assoc_id"].astype(str)),
+        )
     if level == DISTRICT:
-        return frozenset(insts.loc[insts["district"] == unit_id, "inst_id"].astype(str)), frozenset()
+        return frozenset(
+            insts.loc[insts["district"] == unit_id, "inst_id"].astype(str)
+        ), frozenset()
     if level == INST_TYPE:
-        return frozenset(insts.loc[insts["inst_type"] == unit_id, "inst_id"].astype(str)), frozenset()
+        return frozenset(
+            insts.loc[insts["inst_type"] == unit_id, "inst_id"].astype(str)
+        ), frozenset()
     if level == INSTITUTION:
         return frozenset([str(unit_id)]), frozenset()
     if level == ASSOCIATION:
@@ -221,13 +239,18 @@ def unit_cover(level: str, unit_id: str, institutions: pd.DataFrame,
     return None
 
 
-def _answering(reaches: list[_Reach], indicator: object, rule: object,
-               cover: tuple[frozenset[str], frozenset[str]] | None) -> list[str]:
+def _answering(
+    reaches: list[_Reach],
+    indicator: object,
+    rule: object,
+    cover: tuple[frozenset[str], frozenset[str]] | None,
+) -> list[str]:
     """The measures that answer one problem or recommendation."""
     found = []
     for r in reaches:
         linked = (isinstance(indicator, str) and indicator in r.indicators) or (
-            isinstance(rule, str) and rule in r.rules)
+            isinstance(rule, str) and rule in r.rules
+        )
         if not linked:
             continue
         if cover is None or (r.insts & cover[0]) or (r.assocs & cover[1]):
@@ -235,21 +258,35 @@ def _answering(reaches: list[_Reach], indicator: object, rule: object,
     return found
 
 
-def _match(frame: pd.DataFrame | None, reaches: list[_Reach], institutions: pd.DataFrame,
-           associations: pd.DataFrame | None, kind: str) -> tuple[pd.DataFrame, list[dict]]:
+def _match(
+    frame: pd.DataFrame | None,
+    reaches: list[_Reach],
+    institutions: pd.DataFrame,
+    associations: pd.DataFrame | None,
+    kind: str,
+) -> tuple[pd.DataFrame, list[dict]]:
     """Rows of ``frame`` no measure answers, and the (measure, row) pairs that answer."""
     if frame is None or not len(frame):
         return (pd.DataFrame() if frame is None else frame.iloc[:0].copy()), []
     lonely, pairs = [], []
     for pos, row in enumerate(frame.itertuples(index=False)):
         cover = unit_cover(str(row.level), str(row.unit_id), institutions, associations)
-        found = _answering(reaches, getattr(row, "indicator_id", None),
-                           getattr(row, "rule_id", None), cover)
+        found = _answering(
+            reaches, getattr(row, "indicator_id", None), getattr(row, "rule_id", None), cover
+        )
         if not found:
             lonely.append(pos)
-        pairs += [{"measure_id": m, "kind": kind, "row": pos, "level": row.level,
-                   "unit_id": row.unit_id, "indicator_id": getattr(row, "indicator_id", None)}
-                  for m in found]
+        pairs += [
+            {
+                "measure_id": m,
+                "kind": kind,
+                "row": pos,
+                "level": row.level,
+                "unit_id": row.unit_id,
+                "indicator_id": getattr(row, "indicator_id", None),
+            }
+            for m in found
+        ]
     return frame.iloc[lonely].reset_index(drop=True), pairs
 
 
@@ -274,10 +311,12 @@ def correspondence(
     frame = or_empty(measures).reset_index(drop=True)
     reaches = _reaches(frame, institutions, associations)
     lonely_p, pairs_p = _match(problems, reaches, institutions, associations, "problem")
-    lonely_r, pairs_r = _match(recommendations, reaches, institutions, associations,
-                               "recommendation")
-    answered = pd.DataFrame(pairs_p + pairs_r, columns=["measure_id", "kind", "row", "level",
-                                                        "unit_id", "indicator_id"])
+    lonely_r, pairs_r = _match(
+        recommendations, reaches, institutions, associations, "recommendation"
+    )
+    answered = pd.DataFrame(
+        pairs_p + pairs_r, columns=["measure_id", "kind", "row", "level", "unit_id", "indicator_id"]
+    )
     useful = set(answered["measure_id"])
     return Correspondence(
         problems_without_measure=lonely_p,
@@ -299,5 +338,9 @@ def unanswered_by_indicator(frame: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame(columns=["indicator_id", "level", "count"])
     ids = frame["indicator_id"].fillna("").astype(str)
     counts = frame.assign(indicator_id=ids).groupby(["indicator_id", "level"]).size()
-    return counts.rename("count").reset_index().sort_values(
-        ["count", "indicator_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return (
+        counts.rename("count")
+        .reset_index()
+        .sort_values(["count", "indicator_id"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )

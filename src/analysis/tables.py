@@ -27,8 +27,10 @@ TABLE_STYLES = [
     # nbconvert's theme right-aligns every cell; text reads better left-aligned, numbers are
     # right-aligned per column by `right`.
     {"selector": "td", "props": "padding: 3px 8px; text-align: left;"},
-    {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"
-                                     " padding: 6px 0;"},
+    {
+        "selector": "caption",
+        "props": "caption-side: top; text-align: left; font-weight: bold; padding: 6px 0;",
+    },
     {"selector": "", "props": "border-collapse: collapse; font-size: 0.9em;"},
 ]
 NUMERIC_ALIGN = "text-align: right; white-space: nowrap;"
@@ -66,7 +68,9 @@ def styled(
     if not index:
         styler.hide(axis="index")
     if right:
-        styler.set_properties(subset=[c for c in right if c in frame.columns], **_css(NUMERIC_ALIGN))
+        styler.set_properties(
+            subset=[c for c in right if c in frame.columns], **_css(NUMERIC_ALIGN)
+        )
     if bands is not None:
         colours = bands.reindex_like(frame).fillna("").astype(str)
         styler.apply(lambda _: colours.map(_band_css), axis=None)
@@ -86,8 +90,10 @@ def _css(text: str) -> dict[str, str]:
 
 def legend_html() -> str:
     """A one-line legend of the band colours for scorecards (HTML)."""
-    bands = [{"cell": CELL_COLOURS[b], "line": BAND_COLOURS[b], "label": BAND_LABELS[b]}
-             for b in ("meets", "near", "below")]
+    bands = [
+        {"cell": CELL_COLOURS[b], "line": BAND_COLOURS[b], "label": BAND_LABELS[b]}
+        for b in ("meets", "near", "below")
+    ]
     return render("legend.html.j2", bands=bands)
 
 

@@ -63,13 +63,23 @@ def _rows(file: str, indicator_id: str, spec: object) -> list[dict]:
     for key, value in spec.items():
         if key == "levels":
             for level, by_year in (value or {}).items():
-                rows += [_row(where, indicator_id, y, t, level=str(level))
-                         for y, t in (by_year or {}).items()]
+                rows += [
+                    _row(where, indicator_id, y, t, level=str(level))
+                    for y, t in (by_year or {}).items()
+                ]
         elif key == "units":
             for item in value or []:
                 try:
-                    rows.append(_row(where, indicator_id, item["year"], item["target"],
-                                     level=str(item["level"]), unit_id=str(item["unit_id"])))
+                    rows.append(
+                        _row(
+                            where,
+                            indicator_id,
+                            item["year"],
+                            item["target"],
+                            level=str(item["level"]),
+                            unit_id=str(item["unit_id"]),
+                        )
+                    )
                 except (KeyError, TypeError):
                     raise UserError(
                         f"{where} › units: нужны level, unit_id, year и target: {item!r}"
@@ -79,14 +89,20 @@ def _rows(file: str, indicator_id: str, spec: object) -> list[dict]:
     return rows
 
 
-def _row(where: str, indicator_id: str, year: object, target: object, level: str = "",
-         unit_id: str = "") -> dict:
+def _row(
+    where: str, indicator_id: str, year: object, target: object, level: str = "", unit_id: str = ""
+) -> dict:
     try:
         year_int, value = int(year), float(target)
     except (TypeError, ValueError):
         raise UserError(f"{where}: неверная пара «год: значение» — {year!r}: {target!r}") from None
-    return {"indicator_id": indicator_id, "year": year_int, "level": level, "unit_id": unit_id,
-            "target": value}
+    return {
+        "indicator_id": indicator_id,
+        "year": year_int,
+        "level": level,
+        "unit_id": unit_id,
+        "target": value,
+    }
 
 
 def _check_ids(file: str, ids: set[str]) -> None:
@@ -99,8 +115,15 @@ def _check_ids(file: str, ids: set[str]) -> None:
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.astype({"indicator_id": "str", "year": "int64", "level": "str",
-                         "unit_id": "str", "target": "float64"})
+    return frame.astype(
+        {
+            "indicator_id": "str",
+            "year": "int64",
+            "level": "str",
+            "unit_id": "str",
+            "target": "float64",
+        }
+    )
 
 
 def attach_targets(tidy: pd.DataFrame, targets: pd.DataFrame) -> np.ndarray:
@@ -119,8 +142,9 @@ def attach_targets(tidy: pd.DataFrame, targets: pd.DataFrame) -> np.ndarray:
     by_indicator: dict[str, np.ndarray] = {}
     for row in ordered.itertuples(index=False):
         if row.indicator_id not in by_indicator:
-            by_indicator[row.indicator_id] = columns["indicator_id"].eq(row.indicator_id).to_numpy(
-                bool, na_value=False)
+            by_indicator[row.indicator_id] = (
+                columns["indicator_id"].eq(row.indicator_id).to_numpy(bool, na_value=False)
+            )
         mask = by_indicator[row.indicator_id] & (years == row.year)
         if row.level:
             mask &= columns["level"].eq(row.level).to_numpy(bool, na_value=False)

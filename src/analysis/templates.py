@@ -158,16 +158,24 @@ def write_templates(year: int, out_dir: Path, processed_dir: Path | None = None)
 def describe(written: list[Path], year: int, processed_dir: Path | None) -> list[str]:
     """What `write_templates` wrote and where the codes in the forms come from (for the CLI)."""
     refs = load_references(processed_dir, year)
-    lines = [f"Записано форм за {year} год: {len(written)} в {written[0].parent if written else ''}"]
+    lines = [
+        f"Записано форм за {year} год: {len(written)} в {written[0].parent if written else ''}"
+    ]
     lines += [f"  {p.name}" for p in written]
     if refs:
-        lines.append("Справочники кодов: " + "; ".join(
-            f"{r.title.lower()} — по данным за {r.year} год" for r in refs.values()))
+        lines.append(
+            "Справочники кодов: "
+            + "; ".join(f"{r.title.lower()} — по данным за {r.year} год" for r in refs.values())
+        )
     else:
-        lines.append("Справочник кодов учреждений и объединений не приложен: настоящих "
-                     f"(не демонстрационных) обработанных данных за {year} год или раньше нет.")
-    lines.append("Справочники показателей и правил рекомендаций приложены к формам, где нужны их "
-                 "коды (centre.xlsx, measures.xlsx).")
+        lines.append(
+            "Справочник кодов учреждений и объединений не приложен: настоящих "
+            f"(не демонстрационных) обработанных данных за {year} год или раньше нет."
+        )
+    lines.append(
+        "Справочники показателей и правил рекомендаций приложены к формам, где нужны их "
+        "коды (centre.xlsx, measures.xlsx)."
+    )
     return lines
 
 
@@ -195,9 +203,15 @@ def static_references(params_dir: Path | None = None) -> dict[str, Reference]:
     inds = pd.DataFrame(
         [(i.id, i.name, i.unit) for i in CATALOGUE.values()], columns=["id", "name", "unit"]
     )
-    refs = {"indicators": Reference("indicators", None, inds,
-                                    ("Код показателя", "Показатель", "Единица"),
-                                    "коды показателей каталога с названиями")}
+    refs = {
+        "indicators": Reference(
+            "indicators",
+            None,
+            inds,
+            ("Код показателя", "Показатель", "Единица"),
+            "коды показателей каталога с названиями",
+        )
+    }
     try:
         from analysis.params.recommendations import load_rules
 
@@ -208,9 +222,13 @@ def static_references(params_dir: Path | None = None) -> dict[str, Reference]:
         [(r.id, r.title or r.id, r.indicator, r.addressee) for r in rules],
         columns=["id", "title", "indicator", "addressee"],
     )
-    refs["rules"] = Reference("rules", None, frame,
-                              ("Код правила", "Рекомендация", "Показатель", "Адресат"),
-                              "коды правил адресных рекомендаций (params/recommendations.yaml)")
+    refs["rules"] = Reference(
+        "rules",
+        None,
+        frame,
+        ("Код правила", "Рекомендация", "Показатель", "Адресат"),
+        "коды правил адресных рекомендаций (params/recommendations.yaml)",
+    )
     return refs
 
 
@@ -234,8 +252,10 @@ def _uses(form: contract.Form, table: str) -> bool:
     """Whether a form declares ``table`` or refers to its codes (then it gets the reference)."""
     columns = [c for s in form.sheets for c in s.columns]
     if table == "indicators":
-        return any(c.ref == contract.REF_INDICATOR or c.choices == contract.CENTRE_PLAN_INDICATORS
-                   for c in columns)
+        return any(
+            c.ref == contract.REF_INDICATOR or c.choices == contract.CENTRE_PLAN_INDICATORS
+            for c in columns
+        )
     if table == "rules":
         return any(c.ref == contract.REF_RECOMMENDATION for c in columns)
     mixed = (contract.REF_ORGANIZER, contract.REF_MEASURE_TARGET)  # codes of either kind
@@ -253,15 +273,23 @@ def _for_form(form: contract.Form, ref: Reference) -> Reference:
     ):
         return ref
     plan = ref.frame[ref.frame["id"].isin(contract.CENTRE_PLAN_INDICATORS)]
-    return Reference(ref.table, ref.year, plan.reset_index(drop=True), ref.headers,
-                     "показатели муниципального задания Центра с названиями")
+    return Reference(
+        ref.table,
+        ref.year,
+        plan.reset_index(drop=True),
+        ref.headers,
+        "показатели муниципального задания Центра с названиями",
+    )
 
 
 # ---------------------------------------------------------------- instructions
 
 
 def _write_instructions(
-    ws: Worksheet, form: contract.Form, year: int, refs: dict[str, Reference],
+    ws: Worksheet,
+    form: contract.Form,
+    year: int,
+    refs: dict[str, Reference],
     no_real_codes: bool = False,
 ) -> None:
     """Purpose, who fills the form, the deadline cell, general rules and every column's rules."""
@@ -392,8 +420,10 @@ def sheet_rules(sheet: contract.Sheet) -> list[str]:
     for later, earlier in sheet.not_before:
         rules.append(f"{header(later)} не меньше {header(earlier)}.")
     if sheet.assoc_types:
-        rules.append(f"Строки — только для объединений типа {', '.join(sheet.assoc_types)} "
-                     "(по листу «Реестр»).")
+        rules.append(
+            f"Строки — только для объединений типа {', '.join(sheet.assoc_types)} "
+            "(по листу «Реестр»)."
+        )
     if not sheet.required:
         rules.append("Лист необязательный: если данных нет, его можно оставить пустым.")
     return rules
@@ -488,8 +518,10 @@ def _code_list(
     """The reference range suggested for a column holding codes of another table, if any."""
     if column.ref in MIXED_REFS:  # «Центр», «все», район:… are typed; the list offers schools
         return refs["institutions"].code_range() if "institutions" in refs else None
-    if column.type == contract.LIST and column.ref in (contract.REF_INDICATOR,
-                                                       contract.REF_RECOMMENDATION):
+    if column.type == contract.LIST and column.ref in (
+        contract.REF_INDICATOR,
+        contract.REF_RECOMMENDATION,
+    ):
         table = "indicators" if column.ref == contract.REF_INDICATOR else "rules"
         return refs[table].code_range() if table in refs else None
     if column.type != contract.ID or not column.ref or "." not in column.ref:
@@ -510,10 +542,12 @@ def column_validation(
         return _messages(dv, column, "Выберите значение из списка: " + ", ".join(values))
     if column.type == contract.LIST and column.choices:
         # One value is picked from the list; several are typed with «;» (Excel then only informs).
-        dv = DataValidation(type="list", formula1=_list_formula(column.choices, lists),
-                            errorStyle="information")
-        return _messages(dv, column, "Значение из списка; несколько — через «;»: "
-                         + ", ".join(column.choices))
+        dv = DataValidation(
+            type="list", formula1=_list_formula(column.choices, lists), errorStyle="information"
+        )
+        return _messages(
+            dv, column, "Значение из списка; несколько — через «;»: " + ", ".join(column.choices)
+        )
     if column.type in (contract.INT, contract.NUMBER):
         return _number_validation(column, year)
     if column.type == contract.DATE:
@@ -521,8 +555,12 @@ def column_validation(
     if code_range is not None and column.ref in MIXED_REFS:
         # Institutions are offered; other allowed values (see the column's help) are typed.
         dv = DataValidation(type="list", formula1=code_range, errorStyle="information")
-        return _messages(dv, column, "Код ОУ из списка или другое допустимое значение "
-                                     "(см. пояснение к столбцу на листе «Инструкция»).")
+        return _messages(
+            dv,
+            column,
+            "Код ОУ из списка или другое допустимое значение "
+            "(см. пояснение к столбцу на листе «Инструкция»).",
+        )
     if code_range is not None and column.type == contract.LIST:
         # One code is picked from the list; several are typed with «;» (Excel then only informs).
         sheet = code_range.split("!", 1)[0].strip("'")
@@ -610,6 +648,9 @@ def _write_reference(ws: Worksheet, ref: Reference) -> None:
         longest = max([len(header), *(len(str(v)) for v in values)])
         ws.column_dimensions[get_column_letter(index)].width = float(min(max(longest + 3, 10), 60))
     ws.freeze_panes = "A2"
-    note = (f"По данным за {ref.year} год; новые учреждения и объединения получают новый код."
-            if ref.year is not None else ref.source()[:1].upper() + ref.source()[1:] + ".")
+    note = (
+        f"По данным за {ref.year} год; новые учреждения и объединения получают новый код."
+        if ref.year is not None
+        else ref.source()[:1].upper() + ref.source()[1:] + "."
+    )
     ws.cell(row=1, column=len(headers) + 2, value=note)

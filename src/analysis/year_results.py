@@ -77,16 +77,29 @@ def read_inputs(ctx: Context, tidy: pd.DataFrame | None = None) -> YearInputs:
     """The one reader: the indicator tables (through their cache), the year's tables through
     `ctx.data`, the rules of `params/`."""
     tidy = context.indicator_table(ctx) if tidy is None else tidy
-    return YearInputs(ctx.year, tidy, context.indicator_history(ctx, tidy),
-                      ctx.data.table("institutions"), ctx.data.table("associations"),
-                      ctx.settings, load_rules(), Frames.read(ctx.data), texts.fill)
+    return YearInputs(
+        ctx.year,
+        tidy,
+        context.indicator_history(ctx, tidy),
+        ctx.data.table("institutions"),
+        ctx.data.table("associations"),
+        ctx.settings,
+        load_rules(),
+        Frames.read(ctx.data),
+        texts.fill,
+    )
 
 
 def compute(inputs: YearInputs) -> YearResults:
     """The results from the year's data (reads no file)."""
-    found = problems.find_problems(inputs.history, inputs.year, CATALOGUE, inputs.settings,
-                                   institutions=inputs.institutions,
-                                   associations=inputs.associations)
+    found = problems.find_problems(
+        inputs.history,
+        inputs.year,
+        CATALOGUE,
+        inputs.settings,
+        institutions=inputs.institutions,
+        associations=inputs.associations,
+    )
     recs = apply_rules(inputs.rules, inputs.tidy, inputs.frames, inputs.year, inputs.fill)
     people = {k: v for k, v in inputs.frames.lists.items() if k in PERSON_LISTS}
     return YearResults(found, recs, people)
@@ -98,9 +111,13 @@ def cache_key(ctx: Context) -> str:
     from analysis.book import plan
 
     data = plan.data_digests(ctx.processed_dir, plan.read_manifest(ctx.processed_dir))
-    return plan.fingerprint(plan.library_digest(), plan.params_digest(),
-                            plan.readable_data(data, ctx.year), ctx.year,
-                            ctx.window)[:KEY_LENGTH]
+    return plan.fingerprint(
+        plan.library_digest(),
+        plan.params_digest(),
+        plan.readable_data(data, ctx.year),
+        ctx.year,
+        ctx.window,
+    )[:KEY_LENGTH]
 
 
 def index_path(cache_dir: Path, year: int, key: str) -> Path:
@@ -113,8 +130,11 @@ def _frame_path(cache_dir: Path, year: int, key: str, name: str) -> Path:
 
 
 def _named(results: YearResults) -> dict[str, pd.DataFrame]:
-    return {"problems": results.problems, "recommendations": results.recommendations,
-            **{f"list-{k}": v for k, v in results.person_lists.items()}}
+    return {
+        "problems": results.problems,
+        "recommendations": results.recommendations,
+        **{f"list-{k}": v for k, v in results.person_lists.items()},
+    }
 
 
 def store(cache_dir: Path, year: int, key: str, results: YearResults) -> None:
@@ -125,11 +145,18 @@ def store(cache_dir: Path, year: int, key: str, results: YearResults) -> None:
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         write_bytes_atomic(_frame_path(cache_dir, year, key, name), buffer.getvalue())
-    index = {"lists": list(results.person_lists),
-             "attrs": {name: frame.attrs.get(WITHHELD) for name, frame in frames.items()
-                       if WITHHELD in frame.attrs}}
-    write_text_atomic(index_path(cache_dir, year, key),
-                      json.dumps(index, ensure_ascii=False, sort_keys=True) + "\n")
+    index = {
+        "lists": list(results.person_lists),
+        "attrs": {
+            name: frame.attrs.get(WITHHELD)
+            for name, frame in frames.items()
+            if WITHHELD in frame.attrs
+        },
+    }
+    write_text_atomic(
+        index_path(cache_dir, year, key),
+        json.dumps(index, ensure_ascii=False, sort_keys=True) + "\n",
+    )
 
 
 def load(cache_dir: Path, year: int, key: str) -> YearResults | None:
@@ -143,5 +170,8 @@ def load(cache_dir: Path, year: int, key: str) -> YearResults | None:
     for name, value in index["attrs"].items():
         if name in frames:
             frames[name].attrs[WITHHELD] = value
-    return YearResults(frames["problems"], frames["recommendations"],
-                       {k: frames[f"list-{k}"] for k in index["lists"]})
+    return YearResults(
+        frames["problems"],
+        frames["recommendations"],
+        {k: frames[f"list-{k}"] for k in index["lists"]},
+    )

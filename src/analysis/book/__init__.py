@@ -61,8 +61,11 @@ def build(
     missing = [y for y in chosen if y not in available]
     if missing:
         raise UserError(
-            "Нет обработанных данных за " + ", ".join(map(str, missing))
-            + " (есть: " + ", ".join(map(str, available)) + ")"
+            "Нет обработанных данных за "
+            + ", ".join(map(str, missing))
+            + " (есть: "
+            + ", ".join(map(str, available))
+            + ")"
         )
     stages = plan.discover_stages(notebooks_dir)
     if not stages:

@@ -21,21 +21,39 @@ class WarmEngine(NBClientEngine):
     """papermill's nbclient engine, executing in an already running kernel (`km=`)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=START_TIMEOUT,
-                                 execution_timeout=None, **kwargs):
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=START_TIMEOUT,
+        execution_timeout=None,
+        **kwargs,
+    ):
         km = kwargs.pop("km")
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                             kernel_name=kernel_name, log=logger, log_output=log_output,
-                             stdout_file=stdout_file, stderr_file=stderr_file)
+        final = merge_kwargs(
+            kwargs,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
         client = PapermillNotebookClient(nb_man, km=km, **final)
         try:
             return client.execute()
         except CellTimeoutError as exc:
             # the cell that timed out: the last one papermill started (later ones are pending)
-            started = [i for i, c in enumerate(nb_man.nb.cells)
-                       if c.metadata.get("papermill", {}).get("status") != PENDING]
+            started = [
+                i
+                for i, c in enumerate(nb_man.nb.cells)
+                if c.metadata.get("papermill", {}).get("status") != PENDING
+            ]
             exc.cell_index = started[-1] if started else None
             exc.cell_source = nb_man.nb.cells[started[-1]].source if started else ""
             raise

@@ -109,11 +109,20 @@ def run_task(task: Task) -> Outcome:
     except Exception as exc:  # noqa: BLE001 — reported by the build with the year
         mapped = _machine_error(exc, task.folder)
         if mapped is not None:
-            return Outcome(task.key, time.perf_counter() - start, error=str(mapped), task=True,
-                           machine_errno=mapped.errno)
+            return Outcome(
+                task.key,
+                time.perf_counter() - start,
+                error=str(mapped),
+                task=True,
+                machine_errno=mapped.errno,
+            )
         text = str(exc).strip().splitlines()
-        return Outcome(task.key, time.perf_counter() - start, task=True,
-                       error=f"{type(exc).__name__}: {text[0] if text else ''}")
+        return Outcome(
+            task.key,
+            time.perf_counter() - start,
+            task=True,
+            error=f"{type(exc).__name__}: {text[0] if text else ''}",
+        )
     return Outcome(task.key, time.perf_counter() - start, task=True)
 
 
@@ -186,7 +195,9 @@ def source_cell_number(notebook: str, executed_index: int) -> int:
     cell right after the cell tagged `parameters` (or first, without one).
     """
     cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
-    tagged = [i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    tagged = [
+        i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
     injected = tagged[0] + 1 if tagged else 0
     index = executed_index - 1 if executed_index > injected else executed_index
     return index + 1
@@ -236,8 +247,9 @@ def guard_worker(lifeline: Connection) -> None:
     for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if sig is not None:
             signal.signal(sig, _end_worker)
-    watcher = threading.Thread(target=_watch_build, args=(lifeline,),
-                               name="book-build-watcher", daemon=True)
+    watcher = threading.Thread(
+        target=_watch_build, args=(lifeline,), name="book-build-watcher", daemon=True
+    )
     watcher.start()
 
 
@@ -325,8 +337,9 @@ class PagePool:
     the workers down, and with them their kernels.
     """
 
-    def __init__(self, workers: int, notebooks: list[str], cwd: str,
-                 preload: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, workers: int, notebooks: list[str], cwd: str, preload: tuple[str, ...] = ()
+    ) -> None:
         self.workers = max(1, workers)
         self.preload = list(preload)  # modules the tasks need: imported once, before the fork
         self.warm_up = kernels.warm_up_statements(notebooks)
@@ -338,14 +351,18 @@ class PagePool:
 
     def __enter__(self) -> Self:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["analysis.book.execute", "papermill",
-                                        "analysis.book.engine", *self.preload])
+        context.set_forkserver_preload(
+            ["analysis.book.execute", "papermill", "analysis.book.engine", *self.preload]
+        )
         start_helpers()
         # the workers' lifeline: this process holds the only write end (see `guard_worker`)
         self._lifeline = context.Pipe(duplex=False)
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                        initializer=_init_worker,
-                                        initargs=(self.warm_up, self.cwd, self._lifeline[0]))
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self.warm_up, self.cwd, self._lifeline[0]),
+        )
         try:
             for _ in range(self.workers):  # the executor starts one worker per submitted task
                 self.pool.submit(_started)
@@ -414,8 +431,9 @@ class PagePool:
         try:
             outcome = future.result()
         except Exception as exc:  # noqa: BLE001 — a worker killed (memory, signal)
-            outcome = Outcome(job.key, 0.0, error=f"{type(exc).__name__}: {exc}",
-                              task=isinstance(job, Task))
+            outcome = Outcome(
+                job.key, 0.0, error=f"{type(exc).__name__}: {exc}", task=isinstance(job, Task)
+            )
         if outcome.ok:
             self.seconds[outcome.key] = round(outcome.seconds, 2)
         return outcome

@@ -61,8 +61,14 @@ class WarmKernel:
         from analysis.book.engine import ENGINE
 
         nb = papermill.execute_notebook(
-            with_stable_ids(notebook), None, parameters=parameters, kernel_name=KERNEL,
-            engine_name=ENGINE, km=self.km, progress_bar=False, cwd=cwd,
+            with_stable_ids(notebook),
+            None,
+            parameters=parameters,
+            kernel_name=KERNEL,
+            engine_name=ENGINE,
+            km=self.km,
+            progress_bar=False,
+            cwd=cwd,
             execution_timeout=CELL_TIMEOUT,
         )
         self.pages += 1
@@ -95,11 +101,13 @@ class WarmKernel:
             run_sync(self.km.start_kernel)(extra_arguments=list(KERNEL_ARGS), cwd=cwd)
             self.control = BlockingKernelClient(connection_file=self.km.connection_file)
             self.control.load_connection_file()
-            self.control.start_channels(shell=True, iopub=False, stdin=False, hb=False,
-                                        control=False)
+            self.control.start_channels(
+                shell=True, iopub=False, stdin=False, hb=False, control=False
+            )
             self._reply(self.control.kernel_info(), START_TIMEOUT)
-            code = "; ".join([_call("warm", self.warm_up), _call("snapshot"),
-                              _call("restore", cwd)])
+            code = "; ".join(
+                [_call("warm", self.warm_up), _call("snapshot"), _call("restore", cwd)]
+            )
             self._execute_silently(code, WARM_TIMEOUT)
         except Exception:
             self.kill()
@@ -178,5 +186,8 @@ def _imports(source: str) -> list[str]:
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    return [ast.unparse(node) for node in tree.body
-            if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and not node.level)]
+    return [
+        ast.unparse(node)
+        for node in tree.body
+        if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and not node.level)
+    ]

@@ -117,15 +117,21 @@ def book_years(manifest: dict) -> list[int]:
     its history (the courses of the two years before the first one, for the three-year
     indicators) gets no pages of its own; with no staff list anywhere, every year."""
     entries = manifest.get("years", {})
-    full = sorted(int(y) for y, e in entries.items()
-                  if isinstance(e, dict) and "staff" in e.get("forms_present", ["staff"]))
+    full = sorted(
+        int(y)
+        for y, e in entries.items()
+        if isinstance(e, dict) and "staff" in e.get("forms_present", ["staff"])
+    )
     return full or manifest_years(manifest)
 
 
 def demo_years(manifest: dict) -> frozenset[int]:
     """The processed years that are the demo city (their manifest entry says so)."""
-    return frozenset(int(y) for y, entry in manifest.get("years", {}).items()
-                     if isinstance(entry, dict) and entry.get(SOURCE) == SOURCE_DEMO)
+    return frozenset(
+        int(y)
+        for y, entry in manifest.get("years", {}).items()
+        if isinstance(entry, dict) and entry.get(SOURCE) == SOURCE_DEMO
+    )
 
 
 def data_digests(processed_dir: Path, manifest: dict) -> dict[int, str]:
@@ -168,8 +174,12 @@ def plan_pages(
     for year in years:
         params = {"year": year, **parameters}
         for stage in stages:
-            inputs = {**common, "notebook": stage.digest,
-                      "data": readable_data(data, year), "parameters": fingerprint(params)}
+            inputs = {
+                **common,
+                "notebook": stage.digest,
+                "data": readable_data(data, year),
+                "parameters": fingerprint(params),
+            }
             fp = fingerprint(inputs)
             pages.append(Page(year, stage, params, fp, inputs))
     return pages

@@ -48,7 +48,9 @@ TIMING_KEYS = ("papermill", "execution", "collapsed", "scrolled")  # cell metada
 NB_KEYS_DROPPED = ("papermill", "widgets")  # notebook metadata dropped
 SVG_DATE = re.compile(r"<dc:date>[^<]*</dc:date>")
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")  # «<pandas…Styler at 0x7f…>»: differs every run
-EXTERNAL = re.compile(r"""\b(src|href)\s*=\s*(["']?)\s*((?:https?:)?//[^"'\s>]*)\2""", re.IGNORECASE)
+EXTERNAL = re.compile(
+    r"""\b(src|href)\s*=\s*(["']?)\s*((?:https?:)?//[^"'\s>]*)\2""", re.IGNORECASE
+)
 EXTERNAL_ELEMENT = re.compile(
     r"""<(script|link|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^>]*>"""
     r"""(?:\s*</\1>)?""",

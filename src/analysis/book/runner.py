@@ -100,8 +100,11 @@ class Build:
     def run(self) -> Summary:
         self._retire_absent_years()
         # `common`: what every page depends on (a change in any re-runs the whole book)
-        common = {"library": plan.library_digest(), "params": plan.params_digest(),
-                  "profile": self.profile}
+        common = {
+            "library": plan.library_digest(),
+            "params": plan.params_digest(),
+            "profile": self.profile,
+        }
         data = plan.data_digests(self.processed_dir, self.manifest)
         from analysis.params.book import load_book_settings
 
@@ -116,14 +119,18 @@ class Build:
         self.summary.cached = len(pages) - len(todo)
         year_fps = {y: plan.fingerprint(common, plan.readable_data(data, y)) for y in self.years}
         todo_years = {p.year for p in todo}
-        table_years = [y for y in self.years if y in todo_years or self._table_stale(y, year_fps[y])]
+        table_years = [
+            y for y in self.years if y in todo_years or self._table_stale(y, year_fps[y])
+        ]
         if table_years:
             # imported here, not at the top: an unchanged rebuild must not pay for them
             from analysis.book.schedule import YearWork
 
             with self._pool(todo) as pool:  # workers start their kernels meanwhile
-                _say(f"Показатели, таблицы и выгрузки {_years_text(table_years)} — в пуле "
-                     "процессов вместе с тетрадями…")
+                _say(
+                    f"Показатели, таблицы и выгрузки {_years_text(table_years)} — в пуле "
+                    "процессов вместе с тетрадями…"
+                )
                 YearWork(self, pool, todo, table_years, year_fps).run()
         self._write_site()
         plan.save_state(self.state_path, self.state)
@@ -136,20 +143,26 @@ class Build:
         replaced by real ones)."""
         present = set(plan.book_years(self.manifest)) | set(self.years)
         gone = sorted(
-            {int(p.name) for p in self.root.glob("[0-9][0-9][0-9][0-9]")
-             if p.is_dir() and YEAR_DIR.fullmatch(p.name)}
+            {
+                int(p.name)
+                for p in self.root.glob("[0-9][0-9][0-9][0-9]")
+                if p.is_dir() and YEAR_DIR.fullmatch(p.name)
+            }
             | {int(k.split("/", 1)[0]) for k in self.state["pages"]}
             | {int(y) for y in self.state["years"]}
         )
         gone = [y for y in gone if y not in present]
         for year in gone:
             shutil.rmtree(self.root / str(year), ignore_errors=True)
-        self.state["pages"] = {k: v for k, v in self.state["pages"].items()
-                               if int(k.split("/", 1)[0]) in present}
+        self.state["pages"] = {
+            k: v for k, v in self.state["pages"].items() if int(k.split("/", 1)[0]) in present
+        }
         self.state["years"] = {y: v for y, v in self.state["years"].items() if int(y) in present}
         if gone:
-            _say("Удалены страницы лет, которых больше нет в книге (их нет в обработанных "
-                 f"данных или загружены только курсы прошлых лет): {', '.join(map(str, gone))}")
+            _say(
+                "Удалены страницы лет, которых больше нет в книге (их нет в обработанных "
+                f"данных или загружены только курсы прошлых лет): {', '.join(map(str, gone))}"
+            )
 
     def _stale(self, page: plan.Page) -> bool:
         known = self.state["pages"].get(page.key, {})
@@ -172,8 +185,9 @@ class Build:
             return InlinePool()
         notebooks = sorted({str(p.stage.path) for p in todo})
         work = len(todo) + 3 * len(self.years)  # pages, and each year's three tasks at most
-        return PagePool(min(self.jobs, work), notebooks, str(self.notebooks_dir),
-                        preload=TASK_PRELOAD)
+        return PagePool(
+            min(self.jobs, work), notebooks, str(self.notebooks_dir), preload=TASK_PRELOAD
+        )
 
     def table_step(self, year: int, year_fp: str) -> tuple | None:
         """In this process, in year order: the year's table as the profile shows it, its CSV
@@ -182,11 +196,11 @@ class Build:
 
         try:
             tidy = yearly.compute(self.processed_dir, year, self.output_dir)
-            shown = yearly.for_profile(tidy, self.processed_dir, year, self.profile,
-                                       self.threshold, self.output_dir)
+            shown = yearly.for_profile(
+                tidy, self.processed_dir, year, self.profile, self.threshold, self.output_dir
+            )
             if self.profile == "public":
-                self.summary.notes.append(yearly.protection_line(tidy, shown, year,
-                                                                 self.threshold))
+                self.summary.notes.append(yearly.protection_line(tidy, shown, year, self.threshold))
             yearly.write_csv(shown, self.root / str(year) / CSV_NAME)
             figures = yearly.key_figures(shown, self.settings.key_indicators)
         except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
@@ -229,8 +243,10 @@ class Build:
                 where += f" («{outcome.cell_source[:60]}»)"
             self._fail(page, f"{where}: {outcome.error}")
             return
-        self.profile_record[page.key] = {"execute": round(outcome.seconds, 2),
-                                         "cells": cell_seconds(outcome.notebook)}
+        self.profile_record[page.key] = {
+            "execute": round(outcome.seconds, 2),
+            "cells": cell_seconds(outcome.notebook),
+        }
         start = time.perf_counter()
         self._accept(page, outcome.notebook)
         self.profile_record[page.key]["render"] = round(time.perf_counter() - start, 3)
@@ -242,8 +258,11 @@ class Build:
             return
         path = self.output_dir / CACHE_DIR / PROFILE_FILE
         with contextlib.suppress(OSError):  # a measurement, not a product of the build
-            write_text_atomic(path, json.dumps(self.profile_record, sort_keys=True,
-                                               ensure_ascii=False, indent=0) + "\n")
+            write_text_atomic(
+                path,
+                json.dumps(self.profile_record, sort_keys=True, ensure_ascii=False, indent=0)
+                + "\n",
+            )
 
     def _accept(self, page: plan.Page, nb: dict) -> None:
         """Normalise, render, check and keep a successfully executed page."""
@@ -261,8 +280,11 @@ class Build:
             leaked = render.person_ids_in(html, self._ids_up_to(page.year))
             if leaked:
                 shown = ", ".join(leaked[:3]) + (" …" if len(leaked) > 3 else "")
-                self._fail(page, f"на странице есть коды работников ({shown}) — в публичной "
-                                 "версии их быть не должно; страница не записана")
+                self._fail(
+                    page,
+                    f"на странице есть коды работников ({shown}) — в публичной "
+                    "версии их быть не должно; страница не записана",
+                )
                 return
         executed = self.root / f"{page.key}.ipynb"
         if self.profile == "internal":  # SPEC §6: the executed notebook only in the internal one
@@ -271,7 +293,9 @@ class Build:
             executed.unlink(missing_ok=True)
         self.new_pages[page.key] = html
         self.state["pages"][page.key] = {
-            "fingerprint": page.fingerprint, "inputs": page.inputs, "title": page.stage.title,
+            "fingerprint": page.fingerprint,
+            "inputs": page.inputs,
+            "title": page.stage.title,
         }
         self.summary.executed += 1
 
@@ -305,17 +329,20 @@ class Build:
         """The nav bar on every page (rewritten where the book's shape changed) and the index."""
         entries = self._site_pages()
         demo = plan.demo_years(self.manifest)
-        shape = plan.fingerprint([[y, stem, title, y in demo] for y, stem, title in entries],
-                                 self.profile)
+        shape = plan.fingerprint(
+            [[y, stem, title, y in demo] for y, stem, title in entries], self.profile
+        )
         reshaped = shape != self.state.get("site")
-        figures = {
-            int(y): entry.get("figures", []) for y, entry in self.state["years"].items()
-        }
+        figures = {int(y): entry.get("figures", []) for y, entry in self.state["years"].items()}
         status = self._ingest_status()
         index_inputs = plan.fingerprint(shape, figures, status)
         index_path = self.root / INDEX
-        if (not self.new_pages and not reshaped and index_path.exists()
-                and self.state.get("index") == index_inputs):
+        if (
+            not self.new_pages
+            and not reshaped
+            and index_path.exists()
+            and self.state.get("index") == index_inputs
+        ):
             return  # no page, nav bar or front-page figure changed: nothing to write
         # imported only when something is written: the site's vocabulary pulls in pandas,
         # which an unchanged rebuild must not pay for
@@ -330,8 +357,9 @@ class Build:
                 page_html = (self.root / p.href).read_text(encoding="utf-8")
             else:
                 continue
-            updated = with_nav(page_html, nav_html(pages, p.year, p.stem, self.profile,
-                                                   demo=p.year in demo))
+            updated = with_nav(
+                page_html, nav_html(pages, p.year, p.stem, self.profile, demo=p.year in demo)
+            )
             if key in self.new_pages or updated != page_html:
                 write_text_atomic(self.root / p.href, updated)
         notices = book_notices(sorted({p.year for p in pages}), demo, status, self.profile)

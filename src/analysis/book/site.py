@@ -57,8 +57,7 @@ class YearSection:
     pages: list[SitePage]
 
 
-def nav_html(pages: list[SitePage], year: int, stem: str, profile: str, demo: bool = False
-             ) -> str:
+def nav_html(pages: list[SitePage], year: int, stem: str, profile: str, demo: bool = False) -> str:
     """The nav bar of one page: the index, the stages of its year, the same stage in other years;
     ``demo``: the year is the demo city, said in a marked line."""
     nav = render(
@@ -80,7 +79,7 @@ def with_nav(page: str, nav: str) -> str:
     match = BODY_OPEN.search(page)
     if match is None:
         return nav + page
-    return page[: match.end()] + nav + page[match.end():]
+    return page[: match.end()] + nav + page[match.end() :]
 
 
 def index_html(
@@ -99,15 +98,18 @@ def index_html(
         profile_name=PROFILE_NAMES.get(profile, profile),
         notices=notices,
         demo_note=DEMO_NOTE if demo_years & set(shown_years) else "",
-        sections=[_section(year, pages, figures.get(year) or [], year in demo_years)
-                  for year in shown_years],
+        sections=[
+            _section(year, pages, figures.get(year) or [], year in demo_years)
+            for year in shown_years
+        ],
     )
 
 
 def _section(year: int, pages: list[SitePage], rows: list[list[str]], demo: bool) -> YearSection:
     marked = any(INCOMPLETE_MARK in text for _, text in rows)
-    return YearSection(year, demo, rows, INCOMPLETE_NOTE if marked else "",
-                       [p for p in pages if p.year == year])
+    return YearSection(
+        year, demo, rows, INCOMPLETE_NOTE if marked else "", [p for p in pages if p.year == year]
+    )
 
 
 def book_notices(
@@ -119,19 +121,24 @@ def book_notices(
     if ingest.get("accepted") is False:
         when = _ru_time(str(ingest.get("checked_at", "")))
         report = str(ingest.get("report", ""))
-        text = (f"Новые исходные данные не приняты (проверка {when}): в формах есть ошибки. "
-                "Книга построена по последним принятым данным. Список ошибок — в отчёте о "
-                f"проверке: {report}")
+        text = (
+            f"Новые исходные данные не приняты (проверка {when}): в формах есть ошибки. "
+            "Книга построена по последним принятым данным. Список ошибок — в отчёте о "
+            f"проверке: {report}"
+        )
         # the report lists cell values (person codes): linked from the internal book only
         link = "../validation/validation.html" if profile == "internal" else ""
         out.append(Notice(text, link, "открыть отчёт о проверке" if link else ""))
     real = [y for y in years if y not in demo]
     fake = [y for y in years if y in demo]
     if real and fake:
-        out.append(Notice(
-            f"В данных смешаны демонстрационные годы ({_years_text(fake)}) и настоящие "
-            f"({_years_text(real)}): показатели за несколько лет могут включать вымышленный "
-            "город. Уберите папки демонстрационных лет из data/raw и загрузите данные заново."))
+        out.append(
+            Notice(
+                f"В данных смешаны демонстрационные годы ({_years_text(fake)}) и настоящие "
+                f"({_years_text(real)}): показатели за несколько лет могут включать вымышленный "
+                "город. Уберите папки демонстрационных лет из data/raw и загрузите данные заново."
+            )
+        )
     return tuple(out)
 
 

@@ -53,8 +53,9 @@ def warm(processed_dir: Path, year: int, output_dir: Path) -> None:
 # writes into the cache the pages read.
 
 
-def prepare_task(processed_dir: Path, year: int, output_dir: Path, profile: str,
-                 threshold: int) -> None:
+def prepare_task(
+    processed_dir: Path, year: int, output_dir: Path, profile: str, threshold: int
+) -> None:
     """The year's indicator table and, in the public profile, its public decision (the
     costliest step of a year), into the cache."""
     tidy = indicators.compute_year(processed_dir, year, cache_dir=cache_dir(output_dir))
@@ -75,7 +76,11 @@ def shared_results(
 
 
 def for_profile(
-    tidy: pd.DataFrame, processed_dir: Path, year: int, profile: str, threshold: int,
+    tidy: pd.DataFrame,
+    processed_dir: Path,
+    year: int,
+    profile: str,
+    threshold: int,
     output_dir: Path | None = None,
 ) -> pd.DataFrame:
     """The table as the profile may show it: suppressed in public (the decision the notebooks
@@ -90,8 +95,11 @@ def protection_line(tidy: pd.DataFrame, shown: pd.DataFrame, year: int, threshol
     """«2023: скрыто 444 из 3299 значений учреждений, …» — the cost of protection, per level."""
     hidden = pd.Series(flag_mask(shown["flags"], SUPPRESSED))
     counts = hidden_by_level(tidy.reset_index(drop=True), hidden, threshold)
-    parts = [f"{level_words(r.level)} {int(r.hidden)} из {int(r.cells)} "
-             f"(по порогу {int(r.primary)})" for r in counts.itertuples() if r.cells]
+    parts = [
+        f"{level_words(r.level)} {int(r.hidden)} из {int(r.cells)} (по порогу {int(r.primary)})"
+        for r in counts.itertuples()
+        if r.cells
+    ]
     return f"{year}: скрыто значений — " + "; ".join(parts)
 
 
@@ -126,11 +134,22 @@ def write_exports(
     shared = shared_results(tidy, processed_dir, year, output_dir)
     institutions = read_table(processed_dir, year, "institutions")
     associations = read_table(processed_dir, year, "associations")
-    exports.write_indicators_xlsx(shown, Path(folder) / exports.INDICATORS_NAME,
-                                  institutions=institutions, associations=associations, year=year)
+    exports.write_indicators_xlsx(
+        shown,
+        Path(folder) / exports.INDICATORS_NAME,
+        institutions=institutions,
+        associations=associations,
+        year=year,
+    )
     exports.write_recommendation_workbooks(
-        shared.recommendations, folder, profile, tidy=shown,
-        institutions=institutions, associations=associations, year=year, threshold=threshold,
+        shared.recommendations,
+        folder,
+        profile,
+        tidy=shown,
+        institutions=institutions,
+        associations=associations,
+        year=year,
+        threshold=threshold,
         rule_titles={rule.id: rule.title for rule in load_rules() if rule.title},
         person_lists=shared.person_lists if profile == "internal" else None,
     )
@@ -149,8 +168,10 @@ def key_figures(tidy: pd.DataFrame, key_ids: tuple[str, ...]) -> list[list[str]]
         if has_flag(flags, SUPPRESSED):
             text = fmt.SUPPRESSED
         else:  # † : the window reaches before the data (footnote on the front page)
-            text = fmt.marked(fmt.value(row["value"], str(row["unit"]), missing=fmt.NO_DATA),
-                              has_flag(flags, INCOMPLETE_WINDOW))
+            text = fmt.marked(
+                fmt.value(row["value"], str(row["unit"]), missing=fmt.NO_DATA),
+                has_flag(flags, INCOMPLETE_WINDOW),
+            )
         rows.append([indicator_name(ind), text])
     return rows
 

@@ -80,7 +80,8 @@ def generate(
             workbooks.write_year(staging / str(year), year_tables)
             # the marker that makes ingest record the year as the demo city (hidden: not read)
             (staging / str(year) / processed.DEMO_MARKER).write_text(
-                processed.demo_marker_text(staging / str(year)), encoding="utf-8")
+                processed.demo_marker_text(staging / str(year)), encoding="utf-8"
+            )
         raw_dir.mkdir(exist_ok=True)
         for year_dir in sorted(staging.iterdir()):
             year_dir.rename(raw_dir / year_dir.name)

@@ -49,7 +49,6 @@ def write_form(path: Path, form: contract.Form, tables: Mapping[str, pd.DataFram
     wb.save(path)
 
 
-
 def write_year(year_dir: Path, tables: Mapping[str, pd.DataFrame]) -> None:
     """Every form whose required sheets are all present in ``tables`` (a missing form is not
     written; an optional sheet is written when present)."""

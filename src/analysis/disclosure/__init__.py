@@ -41,8 +41,18 @@ FLAG_SEPARATOR = ";"  # several flags in one `flags` field
 HIDDEN_COLUMNS = ("numerator", "denominator", "value", "meets_target")
 
 __all__ = [
-    "MASK", "PEOPLE_UNIT", "PERSON_EVENTS", "SHARE_UNIT", "SUPPRESSED_FLAG", "add_flag",
-    "hidden_by_level", "mask_display", "masked", "primary_mask", "reader_note", "suppress_counts",
+    "MASK",
+    "PEOPLE_UNIT",
+    "PERSON_EVENTS",
+    "SHARE_UNIT",
+    "SUPPRESSED_FLAG",
+    "add_flag",
+    "hidden_by_level",
+    "mask_display",
+    "masked",
+    "primary_mask",
+    "reader_note",
+    "suppress_counts",
     "suppress_indicators",
 ]
 
@@ -88,9 +98,15 @@ def suppress_indicators(
     return pd.concat(parts, ignore_index=True)
 
 
-LEVEL_WORDS = {"city": "город", "district": "районы", "inst_type": "типы учреждений",
-               "institution": "учреждения", "association": "объединения", "centre": "Центр",
-               SCHOOL_LEVEL: "группы школ"}
+LEVEL_WORDS = {
+    "city": "город",
+    "district": "районы",
+    "inst_type": "типы учреждений",
+    "institution": "учреждения",
+    "association": "объединения",
+    "centre": "Центр",
+    SCHOOL_LEVEL: "группы школ",
+}
 
 
 def reader_note(shown: pd.DataFrame, threshold: int) -> str:
@@ -103,12 +119,14 @@ def reader_note(shown: pd.DataFrame, threshold: int) -> str:
         if hidden[at].any():
             parts.append(f"{words} — {int(hidden[at].sum())} из {int(at.sum())}")
     cost = ("; ".join(parts) + ".") if parts else "ни одного."
-    return (f"В публичной версии скрыты («*») значения, рассчитанные менее чем по {threshold} "
-            "работникам (или участникам), и столько других, чтобы скрытое нельзя было вычислить "
-            "ни из сумм по районам, типам учреждений и городу, ни из связанных показателей. "
-            "Численность групп (сколько в учреждении педагогов, руководителей) общеизвестна и "
-            "не скрывается; скрываются значения — сколько из них прошли курсы, участвовали в "
-            f"конкурсах и т. п. Скрыто значений: {cost}")
+    return (
+        f"В публичной версии скрыты («*») значения, рассчитанные менее чем по {threshold} "
+        "работникам (или участникам), и столько других, чтобы скрытое нельзя было вычислить "
+        "ни из сумм по районам, типам учреждений и городу, ни из связанных показателей. "
+        "Численность групп (сколько в учреждении педагогов, руководителей) общеизвестна и "
+        "не скрывается; скрываются значения — сколько из них прошли курсы, участвовали в "
+        f"конкурсах и т. п. Скрыто значений: {cost}"
+    )
 
 
 def _hide(tidy: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:

@@ -38,8 +38,11 @@ def pinned(year: Year, hidden: np.ndarray, check: set[int] | None = None) -> lis
     if not len(variables):
         return []
     out: list[int] = []
-    components = (_components(year, hidden, variables) if check is None or len(check) > 1
-                  else [_reachable(year, hidden, next(iter(check)))])
+    components = (
+        _components(year, hidden, variables)
+        if check is None or len(check) > 1
+        else [_reachable(year, hidden, next(iter(check)))]
+    )
     for component in components:
         targets = [k for k, row in enumerate(component) if check is None or row in check]
         if targets:
@@ -47,8 +50,9 @@ def pinned(year: Year, hidden: np.ndarray, check: set[int] | None = None) -> lis
     return sorted(out)
 
 
-def _constraints(year: Year, hidden: np.ndarray, rows: list[int] | None = None
-                 ) -> list[tuple[list[int], list[float], float, bool]]:
+def _constraints(
+    year: Year, hidden: np.ndarray, rows: list[int] | None = None
+) -> list[tuple[list[int], list[float], float, bool]]:
     """The relations (touching `rows`, default all) as (rows, coefs, rhs, equality), with the
     chains' extra ones."""
     rels = year.relations if rows is None else year.touching(rows)
@@ -104,8 +108,9 @@ def _reachable(year: Year, hidden: np.ndarray, start: int) -> list[int]:
     return sorted(seen)
 
 
-def _pinned_in(year: Year, hidden: np.ndarray, component: list[int], targets: list[int]
-               ) -> list[int]:
+def _pinned_in(
+    year: Year, hidden: np.ndarray, component: list[int], targets: list[int]
+) -> list[int]:
     lp = _LP(year, hidden, component)
     if lp.free:  # bounds only: a cell over at least one person can always move
         return []
@@ -153,9 +158,12 @@ class _LP:
         self.b_ub = np.array(ub_b) if ub_b else None
         hidden_links = {s for s, link in year.chain_link.items() if hidden[link]}
         self.bounds = [
-            (0.0, float(year.truth[row]) + FAR if (row in hidden_links
-                                                  or not np.isfinite(year.upper[row]))
-             else float(year.upper[row]))
+            (
+                0.0,
+                float(year.truth[row]) + FAR
+                if (row in hidden_links or not np.isfinite(year.upper[row]))
+                else float(year.upper[row]),
+            )
             for row in component
         ]
         self.truth = year.truth[component]
@@ -194,8 +202,9 @@ class _LP:
             constraints.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
         low = np.array([b[0] for b in self.bounds])
         high = np.array([b[1] for b in self.bounds])
-        res = milp(c, constraints=constraints, bounds=Bounds(low, high),
-                   integrality=np.ones(len(c)))
+        res = milp(
+            c, constraints=constraints, bounds=Bounds(low, high), integrality=np.ones(len(c))
+        )
         if res.status != 0 or res.x is None:  # the truth is feasible: a solver limit at most
             return set()
         return {int(k) for k in np.flatnonzero(np.abs(res.x - self.truth) >= MOVE)}

@@ -21,24 +21,31 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 KEY_LENGTH = 16  # hex digits of the sha256 kept in the file name
 
 
-def public_table(tidy: pd.DataFrame, processed_dir: Path, threshold: int,
-                 cache_dir: Path | None = None, school_groups: bool = False) -> pd.DataFrame:
+def public_table(
+    tidy: pd.DataFrame,
+    processed_dir: Path,
+    threshold: int,
+    cache_dir: Path | None = None,
+    school_groups: bool = False,
+) -> pd.DataFrame:
     """`tidy` (one year or several stacked) as the public profile shows it, each year's
     decision read from `cache_dir` when it was made before."""
     from analysis.disclosure import SCHOOL_LEVEL
 
     parts = []
     for year, part in tidy.groupby("year", sort=True):
-        shown = _year(part.reset_index(drop=True), int(year), Path(processed_dir), int(threshold),
-                      cache_dir)
+        shown = _year(
+            part.reset_index(drop=True), int(year), Path(processed_dir), int(threshold), cache_dir
+        )
         parts.append(shown if school_groups else shown[shown["level"].ne(SCHOOL_LEVEL)])
     if not parts:
         return tidy.copy()
     return pd.concat(parts, ignore_index=True)
 
 
-def _year(tidy: pd.DataFrame, year: int, processed_dir: Path, threshold: int,
-          cache_dir: Path | None) -> pd.DataFrame:
+def _year(
+    tidy: pd.DataFrame, year: int, processed_dir: Path, threshold: int, cache_dir: Path | None
+) -> pd.DataFrame:
     from analysis.disclosure import suppress_indicators
     from analysis.processed import read_table, table_path
 

@@ -41,8 +41,9 @@ def primary_mask(tidy: pd.DataFrame, threshold: int) -> pd.Series:
     return (small_share.fillna(False) | small_people.fillna(False)).astype(bool)
 
 
-def hidden_rows(tidy: pd.DataFrame, threshold: int, institutions: pd.DataFrame | None = None
-                ) -> tuple[pd.DataFrame, np.ndarray]:
+def hidden_rows(
+    tidy: pd.DataFrame, threshold: int, institutions: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """One year's `tidy` with its school-group rows appended, and a boolean per row: hide it
     in the public release."""
     year = relations.build(tidy, institutions)
@@ -142,8 +143,13 @@ def _candidates(year: Year, hidden: np.ndarray, row: int, levels: np.ndarray) ->
     def score(k: int) -> tuple:
         truth, upper = year.truth[k], year.upper[k]
         slack = truth > 0 or (year.is_share[k] and truth < upper)
-        return (levels[k] != levels[row], -shared[k], not slack,
-                float(np.nan_to_num(year.size[k])), k)
+        return (
+            levels[k] != levels[row],
+            -shared[k],
+            not slack,
+            float(np.nan_to_num(year.size[k])),
+            k,
+        )
 
     return sorted(shared, key=score)
 
@@ -151,12 +157,16 @@ def _candidates(year: Year, hidden: np.ndarray, row: int, levels: np.ndarray) ->
 def hidden_by_level(tidy: pd.DataFrame, hidden: pd.Series, threshold: int) -> pd.DataFrame:
     """Per level: cells with a value, hidden by the primary rule, hidden in all (the cost of
     protection). `hidden` is aligned with `tidy`."""
-    has_value = pd.to_numeric(tidy["value"], errors="coerce").notna() | \
-        pd.to_numeric(tidy["numerator"], errors="coerce").notna()
-    frame = pd.DataFrame({
-        "level": tidy["level"].astype(str).to_numpy(),
-        "cells": has_value.to_numpy(bool),
-        "primary": (primary_mask(tidy, threshold) & has_value).to_numpy(bool),
-        "hidden": (hidden.to_numpy(bool) & has_value.to_numpy(bool)),
-    })
+    has_value = (
+        pd.to_numeric(tidy["value"], errors="coerce").notna()
+        | pd.to_numeric(tidy["numerator"], errors="coerce").notna()
+    )
+    frame = pd.DataFrame(
+        {
+            "level": tidy["level"].astype(str).to_numpy(),
+            "cells": has_value.to_numpy(bool),
+            "primary": (primary_mask(tidy, threshold) & has_value).to_numpy(bool),
+            "hidden": (hidden.to_numpy(bool) & has_value.to_numpy(bool)),
+        }
+    )
     return frame.groupby("level", sort=False).sum().reset_index()

@@ -118,8 +118,12 @@ def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
     upper = np.where(is_share, np.nan_to_num(den, nan=0.0), np.inf)
     size = np.where(is_share, den, truth)
     year = Year(tidy, truth, upper, size, is_share)
-    index = {(i, lv, str(u)): k for k, (i, lv, u) in
-             enumerate(zip(tidy["indicator_id"], tidy["level"], tidy["unit_id"], strict=True))}
+    index = {
+        (i, lv, str(u)): k
+        for k, (i, lv, u) in enumerate(
+            zip(tidy["indicator_id"], tidy["level"], tidy["unit_id"], strict=True)
+        )
+    }
     year.relations += _hierarchy(tidy, index, institutions)
     year.relations += _school_groups(tidy, index, members)
     year.relations += _cross(tidy, index, den)
@@ -127,7 +131,8 @@ def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
         k: link
         for (share, lv, u), k in index.items()
         for s, count in CHAINS
-        if s == share and (link := index.get((count, lv, u))) is not None
+        if s == share
+        and (link := index.get((count, lv, u))) is not None
         and abs(den[k] - truth[link]) < TOLERANCE
     }
     year.relations = [r for r in year.relations if _holds(r, truth)]
@@ -143,14 +148,17 @@ def _holds(rel: Relation, truth: np.ndarray) -> bool:
     return abs(total - rel.rhs) < TOLERANCE if rel.equality else total <= rel.rhs + TOLERANCE
 
 
-def _hierarchy(tidy: pd.DataFrame, index: dict, institutions: pd.DataFrame | None
-               ) -> list[Relation]:
+def _hierarchy(
+    tidy: pd.DataFrame, index: dict, institutions: pd.DataFrame | None
+) -> list[Relation]:
     """parent − Σ children = 0 for every parent row and its child level."""
     parent_of: dict[str, dict[str, str]] = {}
     if institutions is not None:
         for row in institutions.itertuples(index=False):
-            parent_of[str(row.inst_id)] = {"district": str(row.district),
-                                           "inst_type": str(row.inst_type)}
+            parent_of[str(row.inst_id)] = {
+                "district": str(row.district),
+                "inst_type": str(row.inst_type),
+            }
     children: dict[tuple[str, str, str], list[int]] = {}
     for (ind, level, unit), k in index.items():
         if level in ("district", "inst_type", "institution", "association"):
@@ -172,8 +180,10 @@ def _school_members(institutions: pd.DataFrame | None) -> dict[str, list[str]]:
         return {}
     schools = institutions[institutions["inst_type"].astype(str) == SCHOOL_TYPE]
     flags = schools[list(SCHOOL_FLAGS)].fillna(False).astype(bool)
-    out = {label: schools.loc[flags[f], "inst_id"].astype(str).tolist()
-           for f, label in zip(SCHOOL_FLAGS, SCHOOL_LABELS, strict=False)}
+    out = {
+        label: schools.loc[flags[f], "inst_id"].astype(str).tolist()
+        for f, label in zip(SCHOOL_FLAGS, SCHOOL_LABELS, strict=False)
+    }
     out[SCHOOL_LABELS[-1]] = schools.loc[~flags.any(axis=1), "inst_id"].astype(str).tolist()
     return out
 
@@ -193,16 +203,27 @@ def _school_rows(tidy: pd.DataFrame, members: dict[str, list[str]]) -> pd.DataFr
             den = pd.to_numeric(got["denominator"], errors="coerce").sum(min_count=1)
             share = str(first["unit"]) == SHARE_UNIT
             value = (100 * num / den if share and den > 0 else np.nan) if share else num
-            rows.append({"year": first.get("year"), "indicator_id": ind,
-                         "level": SCHOOL_LEVEL, "unit_id": label, "numerator": num,
-                         "denominator": den if share else np.nan, "value": value,
-                         "unit": first["unit"], "target": np.nan, "meets_target": pd.NA,
-                         "flags": ""})
+            rows.append(
+                {
+                    "year": first.get("year"),
+                    "indicator_id": ind,
+                    "level": SCHOOL_LEVEL,
+                    "unit_id": label,
+                    "numerator": num,
+                    "denominator": den if share else np.nan,
+                    "value": value,
+                    "unit": first["unit"],
+                    "target": np.nan,
+                    "meets_target": pd.NA,
+                    "flags": "",
+                }
+            )
     return pd.DataFrame(rows, columns=tidy.columns) if rows else tidy.iloc[0:0]
 
 
-def _school_groups(tidy: pd.DataFrame, index: dict, members: dict[str, list[str]]
-                   ) -> list[Relation]:
+def _school_groups(
+    tidy: pd.DataFrame, index: dict, members: dict[str, list[str]]
+) -> list[Relation]:
     """school group − Σ its schools = 0, per indicator."""
     out = []
     for ind in tidy.loc[tidy["level"].eq(SCHOOL_LEVEL), "indicator_id"].unique():

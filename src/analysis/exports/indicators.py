@@ -46,8 +46,15 @@ UNIT_HEADERS: dict[str, tuple[str, ...]] = {
     "association": ("Объединение", "Наименование", "Тип объединения"),
     "centre": (),
 }
-PASSPORT_WRAP = ("Показатель", "Числитель", "Знаменатель", "Формула", "Документ-основание",
-                 "Способ сбора", "Цель")  # the long texts of a passport
+PASSPORT_WRAP = (
+    "Показатель",
+    "Числитель",
+    "Знаменатель",
+    "Формула",
+    "Документ-основание",
+    "Способ сбора",
+    "Цель",
+)  # the long texts of a passport
 PASSPORT_FIELDS: tuple[tuple[str, str], ...] = (  # (catalogue.passport() key, header)
     ("indicator_id", "Код показателя"),
     ("name", "Показатель"),
@@ -109,14 +116,31 @@ def level_rows(
         value_format = UNIT_FORMATS.get(str(rec["unit"]))
         # shares: numerator and denominator are counts of people; counts: numerator = value
         part_format = COUNT_FORMAT if str(rec["unit"]) == "%" else value_format
-        rows.append([
-            *lead_cells,
-            indicator_name(rec["indicator_id"], catalogue), rec["indicator_id"], rec["unit"],
-            rec.get("numerator"), rec.get("denominator"), rec.get("value"), rec.get("target"),
-            yes_no(rec.get("meets_target")), flag_words(rec.get("flags")),
-        ])
-        formats.append([*[None] * (len(lead) + 3), part_format, part_format, value_format,
-                        value_format, None, None])
+        rows.append(
+            [
+                *lead_cells,
+                indicator_name(rec["indicator_id"], catalogue),
+                rec["indicator_id"],
+                rec["unit"],
+                rec.get("numerator"),
+                rec.get("denominator"),
+                rec.get("value"),
+                rec.get("target"),
+                yes_no(rec.get("meets_target")),
+                flag_words(rec.get("flags")),
+            ]
+        )
+        formats.append(
+            [
+                *[None] * (len(lead) + 3),
+                part_format,
+                part_format,
+                value_format,
+                value_format,
+                None,
+                None,
+            ]
+        )
     return headers, rows, formats
 
 
@@ -146,11 +170,13 @@ def passport_rows(catalogue: Mapping) -> tuple[list[str], list[list[object]]]:
         if rec["indicator_id"] not in wanted:
             continue
         rec = dict(rec)
-        rec["levels"] = ", ".join(LEVEL_WORDS.get(lv.strip(), lv.strip())
-                                  for lv in str(rec["levels"]).split(","))
+        rec["levels"] = ", ".join(
+            LEVEL_WORDS.get(lv.strip(), lv.strip()) for lv in str(rec["levels"]).split(",")
+        )
         rec["direction"] = DIRECTION_WORDS.get(str(rec["direction"]), rec["direction"])
-        rec["sources"] = ", ".join(form_title(s.strip()) for s in str(rec["sources"]).split(",")
-                                   if s.strip())
+        rec["sources"] = ", ".join(
+            form_title(s.strip()) for s in str(rec["sources"]).split(",") if s.strip()
+        )
         goal = str(rec["goal"] or "")
         rec["goal"] = f"{goals[goal]} ({goal})" if goal in goals else goal
         rows.append([rec.get(key) for key, _ in PASSPORT_FIELDS])

@@ -28,14 +28,30 @@ from analysis.vocabulary import LEVEL_NAMES, flag_words
 
 SUMMARY_NAME = "recommendations_summary.xlsx"  # in the year folder, ASCII-safe
 FOLDER = "recommendations"  # the per-institution workbooks (internal profile only)
-REC_COLUMNS = ("rule_id", "level", "unit_id", "unit_name", "addressee", "indicator_id", "value",
-               "target", "count", "text")
+REC_COLUMNS = (
+    "rule_id",
+    "level",
+    "unit_id",
+    "unit_name",
+    "addressee",
+    "indicator_id",
+    "value",
+    "target",
+    "count",
+    "text",
+)
 OTHER = "Другие адресаты"  # the city, the Centre, a type in the district sheet and so on
 TOTAL = "Всего"
 LABELS = ("Правило", "Название", "Показатели")  # the text columns of a count table
 UNSAFE = re.compile(r'[/\\:*?"<>|\s]+')  # characters no file system takes (and spaces)
-RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-            *(f"lpt{i}" for i in range(1, 10))}  # Windows device names
+RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}  # Windows device names
 
 SHEET_INDICATORS, SHEET_RECS, SHEET_ABOUT = "Показатели", "Рекомендации", "Сведения"
 SHEET_BY_DISTRICT, SHEET_BY_TYPE = "По районам", "По типам учреждений"
@@ -48,14 +64,45 @@ LIST_NAMES: dict[str, str] = {
     "heads_no_management": "Руководитель без обучения по управлению",
 }
 PEOPLE_HEADERS = ("Список", "Код работника", "Должность", "Стаж, лет")
-INST_INDICATOR_HEADERS = ("Показатель", "Код показателя", "Единица", "Числитель", "Знаменатель",
-                          "Значение", "Цель", "Цель достигнута", "По району", "По городу",
-                          "Отметки")
-INST_REC_HEADERS = ("Правило", "Адресат", "Показатель", "Код показателя", "Значение", "Цель",
-                    "N", "Рекомендация")
-ALL_REC_HEADERS = ("Правило", "Уровень", "Код", "Наименование", "Район", "Тип учреждения",
-                   "Адресат", "Показатель", "Код показателя", "Значение", "Цель", "N",
-                   "Рекомендация", "Файл")
+INST_INDICATOR_HEADERS = (
+    "Показатель",
+    "Код показателя",
+    "Единица",
+    "Числитель",
+    "Знаменатель",
+    "Значение",
+    "Цель",
+    "Цель достигнута",
+    "По району",
+    "По городу",
+    "Отметки",
+)
+INST_REC_HEADERS = (
+    "Правило",
+    "Адресат",
+    "Показатель",
+    "Код показателя",
+    "Значение",
+    "Цель",
+    "N",
+    "Рекомендация",
+)
+ALL_REC_HEADERS = (
+    "Правило",
+    "Уровень",
+    "Код",
+    "Наименование",
+    "Район",
+    "Тип учреждения",
+    "Адресат",
+    "Показатель",
+    "Код показателя",
+    "Значение",
+    "Цель",
+    "N",
+    "Рекомендация",
+    "Файл",
+)
 REC_WRAP = ("Показатель", "Рекомендация")  # long texts: wrapped
 NO_RECS = "Рекомендаций нет: показатели учреждения не требуют адресных мер."
 
@@ -85,18 +132,37 @@ def write_recommendation_workbooks(
     year = int(year if year is not None else _year(tidy))
     recs = placed(recs, institutions, associations)
     if profile == "public":
-        return [write_summary(recs, folder / SUMMARY_NAME, year, catalogue, public=True,
-                              threshold=threshold, rule_titles=rule_titles)]
+        return [
+            write_summary(
+                recs,
+                folder / SUMMARY_NAME,
+                year,
+                catalogue,
+                public=True,
+                threshold=threshold,
+                rule_titles=rule_titles,
+            )
+        ]
     names = file_names(institution_ids(institutions, tidy, recs))
     written = [
-        write_institution(inst, folder / FOLDER / name, recs, tidy, institutions, year, catalogue,
-                          person_lists)
+        write_institution(
+            inst, folder / FOLDER / name, recs, tidy, institutions, year, catalogue, person_lists
+        )
         for inst, name in names.items()
     ]
     _remove_stale(folder / FOLDER, set(names.values()))
-    written.append(write_summary(recs, folder / SUMMARY_NAME, year, catalogue, public=False,
-                                 files=names, institutions=institutions,
-                                 rule_titles=rule_titles))
+    written.append(
+        write_summary(
+            recs,
+            folder / SUMMARY_NAME,
+            year,
+            catalogue,
+            public=False,
+            files=names,
+            institutions=institutions,
+            rule_titles=rule_titles,
+        )
+    )
     return written
 
 
@@ -117,11 +183,15 @@ def placed(
     where = _institution_places(institutions)
     base = {}
     if associations is not None and len(associations):
-        base = {str(a): str(i) for a, i in zip(associations["assoc_id"], associations["inst_id"],
-                                               strict=True)}
+        base = {
+            str(a): str(i)
+            for a, i in zip(associations["assoc_id"], associations["inst_id"], strict=True)
+        }
     districts, types = [], []
     for level, unit in zip(recs["level"].astype(str), recs["unit_id"].astype(str), strict=True):
-        inst = unit if level == "institution" else base.get(unit) if level == "association" else None
+        inst = (
+            unit if level == "institution" else base.get(unit) if level == "association" else None
+        )
         district, inst_type = where.get(inst, (None, None)) if inst else (None, None)
         if level == "district":
             district = unit
@@ -135,8 +205,10 @@ def placed(
 def _institution_places(institutions: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
     if institutions is None or not len(institutions):
         return {}
-    return {str(r.inst_id): (str(r.district), str(r.inst_type))
-            for r in institutions.itertuples(index=False)}
+    return {
+        str(r.inst_id): (str(r.district), str(r.inst_type))
+        for r in institutions.itertuples(index=False)
+    }
 
 
 # --- file names --------------------------------------------------------------------------------
@@ -211,8 +283,14 @@ def write_institution(
     add_sheet(wb, SHEET_RECS, INST_REC_HEADERS, rows, formats, wrap=REC_WRAP)
     if person_lists is not None:
         add_sheet(wb, SHEET_PEOPLE, PEOPLE_HEADERS, people_rows(inst, person_lists))
-    about = [["Код ОУ", inst], ["Наименование", name], ["Район", district],
-             ["Тип учреждения", inst_type], ["Год", year], ["Рекомендаций", len(own)]]
+    about = [
+        ["Код ОУ", inst],
+        ["Наименование", name],
+        ["Район", district],
+        ["Тип учреждения", inst_type],
+        ["Год", year],
+        ["Рекомендаций", len(own)],
+    ]
     add_sheet(wb, SHEET_ABOUT, ["Сведение", "Значение"], about)
     return save(wb, path, year, f"{name or inst}: показатели и рекомендации за {year} год")
 
@@ -225,8 +303,14 @@ def people_rows(inst: str, person_lists: Mapping[str, pd.DataFrame]) -> list[lis
             continue
         own = frame[frame["inst_id"].astype(str).eq(inst)].sort_values("person_id")
         for rec in own.to_dict("records"):
-            rows.append([LIST_NAMES.get(key, key), rec["person_id"], rec.get("position"),
-                         rec.get("experience_years")])
+            rows.append(
+                [
+                    LIST_NAMES.get(key, key),
+                    rec["person_id"],
+                    rec.get("position"),
+                    rec.get("experience_years"),
+                ]
+            )
     return rows
 
 
@@ -257,12 +341,36 @@ def institution_indicators(
         ind, unit = rec["indicator_id"], str(rec["unit"])
         value_format = UNIT_FORMATS.get(unit)
         part_format = COUNT_FORMAT if unit == PERCENT else value_format
-        rows.append([indicator_name(ind, catalogue), ind, unit, rec.get("numerator"),
-                     rec.get("denominator"), rec.get("value"), rec.get("target"),
-                     yes_no(rec.get("meets_target")), local.get(ind), city.get(ind),
-                     flag_words(rec.get("flags"))])
-        formats.append([None, None, None, part_format, part_format, value_format,
-                        value_format, None, value_format, value_format, None])
+        rows.append(
+            [
+                indicator_name(ind, catalogue),
+                ind,
+                unit,
+                rec.get("numerator"),
+                rec.get("denominator"),
+                rec.get("value"),
+                rec.get("target"),
+                yes_no(rec.get("meets_target")),
+                local.get(ind),
+                city.get(ind),
+                flag_words(rec.get("flags")),
+            ]
+        )
+        formats.append(
+            [
+                None,
+                None,
+                None,
+                part_format,
+                part_format,
+                value_format,
+                value_format,
+                None,
+                value_format,
+                value_format,
+                None,
+            ]
+        )
     return list(INST_INDICATOR_HEADERS), rows, formats
 
 
@@ -272,7 +380,9 @@ def _values(part: pd.DataFrame) -> dict[str, object]:
 
 
 def rec_rows(
-    recs: pd.DataFrame, catalogue: Mapping, headers: tuple[str, ...],
+    recs: pd.DataFrame,
+    catalogue: Mapping,
+    headers: tuple[str, ...],
     files: Mapping[str, str] | None = None,
 ) -> tuple[list[list[object]], list[list[str | None]]]:
     """Rows of a recommendation list with the given headers (value formats by indicator)."""
@@ -283,13 +393,19 @@ def rec_rows(
         known = catalogue.get(ind)
         value_format = UNIT_FORMATS.get(str(known.unit)) if known is not None else None
         cells = {
-            "Правило": rec["rule_id"], "Уровень": LEVEL_NAMES.get(rec["level"], rec["level"]),
-            "Код": rec["unit_id"], "Наименование": rec["unit_name"],
-            "Район": rec.get("district"), "Тип учреждения": rec.get("inst_type"),
+            "Правило": rec["rule_id"],
+            "Уровень": LEVEL_NAMES.get(rec["level"], rec["level"]),
+            "Код": rec["unit_id"],
+            "Наименование": rec["unit_name"],
+            "Район": rec.get("district"),
+            "Тип учреждения": rec.get("inst_type"),
             "Адресат": rec["addressee"],
             "Показатель": indicator_name(ind, catalogue) if _present(ind) else None,
-            "Код показателя": ind, "Значение": rec["value"], "Цель": rec["target"],
-            "N": rec["count"], "Рекомендация": rec["text"],
+            "Код показателя": ind,
+            "Значение": rec["value"],
+            "Цель": rec["target"],
+            "N": rec["count"],
+            "Рекомендация": rec["text"],
             "Файл": files.get(str(rec["unit_id"])) if rec["level"] == "institution" else None,
         }
         number = {"Значение": value_format, "Цель": value_format, "N": COUNT_FORMAT}
@@ -321,8 +437,10 @@ def counts(
     table[TOTAL] = table.sum(axis=1)
     table = table.astype("float64").where(table > 0)
     names = recs.groupby(recs["rule_id"].astype(str))["indicator_id"].agg(
-        lambda ids: "; ".join(dict.fromkeys(indicator_name(i, catalogue) for i in ids
-                                            if _present(i))))
+        lambda ids: "; ".join(
+            dict.fromkeys(indicator_name(i, catalogue) for i in ids if _present(i))
+        )
+    )
     table.insert(0, "Показатели", names.reindex(table.index))
     if rule_titles:
         table.insert(0, "Название", [rule_titles.get(r) for r in table.index])
@@ -352,16 +470,24 @@ def write_summary(
                 table[col] = table[col].astype(object).where(~hidden[col], MASK)
         rows = table.astype(object).to_numpy().tolist()
         fmt_row = [None] * (len(table.columns) - len(number_cols)) + [COUNT_FORMAT] * len(
-            number_cols)
+            number_cols
+        )
         add_sheet(wb, sheet, [str(c) for c in table.columns], rows, [fmt_row] * len(rows))
     if not public:
         rows, formats = rec_rows(recs, catalogue, ALL_REC_HEADERS, files)
         add_sheet(wb, SHEET_ALL, ALL_REC_HEADERS, rows, formats, wrap=REC_WRAP)
-        names = {} if institutions is None else dict(
-            zip(institutions["inst_id"].astype(str), institutions["name"], strict=True))
+        names = (
+            {}
+            if institutions is None
+            else dict(zip(institutions["inst_id"].astype(str), institutions["name"], strict=True))
+        )
         mapping = [[inst, names.get(inst), name] for inst, name in (files or {}).items()]
-        add_sheet(wb, SHEET_FILES, ["Код ОУ", "Наименование", "Файл"],
-                  [[i, n, f"{FOLDER}/{f}"] for i, n, f in mapping])
+        add_sheet(
+            wb,
+            SHEET_FILES,
+            ["Код ОУ", "Наименование", "Файл"],
+            [[i, n, f"{FOLDER}/{f}"] for i, n, f in mapping],
+        )
     return save(wb, path, year, f"Адресные рекомендации за {year} год: сводка")
 
 

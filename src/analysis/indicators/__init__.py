@@ -39,12 +39,12 @@ from analysis.indicators.tidy import COLUMNS, DTYPES, csv_text, finish, order, w
 from analysis.reader import YearData
 from analysis.targets import load_targets
 
-__all__ = ["COLUMNS", "LEVEL_ORDER", "compute_year", "csv_text", "series",
-           "write_indicators_csv"]
+__all__ = ["COLUMNS", "LEVEL_ORDER", "compute_year", "csv_text", "series", "write_indicators_csv"]
 
 
-def compute_year(processed_dir: Path, year: int, cache_dir: Path | None = None,
-                 params_dir: Path | None = None) -> pd.DataFrame:
+def compute_year(
+    processed_dir: Path, year: int, cache_dir: Path | None = None, params_dir: Path | None = None
+) -> pd.DataFrame:
     """The tidy table of every catalogue indicator for ``year`` (cached when ``cache_dir``)."""
     path = None
     if cache_dir is not None:
@@ -59,8 +59,13 @@ def compute_year(processed_dir: Path, year: int, cache_dir: Path | None = None,
     return tidy
 
 
-def series(processed_dir: Path, years: list[int], indicator_ids: list[str] | None = None,
-           levels: list[str] | None = None, cache_dir: Path | None = None) -> pd.DataFrame:
+def series(
+    processed_dir: Path,
+    years: list[int],
+    indicator_ids: list[str] | None = None,
+    levels: list[str] | None = None,
+    cache_dir: Path | None = None,
+) -> pd.DataFrame:
     """The same tidy columns over several years (a time series of any indicator and level)."""
     frames = []
     for year in sorted(set(years)):

@@ -40,8 +40,12 @@ def cache_key(processed_dir: Path, year: int, params_dir: Path | None) -> str:
             for path in sorted(folder.glob("*.parquet")):
                 digest.update(path.name.encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
-    sources = [Path(catalogue.__file__), Path(targets.__file__), *sorted(PACKAGE_DIR.glob("*.py")),
-               targets.targets_path(params_dir)]
+    sources = [
+        Path(catalogue.__file__),
+        Path(targets.__file__),
+        *sorted(PACKAGE_DIR.glob("*.py")),
+        targets.targets_path(params_dir),
+    ]
     for path in sources:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.exists() else b"<absent>")

@@ -28,8 +28,14 @@ from analysis.indicators.entities import BUILDERS, NO_DATA, Entities, Level
 from analysis.indicators.measures import Evaluator
 from analysis.reader import YearData
 
-LEVEL_ORDER: tuple[str, ...] = ("city", "district", "inst_type", "institution", "association",
-                                "centre")
+LEVEL_ORDER: tuple[str, ...] = (
+    "city",
+    "district",
+    "inst_type",
+    "institution",
+    "association",
+    "centre",
+)
 STATS = 4  # rows of a statistics block: n in population, n known, Σ numerator, Σ denominator
 
 
@@ -46,16 +52,16 @@ class Block:
     flags: str
 
 
-def _stats(level: Level, pop: np.ndarray, known: np.ndarray, num: np.ndarray,
-           den: np.ndarray) -> np.ndarray:
+def _stats(
+    level: Level, pop: np.ndarray, known: np.ndarray, num: np.ndarray, den: np.ndarray
+) -> np.ndarray:
     """The four sums per unit of a direct level (shape STATS × units)."""
     m = len(level.units)
     pos, code = level.pos, level.code
     identity = len(pos) == len(pop) and level.source is None and level.identity
     out = np.zeros((STATS, m))
     for row, weights in enumerate((pop, known, num, den)):
-        out[row] = np.bincount(code, weights=weights if identity else weights[pos],
-                               minlength=m)[:m]
+        out[row] = np.bincount(code, weights=weights if identity else weights[pos], minlength=m)[:m]
     return out
 
 
@@ -84,8 +90,9 @@ def _level_stats(entities: Entities, levels: tuple[str, ...], arrays) -> dict[st
     return {name: get(name) for name in levels if name in entities.levels}
 
 
-def entity_values(ind: Indicator, entities: Entities, evaluate: Evaluator
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[str]]:
+def entity_values(
+    ind: Indicator, entities: Entities, evaluate: Evaluator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[str]]:
     """Per entity: in the population (bool), numerator, denominator (NaN: unknown), and the
     flags the inputs raise — what every unit's sums and the person lists are made of."""
     n = len(entities)
@@ -138,8 +145,12 @@ def counted(data: YearData, indicators: list[Indicator]) -> dict[str, Counted]:
 def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -> list[Block]:
     pop, num, den, flags = entity_values(ind, entities, evaluate)
     known = pop & np.isfinite(num) & np.isfinite(den)
-    arrays = (pop.astype(float), known.astype(float), np.where(known, num, 0.0),
-              np.where(known, den, 0.0))
+    arrays = (
+        pop.astype(float),
+        known.astype(float),
+        np.where(known, num, 0.0),
+        np.where(known, den, 0.0),
+    )
     stats = _level_stats(entities, ind.levels, arrays)
     blocks = []
     for level in ind.levels:
@@ -150,8 +161,9 @@ def _indicator_blocks(ind: Indicator, entities: Entities, evaluate: Evaluator) -
     return blocks
 
 
-def _block(ind: Indicator, level: str, units: list[str], stats: np.ndarray,
-           flags: set[str]) -> Block:
+def _block(
+    ind: Indicator, level: str, units: list[str], stats: np.ndarray, flags: set[str]
+) -> Block:
     n_pop, n_known, s_num, s_den = stats
     unknown = (n_known == 0) & (n_pop > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -182,8 +194,9 @@ def compute_raw(data: YearData, indicators: list[Indicator] | None = None) -> pd
             continue
         entities = builder(data)
         evaluate = Evaluator(data, entities)
-        evaluate.prefetch([b for ind in mine for b in (ind.numerator, ind.denominator,
-                                                         *ind.population)])
+        evaluate.prefetch(
+            [b for ind in mine for b in (ind.numerator, ind.denominator, *ind.population)]
+        )
         for ind in mine:
             blocks.extend(_indicator_blocks(ind, entities, evaluate))
     rank = {ind.id: i for i, ind in enumerate(CATALOGUE.values())}
@@ -203,15 +216,17 @@ def _frame(year: int, blocks: list[Block]) -> pd.DataFrame:
         return np.concatenate(parts).astype(float) if parts else np.zeros(0)
 
     units = [u for b in blocks for u in b.units]
-    return pd.DataFrame({
-        "year": np.full(total, year, dtype=np.int64),
-        "indicator_id": pd.array(repeat(lambda b: b.indicator.id), dtype="str"),
-        "level": pd.array(repeat(lambda b: b.level), dtype="str"),
-        "unit_id": pd.array(units, dtype="str"),
-        "numerator": concat("numerator"),
-        "denominator": concat("denominator"),
-        "value": concat("value"),
-        "unit": pd.array(repeat(lambda b: b.indicator.unit), dtype="str"),
-        "flags": pd.array(repeat(lambda b: b.flags), dtype="str"),
-        "direction": repeat(lambda b: b.indicator.direction),
-    })
+    return pd.DataFrame(
+        {
+            "year": np.full(total, year, dtype=np.int64),
+            "indicator_id": pd.array(repeat(lambda b: b.indicator.id), dtype="str"),
+            "level": pd.array(repeat(lambda b: b.level), dtype="str"),
+            "unit_id": pd.array(units, dtype="str"),
+            "numerator": concat("numerator"),
+            "denominator": concat("denominator"),
+            "value": concat("value"),
+            "unit": pd.array(repeat(lambda b: b.indicator.unit), dtype="str"),
+            "flags": pd.array(repeat(lambda b: b.flags), dtype="str"),
+            "direction": repeat(lambda b: b.indicator.direction),
+        }
+    )

@@ -85,7 +85,9 @@ def _institution_levels(inst: pd.DataFrame) -> dict[str, Level]:
     districts = _sorted_units(inst["district"])
     types = _sorted_units(inst["inst_type"])
     return {
-        "district": Level(districts, code=_codes(inst["district"], districts), source="institution"),
+        "district": Level(
+            districts, code=_codes(inst["district"], districts), source="institution"
+        ),
         "inst_type": Level(types, code=_codes(inst["inst_type"], types), source="institution"),
     }
 
@@ -120,8 +122,10 @@ def persons(data: YearData) -> Entities:
         frame = pd.DataFrame({"person_id": pd.Series([], dtype="str")})
         return _person_entities(frame, inst, None, data, missing=True)
     staff = staff.drop_duplicates("person_id")
-    inst_pos = np.full(len(staff), -1) if inst is None else _codes(
-        staff["inst_id"], inst["inst_id"].tolist()
+    inst_pos = (
+        np.full(len(staff), -1)
+        if inst is None
+        else _codes(staff["inst_id"], inst["inst_id"].tolist())
     )
     if inst is not None:
         types = inst["inst_type"].to_numpy(dtype=object)
@@ -132,12 +136,18 @@ def persons(data: YearData) -> Entities:
     return _person_entities(frame, inst, inst_pos, data, missing=False)
 
 
-def _person_entities(frame: pd.DataFrame, inst: pd.DataFrame | None,
-                     inst_pos: np.ndarray | None, data: YearData, missing: bool) -> Entities:
+def _person_entities(
+    frame: pd.DataFrame,
+    inst: pd.DataFrame | None,
+    inst_pos: np.ndarray | None,
+    data: YearData,
+    missing: bool,
+) -> Entities:
     n = len(frame)
     inst_units = (
-        inst["inst_id"].tolist() if inst is not None else _sorted_units(frame.get("inst_id",
-                                                                                   pd.Series()))
+        inst["inst_id"].tolist()
+        if inst is not None
+        else _sorted_units(frame.get("inst_id", pd.Series()))
     )
     if inst is None and n:
         inst_pos = _codes(frame["inst_id"], inst_units)
@@ -145,8 +155,12 @@ def _person_entities(frame: pd.DataFrame, inst: pd.DataFrame | None,
         inst_pos = np.full(n, -1)
     m = len(inst_units)
     # one bucket per institution plus one for persons whose institution is unknown
-    base = Level(inst_units + ["?"], pos=np.arange(n), code=np.where(inst_pos >= 0, inst_pos, m),
-                 identity=True)
+    base = Level(
+        inst_units + ["?"],
+        pos=np.arange(n),
+        code=np.where(inst_pos >= 0, inst_pos, m),
+        identity=True,
+    )
     levels = {
         "_all": base,
         "institution": Level(inst_units, code=np.append(np.arange(m), -1), source="_all"),
@@ -179,8 +193,10 @@ def institutions(data: YearData) -> Entities:
     inst = institutions_of(data)
     if inst is None:
         frame = pd.DataFrame({"inst_id": pd.Series([], dtype="str")})
-        levels = {"institution": Level([], pos=np.zeros(0, int), code=np.zeros(0, int)),
-                  "city": Level(["city"], pos=np.zeros(0, int), code=np.zeros(0, int))}
+        levels = {
+            "institution": Level([], pos=np.zeros(0, int), code=np.zeros(0, int)),
+            "city": Level(["city"], pos=np.zeros(0, int), code=np.zeros(0, int)),
+        }
         return Entities(frame, as_arrow(frame["inst_id"]), levels, missing=True)
     m = len(inst)
     levels = {
@@ -211,5 +227,9 @@ def centre(data: YearData) -> Entities:
     return Entities(pd.DataFrame(index=[0]), None, {"centre": Level(["centre"], pos=one, code=one)})
 
 
-BUILDERS = {"person": persons, "institution": institutions, "association": associations,
-            "centre": centre}
+BUILDERS = {
+    "person": persons,
+    "institution": institutions,
+    "association": associations,
+    "centre": centre,
+}

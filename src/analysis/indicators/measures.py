@@ -23,8 +23,14 @@ from analysis.indicators.entities import (
 )
 from analysis.reader import YearData
 
-COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-           ">": operator.gt, ">=": operator.ge}
+COMPARE = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 Result = tuple[np.ndarray, frozenset[str]]
 
@@ -90,7 +96,8 @@ class Evaluator:
                 keep &= self._row_mask(block.table, offset, cond)
             weights = (
                 pd.to_numeric(table[block.column], errors="coerce").fillna(0.0).to_numpy(float)
-                if isinstance(block, Sum) else None
+                if isinstance(block, Sum)
+                else None
             )
             if block.key is None:  # the Centre: every matching row is its own
                 total += keep.sum() if weights is None else weights[keep].sum()
@@ -138,12 +145,15 @@ class Evaluator:
                     wanted[key] = as_arrow(table[block.key])
         if self.entities.ids is None or not wanted:
             return
-        chunks = [c.cast(pa.large_string()) for a in wanted.values()
-                  for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+        chunks = [
+            c.cast(pa.large_string())
+            for a in wanted.values()
+            for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])
+        ]
         found = lookup(pa.chunked_array(chunks, type=pa.large_string()), self.entities.ids)
         start = 0
         for key, values in wanted.items():
-            self._arrays[key] = found[start:start + len(values)]
+            self._arrays[key] = found[start : start + len(values)]
             start += len(values)
 
     def _field(self, block: Field) -> Result:
@@ -163,7 +173,9 @@ class Evaluator:
         if plan is None:
             return np.full(n, np.nan), frozenset({NO_DATA})
         rows = plan[plan["indicator_id"].eq(block.indicator_id).to_numpy(bool, na_value=False)]
-        value = float(rows["plan"].iloc[0]) if len(rows) and pd.notna(rows["plan"].iloc[0]) else (
-            np.nan
+        value = (
+            float(rows["plan"].iloc[0])
+            if len(rows) and pd.notna(rows["plan"].iloc[0])
+            else (np.nan)
         )
         return np.full(n, value), frozenset()

@@ -16,11 +16,32 @@ from analysis.indicators.engine import LEVEL_ORDER
 from analysis.reader import YearData
 from analysis.targets import attach_targets, meets_target
 
-COLUMNS: list[str] = ["year", "indicator_id", "level", "unit_id", "numerator", "denominator",
-                      "value", "unit", "target", "meets_target", "flags"]  # SPEC §5, in order
-DTYPES = {"year": "int64", "indicator_id": "str", "level": "str", "unit_id": "str",
-          "numerator": "float64", "denominator": "float64", "value": "float64", "unit": "str",
-          "target": "float64", "meets_target": "boolean", "flags": "str"}
+COLUMNS: list[str] = [
+    "year",
+    "indicator_id",
+    "level",
+    "unit_id",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "target",
+    "meets_target",
+    "flags",
+]  # SPEC §5, in order
+DTYPES = {
+    "year": "int64",
+    "indicator_id": "str",
+    "level": "str",
+    "unit_id": "str",
+    "numerator": "float64",
+    "denominator": "float64",
+    "value": "float64",
+    "unit": "str",
+    "target": "float64",
+    "meets_target": "boolean",
+    "flags": "str",
+}
 
 
 def finish(raw: pd.DataFrame, data: YearData, targets: pd.DataFrame) -> pd.DataFrame:
@@ -47,12 +68,14 @@ def _centre_plan(data: YearData) -> dict[str, float]:
 def order(tidy: pd.DataFrame) -> pd.DataFrame:
     """Catalogue order, then level order (city … centre), then unit_id; stable."""
     rank = {k: i for i, k in enumerate(CATALOGUE)}
-    keys = pd.DataFrame({
-        "year": tidy["year"].to_numpy(),
-        "i": tidy["indicator_id"].map(rank).fillna(len(rank)).to_numpy(),
-        "l": tidy["level"].map({k: i for i, k in enumerate(LEVEL_ORDER)}).to_numpy(),
-        "u": tidy["unit_id"].to_numpy(dtype=object),
-    })
+    keys = pd.DataFrame(
+        {
+            "year": tidy["year"].to_numpy(),
+            "i": tidy["indicator_id"].map(rank).fillna(len(rank)).to_numpy(),
+            "l": tidy["level"].map({k: i for i, k in enumerate(LEVEL_ORDER)}).to_numpy(),
+            "u": tidy["unit_id"].to_numpy(dtype=object),
+        }
+    )
     index = keys.sort_values(["year", "i", "l", "u"], kind="stable").index
     return tidy.iloc[index].reset_index(drop=True)
 

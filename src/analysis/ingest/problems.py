@@ -134,7 +134,9 @@ class Problems:
             hidden = self._counts[group] - MAX_SAME
             if hidden > 0:
                 same = "с той же ошибкой" if group[0] == ERROR else "с тем же предупреждением"
-                summary = Problem(group[0], f"и ещё {hidden} {_rows(hidden)} {same}", place.at(row=None))
+                summary = Problem(
+                    group[0], f"и ещё {hidden} {_rows(hidden)} {same}", place.at(row=None)
+                )
                 items.append(((*key[:2], key[2] + 0.5), summary))
         return [p for _, p in sorted(items, key=lambda item: item[0])]
 

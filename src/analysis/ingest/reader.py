@@ -113,5 +113,3 @@ def _read_book(
             parsers, problems
         ):
             data[sheet.table].broken = True
-
-

@@ -24,6 +24,7 @@ XLSX_NAME = "validation.xlsx"
 BY_FILE_DIR = "by_file"  # one small workbook per source file, to send each school its own list
 COLUMNS = ("уровень", "файл", "лист", "строка", "столбец", "значение", "проблема")
 
+
 def _cells(problem: Problem) -> tuple:
     place = problem.place
     return (
@@ -51,12 +52,19 @@ def _verdict(problems: list[Problem]) -> str:
 def render_html(problems: list[Problem], raw_dir: Path) -> str:
     """The report page as one self-contained HTML string."""
     rows = [
-        {"css": "error" if problem.level == ERROR else "warning",
-         "cells": ["" if value is None else str(value) for value in _cells(problem)]}
+        {
+            "css": "error" if problem.level == ERROR else "warning",
+            "cells": ["" if value is None else str(value) for value in _cells(problem)],
+        }
         for problem in problems
     ]
-    return render("validation.html.j2", raw_dir=str(raw_dir), verdict=_verdict(problems),
-                  columns=COLUMNS, rows=rows)
+    return render(
+        "validation.html.j2",
+        raw_dir=str(raw_dir),
+        verdict=_verdict(problems),
+        columns=COLUMNS,
+        rows=rows,
+    )
 
 
 def write_xlsx(problems: list[Problem], path: Path, title: str = "Проверка") -> None:

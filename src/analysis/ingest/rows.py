@@ -195,8 +195,10 @@ class SheetReader:
         self._warn_per_column(
             problems,
             self._unnamed,
-            lambda i, number: f"в столбце {column_letter(i)} есть данные (первая — в строке "
-            f"{number}), но нет заголовка — столбец пропущен",
+            lambda i, number: (
+                f"в столбце {column_letter(i)} есть данные (первая — в строке "
+                f"{number}), но нет заголовка — столбец пропущен"
+            ),
             lambda more: f"и ещё {_columns(more)} с данными без заголовка — пропущены",
         )
 
@@ -205,10 +207,13 @@ class SheetReader:
         self._warn_per_column(
             problems,
             self.reading.far,
-            lambda i, number: f"в ячейке {column_letter(i)}{number} (далеко справа от таблицы) "
-            "есть значение — пропущено; удалите его, если оно попало туда случайно",
-            lambda more: f"и ещё {_columns(more)} далеко справа от таблицы со значениями — "
-            "пропущены",
+            lambda i, number: (
+                f"в ячейке {column_letter(i)}{number} (далеко справа от таблицы) "
+                "есть значение — пропущено; удалите его, если оно попало туда случайно"
+            ),
+            lambda more: (
+                f"и ещё {_columns(more)} далеко справа от таблицы со значениями — пропущены"
+            ),
         )
 
     def _warn_per_column(self, problems: Problems, first_rows: dict[int, int], line, rest) -> None:
@@ -219,8 +224,9 @@ class SheetReader:
             problems.warning(self.place.at(row=1, col_rank=1000 + i), line(i, number))
         if len(columns) > MAX_SAME:
             last = columns[MAX_SAME - 1][0]
-            problems.warning(self.place.at(row=1, col_rank=1000 + last),
-                             rest(len(columns) - MAX_SAME))
+            problems.warning(
+                self.place.at(row=1, col_rank=1000 + last), rest(len(columns) - MAX_SAME)
+            )
 
 
 def _columns(n: int) -> str:

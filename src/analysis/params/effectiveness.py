@@ -47,6 +47,8 @@ def load_thresholds(params_dir: Path | None = None) -> Thresholds:
             f"{THRESHOLDS_FILE}: пороги не могут быть отрицательными (а min_units — меньше 1)"
         )
     if not 0 < out.alpha < 1:
-        raise UserError(f"{THRESHOLDS_FILE}: alpha — уровень значимости, число между 0 и 1 "
-                        f"(обычно 0.05), а не {out.alpha:g}")
+        raise UserError(
+            f"{THRESHOLDS_FILE}: alpha — уровень значимости, число между 0 и 1 "
+            f"(обычно 0.05), а не {out.alpha:g}"
+        )
     return out

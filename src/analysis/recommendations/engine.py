@@ -22,21 +22,31 @@ from analysis.recommendations import lists
 from analysis.recommendations.rules import LIST_COUNTS, Condition, Rule
 from analysis.vocabulary import CENTRE_TYPE, INCOMPLETE_WINDOW, has_flag
 
-COLUMNS = ["rule_id", "level", "unit_id", "unit_name", "addressee", "indicator_id", "value",
-           "target", "count", "text"]
+COLUMNS = [
+    "rule_id",
+    "level",
+    "unit_id",
+    "unit_name",
+    "addressee",
+    "indicator_id",
+    "value",
+    "target",
+    "count",
+    "text",
+]
 # fill(rule, unit_name, facts, year) → the rule's text for one unit
 Fill = Callable[[Rule, str, Mapping[str, float], int], str]
 
 
-def recommend(data: YearData, tidy: pd.DataFrame, rules: list[Rule], fill: Fill
-              ) -> pd.DataFrame:
+def recommend(data: YearData, tidy: pd.DataFrame, rules: list[Rule], fill: Fill) -> pd.DataFrame:
     """Every recommendation of the data's year: one row per rule and unit concerned, in rule
     order (`rules`: `analysis.params.recommendations.load_rules`)."""
     return apply_rules(rules, tidy, Frames.read(data, rules), data.year, fill)
 
 
-def apply_rules(rules: list[Rule], tidy: pd.DataFrame, frames: Frames, year: int, fill: Fill
-                ) -> pd.DataFrame:
+def apply_rules(
+    rules: list[Rule], tidy: pd.DataFrame, frames: Frames, year: int, fill: Fill
+) -> pd.DataFrame:
     """The recommendations of `rules` on a year's data (no file is read here)."""
     facts = FactIndex(tidy, {rule.indicator for rule in rules})
     rows = [row for rule in rules for row in apply_rule(rule, facts, frames, year, fill)]
@@ -63,9 +73,14 @@ def withheld_rules(rules: list[Rule], frames: Frames) -> dict[str, str]:
 class Frames:
     """What the rules of a year read besides the tidy table: registers, lists, members."""
 
-    def __init__(self, institutions: pd.DataFrame | None, associations: pd.DataFrame | None,
-                 members: pd.DataFrame | None, person: Mapping[str, pd.DataFrame],
-                 units: Mapping[str, pd.DataFrame]) -> None:
+    def __init__(
+        self,
+        institutions: pd.DataFrame | None,
+        associations: pd.DataFrame | None,
+        members: pd.DataFrame | None,
+        person: Mapping[str, pd.DataFrame],
+        units: Mapping[str, pd.DataFrame],
+    ) -> None:
         self.institutions = institutions
         self.associations = associations
         self.members = members
@@ -76,9 +91,13 @@ class Frames:
     def read(cls, data: YearData, rules: list[Rule] | None = None) -> Frames:
         """The frames of the data's year (the person lists only when a rule counts one)."""
         need_people = rules is None or any(r.count in PERSON_LISTS for r in rules)
-        return cls(data.table("institutions"), data.table("associations"),
-                   data.table("members"), lists.person_lists(data) if need_people else {},
-                   lists.unit_lists(data.table("associations"), data.table("plan_reports")))
+        return cls(
+            data.table("institutions"),
+            data.table("associations"),
+            data.table("members"),
+            lists.person_lists(data) if need_people else {},
+            lists.unit_lists(data.table("associations"), data.table("plan_reports")),
+        )
 
 
 class FactIndex:
@@ -95,10 +114,13 @@ class FactIndex:
     def __init__(self, tidy: pd.DataFrame, indicator_ids: set[str] | None = None) -> None:
         if indicator_ids is not None:
             tidy = tidy[tidy["indicator_id"].isin(sorted(indicator_ids))]
-        numbers = [pd.to_numeric(tidy[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-                   for c in self.COLUMNS]
-        flags = (tidy["flags"] if "flags" in tidy.columns
-                 else pd.Series("", index=tidy.index)).to_numpy(dtype=object)
+        numbers = [
+            pd.to_numeric(tidy[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            for c in self.COLUMNS
+        ]
+        flags = (
+            tidy["flags"] if "flags" in tidy.columns else pd.Series("", index=tidy.index)
+        ).to_numpy(dtype=object)
         keys = zip(tidy["indicator_id"], tidy["level"], tidy["unit_id"].astype(str))
         self._rows: dict[tuple, dict[str, float]] = {}
         for i, key in enumerate(keys):
@@ -112,34 +134,52 @@ class FactIndex:
         return dict(self._rows.get((indicator_id, level, unit_id), self.MISSING))
 
 
-def apply_rule(rule: Rule, facts_of: FactIndex, frames: Frames, year: int, fill: Fill
-               ) -> list[dict]:
+def apply_rule(
+    rule: Rule, facts_of: FactIndex, frames: Frames, year: int, fill: Fill
+) -> list[dict]:
     """The recommendations of one rule (a dict per unit concerned)."""
     ind = CATALOGUE[rule.indicator]
     city = facts_of.row(rule.indicator, "city", "city")
     found = units(rule, frames)
-    counts = list_counts(frames.lists.get(rule.count), rule, [u for u, _ in found], frames) \
-        if rule.count in LIST_COUNTS else {}
+    counts = (
+        list_counts(frames.lists.get(rule.count), rule, [u for u, _ in found], frames)
+        if rule.count in LIST_COUNTS
+        else {}
+    )
     out = []
     for unit_id, unit_name in found:
         level = "city" if rule.level == "category" else rule.level
         row = facts_of.row(rule.indicator, level, "city" if rule.level == "category" else unit_id)
-        facts = {"value": row["value"], "target": row["target"], "numerator": row["numerator"],
-                 "denominator": row["denominator"], "city_value": city["value"],
-                 "incomplete": row["incomplete"]}
+        facts = {
+            "value": row["value"],
+            "target": row["target"],
+            "numerator": row["numerator"],
+            "denominator": row["denominator"],
+            "city_value": city["value"],
+            "incomplete": row["incomplete"],
+        }
         facts["gap"] = shortfall(facts["value"], facts["target"], ind.direction)
-        facts["count"] = counts[unit_id] if rule.count in LIST_COUNTS else count(
-            rule, facts, ind.direction)
+        facts["count"] = (
+            counts[unit_id] if rule.count in LIST_COUNTS else count(rule, facts, ind.direction)
+        )
         if rule.count is not None and not (facts["count"] >= 1):
             continue  # nothing to do for nobody
         if not all(holds(c, facts, ind.direction) for c in rule.conditions):
             continue
-        out.append({"rule_id": rule.id, "level": rule.level, "unit_id": unit_id,
-                    "unit_name": unit_name, "addressee": rule.addressee,
-                    "indicator_id": rule.indicator, "value": facts["value"],
-                    "target": facts["target"],
-                    "count": None if rule.count is None else int(facts["count"]),
-                    "text": fill(rule, unit_name, facts, year)})
+        out.append(
+            {
+                "rule_id": rule.id,
+                "level": rule.level,
+                "unit_id": unit_id,
+                "unit_name": unit_name,
+                "addressee": rule.addressee,
+                "indicator_id": rule.indicator,
+                "value": facts["value"],
+                "target": facts["target"],
+                "count": None if rule.count is None else int(facts["count"]),
+                "text": fill(rule, unit_name, facts, year),
+            }
+        )
     return out
 
 
@@ -196,8 +236,9 @@ def to_target(numerator: float, denominator: float, target: float, direction: st
     return float(max(0, math.ceil(numerator - need - 1e-9)))
 
 
-def list_counts(frame: pd.DataFrame | None, rule: Rule, unit_ids: list[str], frames: Frames
-                ) -> dict[str, float]:
+def list_counts(
+    frame: pd.DataFrame | None, rule: Rule, unit_ids: list[str], frames: Frames
+) -> dict[str, float]:
     """unit_id → how many rows of a list belong to the unit of the rule's level, for every
     unit at once (one count of the list per institution, association or person, then sums)."""
     if frame is None or frame.empty:
@@ -226,8 +267,9 @@ def _per_value(ids: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in ids.astype(str).value_counts().items()}
 
 
-def _summed(pairs: pd.DataFrame | None, group: str, member: str, per_member: Mapping[str, int]
-            ) -> dict[str, int]:
+def _summed(
+    pairs: pd.DataFrame | None, group: str, member: str, per_member: Mapping[str, int]
+) -> dict[str, int]:
     """group → the rows of the list over the group's distinct members (an institution of a
     district, a member of an association)."""
     if pairs is None:
@@ -256,6 +298,12 @@ def holds(cond: Condition, facts: Mapping[str, float], direction: str) -> bool:
     x = facts[cond.variable]
     if x is None or math.isnan(x):
         return False
-    ops = {"<": x < cond.number, "<=": x <= cond.number, ">": x > cond.number,
-           ">=": x >= cond.number, "==": x == cond.number, "!=": x != cond.number}
+    ops = {
+        "<": x < cond.number,
+        "<=": x <= cond.number,
+        ">": x > cond.number,
+        ">=": x >= cond.number,
+        "==": x == cond.number,
+        "!=": x != cond.number,
+    }
     return bool(ops[cond.op])

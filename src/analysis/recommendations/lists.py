@@ -50,8 +50,12 @@ from analysis.vocabulary import CENTRE_TYPE
 BASE = ["person_id", "inst_id", "inst_name", "position", "experience_years"]
 WITHHELD = "withheld"  # frame.attrs key: why a list is not drawn up (Russian, for the reader)
 # What a missing table of a list's window is called in its withheld reason (genitive plural).
-TABLE_WORDS = {"courses": "курсов", "mentoring": "наставнических пар",
-               "deficits": "диагностики дефицитов", "staff": "кадров"}
+TABLE_WORDS = {
+    "courses": "курсов",
+    "mentoring": "наставнических пар",
+    "deficits": "диагностики дефицитов",
+    "staff": "кадров",
+}
 
 
 def person_lists(data: YearData) -> dict[str, pd.DataFrame]:
@@ -59,12 +63,15 @@ def person_lists(data: YearData) -> dict[str, pd.DataFrame]:
     frame, withheld with the reason in ``attrs``, where a form it reads is missing."""
     names = institution_names(data.table("institutions"))
     found = counted(data, [CATALOGUE[p.indicator] for p in PERSON_LISTS.values()])
-    return {key: person_list(data, declared, found[declared.indicator], names)
-            for key, declared in PERSON_LISTS.items()}
+    return {
+        key: person_list(data, declared, found[declared.indicator], names)
+        for key, declared in PERSON_LISTS.items()
+    }
 
 
-def person_list(data: YearData, declared: PersonList, people: Counted, names: dict[str, str]
-                ) -> pd.DataFrame:
+def person_list(
+    data: YearData, declared: PersonList, people: Counted, names: dict[str, str]
+) -> pd.DataFrame:
     """One list: the persons in the denominator and not in the numerator of its indicator."""
     staff = _base(people.frame, names)
     indicator = CATALOGUE[declared.indicator]
@@ -100,19 +107,22 @@ def missing_years(data: YearData, indicator: Indicator) -> dict[str, list[int]]:
     return out
 
 
-def withheld(staff: pd.DataFrame, missing: dict[str, list[int]], absent: str,
-             extra: dict | None = None) -> pd.DataFrame:
+def withheld(
+    staff: pd.DataFrame, missing: dict[str, list[int]], absent: str, extra: dict | None = None
+) -> pd.DataFrame:
     """An empty list carrying why it is not drawn up (``attrs["withheld"]``): the missing
     forms and years, and what being listed would wrongly say (`absent`; "" when the gap is in
     who belongs on the list, not in what they lack)."""
     out = _empty(staff, list(extra or {}))
-    gaps = "; ".join(f"{TABLE_WORDS.get(t, t)} за {_years(sorted(y))}"
-                     for t, y in missing.items())
+    gaps = "; ".join(f"{TABLE_WORDS.get(t, t)} за {_years(sorted(y))}" for t, y in missing.items())
     forms = ", ".join(dict.fromkeys(f"{TABLE_FORM.get(t, t)}.xlsx" for t in missing))
     every = sorted({y for ys in missing.values() for y in ys})
-    why = (f", и «{absent}» значило бы лишь, что "
-           f"{'этот год не загружен' if len(every) == 1 else 'эти годы не загружены'}"
-           if absent else " — неизвестно, кого включать в список")
+    why = (
+        f", и «{absent}» значило бы лишь, что "
+        f"{'этот год не загружен' if len(every) == 1 else 'эти годы не загружены'}"
+        if absent
+        else " — неизвестно, кого включать в список"
+    )
     out.attrs[WITHHELD] = (
         f"список не составляется: {gaps} нет в загруженных данных{why}. "
         f"Загрузите {forms} за {_years(every)}."
@@ -143,16 +153,18 @@ def _base(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """The engine's persons with the list columns (a person of an unknown institution keeps
     its code as the name: the indicator counts them in the city, so the list does too)."""
     if "inst_id" not in frame.columns:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "experience_years" else "str")
-                             for c in BASE})
+        return pd.DataFrame(
+            {c: pd.Series(dtype="float64" if c == "experience_years" else "str") for c in BASE}
+        )
     out = frame.reset_index(drop=True).copy()
     ids = out["inst_id"].astype(str)
     out["inst_name"] = [names.get(i, i) for i in ids]
     return out[BASE]
 
 
-def unit_lists(associations: pd.DataFrame | None, plan_reports: pd.DataFrame | None
-               ) -> dict[str, pd.DataFrame]:
+def unit_lists(
+    associations: pd.DataFrame | None, plan_reports: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
     """Lists of units: associations without a plan-report (assoc_id, assoc_type, name)."""
     return {"missing_plan_report": monitoring.missing_plan_reports(associations, plan_reports)}
 
@@ -195,7 +207,8 @@ def deficit_areas(data: YearData, persons: pd.DataFrame) -> list[str | None]:
         return [None] * len(persons)
     found = before[before["deficit"].astype(bool)]
     areas = found.groupby(found["person_id"].astype(str))["area"].agg(
-        lambda a: ", ".join(sorted(set(a))))
+        lambda a: ", ".join(sorted(set(a)))
+    )
     return [areas.get(p) for p in persons["person_id"].astype(str)]
 
 

@@ -33,12 +33,28 @@ from analysis.errors import UserError
 RULES_FILE = "recommendations.yaml"  # SPEC §3
 LEVELS = ("institution", "association", "district", "inst_type", "city", "centre", "category")
 # What N of a rule can be: a list of `analysis.recommendations.lists`, or a number of the unit.
-LIST_COUNTS = ("lapsed_pk", "young_without_mentor", "deficit_no_course", "heads_no_management",
-               "missing_plan_report")
+LIST_COUNTS = (
+    "lapsed_pk",
+    "young_without_mentor",
+    "deficit_no_course",
+    "heads_no_management",
+    "missing_plan_report",
+)
 NUMBER_COUNTS = ("to_target", "numerator", "denominator")
-PLACEHOLDERS = ("unit_name", "indicator", "value", "target", "city_value", "gap", "city_gap",
-                "count",
-                "year", "prev_year", "years", "category")
+PLACEHOLDERS = (
+    "unit_name",
+    "indicator",
+    "value",
+    "target",
+    "city_value",
+    "gap",
+    "city_gap",
+    "count",
+    "year",
+    "prev_year",
+    "years",
+    "category",
+)
 VARIABLES = ("value", "count", "gap", "denominator")
 OPERATORS = ("<=", ">=", "==", "!=", "<", ">")
 REQUIRED = ("id", "indicator", "level", "condition", "addressee", "text")
@@ -128,12 +144,17 @@ def parse_rule(item: object, number: int, file: str = RULES_FILE) -> Rule:
     unknown = sorted(set(map(str, item)) - set(REQUIRED) - {"title", "count", "category"})
     if unknown:
         raise UserError(f"{where}: неизвестные поля: {', '.join(unknown)}")
-    rule = Rule(id=str(item["id"]), indicator=str(item["indicator"]), level=str(item["level"]),
-                conditions=tuple(_condition(where, c) for c in _as_list(item["condition"])),
-                addressee=str(item["addressee"]).strip(), text=" ".join(str(item["text"]).split()),
-                title=str(item.get("title") or item["id"]),
-                count=None if item.get("count") is None else str(item["count"]),
-                category=None if item.get("category") is None else str(item["category"]))
+    rule = Rule(
+        id=str(item["id"]),
+        indicator=str(item["indicator"]),
+        level=str(item["level"]),
+        conditions=tuple(_condition(where, c) for c in _as_list(item["condition"])),
+        addressee=str(item["addressee"]).strip(),
+        text=" ".join(str(item["text"]).split()),
+        title=str(item.get("title") or item["id"]),
+        count=None if item.get("count") is None else str(item["count"]),
+        category=None if item.get("category") is None else str(item["category"]),
+    )
     _check(where, rule)
     return rule
 
@@ -151,8 +172,9 @@ def _condition(where: str, text: object) -> Condition:
         return Condition("worse_than_city", number=float((worse.group(1) or "0").replace(",", ".")))
     compare = _COMPARE.match(raw)
     if compare and compare.group(1) in VARIABLES:
-        return Condition("compare", compare.group(1), compare.group(2),
-                         float(compare.group(3).replace(",", ".")))
+        return Condition(
+            "compare", compare.group(1), compare.group(2), float(compare.group(3).replace(",", "."))
+        )
     raise UserError(
         f"{where}: непонятное условие «{raw}» — допустимы below_target, worse_than_city [п. п.] "
         f"и сравнения вида «value < 60» ({', '.join(VARIABLES)}; {' '.join(OPERATORS)})"
@@ -164,29 +186,40 @@ def _check(where: str, rule: Rule) -> None:
     if rule.indicator not in CATALOGUE:
         raise UserError(f"{where}: нет показателя «{rule.indicator}» в каталоге показателей")
     if rule.level not in LEVELS:
-        raise UserError(f"{where}: неизвестный уровень «{rule.level}» — допустимы "
-                        f"{', '.join(LEVELS)}")
+        raise UserError(
+            f"{where}: неизвестный уровень «{rule.level}» — допустимы {', '.join(LEVELS)}"
+        )
     if rule.level == "category" and rule.category not in STAFF_CATEGORIES:
-        raise UserError(f"{where}: для уровня category нужна категория работников: "
-                        f"{', '.join(STAFF_CATEGORIES)}")
+        raise UserError(
+            f"{where}: для уровня category нужна категория работников: "
+            f"{', '.join(STAFF_CATEGORIES)}"
+        )
     levels = CATALOGUE[rule.indicator].levels
     judged_at = "city" if rule.level == "category" else rule.level
     if rule.uses_value and judged_at not in levels:
-        raise UserError(f"{where}: показатель «{rule.indicator}» не считается на уровне "
-                        f"«{rule.level}» — условие на его значение проверить нельзя")
+        raise UserError(
+            f"{where}: показатель «{rule.indicator}» не считается на уровне "
+            f"«{rule.level}» — условие на его значение проверить нельзя"
+        )
     if rule.count is not None and rule.count not in LIST_COUNTS + NUMBER_COUNTS:
-        raise UserError(f"{where}: неизвестный счётчик count «{rule.count}» — допустимы "
-                        f"{', '.join(LIST_COUNTS + NUMBER_COUNTS)}")
+        raise UserError(
+            f"{where}: неизвестный счётчик count «{rule.count}» — допустимы "
+            f"{', '.join(LIST_COUNTS + NUMBER_COUNTS)}"
+        )
     if rule.count is None and any(c.variable == "count" for c in rule.conditions):
         raise UserError(f"{where}: условие на count, а счётчик count не задан")
     for name in PLACEHOLDER.findall(rule.text):
         key, *forms = name.split("|")
         if key not in PLACEHOLDERS:
-            raise UserError(f"{where}: неизвестная подстановка «{{{name}}}» в тексте — допустимы "
-                            f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+            raise UserError(
+                f"{where}: неизвестная подстановка «{{{name}}}» в тексте — допустимы "
+                f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+            )
         if forms and (key != "count" or len(forms) != 3):
-            raise UserError(f"{where}: подстановка «{{{name}}}»: формы слова задаются только "
-                            "для count, три через «|» (1 работника|2 работников|5 работников)")
+            raise UserError(
+                f"{where}: подстановка «{{{name}}}»: формы слова задаются только "
+                "для count, три через «|» (1 работника|2 работников|5 работников)"
+            )
         if key == "count" and rule.count is None:
             raise UserError(f"{where}: в тексте есть {{count}}, а счётчик count не задан")
         if key == "category" and rule.level != "category":
