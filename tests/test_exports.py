@@ -757,3 +757,19 @@ def test_text_from_the_forms_is_stored_as_text_never_as_a_formula_number_or_link
     assert (second[1].value, second[1].data_type) == (1.5, "n")
     assert second[2].value == dt.datetime(2023, 5, 4) and second[2].number_format == "dd.mm.yyyy"
     assert second[3].value is True
+
+
+def test_a_mean_per_unit_keeps_its_decimal(tmp_path):
+    # ptg_results_mean (kind MEAN, unit «ед.»): 3 results over 2 ПТГ with a card = 1.5, which
+    # a whole-number format would show as «2»; its sum and count stay whole numbers.
+    tidy = pd.DataFrame(
+        [("ptg_results_mean", "city", "city", 3, 2, 1.5, "ед.", None, None, "")],
+        columns=TIDY_COLUMNS,
+    )
+    tidy["meets_target"] = tidy["meets_target"].astype("boolean")
+    tidy.insert(0, "year", YEAR)
+    path = tmp_path / "indicators.xlsx"
+    write_indicators_xlsx(tidy, path, year=YEAR)
+    sheet = openpyxl.load_workbook(path)["Город"]
+    value = next(c for row in sheet.iter_rows() for c in row if c.value == 1.5)
+    assert value.number_format == "#,##0.0"

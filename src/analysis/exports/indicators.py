@@ -15,7 +15,8 @@ import pandas as pd
 
 from analysis import contract
 from analysis.catalogue import CATALOGUE, passport
-from analysis.exports.sheets import COUNT_FORMAT, UNIT_FORMATS, add_sheet, new_workbook, save
+from analysis.exports.sheets import COUNT_FORMAT, add_sheet, new_workbook, save
+from analysis.exports.sheets import value_format as sheets_value_format
 from analysis.goals import load_goals
 from analysis.vocabulary import DIRECTION_WORDS, LEVEL_NAMES, flag_words
 
@@ -113,7 +114,8 @@ def level_rows(
         unit_cells = list(attrs.get(rec["_unit"], ()))[: max(0, len(lead) - 1)]
         unit_cells += [None] * (max(0, len(lead) - 1) - len(unit_cells))
         lead_cells = [rec["unit_id"], *unit_cells] if lead else []
-        value_format = UNIT_FORMATS.get(str(rec["unit"]))
+        known = catalogue.get(rec["indicator_id"])
+        value_format = sheets_value_format(str(rec["unit"]), getattr(known, "kind", None))
         # shares: numerator and denominator are counts of people; counts: numerator = value
         part_format = COUNT_FORMAT if str(rec["unit"]) == "%" else value_format
         rows.append(

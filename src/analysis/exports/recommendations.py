@@ -23,7 +23,8 @@ import pandas as pd
 from analysis.catalogue import CATALOGUE, PERCENT
 from analysis.disclosure import MASK, suppress_counts
 from analysis.exports.indicators import indicator_name, yes_no
-from analysis.exports.sheets import COUNT_FORMAT, UNIT_FORMATS, add_sheet, new_workbook, save
+from analysis.exports.sheets import COUNT_FORMAT, add_sheet, new_workbook, save
+from analysis.exports.sheets import value_format as sheets_value_format
 from analysis.vocabulary import LEVEL_NAMES, flag_words
 
 SUMMARY_NAME = "recommendations_summary.xlsx"  # in the year folder, ASCII-safe
@@ -339,7 +340,8 @@ def institution_indicators(
     rows, formats = [], []
     for rec in own.sort_values(["_order", "indicator_id"], kind="stable").to_dict("records"):
         ind, unit = rec["indicator_id"], str(rec["unit"])
-        value_format = UNIT_FORMATS.get(unit)
+        known = catalogue.get(ind)
+        value_format = sheets_value_format(unit, getattr(known, "kind", None))
         part_format = COUNT_FORMAT if unit == PERCENT else value_format
         rows.append(
             [
@@ -391,7 +393,9 @@ def rec_rows(
     for rec in recs.to_dict("records"):
         ind = rec["indicator_id"]
         known = catalogue.get(ind)
-        value_format = UNIT_FORMATS.get(str(known.unit)) if known is not None else None
+        value_format = (
+            sheets_value_format(str(known.unit), getattr(known, "kind", None)) if known else None
+        )
         cells = {
             "Правило": rec["rule_id"],
             "Уровень": LEVEL_NAMES.get(rec["level"], rec["level"]),

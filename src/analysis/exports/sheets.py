@@ -22,6 +22,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from analysis.catalogue import MEAN
 from analysis.files import CREATOR, document_time, write_bytes_atomic
 
 # Number formats in the file's invariant syntax: «,» is the thousands separator, which Russian
@@ -36,6 +37,14 @@ UNIT_FORMATS = {
     "ед.": COUNT_FORMAT,
     "чел.-ч": HOURS_FORMAT,
 }  # SPEC §5 units
+MEAN_FORMAT = "#,##0.0"  # a mean per unit (catalogue kind MEAN): 1.5 results per ПТГ, not «2»
+
+
+def value_format(unit: str, kind: str | None = None) -> str | None:
+    """The number format of an indicator's values: by its unit, one decimal for a mean."""
+    return MEAN_FORMAT if kind == MEAN else UNIT_FORMATS.get(str(unit))
+
+
 HEADER_STYLE = {  # bold on the book's pale slate, wrapped
     "bold": True,
     "bg_color": "#DDE4EA",
