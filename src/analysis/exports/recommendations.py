@@ -25,22 +25,11 @@ from analysis.disclosure import MASK, suppress_counts
 from analysis.exports.indicators import indicator_name, yes_no
 from analysis.exports.sheets import COUNT_FORMAT, add_sheet, new_workbook, save
 from analysis.exports.sheets import value_format as sheets_value_format
+from analysis.recommendations.engine import COLUMNS as REC_COLUMNS  # the frame it writes
 from analysis.vocabulary import LEVEL_NAMES, flag_words
 
 SUMMARY_NAME = "recommendations_summary.xlsx"  # in the year folder, ASCII-safe
 FOLDER = "recommendations"  # the per-institution workbooks (internal profile only)
-REC_COLUMNS = (
-    "rule_id",
-    "level",
-    "unit_id",
-    "unit_name",
-    "addressee",
-    "indicator_id",
-    "value",
-    "target",
-    "count",
-    "text",
-)
 OTHER = "Другие адресаты"  # the city, the Centre, a type in the district sheet and so on
 TOTAL = "Всего"
 LABELS = ("Правило", "Название", "Показатели")  # the text columns of a count table
