@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.contract import SHEETS
 from analysis.demo import city, streams
 from analysis.demo.measures import Effects
 
@@ -22,16 +23,7 @@ NEVER = -9999  # "no such course yet" in the course history
 COURSE_RATE, COURSE_TREND, EXTRA_RATE, DEFICIT_EXTRA = 0.80, 0.12, 0.08, 0.25
 MODERN_RATE, MODERN_TREND = 0.70, 0.35  # share of ПК meeting modern requirements, rising
 PP_SHARE = 0.04  # professional retraining among course rows
-TOPICS = (
-    "ФГОС",
-    "ИКТ",
-    "предметное",
-    "управление",
-    "инклюзия",
-    "воспитание",
-    "функциональная грамотность",
-    "другое",
-)
+TOPICS = SHEETS["courses"].column("topic").choices  # the contract's, in its order
 TEACHER_TOPICS = np.array([0.25, 0.15, 0.22, 0.03, 0.08, 0.10, 0.12, 0.05])
 HEAD_TOPICS = np.array([0.15, 0.10, 0.0, 0.65, 0.03, 0.04, 0.03, 0.0])
 PROGRAMS = {

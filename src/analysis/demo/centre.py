@@ -6,22 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.contract import CENTRE
+from analysis.contract import CENTRE, SHEETS
 from analysis.demo import city, streams
 
 EVENTS, PRODUCTS = 160, 45  # events and products a year at scale 1
 FORMATS = ("семинар", "конференция", "мастер-класс", "вебинар", "конкурс", "курсы", "другое")
 FORMAT_P = np.array([0.35, 0.06, 0.25, 0.15, 0.06, 0.05, 0.08])
 FORMAT_PARTICIPANTS = np.array([35, 150, 25, 70, 40, 30, 30])
-GROUPS = (
-    "молодые педагоги",
-    "руководители",
-    "заместители руководителей",
-    "учителя-предметники",
-    "педагоги ДОО",
-    "педагоги УДО",
-    "все",
-)
+GROUPS = SHEETS["events"].column("target_group").choices  # the contract's, in its order
 GROUP_P = np.array([0.14, 0.10, 0.12, 0.28, 0.16, 0.08, 0.12])
 THEMES = (
     "Функциональная грамотность",
