@@ -417,3 +417,25 @@ def by_indicator(problems: pd.DataFrame, catalogue: Mapping = CATALOGUE) -> pd.D
     counts = counts.reindex([i for i in catalogue if i in counts.index])
     counts.insert(0, "name", [catalogue[i].name for i in counts.index])
     return counts.reset_index()
+
+
+# --------------------------------------------------------------------------- problems.csv
+
+# SPEC §5: the columns of `problems.csv`, in order; `unit` is the unit's id (`unit_id`)
+TIDY_COLUMNS = ["unit", "level", "indicator_id", "value", "target", "gap", "trend", "kind", "rank"]
+
+
+def tidy(found: pd.DataFrame) -> pd.DataFrame:
+    """``problems.csv`` (SPEC §5): one row per problem of `found` (`find_problems`, in its
+    order), exactly `TIDY_COLUMNS`; ``rank`` is 1 for the first problem, 2 for the next…"""
+    out = pd.DataFrame(
+        {
+            "unit": found["unit_id"].astype(str).to_numpy(),
+            "level": found["level"].astype(str).to_numpy(),
+            "indicator_id": found["indicator_id"].astype(str).to_numpy(),
+            **{c: found[c].astype(float).to_numpy() for c in ("value", "target", "gap", "trend")},
+            "kind": found["kind"].astype(str).to_numpy(),
+            "rank": pd.array(range(1, len(found) + 1), dtype="Int64"),
+        }
+    )
+    return out[TIDY_COLUMNS]

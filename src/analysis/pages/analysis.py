@@ -28,6 +28,7 @@ from analysis.context import Context
 from analysis.monitoring import dynamics_frame
 from analysis.params.recommendations import load_rules
 from analysis.problems import KIND_NAMES, KINDS, lower_first
+from analysis.recommendations import engine
 from analysis.recommendations.lists import WITHHELD
 from analysis.recommendations.rules import Rule
 from analysis.vocabulary import LEVEL_NAMES, SCHOOL_GROUP, SUPPRESSED, flag_mask
@@ -76,6 +77,17 @@ def load(ctx: Context) -> Page:
         rule_summary(recs, rules),
         shared.person_lists,
     )
+
+
+def tidy_for(ctx: Context) -> dict[str, pd.DataFrame]:
+    """``problems.csv`` and ``recommendations.csv`` of the context's year as its profile may
+    show them (SPEC §5), by file name: the public one keeps the problems and the
+    recommendations the public page shows (`problems.for_reader`, `public_recommendations`)."""
+    page = load(ctx)
+    recs = page.recs
+    if ctx.public:
+        recs = public_recommendations(recs, ctx.settings.suppression_threshold, page.tidy_shown)
+    return {"problems.csv": problems.tidy(page.found), "recommendations.csv": engine.tidy(recs)}
 
 
 # --------------------------------------------------------------------------- sections
@@ -723,14 +735,21 @@ def _withheld_titles(recs: pd.DataFrame, rule_counts: pd.DataFrame) -> list[tupl
 def public_texts(
     recs: pd.DataFrame, threshold: int, shown: pd.DataFrame | None = None
 ) -> list[str]:
-    """Texts the public profile may show: to the city, the Centre, categories, districts and
-    types only, where N (when there is one) is at least the suppression threshold, and where
-    every cell the text quotes is visible in `shown` — the year's public table
-    (`context.for_reader`): a type or district hidden there as a partner is hidden here too
-    (its value, gap or N would give the cell away). Without `shown` nothing can be checked,
-    so nothing is shown."""
+    """The texts of `public_recommendations`."""
+    return list(public_recommendations(recs, threshold, shown)["text"])
+
+
+def public_recommendations(
+    recs: pd.DataFrame, threshold: int, shown: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The recommendations the public profile may show: to the city, the Centre, categories,
+    districts and types only, where N (when there is one) is at least the suppression
+    threshold, and where every cell the text quotes is visible in `shown` — the year's public
+    table (`context.for_reader`): a type or district hidden there as a partner is hidden here
+    too (its value, gap or N would give the cell away). Without `shown` nothing can be
+    checked, so nothing is shown."""
     if shown is None:
-        return []
+        return recs.iloc[:0]
     part = recs[recs["level"].isin(PUBLIC_LEVELS)]
     visible = _visible_cells(shown)
     ok = [
@@ -739,7 +758,7 @@ def public_texts(
             part["count"], part["level"], part["unit_id"].astype(str), part["indicator_id"]
         )
     ]
-    return list(part.loc[ok, "text"])
+    return part[pd.Series(ok, index=part.index, dtype=bool)]
 
 
 def _visible_cells(shown: pd.DataFrame) -> set[tuple[str, str, str]]:
