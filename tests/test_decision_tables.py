@@ -29,7 +29,9 @@ FOUND = pd.DataFrame(
         "reference": [80.0, 62.5],
         "unit": ["%", "%"],
         "year_from": [2021.0, 2021.0],
-        "denominator": [40.0, 8.0],
+        "denominator": [40.0, 80.0],
+        # people the gap is: 17,5 p. p. of 40 = 7; 12,5 p. p. of 80 = 10
+        "affected": [7.0, 10.0],
     }
 )
 
@@ -38,10 +40,11 @@ def test_problems_csv_lines():
     lines = csv_text(problems.tidy(FOUND)).splitlines()
     assert lines == [
         "unit,level,indicator_id,value,target,gap,trend,kind,rank",
-        # 62.5 against a target of 80 → 17.5 short; first in the order → rank 1
-        "Север,district,pk_modern_3y,62.5,80,17.5,-2.5,below_target,1",
-        # no target: an empty field, never «nan»; 62.5 → 50 is −12.5 over the window
-        "s1,institution,category_high,50,,12.5,-12.5,worsening,2",
+        # ranked by people affected: s1's 10 people before Север's 7, though Север is the more
+        # severe; no target: an empty field, never «nan»; 62.5 → 50 is −12.5 over the window
+        "s1,institution,category_high,50,,12.5,-12.5,worsening,1",
+        # 62.5 against a target of 80 → 17.5 short
+        "Север,district,pk_modern_3y,62.5,80,17.5,-2.5,below_target,2",
     ]
 
 
