@@ -296,3 +296,11 @@ def test_affected_people_and_one_item_per_unit():
 def test_a_count_gap_affects_its_missing_count():
     history = tidy(r("gpo_events", "association", "G1", 3.0, den=None, target=4, unit="ед."))
     assert find(history)["affected"].tolist() == [1.0]  # one event short
+
+
+def test_the_public_reader_of_no_problems_keeps_the_columns():
+    found = find(tidy(r("pk_modern_3y", "city", "city", 90.0, target=85)))
+    shown = tidy(r("pk_modern_3y", "city", "city", 90.0, target=85))
+    public = problems.for_reader(found, shown)
+    assert public.empty and list(public.columns) == list(found.columns)
+    assert list(problems.tidy(public).columns) == problems.TIDY_COLUMNS

@@ -461,7 +461,7 @@ def for_reader(problems: pd.DataFrame, shown_history: pd.DataFrame) -> pd.DataFr
         (lv, u, i) not in keys
         for lv, u, i in zip(problems["level"], problems["unit_id"], problems["indicator_id"])
     ]
-    return problems[keep].reset_index(drop=True)
+    return _keep(problems, keep).reset_index(drop=True)  # no problem: the columns stay
 
 
 def by_indicator(problems: pd.DataFrame, catalogue: Mapping = CATALOGUE) -> pd.DataFrame:
