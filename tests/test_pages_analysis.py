@@ -235,3 +235,11 @@ def test_the_short_list_is_one_row_per_unit_with_people_and_what_to_do(found):
     sentences = page.short_list_sentences(items, two_at_a)
     assert sentences[0].startswith(f"Проблемы года сгруппированы по подразделениям: 3{NB}")
     assert sentences[1] == page.RANK_SENTENCE
+
+
+def test_the_sharpest_problem_is_the_one_of_most_people(found):
+    # people: Школа А 5 of 20 → 1; Ю 3 of 20 → 0,6; ШНОР 5 of 20 → 1 (a tie: the first wins)
+    bigger = found.assign(affected=[1.0, 9.0, 1.0])  # Ю's worsening now affects 9 people
+    bullets = page.conclusions(bigger, Y)
+    assert bullets[-1] == "Самая острая проблема: " + bigger["text"].iloc[1]
+    assert bullets[-2] == "Больше всего людей затрагивают проблемы учреждений: Школа А."

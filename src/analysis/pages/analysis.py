@@ -508,13 +508,18 @@ def conclusions(found: pd.DataFrame, year: int, catalogue: Mapping = CATALOGUE) 
     inst = found[found["level"] == "institution"]
     if len(inst):
         top = (
-            inst.groupby("unit_name", sort=False)["severity"]
+            inst.groupby("unit_name", sort=False)["affected"]
             .sum()
             .sort_values(ascending=False, kind="stable")
             .head(5)
         )
-        out.append("Больше всего проблем у учреждений: " + fmt.join_ru(list(top.index)) + ".")
-    out.append("Самая острая проблема: " + found["text"].iloc[0])
+        out.append(
+            "Больше всего людей затрагивают проблемы учреждений: "
+            + fmt.join_ru(list(top.index))
+            + "."
+        )
+    # the head of the short list's order (people affected), not the old severity score
+    out.append("Самая острая проблема: " + problems.by_affected(found)["text"].iloc[0])
     return out
 
 
