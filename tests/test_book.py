@@ -78,13 +78,21 @@ def test_every_page_and_file_is_written(public):
         ".build-state.json",
         "2022/01_alpha.html",
         "2022/02_beta.html",  # no .ipynb: SPEC §6, internal only
+        "2022/effectiveness.csv",  # the tidy tables of stages 04–06 (SPEC §5)
         "2022/indicators.csv",
         "2022/indicators.xlsx",
+        "2022/measures.csv",
+        "2022/problems.csv",
+        "2022/recommendations.csv",
         "2022/recommendations_summary.xlsx",
         "2023/01_alpha.html",
         "2023/02_beta.html",
+        "2023/effectiveness.csv",  # the tidy tables of stages 04–06 (SPEC §5)
         "2023/indicators.csv",
         "2023/indicators.xlsx",
+        "2023/measures.csv",
+        "2023/problems.csv",
+        "2023/recommendations.csv",
         "2023/recommendations_summary.xlsx",
         "index.html",
     ]
@@ -183,13 +191,23 @@ def test_two_builds_are_byte_identical(world, public):
         if path.suffix in (".html", ".csv"):
             assert path.read_bytes() == (other / path.relative_to(public)).read_bytes(), path
             compared += 1
-    assert compared == 7  # index + 4 pages + 2 CSV
+    assert compared == 15  # index + 4 pages + 2 indicators.csv + 2 × 4 tables of stages 04–06
     # the public folder holds no executed notebook (code, local paths), before or after a rebuild
     assert not list(other.rglob("*.ipynb"))
     assert run(world, "b", force=True) == 0
     assert not list(other.rglob("*.ipynb"))
     state = json.loads((other / STATE_FILE).read_text(encoding="utf-8"))
     assert "time" not in json.dumps(state)
+
+
+def test_a_missing_table_of_stages_04_06_is_written_again(world, public):
+    """A year whose tables are not all there is not up to date (SPEC §5: every one is written)."""
+    assert run(world, "b") == 0
+    gone = world / "b" / "public" / "2023" / "problems.csv"
+    kept = gone.read_bytes()
+    gone.unlink()
+    assert run(world, "b") == 0
+    assert gone.read_bytes() == kept
 
 
 GAMMA = notebook(

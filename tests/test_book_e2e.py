@@ -68,3 +68,26 @@ def test_public_csv_has_suppressed_rows(book):
     assert hidden  # a city at scale 0.05 has institutions with fewer than 5 teachers
     # a hidden row has empty numerator, denominator and value
     assert all(line.split(",")[4:7] == ["", "", ""] for line in hidden)
+
+
+DECISION_TABLES = ("problems.csv", "recommendations.csv", "measures.csv", "effectiveness.csv")
+
+
+def test_the_tables_command_writes_the_build_s_decision_tables(book, tmp_path):
+    """SPEC §5, §7: `tables` writes the four CSVs of stages 04–06 byte for byte as the build
+    wrote them beside indicators.csv (here: the public profile)."""
+    from analysis import cli
+
+    built = book / "out" / "public" / str(YEAR)
+    args = ["tables", "--processed-dir", str(book / "processed"), "--year", str(YEAR)]
+    assert cli.main([*args, "--out-dir", str(tmp_path), "--profile", "public"]) == 0
+    for name in DECISION_TABLES:
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+    staff = pq.read_table(book / "processed" / str(YEAR) / "staff.parquet", columns=["person_id"])
+    ids = set(staff.column("person_id").to_pylist())
+    for name in DECISION_TABLES:
+        text = (built / name).read_text(encoding="utf-8")
+        assert person_ids_in(text, ids) == [], name
+    # SPEC §3, §6: «Ответственный» is never public
+    header = (built / "measures.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "responsible" not in header.split(",") and header.startswith("measure_id,date,")

@@ -452,7 +452,14 @@ def test_every_command_and_option_has_russian_help(capsys):
 
     parser = cli._parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(commands.choices) == {"ingest", "demo-data", "indicators", "build", "templates"}
+    assert set(commands.choices) == {
+        "ingest",
+        "demo-data",
+        "indicators",
+        "tables",
+        "build",
+        "templates",
+    }
     for name, sub in commands.choices.items():
         assert CYRILLIC.search(sub.description or ""), name
         for action in sub._actions:

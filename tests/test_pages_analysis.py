@@ -41,6 +41,7 @@ def problem(
         "unit": unit,
         "year_from": year_from,
         "denominator": 20.0,
+        "affected": gap * 20.0 / 100,  # the gap's people among 20
     }
 
 
@@ -197,3 +198,48 @@ def test_person_list_titles_and_headers_follow_the_indicator():
     assert page.list_sentences({"lapsed_pk": frame}, Y)[0].endswith(
         f": 1{NB}человек в 1{NB}учреждении."
     )
+
+
+RULES = [
+    Rule("r1", "pk_modern_3y", "institution", (), "руководителю ОУ", "x", title="Курсы"),
+    Rule("r2", "category_high", "district", (), "управлению образования", "x", title="Аттестация"),
+    Rule("r3", "pk_modern_3y", "category", (), "Центру", "x", title="План курсов"),
+]
+
+
+def test_what_to_do_links_the_rules_of_the_unit_s_level_and_indicators():
+    assert page.what_to_do("institution", ("pk_modern_3y",), RULES) == ["Курсы"]
+    assert page.what_to_do("district", ("pk_modern_3y", "category_high"), RULES) == ["Аттестация"]
+    assert page.what_to_do("city", ("pk_modern_3y",), RULES) == ["План курсов"]  # a category's
+    assert page.what_to_do("institution", ("category_high",), RULES) == []
+
+
+def test_the_short_list_is_one_row_per_unit_with_people_and_what_to_do(found):
+    from analysis import problems
+
+    two_at_a = pd.concat([found, found.iloc[[0]].assign(indicator_id="category_high")])
+    items = problems.grouped(two_at_a.reset_index(drop=True))
+    data = page.short_list_table(items, two_at_a, RULES).data
+    # Школа А: 5 p. p. of 20 twice → 1 + 1 = 2 people; ШНОР: 5 of 20 → 1; Ю: 3 of 20 → 0,6
+    assert list(data["Подразделение"]) == [
+        "Школа А (учреждение)",
+        "ШНОР-школы (группа школ)",  # the fixture's name
+        "Ю район (район)",
+    ]
+    assert list(data["Людей"]) == ["2", "1", "1"]
+    assert data["Проблемы"].iloc[0] == (
+        f"ПК по совр. программам — ниже цели (5,0{NB}п.{NB}п.); "
+        f"1-я и высшая категория — ниже цели (5,0{NB}п.{NB}п.)"
+    )
+    assert list(data["Что делать"]) == ["Курсы", page.NO_RULE, page.NO_RULE]
+    sentences = page.short_list_sentences(items, two_at_a)
+    assert sentences[0].startswith(f"Проблемы года сгруппированы по подразделениям: 3{NB}")
+    assert sentences[1] == page.RANK_SENTENCE
+
+
+def test_the_sharpest_problem_is_the_one_of_most_people(found):
+    # people: Школа А 5 of 20 → 1; Ю 3 of 20 → 0,6; ШНОР 5 of 20 → 1 (a tie: the first wins)
+    bigger = found.assign(affected=[1.0, 9.0, 1.0])  # Ю's worsening now affects 9 people
+    bullets = page.conclusions(bigger, Y)
+    assert bullets[-1] == "Самая острая проблема: " + bigger["text"].iloc[1]
+    assert bullets[-2] == "Больше всего людей затрагивают проблемы учреждений: Школа А."

@@ -397,3 +397,10 @@ def test_ranked_indicator_is_the_first_key_one_per_institution():
     # events is computed for the Centre only; pk per institution
     assert page.ranked_indicator(["events", "nope", "pk"], CAT) == "pk"
     assert page.ranked_indicator(["events"], CAT) is None
+
+
+def test_a_count_without_target_or_change_ends_with_one_dot():
+    # «40 ед.» ends the sentence: no second dot after the unit's own (issue 13: «0 ед..»)
+    only = tidy(row(2023, "events", "centre", "centre", 40, None, 40.0, unit="ед."))
+    card = m.scorecard(only, CAT, 2023, [2023], near_pp=5)
+    assert page.scorecard_sentences(card, 2023) == [f"Число мероприятий составило 40{N}ед."]

@@ -42,6 +42,8 @@ def tidy(*rows):
 
 
 def find(history, **kw):
+    """Without the funnel unless asked (`funnel_z`): these cases test the thresholds."""
+    kw.setdefault("funnel_z", None)
     return problems.find_problems(history, Y, settings=kw.pop("settings", S), **kw)
 
 
@@ -236,3 +238,69 @@ def test_public_reader_drops_problems_of_hidden_units():
         r("pk_modern_3y", "institution", "B", 60.0, target=85),
     )
     assert list(problems.for_reader(found, shown)["unit_id"]) == ["B"]
+
+
+# --------------------------------------------------------------------------- chance and grouping
+
+
+def test_a_small_school_one_person_short_is_within_chance():
+    history = tidy(
+        # n = 8, target 80: chance allows 80 ± 1,96·√(0,8·0,2/8) = 80 ± 27,7 → down to 52,3
+        r("pk_modern_3y", "institution", "S8", 75.0, den=8, target=80),  # 6 of 8: within
+        r("pk_modern_3y", "institution", "T8", 50.0, den=8, target=80),  # 4 of 8: beyond
+        # n = 200: 80 ± 1,96·√(0,16/200) = 80 ± 5,5 → down to 74,5
+        r("pk_modern_3y", "institution", "L1", 75.0, den=200, target=80),  # within
+        r("pk_modern_3y", "institution", "L2", 74.0, den=200, target=80),  # beyond
+        # the city is measured whole: 79 against 80 is a problem whatever its size
+        r("pk_modern_3y", "city", "city", 79.0, den=300, target=80),
+    )
+    found = find(history, funnel_z=problems.FUNNEL_Z)
+    assert sorted(found["unit_id"]) == ["L2", "T8", "city"]
+    # without the funnel every gap counts (and T8 is an outlier too: 50 against a median of
+    # 74,5; with the funnel it is not: 74,5 ± 1,96·√(0,745·0,255/8) reaches down to 44,3)
+    assert (find(history)["kind"] == "below_target").sum() == 5
+    assert (find(history)["kind"] == "outlier").sum() == 1
+
+
+def test_the_funnel_looks_at_the_bad_side_of_lower_is_better():
+    history = tidy(
+        # burnout (lower is better), n = 50, target 10: 10 + 1,96·√(0,1·0,9/50) = 10 + 8,3
+        r("burnout_high", "institution", "A", 20.0, den=50, target=10),  # 20 > 18,3: beyond
+        r("burnout_high", "institution", "B", 16.0, den=50, target=10),  # within
+    )
+    assert list(find(history, funnel_z=problems.FUNNEL_Z)["unit_id"]) == ["A"]
+
+
+def test_affected_people_and_one_item_per_unit():
+    history = tidy(
+        # A: 10 p. p. short of 85 among 20 → 2 people; category 50 vs 59 among 40 → 3,6
+        r("pk_modern_3y", "institution", "A", 75.0, den=20, target=85),
+        r("category_high", "institution", "A", 50.0, den=40, target=59),
+        # B: 5 p. p. short among 80 → 4 people
+        r("pk_modern_3y", "institution", "B", 80.0, den=80, target=85),
+    )
+    found = find(history)
+    assert dict(zip(found["unit_id"] + found["indicator_id"], found["affected"])) == (
+        pytest.approx({"Apk_modern_3y": 2.0, "Acategory_high": 3.6, "Bpk_modern_3y": 4.0})
+    )
+    items = problems.grouped(found)
+    # A: 2 + 3,6 = 5,6 people before B's 4; A's indicators, the most people first
+    assert items[["unit_id", "problems", "rank"]].values.tolist() == [["A", 2, 1], ["B", 1, 2]]
+    assert items["affected"].tolist() == pytest.approx([5.6, 4.0])
+    assert items["indicator_ids"].iloc[0] == ("category_high", "pk_modern_3y")
+    assert items["kinds"].iloc[0] == ("below_target",)
+    # problems.csv ranks single problems by people: B (4), then A (3,6), then A (2)
+    assert problems.tidy(found)["unit"].tolist() == ["B", "A", "A"]
+
+
+def test_a_count_gap_affects_its_missing_count():
+    history = tidy(r("gpo_events", "association", "G1", 3.0, den=None, target=4, unit="ед."))
+    assert find(history)["affected"].tolist() == [1.0]  # one event short
+
+
+def test_the_public_reader_of_no_problems_keeps_the_columns():
+    found = find(tidy(r("pk_modern_3y", "city", "city", 90.0, target=85)))
+    shown = tidy(r("pk_modern_3y", "city", "city", 90.0, target=85))
+    public = problems.for_reader(found, shown)
+    assert public.empty and list(public.columns) == list(found.columns)
+    assert list(problems.tidy(public).columns) == problems.TIDY_COLUMNS

@@ -689,3 +689,32 @@ def test_a_list_whose_form_is_missing_says_which_years_and_forms():
         "список не составляется: диагностики дефицитов за 2022 год нет в загруженных данных — "
         "неизвестно, кого включать в список. Загрузите diagnostics.xlsx за 2022 год."
     )
+
+
+def test_next_year_is_the_year_after_the_report_year():
+    # a plan or the municipal order made in the report of 2023 is for 2024 (issue 13)
+    from analysis.recommendations.rules import parse_rule
+
+    rule = parse_rule(
+        {
+            "id": "x",
+            "indicator": "pk_modern_3y",
+            "level": "district",
+            "condition": "below_target",
+            "addressee": "управлению образования",
+            "text": "Предусмотреть в муниципальном заказе на {next_year} год курсы ({year}).",
+        },
+        1,
+    )
+    facts = {"value": 50.0, "target": 85.0, "city_value": 60.0, "gap": 35.0, "count": 1.0}
+    assert texts.fill(rule, "Юг", facts, 2023) == (
+        "Предусмотреть в муниципальном заказе на 2024 год курсы (2023)."
+    )
+
+
+def test_no_rule_text_plans_for_the_report_year_itself():
+    """Every «на {…} год» in a rule text of params/ is a plan: it names the next year."""
+    import re
+
+    for rule in load_rules():
+        assert not re.search(r"на \{year\} год", rule.text), rule.id

@@ -146,6 +146,35 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _command(
         sub,
+        "tables",
+        "таблицы проблем, рекомендаций, мер и эффективности за год (CSV)",
+        "Записывает в папку четыре таблицы CSV, на которых основаны выводы этапов 04–06: "
+        "problems.csv, recommendations.csv, measures.csv и effectiveness.csv — такими же, "
+        "какими их записывает сборка книги для выбранного профиля.",
+    )
+    p.add_argument(
+        "--processed-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.DATA_PROCESSED,
+        help="папка обработанных данных (по умолчанию data/processed)",
+    )
+    p.add_argument(
+        "--year", type=int, metavar="ГОД", required=True, help="отчётный год, например 2023"
+    )
+    p.add_argument(
+        "--out-dir", type=Path, metavar="ПАПКА", required=True, help="папка, куда записать таблицы"
+    )
+    p.add_argument(
+        "--profile",
+        choices=("internal", "public"),
+        default="internal",
+        help="internal — всё для аналитиков (по умолчанию); public — как в публичной книге: "
+        "малые значения скрыты, без поля «Ответственный»",
+    )
+
+    p = _command(
+        sub,
         "build",
         "выполнить тетради и собрать HTML-книгу",
         "Выполняет тетради всех этапов за каждый год обработанных данных и собирает "
@@ -325,6 +354,24 @@ def _settings_years() -> list[int] | None:
     return years or None
 
 
+def _write_tables(args: argparse.Namespace) -> int:
+    """`tables`: the four CSVs of stages 04–06 (SPEC §7), by the build's own function; the
+    caches it needs live in a temporary folder, so nothing but --out-dir is written."""
+    import tempfile
+
+    from analysis import decision_tables
+
+    with tempfile.TemporaryDirectory(prefix="analysis-tables-") as scratch:
+        written = decision_tables.write_year(
+            args.processed_dir, args.year, args.out_dir, args.profile, Path(scratch)
+        )
+    print(
+        f"Таблицы этапов 04–06 за {args.year} год ({args.profile}) записаны в {args.out_dir}: "
+        + ", ".join(p.name for p in written)
+    )
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis.ingest import run_ingest
@@ -349,6 +396,8 @@ def _run(args: argparse.Namespace) -> int:
         write_indicators_csv(args.processed_dir, args.year, args.out)
         print(f"Таблица показателей за {args.year} год записана: {args.out}")
         return 0
+    if args.command == "tables":
+        return _write_tables(args)
     if args.command == "build":
         years = None if args.all else parse_years(args.years)  # a bad year fails before imports
         if not args.all and years is None:

@@ -16,6 +16,12 @@ shares and in per cent of the reference (target, earlier value, median) for coun
 every kind and unit rank on one scale, and reliability = n / (n + problem_min_people) for a share
 over n people (1 for counts): a share over few people moves a lot by chance, so its gap is shrunk
 (a school of six that lost three points must not outrank the whole city).
+Chance: a share of a unit of n people moves by chance alone; a unit is compared with its
+reference (target, earlier value, city, median) by the funnel limits of its size
+(`inference.funnel_limits`, z = `FUNNEL_Z`): a school of 8 one person short of its target is
+within them and is not a problem. The city and the Centre are whole populations, not samples:
+no funnel there. ``affected`` = how many people the gap is (gap in p. p. × n / 100) for a
+share, the missing count for a count: what a head ranks by (`tidy`, `grouped`).
 Thresholds and weights live in `params/book.yaml` (read by the caller: `BookSettings`).
 Tables, sentences and figures of the problems are page 04's (`analysis.pages.analysis`).
 """
@@ -29,6 +35,7 @@ import pandas as pd
 
 from analysis import monitoring
 from analysis.catalogue import CATALOGUE, PERCENT
+from analysis.inference import funnel_limits
 from analysis.settings import BookSettings
 from analysis.targets import meets_target
 from analysis.vocabulary import (
@@ -74,7 +81,12 @@ COLUMNS = [
     "unit",
     "year_from",
     "denominator",
+    "affected",
 ]
+# the inner limit of a funnel plot (≈ 95 %): beyond it a unit's gap is more than chance allows
+# for its size (as institutional comparisons in public health and education are drawn)
+FUNNEL_Z = 1.96
+WHOLE_POPULATIONS = ("city", "centre")  # measured whole, not sampled: no funnel
 
 
 # --------------------------------------------------------------------------- unit names
@@ -126,12 +138,15 @@ def find_problems(
     *,
     institutions: pd.DataFrame | None = None,
     associations: pd.DataFrame | None = None,
+    funnel_z: float | None = FUNNEL_Z,
 ) -> pd.DataFrame:
     """Every problem of `year`, one record each, the most severe first.
 
     `history` is the tidy indicator table of the window's years (`context.indicator_history`).
     `institutions` (for names and the ШНОР / ШНСУ groups) and `associations` (names) are
     optional: without them ids are shown and the school groups are not judged.
+    `funnel_z`: shares within the funnel limits of their size are not problems (None: every
+    gap counts, as the thresholds alone decide).
     """
     settings = settings or BookSettings()  # the defaults: params/ is read by the caller
     names = unit_names(institutions, associations)
@@ -155,7 +170,27 @@ def find_problems(
         if any(len(f) for f in found)
         else pd.DataFrame(columns=COLUMNS)
     )
-    return _finish(frame, trends, catalogue, settings, names)
+    found_ = _finish(frame, trends, catalogue, settings, names)
+    return found_ if funnel_z is None else beyond_chance(found_, catalogue, funnel_z)
+
+
+def beyond_chance(found: pd.DataFrame, catalogue: Mapping, z: float) -> pd.DataFrame:
+    """The problems chance does not explain: a share of a unit of n people (not the city or the
+    Centre) only when its value lies beyond the funnel limit around its reference, on the bad
+    side; counts and whole populations as they are."""
+    keep = [_beyond_chance(r, catalogue, z) for r in found.itertuples(index=False)]
+    return found[np.asarray(keep, dtype=bool)].reset_index(drop=True)
+
+
+def _beyond_chance(r, catalogue: Mapping, z: float) -> bool:
+    if r.unit != PERCENT or r.level in WHOLE_POPULATIONS:
+        return True
+    if pd.isna(r.denominator) or pd.isna(r.reference):
+        return True  # no size to judge by: the thresholds alone decide
+    low, high = funnel_limits(float(r.reference), np.array([float(r.denominator)]), z)
+    if catalogue[r.indicator_id].direction == "lower":
+        return bool(r.value > high[0])
+    return bool(r.value < low[0])
 
 
 def _numeric(tidy: pd.DataFrame) -> pd.DataFrame:
@@ -357,6 +392,7 @@ def _finish(
     for col in ("value", "target", "gap", "trend", "reference", "year_from", "denominator"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     frame["severity"] = [_severity(r, settings) for r in frame.itertuples(index=False)]
+    frame["affected"] = [affected(r.gap, r.denominator, r.unit) for r in frame.itertuples()]
     order = {"kind": KINDS, "level": LEVEL_ORDER, "indicator_id": tuple(catalogue)}
     ranks = {k: frame[k].map({v: i for i, v in enumerate(vals)}) for k, vals in order.items()}
     frame = frame.assign(**{f"_{k}": v for k, v in ranks.items()})
@@ -372,7 +408,17 @@ def _dtype(col: str) -> str:
     return (
         "float64"
         if col
-        in ("value", "target", "gap", "trend", "severity", "reference", "year_from", "denominator")
+        in (
+            "value",
+            "target",
+            "gap",
+            "trend",
+            "severity",
+            "reference",
+            "year_from",
+            "denominator",
+            "affected",
+        )
         else "str"
     )
 
@@ -384,6 +430,14 @@ def size(gap: float, reference: float, unit: str) -> float:
     if pd.isna(reference) or reference == 0:
         return float(gap)
     return float(gap) / abs(float(reference)) * 100
+
+
+def affected(gap: float, people: float, unit: str) -> float:
+    """How many people a gap is: gap (p. p.) × n / 100 for a share over n people; a count's
+    gap is its missing count (events, products…); a share without n counts as its gap."""
+    if unit == PERCENT and not pd.isna(people):
+        return round(float(gap) * float(people) / 100, 9)
+    return float(gap)
 
 
 def _severity(r, settings: BookSettings) -> float:
@@ -407,7 +461,7 @@ def for_reader(problems: pd.DataFrame, shown_history: pd.DataFrame) -> pd.DataFr
         (lv, u, i) not in keys
         for lv, u, i in zip(problems["level"], problems["unit_id"], problems["indicator_id"])
     ]
-    return problems[keep].reset_index(drop=True)
+    return _keep(problems, keep).reset_index(drop=True)  # no problem: the columns stay
 
 
 def by_indicator(problems: pd.DataFrame, catalogue: Mapping = CATALOGUE) -> pd.DataFrame:
@@ -417,3 +471,69 @@ def by_indicator(problems: pd.DataFrame, catalogue: Mapping = CATALOGUE) -> pd.D
     counts = counts.reindex([i for i in catalogue if i in counts.index])
     counts.insert(0, "name", [catalogue[i].name for i in counts.index])
     return counts.reset_index()
+
+
+# --------------------------------------------------------------------------- problems.csv
+
+# SPEC §5: the columns of `problems.csv`, in order; `unit` is the unit's id (`unit_id`)
+TIDY_COLUMNS = ["unit", "level", "indicator_id", "value", "target", "gap", "trend", "kind", "rank"]
+
+
+def tidy(found: pd.DataFrame) -> pd.DataFrame:
+    """``problems.csv`` (SPEC §5): one row per problem of `found` (`find_problems`), exactly
+    `TIDY_COLUMNS`, ranked by `by_affected` (``rank`` 1 = the most people)."""
+    found = by_affected(found)
+    out = pd.DataFrame(
+        {
+            "unit": found["unit_id"].astype(str).to_numpy(),
+            "level": found["level"].astype(str).to_numpy(),
+            "indicator_id": found["indicator_id"].astype(str).to_numpy(),
+            **{c: found[c].astype(float).to_numpy() for c in ("value", "target", "gap", "trend")},
+            "kind": found["kind"].astype(str).to_numpy(),
+            "rank": pd.array(range(1, len(found) + 1), dtype="Int64"),
+        }
+    )
+    return out[TIDY_COLUMNS]
+
+
+def by_affected(found: pd.DataFrame) -> pd.DataFrame:
+    """The problems with the most people affected first (ties: `find_problems`' order)."""
+    order = np.argsort(-found["affected"].fillna(0).to_numpy(dtype=float), kind="stable")
+    return found.iloc[order].reset_index(drop=True)
+
+
+GROUP_COLUMNS = [
+    "level",
+    "unit_id",
+    "unit_name",
+    "problems",  # how many problems the unit has
+    "indicator_ids",  # its indicators, the most people first, each once
+    "kinds",  # its kinds of problem, in `KINDS` order
+    "affected",  # Σ people of its problems (`affected`)
+    "rank",
+]
+
+
+def grouped(found: pd.DataFrame) -> pd.DataFrame:
+    """One item per unit with problems: its problems together, ranked by the people affected
+    summed over them (a unit short on three indicators before one short on one); ties in
+    `find_problems`' order of each unit's first problem."""
+    ranked = by_affected(found)
+    rows = []
+    for (level, unit_id), part in ranked.groupby(["level", "unit_id"], sort=False):
+        rows.append(
+            {
+                "level": level,
+                "unit_id": unit_id,
+                "unit_name": part["unit_name"].iloc[0],
+                "problems": len(part),
+                "indicator_ids": tuple(dict.fromkeys(part["indicator_id"])),
+                "kinds": tuple(k for k in KINDS if k in set(part["kind"])),
+                "affected": round(float(part["affected"].fillna(0).sum()), 9),
+            }
+        )
+    out = pd.DataFrame(rows, columns=GROUP_COLUMNS[:-1])
+    order = np.argsort(-out["affected"].to_numpy(dtype=float), kind="stable")
+    out = out.iloc[order].reset_index(drop=True)
+    out["rank"] = range(1, len(out) + 1)
+    return out[GROUP_COLUMNS]

@@ -344,3 +344,54 @@ def unanswered_by_indicator(frame: pd.DataFrame | None) -> pd.DataFrame:
         .sort_values(["count", "indicator_id"], ascending=[False, True], kind="stable")
         .reset_index(drop=True)
     )
+
+
+# SPEC §5 `measures.csv`: the register's columns (contract order), then what the
+# correspondence check found for each measure
+FINDING_COLUMNS = (
+    "problems_answered",  # problems of the year the measure answers
+    "recommendations_answered",  # recommendations of the year it answers
+    "without_problem",  # true: it answers no problem and no recommendation
+    "without_indicator",  # true: none of its indicators is in the catalogue
+    "without_addressee",  # true: its addressees resolve to no institution or association
+)
+TIDY_COLUMNS: tuple[str, ...] = (*COLUMNS, *FINDING_COLUMNS)
+DATE_COLUMNS = ("date", "deadline")
+
+
+def tidy(measures: pd.DataFrame | None, check: Correspondence) -> pd.DataFrame:
+    """``measures.csv`` (SPEC §5): the register of the year (`TIDY_COLUMNS`, dates as
+    ``ГГГГ-ММ-ДД``) with the findings of `check` (`correspondence` of the same register), in
+    the page's order: mechanism (contract order), date, measure_id."""
+    frame = or_empty(measures).reset_index(drop=True)
+    out = frame.reindex(columns=list(COLUMNS)).astype(object)
+    for column in DATE_COLUMNS:
+        out[column] = [_iso_date(d) for d in frame.get(column, pd.Series(index=frame.index))]
+    ids = frame["measure_id"].astype(str)
+    answered = check.answered.assign(measure_id=check.answered["measure_id"].astype(str))
+    for column, kind in (
+        ("problems_answered", "problem"),
+        ("recommendations_answered", "recommendation"),
+    ):
+        counts = answered[answered["kind"] == kind].groupby("measure_id").size()
+        out[column] = pd.array(ids.map(counts).fillna(0).astype(int), dtype="Int64")
+    for column, found in (
+        ("without_problem", check.measures_without_problem),
+        ("without_indicator", check.measures_without_indicator),
+        ("without_addressee", check.measures_without_addressee),
+    ):
+        out[column] = ids.isin(set(found["measure_id"].astype(str)) if len(found) else set())
+    out["measure_id"] = ids
+    rank = {m: i for i, m in enumerate(MECHANISMS)}
+    keys = pd.DataFrame(
+        {"r": frame["mechanism"].map(rank).to_numpy(), "d": out["date"], "m": ids.to_numpy()}
+    )
+    index = keys.sort_values(["r", "d", "m"], kind="stable").index
+    return out.loc[index, list(TIDY_COLUMNS)].reset_index(drop=True)
+
+
+def _iso_date(value: object) -> str:
+    """A date of the register as ``ГГГГ-ММ-ДД`` (empty when there is none)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")

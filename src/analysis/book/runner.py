@@ -19,6 +19,8 @@ from analysis.machine_errors import MachineError, machine_error
 INDEX = "index.html"
 CSV_NAME = "indicators.csv"
 XLSX_NAME = "indicators.xlsx"  # analysis.exports.INDICATORS_NAME (not imported: openpyxl)
+# analysis.decision_tables.NAMES (not imported: it pulls the page modules)
+DECISION_TABLES = ("problems.csv", "recommendations.csv", "measures.csv", "effectiveness.csv")
 YEAR_DIR = re.compile(r"\d{4}")  # <output>/<profile>/<year>/
 VALIDATION_DIR = "validation"  # the ingest report folder beside the profiles (SPEC §4 default)
 CACHE_DIR = ".cache"  # analysis.book.yearly.CACHE_DIR (not imported: pandas)
@@ -172,7 +174,8 @@ class Build:
     def _table_stale(self, year: int, fp: str) -> bool:
         known = self.state["years"].get(str(year), {})
         folder = self.root / str(year)
-        products = (folder / CSV_NAME).exists() and (folder / XLSX_NAME).exists()
+        names = (CSV_NAME, XLSX_NAME, *DECISION_TABLES)
+        products = all((folder / name).exists() for name in names)
         return self.force or known.get("fingerprint") != fp or not products
 
     def _pool(self, todo: list[plan.Page]):

@@ -3,7 +3,8 @@
 The indicator table of a year is computed here once (and cached in `<output>/.cache`, where the
 notebooks find it), then written as the year's `indicators.csv` — suppressed in the public
 profile — and summarised into the key figures of the front page. The year's workbooks
-(`indicators.xlsx`, the recommendation workbooks: `analysis.exports`) are written beside it.
+(`indicators.xlsx`, the recommendation workbooks: `analysis.exports`) and the tidy tables of
+stages 04–06 (`analysis.decision_tables`) are written beside it.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ def write_exports(
     output_dir: Path,
 ) -> None:
     """The year's workbooks: `indicators.xlsx` of the table as shown, and the recommendations
-    (worked out on the whole table; the public profile gets only their suppressed counts).
+    (worked out on the whole table; the public profile gets only their suppressed counts); and
+    the tidy tables of stages 04–06 (`analysis.decision_tables`).
     The recommendations and person lists are the shared results the pages read (computed once
     a year, `analysis.year_results`)."""
     shared = shared_results(tidy, processed_dir, year, output_dir)
@@ -153,6 +155,12 @@ def write_exports(
         rule_titles={rule.id: rule.title for rule in load_rules() if rule.title},
         person_lists=shared.person_lists if profile == "internal" else None,
     )
+    # the tidy tables of stages 04–06 (SPEC §5), by the function `python -m analysis tables`
+    # calls; lazy: it pulls the page modules (IPython, matplotlib) a build's own process
+    # never needs
+    from analysis import decision_tables
+
+    decision_tables.write_year(processed_dir, year, folder, profile, output_dir)
 
 
 def key_figures(tidy: pd.DataFrame, key_ids: tuple[str, ...]) -> list[list[str]]:

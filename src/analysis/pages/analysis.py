@@ -28,6 +28,7 @@ from analysis.context import Context
 from analysis.monitoring import dynamics_frame
 from analysis.params.recommendations import load_rules
 from analysis.problems import KIND_NAMES, KINDS, lower_first
+from analysis.recommendations import engine
 from analysis.recommendations.lists import WITHHELD
 from analysis.recommendations.rules import Rule
 from analysis.vocabulary import LEVEL_NAMES, SCHOOL_GROUP, SUPPRESSED, flag_mask
@@ -78,6 +79,17 @@ def load(ctx: Context) -> Page:
     )
 
 
+def tidy_for(ctx: Context) -> dict[str, pd.DataFrame]:
+    """``problems.csv`` and ``recommendations.csv`` of the context's year as its profile may
+    show them (SPEC §5), by file name: the public one keeps the problems and the
+    recommendations the public page shows (`problems.for_reader`, `public_recommendations`)."""
+    page = load(ctx)
+    recs = page.recs
+    if ctx.public:
+        recs = public_recommendations(recs, ctx.settings.suppression_threshold, page.tidy_shown)
+    return {"problems.csv": problems.tidy(page.found), "recommendations.csv": engine.tidy(recs)}
+
+
 # --------------------------------------------------------------------------- sections
 
 
@@ -95,8 +107,18 @@ def intro(page: Page):
 
 
 def worst(page: Page) -> None:
-    """The most severe problems of the year and the largest gaps to target."""
-    display(problems_table(page.found, "Проблемы года, самые тяжёлые первыми (первые 20)", n=20))
+    """The page opens with at most `SHORT_LIST` units with problems, what to do about them and
+    why they come in that order; the full list collapsed; the largest gaps to target."""
+    items = problems.grouped(page.found)
+    display(tables.say(short_list_sentences(items, page.found)))
+    if len(items):
+        display(short_list_table(items.head(SHORT_LIST), page.found, page.rules))
+        display(
+            collapsed(
+                problems_table(problems.by_affected(page.found), "Все проблемы года"),
+                f"Все проблемы года: {fmt.integer(len(page.found))} (нажмите, чтобы открыть)",
+            )
+        )
     gaps = worst_gaps(page.found, 15)
     if len(gaps):
         display(
@@ -232,6 +254,78 @@ def closing(page: Page):
     )
 
 
+# --------------------------------------------------------------------------- the short list
+
+SHORT_LIST = 20  # units with problems the page opens with (issue 13: a list a head can act on)
+RANK_SENTENCE = (
+    "Порядок списка — по числу людей, которых касается отставание: разрыв в процентных "
+    "пунктах × число работников (участников) подразделения / 100, сложенное по всем проблемам "
+    "подразделения (для показателей-количеств — недостающее количество); отставания, которые "
+    "для подразделения такого размера объяснимы случайными колебаниями (не выходят за "
+    "95-процентные границы «воронки» вокруг цели или города), проблемами не считаются."
+)
+NO_RULE = "правило рекомендаций не задано: решение за управлением образования"
+
+
+def short_list_sentences(items: pd.DataFrame, found: pd.DataFrame) -> list[str]:
+    """What the short list is and how it is ordered."""
+    if items.empty:
+        return ["Проблем, которые нельзя объяснить случайными колебаниями, не найдено."]
+    shown = min(len(items), SHORT_LIST)
+    units = fmt.count(len(items), "подразделение", "подразделения", "подразделений")
+    return [
+        (
+            f"Проблемы года сгруппированы по подразделениям: {units} с проблемами "
+            f"({fmt.count(len(found), 'проблема', 'проблемы', 'проблем')}); ниже — первые {shown}, "
+            "с тем, что делать по правилам рекомендаций."
+        ),
+        RANK_SENTENCE,
+    ]
+
+
+def what_to_do(level: str, indicator_ids: Sequence[str], rules: Sequence[Rule]) -> list[str]:
+    """The titles of the recommendation rules that answer problems of these indicators at
+    this level (a category's rule answers the city), in rule order."""
+    wanted = set(indicator_ids)
+    return [
+        rule.title or rule.id
+        for rule in rules
+        if rule.indicator in wanted
+        and (rule.level == level or (rule.level == "category" and level == "city"))
+    ]
+
+
+def short_list_table(items: pd.DataFrame, found: pd.DataFrame, rules: Sequence[Rule]) -> Styler:
+    """The grouped problems: who, what, how many people, what to do."""
+    words = {
+        key: "; ".join(
+            f"{CATALOGUE[r.indicator_id].label} — {KIND_NAMES[r.kind]} ({_gap_text(r.gap, r.unit)})"
+            for r in part.itertuples(index=False)
+        )
+        for key, part in problems.by_affected(found).groupby(["level", "unit_id"], sort=False)
+    }
+    show = pd.DataFrame(
+        {
+            "№": [str(int(x)) for x in items["rank"]],
+            "Подразделение": [
+                name if level in ("city", "centre") else f"{name} ({LEVEL_NAMES.get(level, level)})"
+                for name, level in zip(items["unit_name"], items["level"])
+            ],
+            "Проблемы": [words[(lv, u)] for lv, u in zip(items["level"], items["unit_id"])],
+            "Людей": [fmt.number(x, 0) for x in items["affected"]],
+            "Что делать": [
+                "; ".join(what_to_do(lv, ids, rules)) or NO_RULE
+                for lv, ids in zip(items["level"], items["indicator_ids"])
+            ],
+        }
+    )
+    return tables.styled(
+        show,
+        f"Главные проблемы года по подразделениям (первые {len(items)})",
+        right=["№", "Людей"],
+    )
+
+
 # --------------------------------------------------------------------------- problems: words
 
 
@@ -281,10 +375,10 @@ def problems_table(found: pd.DataFrame, caption: str, n: int | None = None) -> S
             "Значение": [fmt.value(v, u) for v, u in zip(part["value"], part["unit"])],
             "С чем сравнивается": [_reference_text(r) for r in part.itertuples(index=False)],
             "Разрыв": [_gap_text(g, u) for g, u in zip(part["gap"], part["unit"])],
-            "Тяжесть": [fmt.number(s, 1) for s in part["severity"]],
+            "Людей": [fmt.number(x, 0) for x in part["affected"]],
         }
     )
-    return tables.styled(show, caption, right=["№", "Значение", "Разрыв", "Тяжесть"])
+    return tables.styled(show, caption, right=["№", "Значение", "Разрыв", "Людей"])
 
 
 def _reference_text(r) -> str:
@@ -414,13 +508,18 @@ def conclusions(found: pd.DataFrame, year: int, catalogue: Mapping = CATALOGUE) 
     inst = found[found["level"] == "institution"]
     if len(inst):
         top = (
-            inst.groupby("unit_name", sort=False)["severity"]
+            inst.groupby("unit_name", sort=False)["affected"]
             .sum()
             .sort_values(ascending=False, kind="stable")
             .head(5)
         )
-        out.append("Больше всего проблем у учреждений: " + fmt.join_ru(list(top.index)) + ".")
-    out.append("Самая острая проблема: " + found["text"].iloc[0])
+        out.append(
+            "Больше всего людей затрагивают проблемы учреждений: "
+            + fmt.join_ru(list(top.index))
+            + "."
+        )
+    # the head of the short list's order (people affected), not the old severity score
+    out.append("Самая острая проблема: " + problems.by_affected(found)["text"].iloc[0])
     return out
 
 
@@ -723,14 +822,21 @@ def _withheld_titles(recs: pd.DataFrame, rule_counts: pd.DataFrame) -> list[tupl
 def public_texts(
     recs: pd.DataFrame, threshold: int, shown: pd.DataFrame | None = None
 ) -> list[str]:
-    """Texts the public profile may show: to the city, the Centre, categories, districts and
-    types only, where N (when there is one) is at least the suppression threshold, and where
-    every cell the text quotes is visible in `shown` — the year's public table
-    (`context.for_reader`): a type or district hidden there as a partner is hidden here too
-    (its value, gap or N would give the cell away). Without `shown` nothing can be checked,
-    so nothing is shown."""
+    """The texts of `public_recommendations`."""
+    return list(public_recommendations(recs, threshold, shown)["text"])
+
+
+def public_recommendations(
+    recs: pd.DataFrame, threshold: int, shown: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The recommendations the public profile may show: to the city, the Centre, categories,
+    districts and types only, where N (when there is one) is at least the suppression
+    threshold, and where every cell the text quotes is visible in `shown` — the year's public
+    table (`context.for_reader`): a type or district hidden there as a partner is hidden here
+    too (its value, gap or N would give the cell away). Without `shown` nothing can be
+    checked, so nothing is shown."""
     if shown is None:
-        return []
+        return recs.iloc[:0]
     part = recs[recs["level"].isin(PUBLIC_LEVELS)]
     visible = _visible_cells(shown)
     ok = [
@@ -739,7 +845,7 @@ def public_texts(
             part["count"], part["level"], part["unit_id"].astype(str), part["indicator_id"]
         )
     ]
-    return list(part.loc[ok, "text"])
+    return part[pd.Series(ok, index=part.index, dtype=bool)]
 
 
 def _visible_cells(shown: pd.DataFrame) -> set[tuple[str, str, str]]:

@@ -550,9 +550,11 @@ def verdict_sentences(evaluated: pd.DataFrame, year: int) -> list[str]:
             if best["indicator_id"] in CATALOGUE
             else best["indicator_id"]
         )
+        reason = str(best["reason"])
         out.append(
             f"{r.measure_id} «{r.title}» ({targets_words(r.targets)}): "
-            f"{r.verdict} — {ind.lower()[:1] + ind[1:]}: {best['reason']}."
+            f"{r.verdict} — {ind.lower()[:1] + ind[1:]}: {reason}"
+            + ("" if reason.endswith(".") else ".")  # a reason may end in «ед.»
         )
     return out
 

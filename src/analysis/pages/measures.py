@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # what `tables.say` and `plots.show` return
 
 # free-text columns of `Меры` that may carry a person's name (SPEC §3, §6: never public)
 PRIVATE_COLUMNS = ("Ответственный",)
+PRIVATE_FIELDS = ("responsible",)  # the same, by machine name (`measures.csv`)
 STATUS_COLOURS = {"выполнено": "#3a9a5b", "запланировано": "#b9c4cc", "не выполнено": "#d1495b"}
 assert set(STATUS_COLOURS) == set(STATUSES)
 
@@ -199,6 +200,15 @@ def correspondence(ctx: Context, data: Register) -> Correspondence:
     return register.correspondence(
         data.measures, found, shared.recommendations, data.institutions, data.associations
     )
+
+
+def tidy_for(ctx: Context) -> pd.DataFrame:
+    """``measures.csv`` of the context's year as its profile may show it (SPEC §5): the
+    register with the findings of the page's correspondence check; the public one without
+    `PRIVATE_FIELDS`."""
+    data = read(ctx)
+    out = register.tidy(data.measures, correspondence(ctx, data))
+    return out.drop(columns=list(PRIVATE_FIELDS)) if ctx.public else out
 
 
 def correspondence_summary(check: Correspondence) -> HTML:

@@ -458,7 +458,7 @@ def scorecard_sentences(card: pd.DataFrame, year: int) -> list[str]:
         if not fmt.is_missing(r["change"]):
             change = fmt.pp(r["change"]) if unit == PERCENT else fmt.signed(r["change"], 0)
             text += f" (за год {change})"
-        out.append(text + ".")
+        out.append(text if text.endswith(".") else text + ".")  # «0 ед.» takes no second dot
     return out
 
 

@@ -307,3 +307,27 @@ def holds(cond: Condition, facts: Mapping[str, float], direction: str) -> bool:
         "!=": x != cond.number,
     }
     return bool(ops[cond.op])
+
+
+# SPEC §5: the columns of `recommendations.csv`, in order (`n` is the rule's count N)
+TIDY_COLUMNS = ["rule_id", "indicator_id", "level", "unit_id", "n", "text"]
+
+
+def tidy(recs: pd.DataFrame) -> pd.DataFrame:
+    """``recommendations.csv`` (SPEC §5): one row per rule and addressee of `recs`
+    (`apply_rules`), exactly `TIDY_COLUMNS`; rules in their file order (as `recs` has them),
+    the addressees of a rule by unit_id, so the file does not depend on how units were listed."""
+    order = {rule_id: i for i, rule_id in enumerate(dict.fromkeys(recs["rule_id"]))}
+    out = pd.DataFrame(
+        {
+            "rule_id": recs["rule_id"].astype(str).to_numpy(),
+            "indicator_id": recs["indicator_id"].astype(str).to_numpy(),
+            "level": recs["level"].astype(str).to_numpy(),
+            "unit_id": recs["unit_id"].astype(str).to_numpy(),
+            "n": pd.array(recs["count"], dtype="Int64"),
+            "text": recs["text"].astype(str).to_numpy(),
+            "_rule": recs["rule_id"].map(order).to_numpy(),
+        }
+    )
+    out = out.sort_values(["_rule", "unit_id"], kind="stable")
+    return out[TIDY_COLUMNS].reset_index(drop=True)

@@ -52,6 +52,7 @@ PLACEHOLDERS = (
     "count",
     "year",
     "prev_year",
+    "next_year",  # the year a plan or an order made now is for (the municipal order of y + 1)
     "years",
     "category",
 )

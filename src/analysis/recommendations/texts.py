@@ -40,6 +40,7 @@ def fill(rule: Rule, unit_name: str, facts: Mapping[str, float], year: int) -> s
         "count": fmt.integer(n),
         "year": str(year),
         "prev_year": str(year - 1),
+        "next_year": str(year + 1),
         "years": fmt.years_range(year - 2, year),
         "category": STAFF_CATEGORIES[rule.category][0].lower() if rule.category else "",
     }
