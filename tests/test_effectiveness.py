@@ -11,7 +11,7 @@ import pytest
 
 from analysis import effectiveness as eff
 from analysis import indicators
-from analysis.catalogue import COUNT, HIGHER, LOWER, SHARE
+from analysis.catalogue import COUNT, HIGHER, LOWER, MEAN, SHARE
 from analysis.errors import UserError
 from analysis.params.effectiveness import load_thresholds
 from analysis.reader import YearData
@@ -50,6 +50,26 @@ def test_a_known_difference_in_differences_is_effective():
     verdict, reason = eff.judge(stats, SHARE, HIGHER, DEFAULT)
     assert verdict == eff.EFFECTIVE
     assert reason == "адресаты улучшили показатель на 20,0 п. п. больше остальных (p = 0,02)"
+
+
+def test_a_mean_is_judged_relative_to_its_level_not_in_percentage_points():
+    # Results presented per ПТГ (a mean, not %): targets 2 → 3, 2 → 3.5, 2 → 4 (mean +1.5),
+    # seven others 2 → 2 (+0). DiD = +1.5; the threshold is relative: 0.2 × max(2, 2, 1) = 0.4
+    # (in p. p. it would need 5 and miss the effect). Only the true split of C(10, 3) = 120
+    # reaches the targets' sum of changes 4.5, so p = 2/120 = 1/60. No «people» minimum applies.
+    rows = [("T1", 2, 3), ("T2", 2, 3.5), ("T3", 2, 4)] + [(f"C{k}", 2, 2) for k in range(1, 8)]
+    panel = pd.DataFrame(rows, columns=["unit_id", "value_before", "value_after"])
+    stats = eff.diff_in_diff(panel, ["T1", "T2", "T3"], MEAN)
+    assert stats["did"] == pytest.approx(1.5) and stats["p_value"] == pytest.approx(1 / 60)
+    assert math.isnan(stats["n_target_people"])
+    verdict, reason = eff.judge(stats, MEAN, HIGHER, DEFAULT)
+    assert verdict == eff.EFFECTIVE
+    assert reason == "адресаты улучшили показатель на 1,5 больше остальных (p = 0,02)"
+    small = {**stats, "did": 0.3}  # 0.3 < 0.4
+    assert eff.judge(small, MEAN, HIGHER, DEFAULT) == (
+        eff.NO_EFFECT,
+        "разница +0,3 меньше порога 0,4",
+    )
 
 
 def test_three_against_three_can_never_exclude_chance():

@@ -73,7 +73,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from analysis import register
-from analysis.catalogue import CATALOGUE, COUNT, LOWER
+from analysis.catalogue import CATALOGUE, COUNT, LOWER, SHARE
 from analysis.inference import (
     ALPHA,
     EVENT_OFFSETS,
@@ -203,7 +203,7 @@ def diff_in_diff(
     for group, mask in (("target", in_target), ("comparison", ~in_target)):
         for when, values in (("before", before), ("after", after)):
             out[f"{group}_{when}"] = float(values[mask].mean()) if mask.any() else math.nan
-        if kind == COUNT:
+        if kind != SHARE:  # a count or a mean has no people behind a percentage
             out[f"n_{group}_people"] = math.nan
         else:
             out[f"n_{group}_people"] = min(
@@ -261,7 +261,7 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
                 f"в {name} {n} ед. с данными за оба года (нужно не меньше {t.min_units})",
             )
         people = stats.get(f"n_{group}_people", math.nan)
-        if kind != COUNT and not (people >= t.min_people):
+        if kind == SHARE and not (people >= t.min_people):
             # not the exact number: the public page hides small groups of people as «*»
             return NO_DATA, (f"в {name} меньше {t.min_people} чел. в знаменателе показателя")
     did = stats["did"]
@@ -269,11 +269,11 @@ def judge(stats: dict, kind: str, direction: str, thresholds: Thresholds) -> tup
         return NO_DATA, "показатель не рассчитан для одной из групп"
     gain = -did if direction == LOWER else did
     p = stats.get("p_value", math.nan)
-    if kind == COUNT:
-        base = max(stats.get("target_before") or 0.0, stats.get("comparison_before") or 0.0, 1.0)
-        need, unit = t.min_did_relative * base, " на учреждение"
-    else:
+    if kind == SHARE:
         need, unit = t.min_did_pp, " п. п."
+    else:  # a count or a mean: relative to the larger group's level before the measure
+        base = max(stats.get("target_before") or 0.0, stats.get("comparison_before") or 0.0, 1.0)
+        need, unit = t.min_did_relative * base, (" на учреждение" if kind == COUNT else "")
     if gain < need:
         return NO_EFFECT, f"разница {_num(gain)}{unit} меньше порога {_num(need, sign=False)}{unit}"
     if not (p < t.alpha):
@@ -350,7 +350,7 @@ def judge_city(
         "n_target_units": math.nan,
         "n_comparison_units": math.nan,
         "n_target_people": math.nan
-        if kind == COUNT
+        if kind != SHARE
         else min(_get(before, "denominator"), _get(after, "denominator")),
         "n_comparison_people": math.nan,
     }
@@ -366,11 +366,10 @@ def judge_city(
             "reason": "мера адресована всем, а целевое значение на оба года не задано",
         }
     gain = -out["did"] if direction == LOWER else out["did"]
-    if kind == COUNT:
-        need = thresholds.min_did_relative * max(abs(out["comparison_before"]), 1.0)
+    if kind == SHARE:
+        need, unit = thresholds.min_did_pp, " п. п."
     else:
-        need = thresholds.min_did_pp
-    unit = "" if kind == COUNT else " п. п."
+        need, unit = thresholds.min_did_relative * max(abs(out["comparison_before"]), 1.0), ""
     if gain >= need:
         return {
             **out,
