@@ -246,7 +246,7 @@ def test_methodology_findings_in_words():
     ev = mt.evaluate(criteria, {"events": None, "associations": assoc, "products": products}, t)
     words = page.evaluation_frame(ev).set_index("id")
     assert words.loc["target_groups", "finding"] == "Нет данных."
-    assert words.loc["target_groups", "basis"] == "экспертная оценка (params/methodology.yaml)"
+    assert words.loc["target_groups", "basis"] == "экспертная оценка Центра"
     assert words.loc["communities", "finding"] == (
         f"В реестре 2{N}объединения (ГПО — 1, РЦ — 1); в них участвуют 60,0{N}% педагогов города."
     )

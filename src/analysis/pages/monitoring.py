@@ -79,7 +79,7 @@ NO_PERSON_LISTS = (
 STATUS_BANDS = {"в наличии": "meets", "частично": "near", "отсутствует": "below"}
 BASIS_WORDS = {
     methodology.BY_DATA: "по данным",
-    methodology.BY_STATEMENT: "экспертная оценка (params/methodology.yaml)",
+    methodology.BY_STATEMENT: "экспертная оценка Центра",
 }
 
 
