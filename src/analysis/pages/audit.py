@@ -32,7 +32,6 @@ from analysis.pages import effectiveness as effectiveness_page
 from analysis.pages import measures as measures_page
 from analysis.params.effectiveness import load_thresholds
 from analysis.plots import BAND_COLOURS
-from analysis.register import correspondence
 from analysis.year_results import year_results
 
 # The seed's closing slide, link by link: (what the link is, what it should be).
@@ -83,9 +82,7 @@ def load(ctx: Context) -> AuditPage:
     shared = year_results(ctx, tidy)
     found = measures_page.problems_for(ctx)  # the problems pages 04 and 05 show
     data = measures_page.read(ctx)
-    check = correspondence(
-        data.measures, found, shared.recommendations, data.institutions, data.associations
-    )
+    check = measures_page.correspondence(ctx, data)  # page 05's check, on the same problems
     evaluated = effectiveness.evaluate(
         ctx.data, effectiveness_page.indicator_tables(ctx), load_thresholds()
     )
