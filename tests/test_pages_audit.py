@@ -157,3 +157,14 @@ def test_the_public_page_names_no_measure_and_no_person(demo_city):
     staff = pd.read_parquet(demo_city / "processed" / "2023" / "staff.parquet")
     assert not [m for m in measures["measure_id"] if m in text]
     assert not [p for p in staff["person_id"] if re.search(rf"(?<![\w-]){p}(?![\w-])", text)]
+
+
+def test_the_sources_sentence_counts_what_each_stage_gave():
+    # 1 goal, 6 indicators, no rows in the forms' status, 1 problem and 1 recommendation,
+    # 1 measure of the year, 1 measure of an earlier year (М-22; М-23 waits)
+    assert page.sources_sentence(tuple(whole_city()), 2023) == (
+        f"Аудит 2023 года опирается на результаты этапов 01–06: дерево целей (1{NB}цель или "
+        f"задача), каталог (6{NB}показателей), формы года (0{NB}строк), проблемы анализа (1) и "
+        f"адресные рекомендации (1), реестр мер года (1{NB}мера) и оценки мер прошлых лет "
+        f"(1{NB}мера)."
+    )

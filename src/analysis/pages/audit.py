@@ -105,6 +105,11 @@ def load(ctx: Context) -> AuditPage:
 # --- the notebook's sections ------------------------------------------------------------------
 
 
+def show_sources(page: AuditPage) -> HTML:
+    """What the audit rests on: the counts of what stages 01–06 computed."""
+    return tables.say(sources_sentence(page.links, page.year))
+
+
 def show_summary(page: AuditPage) -> Styler:
     """The six statuses at a glance."""
     return summary_table(page.links, page.year)
@@ -126,6 +131,25 @@ def link_name(link: str) -> str:
     """«Цели — конкретизация в соответствии с механизмами управления»."""
     what, should = LINK_TITLES[link]
     return f"{what} — {should}"
+
+
+def sources_sentence(links: tuple[LinkAudit, ...], year: int) -> str:
+    """«Аудит 2023 года опирается на …»: the size of each stage's result it judges."""
+    f = {a.link: a.facts for a in links}
+
+    def n(link: str, key: str) -> int:
+        return int(f.get(link, {}).get(key, 0))
+
+    return (
+        f"Аудит {year} года опирается на результаты этапов 01–06: дерево целей "
+        f"({fmt.count(n(ca.GOALS, 'goals'), 'цель или задача', 'цели и задачи', 'целей и задач')}), "
+        f"каталог ({fmt.count(n(ca.INDICATORS, 'indicators'), 'показатель', 'показателя', 'показателей')}), "
+        f"формы года ({fmt.count(n(ca.MONITORING, 'rows'), 'строка', 'строки', 'строк')}), "
+        f"проблемы анализа ({fmt.integer(n(ca.ANALYSIS, 'problems'))}) и адресные рекомендации "
+        f"({fmt.integer(n(ca.ANALYSIS, 'recommendations'))}), реестр мер года "
+        f"({fmt.count(n(ca.MEASURES, 'measures'), 'мера', 'меры', 'мер')}) и оценки мер прошлых "
+        f"лет ({fmt.count(n(ca.EFFECTIVENESS, 'measures'), 'мера', 'меры', 'мер')})."
+    )
 
 
 def summary_table(links: tuple[LinkAudit, ...], year: int) -> Styler:
