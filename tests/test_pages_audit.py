@@ -168,3 +168,12 @@ def test_the_sources_sentence_counts_what_each_stage_gave():
         f"адресные рекомендации (1), реестр мер года (1{NB}мера) и оценки мер прошлых лет "
         f"(1{NB}мера)."
     )
+
+
+def test_the_conclusions_are_a_paragraph_then_bullets_of_what_to_fix():
+    links = tuple(whole_city(forms=_forms(missing=("diagnostics",))))
+    html = page.show_conclusions(page.AuditPage(2023, False, links)).data
+    shown = Page(html)
+    assert shown.tags == ["p", "ul", "li"]  # one link to fix: one bullet
+    assert shown.text.startswith("Из шести звеньев цикла управления в 2023 году: выполнено — 5")
+    assert "['" not in html

@@ -121,7 +121,8 @@ def show_links(page: AuditPage) -> HTML:
 
 
 def show_conclusions(page: AuditPage) -> HTML:
-    return tables.say(conclusions(page.links, page.year, page.public))
+    """The count of statuses (a paragraph), then what to fix first (bullets)."""
+    return tables.say(*conclusions(page.links, page.year, page.public))
 
 
 # --- tables, sentences and the blocks of the links --------------------------------------------
