@@ -33,6 +33,7 @@ DOMAIN = [
     "goal_tree.py",
     "passports.py",
     "methodology.py",
+    "cycle_audit.py",
 ]
 PAGE_OF_NOTEBOOK = {
     "01_goals": "analysis.pages.goals",
@@ -41,6 +42,7 @@ PAGE_OF_NOTEBOOK = {
     "04_analysis": "analysis.pages.analysis",
     "05_measures": "analysis.pages.measures",
     "06_effectiveness": "analysis.pages.effectiveness",
+    "07_audit": "analysis.pages.audit",
 }
 PRESENTATION = (
     "analysis.fmt",

@@ -52,3 +52,23 @@ def test_forms_sentence_lists_the_missing_forms():
     shown = page.forms_table(status).data.set_index("Форма")
     assert shown.loc["Профессиональные конкурсы (competitions.xlsx)", "Строк"] == "9"
     assert shown.loc["Кадры (staff.xlsx)", "Показатели без данных"] == "—"
+
+
+def test_the_growth_points_realised_and_open_are_named():
+    from analysis.catalogue import CATALOGUE
+
+    matrix = p.muko_matrix(CATALOGUE)
+    assert page.growth_sentence(matrix) == (
+        "«Точки роста», реализованные показателями книги: «введение показателей для "
+        "планов-отчетов РЦ» — Опорные площадки ресурсных центров, Мероприятия ресурсных центров "
+        "для педагогов города и Участники мероприятий ресурсных центров из других учреждений. "
+        "«Точки роста» пока без показателей: «корректировка показателей планов-отчётов ГПО» "
+        "(организация диагностики профессиональных дефицитов педагогов); «корректировка "
+        "показателей планов-отчётов ГПО» (организация диагностики профессионального выгорания "
+        "педагогов)."
+    )
+    shown = page.muko_table(matrix).data.set_index("Федеральный показатель МУКО")
+    column = shown["«Точка роста» реализована"]
+    assert column.iloc[5].startswith("Опорные площадки ресурсных центров; ")  # the network row
+    assert column.iloc[0] == page.GROWTH_GAP  # deficits: ГПО indicators not introduced
+    assert column.iloc[2] == page.BY_DECISIONS  # competitions: analysis and decisions

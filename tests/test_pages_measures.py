@@ -164,3 +164,44 @@ def test_a_year_without_the_register_shows_empty_tables():
     assert page.correspondence_sentences(check, True, False)[0] == (
         f"Без меры остаются 6{NB}проблем анализа."  # all six problems of the hand-made city
     )
+
+
+def test_muko_sentences_name_the_gaps_by_mechanism():
+    from test_register import MUKO_REGISTER
+
+    counts = register.by_muko_system(MUKO_REGISTER)
+    assert page.muko_sentences(counts) == [
+        # М1, М2, М3, М5 name a system; М4 does not
+        f"Другим механизмам МУКО служат 4 из 5{NB}мер года; у 1 отметки нет.",
+        (
+            f"Пробелы (20{NB}пустых клеток из 25) — ни одна мера года механизма ПК не служит "
+            "системе: формальное ПК — таланты, профориентация, ШНОР/ШНСУ; неформальное ПК — мер "
+            "этого механизма в году нет; конкурсы — эффективность руководителей, ШНОР/ШНСУ, "
+            "качество подготовки обучающихся; методическая поддержка — таланты, профориентация, "
+            "эффективность руководителей, ШНОР/ШНСУ, качество подготовки обучающихся; сетевое "
+            "взаимодействие — таланты, профориентация, эффективность руководителей, качество "
+            "подготовки обучающихся."
+        ),
+    ]
+    shown = page.muko_table(counts).data
+    assert list(shown.columns) == [
+        "Механизм ПК",
+        "Таланты",
+        "Профориентация",
+        "Эффективность руководителей",
+        "ШНОР/ШНСУ",
+        "Качество подготовки обучающихся",
+        "Всего мер",
+        "Без отметки",
+    ]
+    assert shown.iloc[2][["Таланты", "Профориентация"]].tolist() == ["2", "1"]  # конкурсы
+
+
+def test_muko_sentences_without_register_or_marks():
+    assert page.muko_sentences(register.by_muko_system(None), arrived=False) == [
+        "Реестр мер не поступил: связь мер с другими механизмами МУКО не оценивается."
+    ]
+    # the register of test_register has no «Механизмы МУКО» column at all
+    assert page.muko_sentences(register.by_muko_system(REGISTER))[0].startswith(
+        "В реестре не заполнен столбец «Механизмы МУКО»"
+    )

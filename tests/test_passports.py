@@ -75,3 +75,34 @@ def test_empty_top_indicators_counts_city_and_centre_rows_without_a_value():
     )
     # d (city) and e (centre) are empty; f's empty row is a district's → 2
     assert p.empty_top_indicators(frame) == 2
+
+
+def test_a_growth_point_is_realised_by_the_indicators_of_its_area_collected_its_way():
+    from analysis.catalogue import MUKO_NETWORK, PLAN_REPORT_METHOD, RC_METHOD
+
+    rc = FakeIndicator("r", "Опорные площадки РЦ", "ед.", muko=MUKO_NETWORK, method=RC_METHOD)
+    # collected from РЦ plan-reports but of another area: does not realise the network row
+    elsewhere = FakeIndicator("e", "Мероприятия РЦ", "ед.", muko=p.MUKO_SUPPORT, method=RC_METHOD)
+    gpo = FakeIndicator("g", "Продукты ГПО", "ед.", muko=MUKO_NETWORK, method=PLAN_REPORT_METHOD)
+    matrix = p.muko_matrix(catalogue(rc, elsewhere, gpo)).set_index("area")
+    network = matrix.loc[MUKO_NETWORK]
+    assert network["growth_point"] == "введение показателей для планов-отчетов РЦ"
+    assert network["growth_by"] == ["Опорные площадки РЦ"]  # not «Продукты ГПО» (ГПО's way)
+    assert not network["growth_gap"]
+    # «корректировка показателей планов-отчётов ГПО» of the deficits row: no ГПО indicator of
+    # that area → a gap; «проблемный анализ» rows need no indicator → never a gap
+    assert matrix.loc[p.MUKO_DEFICITS, "growth_gap"]
+    assert not matrix.loc[p.MUKO_COMPETITIONS, "growth_gap"]
+    assert matrix.loc[p.MUKO_COMPETITIONS, "growth_by"] == []
+
+
+def test_the_catalogue_realises_the_rc_growth_point_by_the_rc_indicators():
+    from analysis.catalogue import CATALOGUE, MUKO_NETWORK
+
+    matrix = p.muko_matrix(CATALOGUE).set_index("area")
+    # issue 14 item 2: the three indicators of РЦ plan-reports introduce the growth point
+    assert matrix.loc[MUKO_NETWORK, "growth_by"] == [
+        CATALOGUE[i].name
+        for i in ("rc_support_sites", "rc_city_events", "rc_external_participants")
+    ]
+    assert not matrix.loc[MUKO_NETWORK, "growth_gap"]

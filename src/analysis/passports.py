@@ -13,6 +13,7 @@ arguments; the page (`analysis.pages.indicators`) turns the frames into Russian 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -25,6 +26,8 @@ from analysis.catalogue import (
     MUKO_MENTORING,
     MUKO_NETWORK,
     MUKO_SUPPORT,
+    PLAN_REPORT_METHOD,
+    RC_METHOD,
 )
 from analysis.vocabulary import CENTRE, CITY, DIRECTION_WORDS, LEVEL_NAMES
 
@@ -33,13 +36,30 @@ PERCENT = "%"  # SPEC §5: the unit of shares, whose formula reads «… ÷ … 
 # The seed's table «Федеральные показатели МУКО / Муниципальные показатели / «Точки роста» в
 # практике управления», row by row: (mechanism, federal МУКО area, municipal indicators the seed
 # lists for it — «—» where it lists none, the seed's «точка роста»). The areas are the
-# catalogue's (`MUKO_AREAS`), which each indicator declares it covers.
+# catalogue's (`MUKO_AREAS`), which each indicator declares it covers. A growth point that
+# introduces indicators declares how they are collected (`GrowthPoint.methods`, the passports'
+# «Способ сбора»): the indicators of the row's area collected so realise it; one without methods
+# is realised by the cycle's analysis and decisions (stages 04–05), not by indicators.
 MONITORING_SYSTEM = "Система мониторинга качества ДПО педагогических работников"
 METHODICAL_SYSTEM = "Система методической работы"
 NONE_LISTED = "—"  # the seed lists no municipal indicator for the area
-MUKO_MATRIX: tuple[tuple[str, str, str, str], ...] = (
-    (MONITORING_SYSTEM, MUKO_DEFICITS, NONE_LISTED, "корректировка показателей планов-отчётов ГПО"),
-    (MONITORING_SYSTEM, MUKO_BURNOUT, NONE_LISTED, "корректировка показателей планов-отчётов ГПО"),
+
+
+@dataclass(frozen=True)
+class GrowthPoint:
+    """A «точка роста» of the seed's table and how the indicators that realise it are collected
+    (empty: it is a practice of analysis and decisions, not indicators)."""
+
+    text: str
+    methods: tuple[str, ...] = ()
+
+
+GPO_CORRECTION = GrowthPoint("корректировка показателей планов-отчётов ГПО", (PLAN_REPORT_METHOD,))
+PROBLEM_ANALYSIS = GrowthPoint("проведение проблемного анализа и принятие управленческих решений")
+RC_INDICATORS = GrowthPoint("введение показателей для планов-отчетов РЦ", (RC_METHOD,))
+MUKO_MATRIX: tuple[tuple[str, str, str, GrowthPoint], ...] = (
+    (MONITORING_SYSTEM, MUKO_DEFICITS, NONE_LISTED, GPO_CORRECTION),
+    (MONITORING_SYSTEM, MUKO_BURNOUT, NONE_LISTED, GPO_CORRECTION),
     (
         MONITORING_SYSTEM,
         MUKO_COMPETITIONS,
@@ -47,25 +67,20 @@ MUKO_MATRIX: tuple[tuple[str, str, str, str], ...] = (
             "целевые показатели муниципальной программы; показатели планов-отчётов ГПО; показатели "
             "эффективности деятельности руководителей и учреждений"
         ),
-        "проведение проблемного анализа и принятие управленческих решений",
+        PROBLEM_ANALYSIS,
     ),
     (
         METHODICAL_SYSTEM,
         MUKO_SUPPORT,
         "муниципальное задание Центра; показатели планов-отчётов ГПО",
-        "проведение проблемного анализа и принятие управленческих решений",
+        PROBLEM_ANALYSIS,
     ),
-    (
-        METHODICAL_SYSTEM,
-        MUKO_MENTORING,
-        "показатели планов-отчётов ГПО",
-        "проведение проблемного анализа и принятие управленческих решений",
-    ),
+    (METHODICAL_SYSTEM, MUKO_MENTORING, "показатели планов-отчётов ГПО", PROBLEM_ANALYSIS),
     (
         METHODICAL_SYSTEM,
         MUKO_NETWORK,
         "показатели эффективности деятельности руководителей и учреждений",
-        "введение показателей для планов-отчётов РЦ",
+        RC_INDICATORS,
     ),
 )
 assert [row[1] for row in MUKO_MATRIX] == list(MUKO_AREAS)  # the seed's rows, in its order
@@ -126,21 +141,32 @@ def passports(catalogue: Mapping, goal_titles: Mapping[str, str] | None = None) 
 
 
 def muko_matrix(catalogue: Mapping) -> pd.DataFrame:
-    """The seed's МУКО table with the indicators that cover each area (areas without any: gap).
+    """The seed's МУКО table with the indicators that cover each area (areas without any: gap)
+    and those that realise its growth point (`GrowthPoint.methods`).
 
-    Columns: mechanism, area, seed_indicators, growth_point, covered_by (list of names), gap.
+    Columns: mechanism, area, seed_indicators, growth_point (its text), covered_by (list of
+    names), gap, growth_by (names of the indicators of the area collected by the growth point's
+    methods), growth_gap (the growth point introduces indicators and none is in the catalogue;
+    False for one realised by analysis and decisions).
     """
     rows = []
     for mechanism, area, seed_text, growth in MUKO_MATRIX:
         names = [ind.name for ind in catalogue.values() if ind.muko == area]
+        realised = [
+            ind.name
+            for ind in catalogue.values()
+            if ind.muko == area and getattr(ind, "method", None) in growth.methods
+        ]
         rows.append(
             {
                 "mechanism": mechanism,
                 "area": area,
                 "seed_indicators": seed_text,
-                "growth_point": growth,
+                "growth_point": growth.text,
                 "covered_by": names,
                 "gap": not names,
+                "growth_by": realised,
+                "growth_gap": bool(growth.methods) and not realised,
             }
         )
     return pd.DataFrame(rows)

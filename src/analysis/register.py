@@ -11,6 +11,8 @@ Public API::
     institution_mask(targets, institutions) -> bool array   # also drives the demo's effects
     base_institutions(assoc_ids, associations) -> inst_ids
     by_mechanism(measures) -> DataFrame          # mechanism × status counts, every mechanism
+    by_muko_system(measures) -> DataFrame        # ПК mechanism × other МУКО system it serves
+    muko_gaps(matrix) -> dict                    # the empty cells of that matrix, by mechanism
     status_summary(measures) -> DataFrame        # status, count, share
     correspondence(measures, problems, recommendations, institutions, associations=None)
         -> Correspondence                        # the checks both ways (frames)
@@ -63,6 +65,11 @@ from analysis.vocabulary import (
 _SHEET = contract.SHEETS["measures"]
 MECHANISMS: tuple[str, ...] = _SHEET.column("mechanism").choices  # contract order
 STATUSES: tuple[str, ...] = _SHEET.column("status").choices
+# The other quality-management (МУКО) systems a measure may serve (`Механизмы МУКО`), in order.
+MUKO_SYSTEMS: tuple[str, ...] = _SHEET.column("muko_systems").choices
+# The seed's first slide sets the ПК mechanisms against the МУКО systems they serve; mentoring
+# is not on it, so its row joins the matrix only when the register has a measure of it.
+MENTORING = "наставничество"
 COLUMNS: tuple[str, ...] = tuple(c.name for c in _SHEET.columns)  # of an empty register
 # of the institutions of a year whose `Учреждения` did not arrive (SPEC §3: not an error)
 INSTITUTION_COLUMNS: tuple[str, ...] = tuple(
@@ -147,6 +154,53 @@ def by_mechanism(measures: pd.DataFrame | None) -> pd.DataFrame:
     table.insert(0, "total", table.sum(axis=1))
     table.index.name = "mechanism"
     return table.reset_index()
+
+
+def muko_rows(measures: pd.DataFrame) -> list[str]:
+    """The ПК mechanisms of the matrix (contract order): every one but mentoring, which only
+    when the register has a measure of it."""
+    present = set(measures["mechanism"]) if len(measures) else set()
+    return [m for m in MECHANISMS if m != MENTORING or m in present]
+
+
+def serves(cell: object) -> list[str]:
+    """The МУКО systems of a `Механизмы МУКО` cell, by the contract's spelling (the SPEC's
+    matching rule), in the contract's order; unknown words are left out."""
+    wanted = {normalize(s) for s in split_targets(cell)}
+    return [s for s in MUKO_SYSTEMS if normalize(s) in wanted]
+
+
+def by_muko_system(measures: pd.DataFrame | None) -> pd.DataFrame:
+    """Measures of the register per ПК mechanism (rows, `muko_rows`) and the other МУКО system
+    they serve (a column per system of `MUKO_SYSTEMS`; a measure serving two counts in both).
+
+    Columns: mechanism, one per system, ``total`` (measures of the mechanism) and ``unmarked``
+    (of them, measures whose `Механизмы МУКО` names no system).
+    """
+    frame = or_empty(measures)
+    cells = frame["muko_systems"] if "muko_systems" in frame.columns else [None] * len(frame)
+    rows = {m: dict.fromkeys((*MUKO_SYSTEMS, "total", "unmarked"), 0) for m in muko_rows(frame)}
+    for mechanism, cell in zip(frame["mechanism"], cells):
+        if mechanism not in rows:
+            continue
+        systems = serves(cell)
+        rows[mechanism]["total"] += 1
+        rows[mechanism]["unmarked"] += not systems
+        for system in systems:
+            rows[mechanism][system] += 1
+    out = pd.DataFrame.from_dict(rows, orient="index", dtype="int64")
+    out.index.name = "mechanism"
+    return out.reset_index()
+
+
+def muko_gaps(matrix: pd.DataFrame) -> dict[str, list[str]]:
+    """The empty cells of `by_muko_system`: mechanism → the МУКО systems no measure of it serves
+    (mechanisms without an empty cell left out)."""
+    return {
+        r["mechanism"]: [s for s in MUKO_SYSTEMS if int(r[s]) == 0]
+        for r in matrix.to_dict("records")
+        if any(int(r[s]) == 0 for s in MUKO_SYSTEMS)
+    }
 
 
 def status_summary(measures: pd.DataFrame | None) -> pd.DataFrame:

@@ -22,6 +22,8 @@ from analysis.context import Context
 from analysis.goals import load_goals
 
 GAP = "пробел: нет показателя"
+GROWTH_GAP = "не введены"  # a growth point that introduces indicators, none in the catalogue
+BY_DECISIONS = "проблемный анализ и меры (этапы 04–05)"  # a growth point without indicators
 PASSPORT_HEADERS = {  # passports.PASSPORT_COLUMNS → the table's Russian headers, in order
     "name": "Показатель",
     "group": "Блок",
@@ -81,7 +83,7 @@ def show_passports(page: IndicatorsPage) -> Styler:
 
 def show_muko(page: IndicatorsPage) -> Styler:
     """The coverage sentence (displayed), then the МУКО matrix."""
-    display(tables.say(muko_sentence(page.matrix)))
+    display(tables.say(muko_sentence(page.matrix), growth_sentence(page.matrix)))
     return muko_table(page.matrix)
 
 
@@ -107,13 +109,45 @@ def muko_table(matrix: pd.DataFrame) -> Styler:
             "Муниципальные показатели (по документу)": matrix["seed_indicators"].to_numpy(),
             "«Точка роста» в практике управления": matrix["growth_point"].to_numpy(),
             "Показатели книги": ["; ".join(n) if n else GAP for n in matrix["covered_by"]],
+            "«Точка роста» реализована": [
+                growth_text(by, gap) for by, gap in zip(matrix["growth_by"], matrix["growth_gap"])
+            ],
         }
     )
     bands = pd.DataFrame({c: [""] * len(show) for c in show.columns})
     bands["Показатели книги"] = ["below" if g else "meets" for g in matrix["gap"]]
+    bands["«Точка роста» реализована"] = [
+        "below" if gap else ("meets" if by else "")
+        for by, gap in zip(matrix["growth_by"], matrix["growth_gap"])
+    ]
     return tables.styled(
         show, "Федеральные показатели МУКО, муниципальные показатели и «точки роста»", bands=bands
     )
+
+
+def growth_text(realised_by: list[str], gap: bool) -> str:
+    """The indicators that realise a growth point, «не введены», or the stages that do."""
+    if len(realised_by):
+        return "; ".join(realised_by)
+    return GROWTH_GAP if gap else BY_DECISIONS
+
+
+def growth_sentence(matrix: pd.DataFrame) -> str:
+    """Which growth points that introduce indicators are realised by the catalogue, and in which
+    areas they are not yet (in the seed's order)."""
+    realised: dict[str, list[str]] = {}
+    for point, names in zip(matrix["growth_point"], matrix["growth_by"]):
+        realised.setdefault(point, [])
+        realised[point] += [n for n in names if n not in realised[point]]
+    done = [f"«{p}» — {fmt.join_ru(n)}" for p, n in realised.items() if n]
+    gaps = matrix[matrix["growth_gap"]]
+    open_ = [f"«{p}» ({a.lower()})" for p, a in zip(gaps["growth_point"], gaps["area"])]
+    out = []
+    if done:
+        out.append("«Точки роста», реализованные показателями книги: " + "; ".join(done) + ".")
+    if open_:
+        out.append("«Точки роста» пока без показателей: " + "; ".join(open_) + ".")
+    return " ".join(out)
 
 
 def muko_sentence(matrix: pd.DataFrame) -> str:

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import display
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from analysis import context, fmt, plots, problems, register, tables
 from analysis.catalogue import CATALOGUE
 from analysis.context import Context
-from analysis.register import MECHANISMS, STATUSES, Correspondence
+from analysis.register import MECHANISMS, MUKO_SYSTEMS, STATUSES, Correspondence
 from analysis.vocabulary import LEVEL_NAMES, targets_all, targets_words
 from analysis.year_results import year_results
 
@@ -144,6 +145,72 @@ def mechanism_figure(counts: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
+def muko_matrix(data: Register) -> Styler:
+    """The seed's first slide filled from the register: measures per ПК mechanism × the other
+    МУКО system they serve, with the empty cells named as gaps (displayed above the table)."""
+    counts = register.by_muko_system(data.measures)
+    display(tables.say(muko_sentences(counts, data.measures is not None)))
+    return muko_table(counts)
+
+
+def muko_table(counts: pd.DataFrame) -> Styler:
+    """`register.by_muko_system` with Russian headers; an empty cell is coloured as a gap."""
+    show = pd.DataFrame({"Механизм ПК": counts["mechanism"].to_numpy()})
+    for system in MUKO_SYSTEMS:
+        show[system[0].upper() + system[1:]] = [fmt.integer(x) for x in counts[system]]
+    show["Всего мер"] = [fmt.integer(x) for x in counts["total"]]
+    show["Без отметки"] = [fmt.integer(x) for x in counts["unmarked"]]
+    bands = pd.DataFrame({c: [""] * len(show) for c in show.columns})
+    for column, system in zip(show.columns[1 : 1 + len(MUKO_SYSTEMS)], MUKO_SYSTEMS):
+        bands[column] = ["below" if int(x) == 0 else "meets" for x in counts[system]]
+    return tables.styled(
+        show,
+        "Меры года по механизмам ПК и другим механизмам управления качеством образования (МУКО)",
+        bands=bands,
+        right=list(show.columns[1:]),
+    )
+
+
+def muko_sentences(counts: pd.DataFrame, arrived: bool = True) -> list[str]:
+    """What the matrix says: how many measures serve other МУКО systems, and the gaps by name."""
+    if not arrived:
+        return ["Реестр мер не поступил: связь мер с другими механизмами МУКО не оценивается."]
+    total, unmarked = int(counts["total"].sum()), int(counts["unmarked"].sum())
+    if total == 0:
+        return ["Мер нет: связь с другими механизмами МУКО не оценивается."]
+    if unmarked == total:
+        return [
+            (
+                "В реестре не заполнен столбец «Механизмы МУКО»: ни у одной меры не указано, "
+                "каким другим механизмам управления качеством она служит."
+            )
+        ]
+    out = [
+        f"Другим механизмам МУКО служат {fmt.integer(total - unmarked)} из "
+        f"{fmt.count(total, 'меры', 'мер', 'мер')} года"
+        + (f"; у {fmt.integer(unmarked)} отметки нет." if unmarked else ".")
+    ]
+    gaps = register.muko_gaps(counts)
+    if not gaps:
+        out.append("Пробелов нет: каждый механизм ПК служит каждой системе МУКО.")
+        return out
+    n = sum(len(v) for v in gaps.values())
+    out.append(
+        f"Пробелы ({fmt.count(n, 'пустая клетка', 'пустые клетки', 'пустых клеток')} из "
+        f"{len(counts) * len(MUKO_SYSTEMS)}) — ни одна мера года механизма ПК не служит "
+        "системе: " + "; ".join(_gap_words(m, s, counts) for m, s in gaps.items()) + "."
+    )
+    return out
+
+
+def _gap_words(mechanism: str, systems: list[str], counts: pd.DataFrame) -> str:
+    """«конкурсы — профориентация, ШНОР/ШНСУ» («…: мер механизма в году нет» when it has none)."""
+    total = int(counts.loc[counts["mechanism"] == mechanism, "total"].iloc[0])
+    if total == 0:
+        return f"{mechanism} — мер этого механизма в году нет"
+    return f"{mechanism} — {', '.join(systems)}"
+
+
 def register_table(ctx: Context, data: Register) -> Styler:
     """The register of the year as the profile may show it."""
     return register_styler(
@@ -189,16 +256,25 @@ def indicators_text(indicator_ids: object) -> str:
 # --------------------------------------------------------------------------- «Проверки»
 
 
-def correspondence(ctx: Context, data: Register) -> Correspondence:
-    """The register checked against the year's problems and recommendations (computed once a
-    year); the public profile checks only the problems it may show."""
-    shared = year_results(ctx)
-    found = shared.problems
+def problems_for(ctx: Context) -> pd.DataFrame:
+    """The year's problems (computed once a year) as the profile may show them: the public
+    profile keeps those that give no hidden value away (`problems.for_reader`)."""
+    found = year_results(ctx).problems
     if ctx.public:
         history = context.indicator_history(ctx, context.indicator_table(ctx))
         found = problems.for_reader(found, context.for_reader(ctx, history))
+    return found
+
+
+def correspondence(ctx: Context, data: Register) -> Correspondence:
+    """The register checked against the year's problems (`problems_for`) and recommendations
+    (computed once a year)."""
     return register.correspondence(
-        data.measures, found, shared.recommendations, data.institutions, data.associations
+        data.measures,
+        problems_for(ctx),
+        year_results(ctx).recommendations,
+        data.institutions,
+        data.associations,
     )
 
 
