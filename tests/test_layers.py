@@ -33,6 +33,10 @@ DOMAIN = [
     "goal_tree.py",
     "passports.py",
     "methodology.py",
+    "documents/model.py",
+    "documents/assignment.py",
+    "documents/self_assessment.py",
+    "documents/form_1pk.py",
 ]
 PAGE_OF_NOTEBOOK = {
     "01_goals": "analysis.pages.goals",

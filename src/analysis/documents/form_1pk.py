@@ -274,14 +274,19 @@ def document(
             (*head, Paragraph(f"Форма {lost} за {year} год не поступила: сведения не составлены.")),
         )
     found = listeners(courses, staff, institutions, year)
-    forms, ages = by_form_and_funding(found.rows), by_age(found.rows)
+    return document_of(by_form_and_funding(found.rows), by_age(found.rows), found.left_out, year)
+
+
+def document_of(forms: pd.DataFrame, ages: pd.DataFrame, left_out: int, year: int) -> Document:
+    """The document of two tables of the form, their control relations checked and said."""
     checks = relations(forms, ages)
     counts = {c: COUNT for c in (TOTAL, *FUNDING_COLUMNS)}
     blocks = [
-        *head,
+        Heading(f"{TITLE} за {year} год"),
+        Paragraph(SCOPE),
         Paragraph(
             "Слушатель — строка формы «ДПО»: работник, окончивший две программы, учтён дважды. "
-            f"Не вошли в сведения курсов Центра: {found.left_out} (работник не из «Кадров» "
+            f"Не вошли в сведения курсов Центра: {left_out} (работник не из «Кадров» "
             "года или работник Центра)."
         ),
         Table(

@@ -45,14 +45,21 @@ class Table:
     sheet: str
     caption: str
     frame: pd.DataFrame
-    numbers: dict[str, str] = field(default_factory=dict)  # column → one of NUMBER_KINDS
+    # column → one of NUMBER_KINDS, or a list of them (one per row: a column of mixed units)
+    numbers: dict[str, str | list[str]] = field(default_factory=dict)
     note: str = ""
 
     def __post_init__(self) -> None:
-        unknown = {k for k in self.numbers.values() if k not in NUMBER_KINDS}
+        kinds = [k for v in self.numbers.values() for k in ([v] if isinstance(v, str) else v)]
+        unknown = {k for k in kinds if k not in NUMBER_KINDS}
         missing = set(self.numbers) - set(self.frame.columns)
         if unknown or missing or len(self.sheet) > 31:  # 31: Excel's limit on a sheet name
             raise ValueError(f"table «{self.sheet}»: kinds {unknown}, columns {missing}")
+
+    def kind(self, column: str, row: int) -> str | None:
+        """The kind of number in a cell (None: a text column)."""
+        kind = self.numbers.get(column)
+        return kind[row] if isinstance(kind, list) else kind
 
 
 Block = Heading | Paragraph | Field | Table

@@ -19,6 +19,7 @@ from analysis.documents.assignment import plan_fact
 from analysis.documents.model import (
     AMOUNT,
     COUNT,
+    PERCENT,
     Document,
     Field,
     Heading,
@@ -31,7 +32,6 @@ TITLE = "Самообследование: образовательная дея
 KINDS = SHEETS["courses"].column("kind").choices  # ПК, ПП
 KIND_WORDS = {"ПК": "повышения квалификации", "ПП": "профессиональной переподготовки"}
 NO, NAME, UNIT, VALUE = "№", "Показатель", "Единица измерения", "Значение"
-NO_DATA = "нет данных"  # SPEC §3: an indicator whose form did not arrive
 
 
 def centre_courses(courses: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -236,15 +236,18 @@ def document(
     if missing:
         blocks.append(
             Paragraph(
-                "Не поступили формы: " + ", ".join(missing) + f"; показатели по ним — «{NO_DATA}»."
+                "Не поступили формы: "
+                + ", ".join(missing)
+                + "; показатели по ним не рассчитаны (—)."
             )
         )
+    figures = indicators(courses, events, products, assignment)
     blocks += [
         Table(
             "Показатели",
             "Показатели образовательной деятельности",
-            indicators(courses, events, products, assignment),
-            {VALUE: AMOUNT},
+            figures,
+            {VALUE: [PERCENT if u == "%" else AMOUNT for u in figures[UNIT]]},
         ),
         Table(
             "Программы",

@@ -103,10 +103,10 @@ def _add_table(word, table: Table) -> None:
     for j, header in enumerate(frame.columns):
         _cell_text(grid.cell(0, j), str(header), bold=True)
     _repeat_header(grid.rows[0])
-    for i, row in enumerate(frame.itertuples(index=False), start=1):
+    for i, row in enumerate(frame.itertuples(index=False)):
         for j, (header, value) in enumerate(zip(frame.columns, row, strict=True)):
-            kind = table.numbers.get(header)
-            _cell_text(grid.cell(i, j), cell_text(value, kind), right=kind is not None)
+            kind = table.kind(header, i)
+            _cell_text(grid.cell(i + 1, j), cell_text(value, kind), right=kind is not None)
     if table.note:
         word.add_paragraph(table.note)
     word.add_paragraph()
@@ -175,8 +175,8 @@ def xlsx_bytes(doc: Document) -> bytes:
         frame = table.frame
         rows = [list(r) for r in frame.itertuples(index=False)]
         formats = [
-            [_number_format(v, table.numbers.get(h)) for h, v in zip(frame.columns, r, strict=True)]
-            for r in rows
+            [_number_format(v, table.kind(h, i)) for h, v in zip(frame.columns, r, strict=True)]
+            for i, r in enumerate(rows)
         ]
         sheets.add_sheet(
             book, table.sheet, list(frame.columns), rows, formats, _wrapped(frame, table)
