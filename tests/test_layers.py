@@ -33,6 +33,7 @@ DOMAIN = [
     "goal_tree.py",
     "passports.py",
     "methodology.py",
+    "practice_bank.py",
     "documents/model.py",
     "documents/assignment.py",
     "documents/self_assessment.py",
@@ -45,6 +46,7 @@ PAGE_OF_NOTEBOOK = {
     "04_analysis": "analysis.pages.analysis",
     "05_measures": "analysis.pages.measures",
     "06_effectiveness": "analysis.pages.effectiveness",
+    "08_bank": "analysis.pages.bank",
 }
 PRESENTATION = (
     "analysis.fmt",

@@ -1,4 +1,4 @@
-"""The six stage notebooks 01–06: stored clean, and they run on a tiny demo city.
+"""The stage notebooks: stored clean, and they run on a tiny demo city.
 
 Execution uses nbval in lax mode (every cell must run without error) with the notebooks'
 defaults, pointed at a tiny city through ANALYSIS_PROCESSED_DIR / ANALYSIS_OUTPUT_DIR; the public
@@ -26,6 +26,7 @@ NOTEBOOKS = [
     "04_analysis.ipynb",
     "05_measures.ipynb",
     "06_effectiveness.ipynb",
+    "08_bank.ipynb",
 ]
 TITLES = {
     "01_goals.ipynb": "# 01. Цели",
@@ -34,6 +35,7 @@ TITLES = {
     "04_analysis.ipynb": "# 04. Анализ, адресные рекомендации",
     "05_measures.ipynb": "# 05. Меры, управленческие решения",
     "06_effectiveness.ipynb": "# 06. Анализ эффективности принятых мер",
+    "08_bank.ipynb": "# 08. Банк методических продуктов и практик",
 }
 PARAMETERS = {
     "year": None,
