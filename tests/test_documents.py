@@ -255,7 +255,7 @@ def test_1pk_counts_the_city_s_staff_by_kind_form_and_funding(written):
     assert "только работников муниципальных образовательных учреждений" in text
     assert "Не вошли в сведения курсов Центра: 2" in text  # r6, r7
     # 13 lines + 4 columns × 3 sums in table 1; 11 lines + 3 columns in table 2; 3 between them
-    assert "Все контрольные соотношения формы выполнены (42 проверок)" in text
+    assert "Все контрольные соотношения формы выполнены (проверок: 42)" in text
     rows = sheet_rows(written / "form_1pk.xlsx", form_1pk.FORM_SHEET)
     assert rows[1] == ("01", "ПК (повышение квалификации)", "всего", 3, 2, 1, 0)
 

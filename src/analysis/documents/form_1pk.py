@@ -232,7 +232,7 @@ def relations_sentences(checks: pd.DataFrame) -> list[str]:
     if bad.empty:
         return [
             (
-                f"Все контрольные соотношения формы выполнены ({len(checks)} проверок): "
+                f"Все контрольные соотношения формы выполнены (проверок: {len(checks)}): "
                 "каждый итог равен сумме своих частей."
             )
         ]
