@@ -181,6 +181,21 @@ def test_products_resolve_their_authors_and_are_counted_by_type():
     ]
 
 
+def test_products_per_author_most_first():
+    items = pd.DataFrame(
+        {
+            "author_kind": ["Центр", "учреждение", "объединение", "учреждение"],
+            "author_name": ["МУ ДПО «ЦПКИМР»", "Школа № 2", "ГПО «А»", "Школа № 2"],
+        }
+    )
+    # Школа № 2 twice; the others once each, in the products' order
+    assert practice_bank.by_author(items).values.tolist() == [
+        ["учреждение", "Школа № 2", 2],
+        ["Центр", "МУ ДПО «ЦПКИМР»", 1],
+        ["объединение", "ГПО «А»", 1],
+    ]
+
+
 def test_innovation_statuses_and_resource_centres():
     assert practice_bank.innovators(_institutions())["inst_id"].tolist() == ["s1", "s2"]
     assert practice_bank.status_counts(_institutions()) == {
@@ -248,6 +263,7 @@ def test_public_bank_shows_no_person_data_and_hides_small_counts_of_people(bank)
             page.summary(bank),
             page.products_by_type(bank),
             page.products_list(bank),
+            page.products_by_author(bank),
             page.innovators_table(bank),
             page.resource_centres_table(bank),
             page.ptg_table(bank),

@@ -81,6 +81,14 @@ def by_type(items: pd.DataFrame) -> pd.DataFrame:
     return counts.sort_values(["total", "product_type"], ascending=[False, True], kind="stable")
 
 
+def by_author(items: pd.DataFrame) -> pd.DataFrame:
+    """Products per author (kind, name, count), most first, then in the products' order."""
+    counts = (
+        items.groupby(["author_kind", "author_name"], sort=False).size().reset_index(name="count")
+    )
+    return counts.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def innovators(institutions: pd.DataFrame | None) -> pd.DataFrame:
     """Institutions with an innovation status, a resource centre or a support site of the year,
     by district and name."""

@@ -182,6 +182,23 @@ def products_by_type(bank: Bank) -> Styler | HTML:
     )
 
 
+def products_by_author(bank: Bank) -> Styler | None:
+    """How many products each author (the Centre, an institution, an association) gave."""
+    if bank.products.empty:
+        return None
+    counts = practice_bank.by_author(bank.products)
+    show = pd.DataFrame(
+        {
+            "Автор": counts["author_name"].to_numpy(),
+            "Кто автор": counts["author_kind"].to_numpy(),
+            "Продуктов": [fmt.integer(v) for v in counts["count"]],
+        }
+    )
+    return tables.styled(
+        show, f"Авторы методических продуктов {bank.year} года", right=["Продуктов"]
+    )
+
+
 def products_list(bank: Bank) -> Styler | None:
     """Every product of the year: title, type, author (with codes in the internal profile)."""
     if bank.products.empty:
