@@ -104,6 +104,7 @@ def test_every_page_builds_in_both_profiles(world):
             "04_analysis",
             "05_measures",
             "06_effectiveness",
+            "08_bank",
         ], profile
 
 
