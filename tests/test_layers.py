@@ -34,6 +34,11 @@ DOMAIN = [
     "passports.py",
     "methodology.py",
     "cycle_audit.py",
+    "practice_bank.py",
+    "documents/model.py",
+    "documents/assignment.py",
+    "documents/self_assessment.py",
+    "documents/form_1pk.py",
 ]
 PAGE_OF_NOTEBOOK = {
     "01_goals": "analysis.pages.goals",
@@ -43,6 +48,7 @@ PAGE_OF_NOTEBOOK = {
     "05_measures": "analysis.pages.measures",
     "06_effectiveness": "analysis.pages.effectiveness",
     "07_audit": "analysis.pages.audit",
+    "08_bank": "analysis.pages.bank",
 }
 PRESENTATION = (
     "analysis.fmt",

@@ -1,4 +1,4 @@
-"""The stage notebooks 01–07: stored clean, and they run on a tiny demo city.
+"""The stage notebooks: stored clean, and they run on a tiny demo city.
 
 Execution uses nbval in lax mode (every cell must run without error) with the notebooks'
 defaults, pointed at a tiny city through ANALYSIS_PROCESSED_DIR / ANALYSIS_OUTPUT_DIR; the public
@@ -27,6 +27,7 @@ NOTEBOOKS = [
     "05_measures.ipynb",
     "06_effectiveness.ipynb",
     "07_audit.ipynb",
+    "08_bank.ipynb",
 ]
 TITLES = {
     "01_goals.ipynb": "# 01. Цели",
@@ -36,6 +37,7 @@ TITLES = {
     "05_measures.ipynb": "# 05. Меры, управленческие решения",
     "06_effectiveness.ipynb": "# 06. Анализ эффективности принятых мер",
     "07_audit.ipynb": "# 07. Выводы: аудит цикла управления",
+    "08_bank.ipynb": "# 08. Банк методических продуктов и практик",
 }
 PARAMETERS = {
     "year": None,

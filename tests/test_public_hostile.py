@@ -105,6 +105,7 @@ def test_every_page_builds_in_both_profiles(world):
             "05_measures",
             "06_effectiveness",
             "07_audit",
+            "08_bank",
         ], profile
 
 

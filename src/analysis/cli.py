@@ -175,6 +175,32 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _command(
         sub,
+        "documents",
+        "отчёты Центра за год: муниципальное задание, самообследование, 1-ПК (Word и xlsx)",
+        "Составляет по формам года три документа Центра — «Отчёт о выполнении муниципального "
+        "задания», «Самообследование: образовательная деятельность» и «Сведения для 1-ПК» — "
+        "как редактируемые файлы Word (.docx) и их таблицы как книги Excel (.xlsx). Сборка "
+        "внутренней версии книги пишет их в output/internal/<год>/documents/.",
+    )
+    p.add_argument(
+        "--year", type=int, metavar="ГОД", required=True, help="отчётный год, например 2023"
+    )
+    p.add_argument(
+        "--processed-dir",
+        type=Path,
+        metavar="ПАПКА",
+        default=paths.DATA_PROCESSED,
+        help="папка обработанных данных (по умолчанию data/processed)",
+    )
+    p.add_argument(
+        "--out-dir",
+        type=Path,
+        metavar="ПАПКА",
+        help="папка, куда записать документы (по умолчанию output/internal/<год>/documents)",
+    )
+
+    p = _command(
+        sub,
         "build",
         "выполнить тетради и собрать HTML-книгу",
         "Выполняет тетради всех этапов за каждый год обработанных данных и собирает "
@@ -372,6 +398,21 @@ def _write_tables(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_documents(args: argparse.Namespace) -> int:
+    """`documents`: the Centre's three reports of a year, as the internal build writes them."""
+    from analysis import context, documents, indicators
+
+    context.resolve(args.year, args.processed_dir)  # a year without data: one Russian line
+    out_dir = args.out_dir or paths.OUTPUT / "internal" / str(args.year) / documents.FOLDER
+    tidy = indicators.compute_year(args.processed_dir, args.year)
+    written = documents.write_year(args.processed_dir, args.year, tidy, out_dir)
+    print(
+        f"Документы Центра за {args.year} год записаны в {out_dir}: "
+        + ", ".join(p.name for p in written)
+    )
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis.ingest import run_ingest
@@ -398,6 +439,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "tables":
         return _write_tables(args)
+    if args.command == "documents":
+        return _write_documents(args)
     if args.command == "build":
         years = None if args.all else parse_years(args.years)  # a bad year fails before imports
         if not args.all and years is None:

@@ -56,6 +56,8 @@ class Column:
     # Filled only in rows of associations of these types (`Реестр › Тип`); a value in a row of
     # another type is kept and warned about (SPEC §3: the РЦ columns of `Планы-отчёты`).
     assoc_types: tuple[str, ...] = ()
+    # False: free text that may name a person, never shown in the public profile (SPEC §6)
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -619,7 +621,7 @@ MEASURES = Form(
                     ref=REF_RECOMMENDATION,
                     help="коды правил рекомендаций через «;»",
                 ),
-                Column("Ответственный", "responsible", TEXT),
+                Column("Ответственный", "responsible", TEXT, public=False),
                 Column("Срок", "deadline", DATE),
                 Column(
                     "Статус", "status", ENUM, choices=("запланировано", "выполнено", "не выполнено")
@@ -655,3 +657,8 @@ FORMS: tuple[Form, ...] = (
 FORMS_BY_STEM: dict[str, Form] = {f.stem: f for f in FORMS}
 SHEETS: dict[str, Sheet] = {s.table: s for f in FORMS for s in f.sheets}
 TABLE_FORM: dict[str, str] = {s.table: f.stem for f in FORMS for s in f.sheets}
+
+
+def private_columns(table: str) -> tuple[str, ...]:
+    """Machine names of the table's columns the public profile never shows (`Column.public`)."""
+    return tuple(c.name for c in SHEETS[table].columns if not c.public)

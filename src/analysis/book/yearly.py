@@ -129,8 +129,9 @@ def write_exports(
     output_dir: Path,
 ) -> None:
     """The year's workbooks: `indicators.xlsx` of the table as shown, and the recommendations
-    (worked out on the whole table; the public profile gets only their suppressed counts); and
-    the tidy tables of stages 04–06 (`analysis.decision_tables`).
+    (worked out on the whole table; the public profile gets only their suppressed counts); the
+    tidy tables of stages 04–06 (`analysis.decision_tables`); in the internal profile, the
+    Centre's documents (`analysis.documents`, in `documents/`).
     The recommendations and person lists are the shared results the pages read (computed once
     a year, `analysis.year_results`)."""
     shared = shared_results(tidy, processed_dir, year, output_dir)
@@ -161,6 +162,10 @@ def write_exports(
     from analysis import decision_tables
 
     decision_tables.write_year(processed_dir, year, folder, profile, output_dir)
+    if profile == "internal":  # the Centre's own reports (Word + xlsx), never public
+        from analysis import documents  # lazy: python-docx is needed by this task only
+
+        documents.write_year(processed_dir, year, tidy, Path(folder) / documents.FOLDER)
 
 
 def key_figures(tidy: pd.DataFrame, key_ids: tuple[str, ...]) -> list[list[str]]:
