@@ -457,6 +457,7 @@ def test_every_command_and_option_has_russian_help(capsys):
         "demo-data",
         "indicators",
         "tables",
+        "documents",
         "build",
         "templates",
     }

@@ -100,9 +100,8 @@ def rc_people(shown: pd.DataFrame) -> dict[str, str]:
 
 def dynamics(ctx: Context) -> pd.DataFrame:
     """The bank's figures of each year of the window (rows: DYNAMICS_ROWS; «—»: no form)."""
-    columns = {}
+    data, columns = ctx.data, {}
     for year in ctx.window_years:
-        data = ctx.data
         institutions = data.table_of("institutions", year)
         associations = data.table_of("associations", year)
         raw = data.table_of("products", year)
