@@ -66,8 +66,11 @@ def test_a_broken_monitoring_link_names_the_form_and_what_to_fix():
         ),
     ]
     assert page.fixes(audit, 2023)[0] == f"Собрать формы: {title}."
-    first = page.conclusions(tuple(links), 2023, False)[1][0]
-    assert first == f"В первую очередь в следующем году: Мониторинг: собрать формы: {title}."
+    said = page.conclusions(tuple(links), 2023, False)
+    assert said[1:] == [
+        "В первую очередь в следующем году:",
+        [f"Мониторинг: собрать формы: {title}."],
+    ]
 
 
 def test_codes_of_measures_and_associations_are_internal_only():
@@ -174,6 +177,6 @@ def test_the_conclusions_are_a_paragraph_then_bullets_of_what_to_fix():
     links = tuple(whole_city(forms=_forms(missing=("diagnostics",))))
     html = page.show_conclusions(page.AuditPage(2023, False, links)).data
     shown = Page(html)
-    assert shown.tags == ["p", "ul", "li"]  # one link to fix: one bullet
+    assert shown.tags == ["p", "p", "ul", "li"]  # one link to fix: one bullet
     assert shown.text.startswith("Из шести звеньев цикла управления в 2023 году: выполнено — 5")
     assert "['" not in html

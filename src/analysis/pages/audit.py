@@ -196,8 +196,9 @@ def links_html(links: tuple[LinkAudit, ...], year: int, public: bool) -> str:
     return render("audit.html.j2", links=blocks)
 
 
-def conclusions(links: tuple[LinkAudit, ...], year: int, public: bool) -> list[str]:
-    """How many links hold, and the first thing to fix in each that does not."""
+def conclusions(links: tuple[LinkAudit, ...], year: int, public: bool) -> list[str | list[str]]:
+    """How many links hold (a sentence), then the first thing to fix in each link that does
+    not (bullets; the same in both profiles: fixes name no code)."""
     counts = Counter(a.status for a in links)
     out = [
         f"Из шести звеньев цикла управления в {year} году: "
@@ -210,7 +211,7 @@ def conclusions(links: tuple[LinkAudit, ...], year: int, public: bool) -> list[s
         if a.status != ca.DONE and fixes(a, year)
     ]
     if todo:
-        out.append(["В первую очередь в следующем году: " + todo[0], *todo[1:]])
+        out += ["В первую очередь в следующем году:", todo]
     else:
         out.append("Все звенья цикла выполнены: исправлять в следующем году нечего.")
     return out
