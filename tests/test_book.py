@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from book_helpers import (
@@ -85,6 +86,10 @@ def test_every_page_and_file_is_written(public):
         "2022/problems.csv",
         "2022/recommendations.csv",
         "2022/recommendations_summary.xlsx",
+        "2022/units.html",  # the index of the year's units, and a page for each
+        "2022/units/d1.html",
+        "2022/units/s1.html",
+        "2022/units/s2.html",
         "2023/01_alpha.html",
         "2023/02_beta.html",
         "2023/effectiveness.csv",  # the tidy tables of stages 04–06 (SPEC §5)
@@ -94,18 +99,24 @@ def test_every_page_and_file_is_written(public):
         "2023/problems.csv",
         "2023/recommendations.csv",
         "2023/recommendations_summary.xlsx",
+        "2023/units.html",  # the index of the year's units, and a page for each
+        "2023/units/d1.html",
+        "2023/units/s1.html",
+        "2023/units/s2.html",
         "index.html",
     ]
 
 
 def test_index_links_every_page_and_every_link_resolves(public):
     index_links = links(public / "index.html")
-    assert sorted(index_links) == sorted(p.relative_to(public).as_posix() for p in pages(public))
-    for page in [public / "index.html", *pages(public)]:
+    # every stage and unit index of every year, and the year's tables to download
+    year_files = [p for p in public.glob("*/*.*") if p.suffix in (".html", ".csv", ".xlsx")]
+    assert sorted(index_links) == sorted(p.relative_to(public).as_posix() for p in year_files)
+    for page in [public / "index.html", *pages(public), *public.glob("*/units/*.html")]:
         for url in links(page):
             if url.startswith(("#", "data:")):
                 continue
-            target = (page.parent / url.split("#")[0]).resolve()
+            target = (page.parent / unquote(url.split("#")[0])).resolve()
             assert target.exists(), f"{page.name}: broken link {url}"
 
 
@@ -191,7 +202,9 @@ def test_two_builds_are_byte_identical(world, public):
         if path.suffix in (".html", ".csv"):
             assert path.read_bytes() == (other / path.relative_to(public)).read_bytes(), path
             compared += 1
-    assert compared == 15  # index + 4 pages + 2 indicators.csv + 2 × 4 tables of stages 04–06
+    # index + 4 pages + 2 indicators.csv + 2 × 4 tables of stages 04–06 + 2 × (units.html and
+    # the pages of s1, s2, d1)
+    assert compared == 23
     # the public folder holds no executed notebook (code, local paths), before or after a rebuild
     assert not list(other.rglob("*.ipynb"))
     assert run(world, "b", force=True) == 0

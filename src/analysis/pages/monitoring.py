@@ -609,6 +609,7 @@ def ranking_table(
         bands=bands,
         right=["Место", "Значение", "Цель"],
         note=tables.incomplete_note(show["Значение"]),
+        links={"Учреждение": part["inst_id"].tolist()},
     )
 
 
@@ -634,6 +635,7 @@ def outliers_table(found: pd.DataFrame) -> Styler:
         show,
         "Необычные значения (проверьте данные учреждения)",
         right=["Значение", "Медиана по учреждениям"],
+        links={"Учреждение": found["inst_id"].tolist()},
     )
 
 
@@ -723,7 +725,11 @@ def missing_reports_table(missing: pd.DataFrame) -> Styler | None:
             "Объединение": missing["name"].to_numpy(),
         }
     )
-    return tables.styled(show, "Объединения, не сдавшие план-отчёт")
+    return tables.styled(
+        show,
+        "Объединения, не сдавшие план-отчёт",
+        links={"Объединение": missing["assoc_id"].tolist()},
+    )
 
 
 def completeness_sentence(by_type: pd.DataFrame, missing: pd.DataFrame) -> str:
