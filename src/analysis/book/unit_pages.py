@@ -135,7 +135,7 @@ def year_pages(inputs: YearInputs) -> dict[str, str]:
             problems=own_problems,
             recs=own_recs,
             public=public,
-            public_note=PUBLIC_REC_NOTE if public and unit.level == INSTITUTION else "",
+            public_note=PUBLIC_REC_NOTE if public else "",
             lists=lists,
         )
         summaries.append(
@@ -255,14 +255,14 @@ class Values:
         self.by_unit: dict[tuple[str, str], list[str]] = defaultdict(list)
         for y in self.years:
             t = tables[y]
-            flags = t["flags"] if "flags" in t.columns else pd.Series([""] * len(t), index=t.index)
+            blank = pd.Series([""] * len(t), index=t.index, dtype=object)
             for level, unit, ind, value, target, flag in zip(
                 t["level"].astype(str),
                 t["unit_id"].astype(str),
                 t["indicator_id"].astype(str),
                 t["value"],
-                t["target"],
-                flags,
+                t["target"] if "target" in t.columns else blank,
+                t["flags"] if "flags" in t.columns else blank,
                 strict=True,
             ):
                 flag = flag if isinstance(flag, str) else ""
