@@ -94,7 +94,7 @@ def test_key_rows_judge_each_value_against_its_target():
 def test_front_page_shows_value_target_status_and_change_worked_by_hand():
     html = site.index_html(pages(), record(), "public")
     y2023 = rows_of(html, 2023)
-    name = CATALOGUE["category_high"].name
+    name = CATALOGUE["category_high"].label
     # value, target, status, change on 2022
     assert y2023[name][:4] == [
         "80,0\u00a0%",
@@ -102,7 +102,7 @@ def test_front_page_shows_value_target_status_and_change_worked_by_hand():
         "цель достигнута",
         "+10,0\u00a0п.\u00a0п.",
     ]
-    contest = y2023[CATALOGUE["competition_municipal"].name]
+    contest = y2023[CATALOGUE["competition_municipal"].label]
     # 18 − 30 = −12 p.p. (a real minus sign); 7 p.p. short of 25 is more than 5: below
     assert contest[:4] == [
         "18,0\u00a0%",
@@ -116,6 +116,17 @@ def test_front_page_shows_value_target_status_and_change_worked_by_hand():
     assert html.index('id="y2023"') < html.index('id="y2022"')
 
 
+def test_the_verdict_sentence_says_how_the_year_stands_and_what_changed():
+    html = site.index_html(pages(), record(), "public")
+    text = Page(html.split('<section id="y2023">', 1)[1].split("</section>", 1)[0]).text
+    # 2023: meets 1 (category_high), below 2 (competition_municipal, young_mentored), near 0;
+    # changes known for two (young_mentored's 2022 is hidden): +10 p.p. better, −12 p.p. worse
+    assert (
+        "Цель достигнута по 1 из 3\u00a0ключевых показателей с оценкой; близко к цели — 0, "
+        "не достигнута — 2. За год улучшились 1, ухудшились 1."
+    ) in text
+
+
 def test_counts_are_shown_for_the_year_that_has_them():
     html = site.index_html(pages(), record(), "public")
     section = html.split('<section id="y2023">', 1)[1].split("</section>", 1)[0]
@@ -127,7 +138,7 @@ def test_counts_are_shown_for_the_year_that_has_them():
 
 def test_a_suppressed_value_never_appears_and_is_a_gap_in_the_trend():
     html = site.index_html(pages(), record(), "public")
-    name = CATALOGUE["young_mentored"].name
+    name = CATALOGUE["young_mentored"].label
     # 2022: «*», no status; 2023: its change on the hidden year is «*» too (it would give the
     # hidden value away: 62,5 − change)
     assert rows_of(html, 2022)[name][:4] == ["*", "80,0\u00a0%", "—", "—"]

@@ -33,6 +33,7 @@ DOMAIN = [
     "goal_tree.py",
     "passports.py",
     "methodology.py",
+    "front_page.py",
 ]
 PAGE_OF_NOTEBOOK = {
     "01_goals": "analysis.pages.goals",

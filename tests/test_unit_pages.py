@@ -99,7 +99,7 @@ def inputs(public: bool, names: dict[str, str] | None = None) -> unit_pages.Year
 
 def cells(html: str, name: str) -> list[str]:
     """The text of the cells of the indicator row named `name`."""
-    row = html.split(f"<td>{name}</td>", 1)[1].split("</tr>", 1)[0]
+    row = html.split(f">{name}</td>", 1)[1].split("</tr>", 1)[0]
     return [Page(c.split("</td>")[0].split(">", 1)[1]).text for c in row.split("<td")[1:]]
 
 
@@ -116,7 +116,7 @@ def test_every_institution_and_association_has_a_page_and_the_index_links_each()
 
 def test_a_unit_is_compared_with_its_district_type_and_city():
     page = unit_pages.year_pages(inputs(public=True))["units/S2.html"]
-    name = CATALOGUE[IND].name
+    name = CATALOGUE[IND].label
     # S2 2022: 50,0 % against the target 60,0 % (10 p.p. short: below); change on 2021: no
     # 2021 in the data («—»); Север 45,0 %, ОО 48,0 %, city 48,0 %
     value, target, status, change, _trend, district, kind, city = cells(page, name)
@@ -135,14 +135,14 @@ def test_a_unit_is_compared_with_its_district_type_and_city():
 def test_a_suppressed_value_never_appears_on_the_public_unit_page():
     out = unit_pages.year_pages(inputs(public=True))
     page = out["units/S1.html"]
-    value, _target, status, change, _trend, *_ = cells(page, CATALOGUE[IND].name)
+    value, _target, status, change, _trend, *_ = cells(page, CATALOGUE[IND].label)
     assert value == "*" and status == "—" and change == "—"
     assert "37,5" not in page and "37.5" not in page
     assert "<svg" not in page  # both years hidden: no point, no line
     assert all("37,5" not in html for html in out.values())
     # the internal page shows it, with a trend over 2020 and 2022
     internal = unit_pages.year_pages(inputs(public=False))["units/S1.html"]
-    assert cells(internal, CATALOGUE[IND].name)[0] == "37,5\u00a0%"
+    assert cells(internal, CATALOGUE[IND].label)[0] == "37,5\u00a0%"
     assert "<svg" in internal and f"{BEFORE} — 37,5" in internal
 
 

@@ -25,7 +25,7 @@ from analysis.plots import BAND_LABELS
 from analysis.sparkline import Sparkline, sparkline
 from analysis.tables import CELL_COLOURS
 from analysis.unit_links import UNITS_INDEX
-from analysis.vocabulary import PROFILE_NAMES
+from analysis.vocabulary import HIGHER, PROFILE_NAMES
 
 UNITS_TITLE = "Учреждения"  # the nav's link to the year's institutions and associations
 UNIT_STEM = UNITS_INDEX.removesuffix(".html")  # «units»: the stem of the year's unit index
@@ -83,7 +83,8 @@ COUNT_LABELS = (  # analysis.front_page.decision_counts → what the front page 
 class KeyRow:
     """A key indicator of a year as the front page shows it (every text formatted)."""
 
-    name: str
+    name: str  # the catalogue's short label
+    full_name: str
     value: str
     target: str
     band: str  # meets / near / below / none
@@ -101,6 +102,7 @@ class YearSection:
     year: int
     demo: bool
     rows: list[KeyRow]
+    verdict: str  # the sentence that answers «how are we doing, what changed»
     footnote: str
     counts: list[tuple[str, str]]
     downloads: list[tuple[str, str]]  # (what, href)
@@ -179,6 +181,7 @@ def index_html(
                 year,
                 year in demo_years,
                 rows := key_rows(rows_by_year, year),
+                verdict_sentence(rows_by_year, year),
                 INCOMPLETE_NOTE if any(INCOMPLETE_MARK in r.value for r in rows) else "",
                 count_texts((years.get(year) or {}).get("counts") or {}),
                 [
@@ -202,10 +205,12 @@ def key_rows(rows_by_year: dict[int, list[dict]], year: int) -> list[KeyRow]:
     for row in rows_by_year.get(year, []):
         ind, unit = row["indicator_id"], row["unit"]
         name = indicator_name(ind)
+        known = CATALOGUE.get(ind)
         points = front_page.trend(rows_by_year, ind, year)
         title = f"{name}: " + "; ".join(f"{y} — {_value_text(v, unit, False)}" for y, v in points)
         out.append(
             KeyRow(
+                known.label if known is not None else name,
                 name,
                 _value_text(row["value"], unit, row["suppressed"], row["incomplete"]),
                 fmt.value(row["target"], unit),
@@ -217,6 +222,33 @@ def key_rows(rows_by_year: dict[int, list[dict]], year: int) -> list[KeyRow]:
             )
         )
     return out
+
+
+def verdict_sentence(rows_by_year: dict[int, list[dict]], year: int) -> str:
+    """«Цель достигнута по 2 из 5 ключевых показателей с целью, близко — 1, не достигнута — 2.
+    За год улучшились 3, ухудшились 1.» — from the values the page shows (a hidden or
+    incomplete value is judged by nothing and compared with nothing)."""
+    rows = rows_by_year.get(year, [])
+    judged = [r for r in rows if r["band"] != "none"]
+    if not judged:
+        return ""
+    bands = {b: sum(r["band"] == b for r in judged) for b in ("meets", "near", "below")}
+    text = (
+        f"Цель достигнута по {bands['meets']} из "
+        f"{fmt.count(len(judged), 'ключевого показателя', 'ключевых показателей', 'ключевых показателей')}"
+        f" с оценкой; близко к цели — {bands['near']}, не достигнута — {bands['below']}."
+    )
+    previous = {r["indicator_id"]: r for r in rows_by_year.get(year - 1, [])}
+    deltas = [
+        (d, r["direction"])
+        for r in rows
+        if (d := front_page.change(r, previous.get(r["indicator_id"]))) is not None
+    ]
+    if deltas:
+        better = sum(d > 0 if direction == HIGHER else d < 0 for d, direction in deltas)
+        worse = sum(d < 0 if direction == HIGHER else d > 0 for d, direction in deltas)
+        text += f" За год улучшились {better}, ухудшились {worse}."
+    return text
 
 
 def indicator_name(indicator_id: str) -> str:

@@ -84,7 +84,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Row:
-    name: str
+    name: str  # the catalogue's short label
+    full_name: str
     value: str
     target: str
     band: str
@@ -304,6 +305,7 @@ def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
     title = f"{name}: " + "; ".join(f"{yy} — {fmt.value(v, unit_of)}" for yy, v in points)
     previous = values.get(y - 1, unit.level, unit.unit_id, ind)
     return Row(
+        meta.label if meta is not None else ind,
         name,
         _cell_text((value, target, flags), unit_of),
         fmt.value(target, unit_of),
