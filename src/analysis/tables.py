@@ -65,8 +65,8 @@ def styled(
     link to the unit's page (`unit_link_html`), still escaped.
     """
     frame = frame.copy()
-    for column, ids in (links or {}).items():
-        frame[column] = [unit_link_html(text, uid) for text, uid in zip(frame[column], ids)]
+    if links and not index:  # the links are set per row position: a hidden index may be reset
+        frame = frame.reset_index(drop=True)
     if note:
         caption = f"{caption or ''} ({note})" if caption else note
     styler = Styler(frame, uuid=_uuid(frame, caption), cell_ids=False, escape="html")
@@ -79,12 +79,27 @@ def styled(
         styler.set_properties(
             subset=[c for c in right if c in frame.columns], **_css(NUMERIC_ALIGN)
         )
-    if links:  # the cells hold escaped markup already: shown as they are
-        styler.format(str, subset=[c for c in links if c in frame.columns], escape=None)
+    for column, ids in (links or {}).items():
+        _link_cells(styler, frame, column, ids)
     if bands is not None:
         colours = bands.reindex_like(frame).fillna("").astype(str)
         styler.apply(lambda _: colours.map(_band_css), axis=None)
     return styler
+
+
+def _link_cells(styler: Styler, frame: pd.DataFrame, column: str, ids: Sequence[object]) -> None:
+    """Show the cells of `column` as links to their units' pages; the table's data stays the
+    plain text (what a reader of `styler.data` expects), only the display changes."""
+    if column not in frame.columns:
+        return
+    for label, unit_id in zip(frame.index, ids):
+        if is_missing(unit_id):
+            continue
+        styler.format(
+            lambda text, unit_id=unit_id: unit_link_html(text, unit_id),
+            subset=pd.IndexSlice[[label], [column]],
+            escape=None,  # unit_link_html escapes the name itself
+        )
 
 
 def unit_link_html(text: object, unit_id: object, base: str = "") -> str:

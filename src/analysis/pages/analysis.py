@@ -770,7 +770,10 @@ def person_table(frame: pd.DataFrame, caption: str, max_rows: int = MAX_ROWS) ->
         show[last] = [fmt.DASH if pd.isna(x) else str(int(x)) for x in show[last]]
     if len(frame) > max_rows:
         caption += f" (первые {max_rows} из {len(frame)})"
-    return tables.styled(show, caption)
+    ids = frame["inst_id"].head(max_rows).tolist() if "inst_id" in frame.columns else []
+    return tables.styled(
+        show, caption, links={"Учреждение": ids} if ids and "Учреждение" in show else None
+    )
 
 
 def list_sentences(lists: Mapping[str, pd.DataFrame], year: int) -> list[str]:

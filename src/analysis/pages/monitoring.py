@@ -695,7 +695,10 @@ def person_table(frame: pd.DataFrame, names: Mapping[str, str], caption: str) ->
         ]
     if "Стаж, лет" in show.columns:
         show["Стаж, лет"] = [fmt.number(x, 0) for x in show["Стаж, лет"]]
-    return tables.styled(show, caption)
+    links = None
+    if "Учреждение" in show.columns and "inst_id" in frame.columns:
+        links = {"Учреждение": frame["inst_id"].tolist()}  # a missing id: no link
+    return tables.styled(show, caption, links=links)
 
 
 # --------------------------------------------------------------------------- completeness
