@@ -120,3 +120,13 @@ def test_every_institution_has_a_page_and_every_unit_link_resolves(book):
         text = page.read_text(encoding="utf-8")
         assert person_ids_in(text, ids) == [], page.name
         assert "../../index.html" in text or page.name == "units.html"  # the book's nav bar
+
+
+def test_front_page_counts_are_the_decision_tables_rows(book):
+    public = book / "out" / "public"
+    index = (public / "index.html").read_text(encoding="utf-8")
+    rows = (public / str(YEAR) / "problems.csv").read_text(encoding="utf-8").splitlines()
+    # one problem per row of problems.csv as published (the header is not one)
+    assert f"<dt>Проблем найдено (этап 04)</dt><dd>{len(rows) - 1}</dd>" in index
+    measures = (public / str(YEAR) / "measures.csv").read_text(encoding="utf-8").splitlines()
+    assert f"<dt>Мер принято в году (этап 05)</dt><dd>{len(measures) - 1}</dd>" in index
