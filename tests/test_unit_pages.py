@@ -186,3 +186,11 @@ def test_a_stage_table_links_a_unit_name_escaped():
     page = assert_inert(html)
     assert page.tags.count("a") == 1 and 'href="units/S1.html"' in html
     assert "&lt;b&gt;1&lt;/b&gt;" in html  # the other columns stay escaped
+
+
+def test_a_year_without_units_still_has_its_index():
+    empty = unit_pages.YearInputs(
+        AFTER, "public", shown_tables(True), None, None, PROBLEMS.iloc[:0], RECS.iloc[:0], 5.0
+    )
+    out = unit_pages.year_pages(empty)
+    assert list(out) == ["units.html"] and "нет ни учреждений" in out["units.html"]

@@ -103,10 +103,9 @@ class Row:
 
 def year_pages(inputs: YearInputs) -> dict[str, str]:
     """Every page of the year: relative path (from the year's folder) → HTML without the nav
-    bar (added by the build, as on the stage pages)."""
+    bar (added by the build, as on the stage pages); the index always (it says when the year
+    has no unit: the build takes its absence for pages never written)."""
     units = list_units(inputs.institutions, inputs.associations)
-    if not units:
-        return {}
     values = Values(inputs.tables, inputs.year)
     problems = _grouped(inputs.problems, ["level", "unit"])
     recs = _grouped(inputs.recommendations, ["level", "unit_id"])
