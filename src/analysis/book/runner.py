@@ -267,12 +267,28 @@ class Build:
                 tidy,
                 self.settings.near_target_pp,
             )
-            self.new_units[year] = unit_pages.year_pages(inputs)
+            built = unit_pages.year_pages(inputs)
+            if self.profile == "public":  # the same safety net as the stage pages'
+                self._no_person_ids(year, built)
+            self.new_units[year] = built
         except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
             _stop_on_machine_error(exc, folder)
             self.summary.failures.append(Failure(year, UNITS_INDEX, _describe(exc)))
             return False
         return True
+
+    def _no_person_ids(self, year: int, built: dict[str, str]) -> None:
+        """Refuse public unit pages that show a person code (none is ever put there)."""
+        from analysis.book.render import person_ids_in
+
+        ids = self._ids_up_to(year)
+        leaked = sorted({pid for page in built.values() for pid in person_ids_in(page, ids)})
+        if leaked:
+            shown = ", ".join(leaked[:3]) + (" …" if len(leaked) > 3 else "")
+            raise ValueError(
+                f"на страницах учреждений есть коды работников ({shown}) — в публичной "
+                "версии их быть не должно; страницы не записаны"
+            )
 
     def _trend_years(self, year: int) -> list[int]:
         """The book's years up to `year`: the years a unit page's trend shows."""
