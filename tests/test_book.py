@@ -140,6 +140,22 @@ def test_index_shows_key_figures_in_russian(public):
     assert "75,0\u00a0%" in index
 
 
+def test_front_page_and_unit_pages_of_a_real_build(public, internal):
+    index = (public / "index.html").read_text(encoding="utf-8")
+    section = index.split('<section id="y2023">', 1)[1].split("</section>", 1)[0]
+    # category_high, both years: city 9 of 12 = 75,0 % against the target 70,0 % → met;
+    # the same as in 2022: change «0,0 п. п.»
+    row = section.split("</tr>", 2)[1]  # the header row, then the first key indicator
+    assert "75,0\u00a0%" in row and "70,0\u00a0%" in row and "цель достигнута" in row
+    assert "0,0\u00a0п.\u00a0п." in row
+    # s2: 2 of 3 teachers → 66,7 %: hidden in public («*», 3 < 5), shown internally
+    s2 = (public / "2023" / "units" / "s2.html").read_text(encoding="utf-8")
+    assert "66,7" not in s2 and '<td class="n">*</td>' in s2
+    assert "66,7\u00a0%" in (internal / "2023" / "units" / "s2.html").read_text(encoding="utf-8")
+    # its district Север (8 of 11) is hidden with Юг in public; the city is not
+    assert "72,7" not in s2 and "75,0\u00a0%" in s2
+
+
 def test_public_pages_have_no_code_and_no_person_ids(public):
     for page in pages(public):
         text = page.read_text(encoding="utf-8")
