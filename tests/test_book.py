@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from book_helpers import (
@@ -85,6 +86,10 @@ def test_every_page_and_file_is_written(public):
         "2022/problems.csv",
         "2022/recommendations.csv",
         "2022/recommendations_summary.xlsx",
+        "2022/units.html",  # the index of the year's units, and a page for each
+        "2022/units/d1.html",
+        "2022/units/s1.html",
+        "2022/units/s2.html",
         "2023/01_alpha.html",
         "2023/02_beta.html",
         "2023/effectiveness.csv",  # the tidy tables of stages 04–06 (SPEC §5)
@@ -94,18 +99,24 @@ def test_every_page_and_file_is_written(public):
         "2023/problems.csv",
         "2023/recommendations.csv",
         "2023/recommendations_summary.xlsx",
+        "2023/units.html",  # the index of the year's units, and a page for each
+        "2023/units/d1.html",
+        "2023/units/s1.html",
+        "2023/units/s2.html",
         "index.html",
     ]
 
 
 def test_index_links_every_page_and_every_link_resolves(public):
     index_links = links(public / "index.html")
-    assert sorted(index_links) == sorted(p.relative_to(public).as_posix() for p in pages(public))
-    for page in [public / "index.html", *pages(public)]:
+    # every stage and unit index of every year, and the year's tables to download
+    year_files = [p for p in public.glob("*/*.*") if p.suffix in (".html", ".csv", ".xlsx")]
+    assert sorted(index_links) == sorted(p.relative_to(public).as_posix() for p in year_files)
+    for page in [public / "index.html", *pages(public), *public.glob("*/units/*.html")]:
         for url in links(page):
             if url.startswith(("#", "data:")):
                 continue
-            target = (page.parent / url.split("#")[0]).resolve()
+            target = (page.parent / unquote(url.split("#")[0])).resolve()
             assert target.exists(), f"{page.name}: broken link {url}"
 
 
@@ -127,6 +138,22 @@ def test_index_shows_key_figures_in_russian(public):
     index = (public / "index.html").read_text(encoding="utf-8")
     # category_high is a key indicator: city 9 of 12 → «75,0 %» (no-break space before %)
     assert "75,0\u00a0%" in index
+
+
+def test_front_page_and_unit_pages_of_a_real_build(public, internal):
+    index = (public / "index.html").read_text(encoding="utf-8")
+    section = index.split('<section id="y2023">', 1)[1].split("</section>", 1)[0]
+    # category_high, both years: city 9 of 12 = 75,0 % against the target 70,0 % → met;
+    # the same as in 2022: change «0,0 п. п.»
+    row = section.split("</tr>", 2)[1]  # the header row, then the first key indicator
+    assert "75,0\u00a0%" in row and "70,0\u00a0%" in row and "цель достигнута" in row
+    assert "0,0\u00a0п.\u00a0п." in row
+    # s2: 2 of 3 teachers → 66,7 %: hidden in public («*», 3 < 5), shown internally
+    s2 = (public / "2023" / "units" / "s2.html").read_text(encoding="utf-8")
+    assert "66,7" not in s2 and '<td class="n">*</td>' in s2
+    assert "66,7\u00a0%" in (internal / "2023" / "units" / "s2.html").read_text(encoding="utf-8")
+    # its district Север (8 of 11) is hidden with Юг in public; the city is not
+    assert "72,7" not in s2 and "75,0\u00a0%" in s2
 
 
 def test_public_pages_have_no_code_and_no_person_ids(public):
@@ -191,7 +218,9 @@ def test_two_builds_are_byte_identical(world, public):
         if path.suffix in (".html", ".csv"):
             assert path.read_bytes() == (other / path.relative_to(public)).read_bytes(), path
             compared += 1
-    assert compared == 15  # index + 4 pages + 2 indicators.csv + 2 × 4 tables of stages 04–06
+    # index + 4 pages + 2 indicators.csv + 2 × 4 tables of stages 04–06 + 2 × (units.html and
+    # the pages of s1, s2, d1)
+    assert compared == 23
     # the public folder holds no executed notebook (code, local paths), before or after a rebuild
     assert not list(other.rglob("*.ipynb"))
     assert run(world, "b", force=True) == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pyarrow.parquet as pq
 import pytest
 from book_helpers import EXTERNAL, links
@@ -9,6 +11,7 @@ from book_helpers import EXTERNAL, links
 from analysis import paths
 from analysis.book import build
 from analysis.book.render import person_ids_in
+from analysis.unit_links import unit_href
 
 YEAR = 2023
 pytestmark = pytest.mark.slow
@@ -35,7 +38,13 @@ def test_index_links_every_stage_of_the_year(book):
     public = book / "out" / "public"
     stems = sorted(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     assert stems[:3] == ["01_goals", "02_indicators", "03_monitoring"]
-    assert sorted(links(public / "index.html")) == [f"{YEAR}/{s}.html" for s in stems]
+    index = links(public / "index.html")
+    # every stage, then the year's units and its tables: each a file of the year that exists
+    assert [u for u in index if u.endswith(tuple(f"{s}.html" for s in stems))] == [
+        f"{YEAR}/{s}.html" for s in stems
+    ]
+    assert f"{YEAR}/units.html" in index and f"{YEAR}/indicators.xlsx" in index
+    assert all(u.startswith(f"{YEAR}/") and (public / u).is_file() for u in index)
     for stem in stems:
         page = public / str(YEAR) / f"{stem}.html"
         assert not (public / str(YEAR) / f"{stem}.ipynb").exists()  # SPEC §6: internal only
@@ -91,3 +100,33 @@ def test_the_tables_command_writes_the_build_s_decision_tables(book, tmp_path):
     # SPEC §3, §6: «Ответственный» is never public
     header = (built / "measures.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "responsible" not in header.split(",") and header.startswith("measure_id,date,")
+
+
+def test_every_institution_has_a_page_and_every_unit_link_resolves(book):
+    public = book / "out" / "public" / str(YEAR)
+    register = pq.read_table(book / "processed" / str(YEAR) / "institutions.parquet")
+    for inst in register.column("inst_id").to_pylist():
+        assert (public / unquote(unit_href(inst))).is_file(), inst
+    linked = 0
+    for page in sorted(public.glob("0*.html")):
+        for url in links(page):
+            if url.startswith("units/"):
+                assert (public / unquote(url)).is_file(), f"{page.name}: {url}"
+                linked += 1
+    assert linked  # the stage tables name institutions (rankings, problems, outliers)
+    staff = pq.read_table(book / "processed" / str(YEAR) / "staff.parquet", columns=["person_id"])
+    ids = set(staff.column("person_id").to_pylist())
+    for page in [public / "units.html", *sorted((public / "units").glob("*.html"))]:
+        text = page.read_text(encoding="utf-8")
+        assert person_ids_in(text, ids) == [], page.name
+        assert "../../index.html" in text or page.name == "units.html"  # the book's nav bar
+
+
+def test_front_page_counts_are_the_decision_tables_rows(book):
+    public = book / "out" / "public"
+    index = (public / "index.html").read_text(encoding="utf-8")
+    rows = (public / str(YEAR) / "problems.csv").read_text(encoding="utf-8").splitlines()
+    # one problem per row of problems.csv as published (the header is not one)
+    assert f"<dt>Проблем найдено (этап 04)</dt><dd>{len(rows) - 1}</dd>" in index
+    measures = (public / str(YEAR) / "measures.csv").read_text(encoding="utf-8").splitlines()
+    assert f"<dt>Мер принято в году (этап 05)</dt><dd>{len(measures) - 1}</dd>" in index

@@ -39,6 +39,7 @@ DOMAIN = [
     "documents/assignment.py",
     "documents/self_assessment.py",
     "documents/form_1pk.py",
+    "front_page.py",
 ]
 PAGE_OF_NOTEBOOK = {
     "01_goals": "analysis.pages.goals",

@@ -91,13 +91,20 @@ def world(tmp_path_factory):
 
 
 def pages(world: Path, profile: str) -> dict[str, str]:
+    """The year's pages: the stages, the index of units and each unit's page («units/<id>»)."""
     folder = world / "out" / profile / str(YEAR)
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
+    found = [*folder.glob("*.html"), *folder.glob("units/*.html")]
+    return {
+        p.relative_to(folder).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(found)
+    }
 
 
 def test_every_page_builds_in_both_profiles(world):
     for profile in ("public", "internal"):
-        assert sorted(pages(world, profile)) == [
+        built = pages(world, profile)
+        assert "units" in built and any(k.startswith("units/") for k in built), profile
+        assert sorted(k for k in built if not k.startswith("units")) == [
             "01_goals",
             "02_indicators",
             "03_monitoring",

@@ -16,16 +16,14 @@ def _pages(title: str = "Цели") -> list[site.SitePage]:
 
 
 def test_text_from_a_form_is_escaped_and_inert_on_the_front_page():
-    # the hostile text in every slot the front page fills: a stage title, a key figure's
-    # name and text, a notice (the validation report's path) and its link
+    # the hostile text in every slot of the front page that text from outside fills: a stage
+    # title, a notice (the validation report's path) and its link
     notice = site.Notice(f"Отчёт: {HOSTILE}", f"../{HOSTILE}.html", HOSTILE)
-    html = site.index_html(
-        _pages(HOSTILE), {2023: [[HOSTILE, HOSTILE]]}, "internal", notices=(notice,)
-    )
+    html = site.index_html(_pages(HOSTILE), {2023: _year(80.0)}, "internal", notices=(notice,))
     page = assert_inert(html)
     # «&» typed stays «&» for the reader, and «&amp;» typed stays «&amp;» (escaped once, not
     # twice, not taken as markup)
-    assert page.text.count(HOSTILE) == 6  # 2 titles, name, text, notice, link text
+    assert page.text.count(HOSTILE) == 4  # 2 titles, notice, link text
     assert f"../{HOSTILE}.html" in page.attrs  # the href is the typed text, quotes kept inside
     assert "&#34;q&#34;" in html and "&amp;amp;" in html
 
@@ -37,9 +35,24 @@ def test_text_from_a_form_is_escaped_and_inert_in_the_nav_bar():
     assert 'href="01_goals.html"' in html
 
 
+def _year(value, target=75.0, band="meets", suppressed=False, incomplete=False, counts=None):
+    """A year's record as the build keeps it: category_high at city level, and counts."""
+    row = {
+        "indicator_id": "category_high",
+        "value": value,
+        "target": target,
+        "unit": "%",
+        "direction": "higher",
+        "suppressed": suppressed,
+        "incomplete": incomplete,
+        "band": band,
+    }
+    return {"front": [row], "counts": counts or {}}
+
+
 def test_front_page_lists_years_newest_first_with_figures_and_footnote():
-    figures = {2023: [["Доля педагогов", "82,4\u00a0%\u00a0†"]], 2022: [["Доля", "80,0\u00a0%"]]}
-    html = site.index_html(_pages(), figures, "public", demo_years=frozenset({2022}))
+    years = {2023: _year(82.4, incomplete=True, band="none"), 2022: _year(80.0)}
+    html = site.index_html(_pages(), years, "public", demo_years=frozenset({2022}))
     page = Page(html)
     assert html.index('id="y2023"') < html.index('id="y2022"')
     assert page.text.count(site.DEMO_NOTE) == 1  # once at the top: a year is the demo city

@@ -8,12 +8,15 @@ content, so two renders of the same data give the same HTML (SPEC §6).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.fmt import is_missing
 from analysis.html_templates import render
 from analysis.plots import BAND_COLOURS, BAND_LABELS
+from analysis.unit_links import unit_href
 
 # Light versions of the plot's band colours for table cells (text stays readable on them).
 CELL_COLOURS = {
@@ -51,14 +54,19 @@ def styled(
     right: list[str] | None = None,
     index: bool = False,
     note: str | None = None,
+    links: Mapping[str, Sequence[object]] | None = None,
 ) -> Styler:
     """A styled table ready for display.
 
     ``bands`` has the same shape (and index/columns) as ``frame`` and holds meets/near/below
     per cell (empty for none); ``right`` names the columns of numbers (right-aligned);
-    ``note``: a footnote, added below the caption when some cell carries its mark.
+    ``note``: a footnote, added below the caption when some cell carries its mark;
+    ``links``: column → the unit id of each row (None for none): the cell's text becomes a
+    link to the unit's page (`unit_link_html`), still escaped.
     """
     frame = frame.copy()
+    if links and not index:  # the links are set per row position: a hidden index may be reset
+        frame = frame.reset_index(drop=True)
     if note:
         caption = f"{caption or ''} ({note})" if caption else note
     styler = Styler(frame, uuid=_uuid(frame, caption), cell_ids=False, escape="html")
@@ -71,10 +79,36 @@ def styled(
         styler.set_properties(
             subset=[c for c in right if c in frame.columns], **_css(NUMERIC_ALIGN)
         )
+    for column, ids in (links or {}).items():
+        _link_cells(styler, frame, column, ids)
     if bands is not None:
         colours = bands.reindex_like(frame).fillna("").astype(str)
         styler.apply(lambda _: colours.map(_band_css), axis=None)
     return styler
+
+
+def _link_cells(styler: Styler, frame: pd.DataFrame, column: str, ids: Sequence[object]) -> None:
+    """Show the cells of `column` as links to their units' pages; the table's data stays the
+    plain text (what a reader of `styler.data` expects), only the display changes."""
+    if column not in frame.columns:
+        return
+    for label, unit_id in zip(frame.index, ids):
+        if is_missing(unit_id):
+            continue
+        styler.format(
+            lambda text, unit_id=unit_id: unit_link_html(text, unit_id),
+            subset=pd.IndexSlice[[label], [column]],
+            escape=None,  # unit_link_html escapes the name itself
+        )
+
+
+def unit_link_html(text: object, unit_id: object, base: str = "") -> str:
+    """A unit's name as a link to its page (`analysis.unit_links`), from a stage page (or from
+    elsewhere with `base`): the name is escaped, the href percent-encoded; no link (the name
+    escaped) when there is no unit id."""
+    if is_missing(unit_id):
+        return render("unit_link.html.j2", text=text, href="")
+    return render("unit_link.html.j2", text=text, href=unit_href(unit_id, base))
 
 
 def _band_css(band: str) -> str:

@@ -21,6 +21,9 @@ CSV_NAME = "indicators.csv"
 XLSX_NAME = "indicators.xlsx"  # analysis.exports.INDICATORS_NAME (not imported: openpyxl)
 # analysis.decision_tables.NAMES (not imported: it pulls the page modules)
 DECISION_TABLES = ("problems.csv", "recommendations.csv", "measures.csv", "effectiveness.csv")
+SUMMARY_NAME = "recommendations_summary.xlsx"  # analysis.exports.SUMMARY_NAME (openpyxl)
+UNITS_INDEX = "units.html"  # analysis.unit_links.UNITS_INDEX: the year's index of unit pages
+UNITS_DIR = "units"  # analysis.unit_links.UNITS_DIR: the unit pages beside the stage pages
 YEAR_DIR = re.compile(r"\d{4}")  # <output>/<profile>/<year>/
 VALIDATION_DIR = "validation"  # the ingest report folder beside the profiles (SPEC §4 default)
 CACHE_DIR = ".cache"  # analysis.book.yearly.CACHE_DIR (not imported: pandas)
@@ -95,6 +98,8 @@ class Build:
         self._renderer = None
         self._staff_ids: dict[int, set[str]] = {}
         self._settings = None
+        self._tables: dict[int, tuple] = {}  # year → (tidy, shown) held by this build
+        self.new_units: dict[int, dict[str, str]] = {}  # year → unit pages without the nav bar
         self.profile_record: dict[str, dict] = {}  # key → seconds of its parts (`make bench`)
 
     # --- the steps ---------------------------------------------------------------------------
@@ -174,7 +179,7 @@ class Build:
     def _table_stale(self, year: int, fp: str) -> bool:
         known = self.state["years"].get(str(year), {})
         folder = self.root / str(year)
-        names = (CSV_NAME, XLSX_NAME, *DECISION_TABLES)
+        names = (CSV_NAME, XLSX_NAME, *DECISION_TABLES, UNITS_INDEX)
         products = all((folder / name).exists() for name in names)
         return self.force or known.get("fingerprint") != fp or not products
 
@@ -195,7 +200,9 @@ class Build:
     def table_step(self, year: int, year_fp: str) -> tuple | None:
         """In this process, in year order: the year's table as the profile shows it, its CSV
         and key figures; (tidy, shown, figures), or None when it failed (reported)."""
+        from analysis import front_page
         from analysis.book import yearly
+        from analysis.catalogue import CATALOGUE
 
         try:
             tidy = yearly.compute(self.processed_dir, year, self.output_dir)
@@ -206,11 +213,16 @@ class Build:
                 self.summary.notes.append(yearly.protection_line(tidy, shown, year, self.threshold))
             yearly.write_csv(shown, self.root / str(year) / CSV_NAME)
             figures = yearly.key_figures(shown, self.settings.key_indicators)
+            front = front_page.key_rows(
+                shown, self.settings.key_indicators, CATALOGUE, self.settings.near_target_pp
+            )
         except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
             _stop_on_machine_error(exc, self.root / str(year))
             self.summary.failures.append(Failure(year, CSV_NAME, _describe(exc)))
             return None
-        self.state["years"][str(year)] = {"fingerprint": "", "figures": figures}  # until exports
+        # until exports: the fingerprint, and the counts of the decision tables
+        self.state["years"][str(year)] = {"fingerprint": "", "figures": figures, "front": front}
+        self._tables[year] = (tidy, shown)
         return tidy, shown, figures
 
     def exports_done(self, year: int, outcome, year_fp: str) -> None:
@@ -223,8 +235,81 @@ class Build:
         if outcome.error:
             self.summary.failures.append(Failure(year, XLSX_NAME, outcome.error))
             entry["fingerprint"] = ""  # the next build tries the workbooks again
-        else:
+        elif self._unit_step(year, entry):
             entry["fingerprint"] = year_fp
+        else:
+            entry["fingerprint"] = ""  # the next build tries the unit pages again
+
+    def _unit_step(self, year: int, entry: dict) -> bool:
+        """In this process (idle while the pool works): the counts of the year's decision
+        tables for the front page, and the pages of its units (kept until the site is
+        written); False when they failed (reported, the previous pages stay)."""
+        from analysis import front_page
+        from analysis.book import unit_pages
+
+        folder = self.root / str(year)
+        try:
+            entry["counts"] = front_page.decision_counts(
+                unit_pages.read_csv(folder / "problems.csv"),
+                unit_pages.read_csv(folder / "measures.csv"),
+                unit_pages.read_csv(folder / "effectiveness.csv"),
+                year,
+            )
+            tidy = self._tables[year][0] if year in self._tables else self._tidy(year)
+            trend = {y: self._shown(y) for y in self._trend_years(year)}
+            inputs = unit_pages.year_inputs(
+                self.processed_dir,
+                self.output_dir,
+                folder,
+                year,
+                self.profile,
+                trend,
+                tidy,
+                self.settings.near_target_pp,
+            )
+            built = unit_pages.year_pages(inputs)
+            if self.profile == "public":  # the same safety net as the stage pages'
+                self._no_person_ids(year, built)
+            self.new_units[year] = built
+        except Exception as exc:  # noqa: BLE001 — reported with the year, the build goes on
+            _stop_on_machine_error(exc, folder)
+            self.summary.failures.append(Failure(year, UNITS_INDEX, _describe(exc)))
+            return False
+        return True
+
+    def _no_person_ids(self, year: int, built: dict[str, str]) -> None:
+        """Refuse public unit pages that show a person code (none is ever put there)."""
+        from analysis.book.render import person_ids_in
+
+        ids = self._ids_up_to(year)
+        leaked = sorted({pid for page in built.values() for pid in person_ids_in(page, ids)})
+        if leaked:
+            shown = ", ".join(leaked[:3]) + (" …" if len(leaked) > 3 else "")
+            raise ValueError(
+                f"на страницах учреждений есть коды работников ({shown}) — в публичной "
+                "версии их быть не должно; страницы не записаны"
+            )
+
+    def _trend_years(self, year: int) -> list[int]:
+        """The book's years up to `year`: the years a unit page's trend shows."""
+        return [y for y in plan.book_years(self.manifest) if y <= year]
+
+    def _tidy(self, year: int):
+        from analysis.book import yearly
+
+        return yearly.compute(self.processed_dir, year, self.output_dir)
+
+    def _shown(self, year: int):
+        """The year's indicator table as the profile shows it (held, or from the cache)."""
+        if year not in self._tables:
+            from analysis.book import yearly
+
+            tidy = self._tidy(year)
+            shown = yearly.for_profile(
+                tidy, self.processed_dir, year, self.profile, self.threshold, self.output_dir
+            )
+            self._tables[year] = (tidy, shown)
+        return self._tables[year][1]
 
     @property
     def settings(self):
@@ -329,19 +414,32 @@ class Build:
         return sorted(out)
 
     def _write_site(self) -> None:
-        """The nav bar on every page (rewritten where the book's shape changed) and the index."""
+        """The nav bar on every page (rewritten where the book's shape changed), the unit
+        pages and the index."""
         entries = self._site_pages()
         demo = plan.demo_years(self.manifest)
+        unit_years = frozenset(
+            y
+            for y in {e[0] for e in entries}
+            if y in self.new_units or (self.root / str(y) / UNITS_INDEX).exists()
+        )
         shape = plan.fingerprint(
-            [[y, stem, title, y in demo] for y, stem, title in entries], self.profile
+            [[y, stem, title, y in demo] for y, stem, title in entries],
+            sorted(unit_years),
+            self.profile,
         )
         reshaped = shape != self.state.get("site")
-        figures = {int(y): entry.get("figures", []) for y, entry in self.state["years"].items()}
+        summaries = {
+            int(y): {k: entry.get(k) for k in ("figures", "front", "counts")}
+            for y, entry in self.state["years"].items()
+        }
+        downloads = self._downloads({e[0] for e in entries})
         status = self._ingest_status()
-        index_inputs = plan.fingerprint(shape, figures, status)
+        index_inputs = plan.fingerprint(shape, summaries, status, downloads)
         index_path = self.root / INDEX
         if (
             not self.new_pages
+            and not self.new_units
             and not reshaped
             and index_path.exists()
             and self.state.get("index") == index_inputs
@@ -360,17 +458,65 @@ class Build:
                 page_html = (self.root / p.href).read_text(encoding="utf-8")
             else:
                 continue
-            updated = with_nav(
-                page_html, nav_html(pages, p.year, p.stem, self.profile, demo=p.year in demo)
+            nav = nav_html(
+                pages, p.year, p.stem, self.profile, demo=p.year in demo, units=p.year in unit_years
             )
+            updated = with_nav(page_html, nav)
             if key in self.new_pages or updated != page_html:
                 write_text_atomic(self.root / p.href, updated)
+        for year in sorted(unit_years):
+            if year in self.new_units or reshaped:
+                self._write_units(year, pages, year in demo, nav_html, with_nav)
         notices = book_notices(sorted({p.year for p in pages}), demo, status, self.profile)
-        index = index_html(pages, figures, self.profile, demo_years=demo, notices=notices)
+        index = index_html(
+            pages,
+            summaries,
+            self.profile,
+            demo_years=demo,
+            notices=notices,
+            downloads=downloads,
+            unit_years=unit_years,
+        )
         if not index_path.exists() or index_path.read_text(encoding="utf-8") != index:
             write_text_atomic(index_path, index)
         self.state["site"] = shape
         self.state["index"] = index_inputs
+
+    def _write_units(self, year: int, pages: list, demo: bool, nav_html, with_nav) -> None:
+        """The year's unit pages with their nav bar: the new ones written (and the pages of
+        units no longer in the year removed), or the existing ones re-navigated. A file is
+        replaced only when its text changed."""
+        folder = self.root / str(year)
+        new = self.new_units.get(year)
+        names = (
+            sorted(new)
+            if new is not None
+            else [UNITS_INDEX]
+            + sorted(f"{UNITS_DIR}/{p.name}" for p in (folder / UNITS_DIR).glob("*.html"))
+        )
+        for name in names:
+            path = folder / name
+            old = path.read_text(encoding="utf-8") if path.exists() else None
+            body = new[name] if new is not None else old
+            if body is None:
+                continue
+            base = "../" if "/" in name else ""
+            stem = UNITS_INDEX.removesuffix(".html")
+            updated = with_nav(
+                body, nav_html(pages, year, stem, self.profile, demo=demo, units=True, base=base)
+            )
+            if updated != old:
+                write_text_atomic(path, updated)
+        if new is not None:  # units that left the year: their pages go too
+            keep = {n.split("/", 1)[1] for n in new if "/" in n}
+            for path in (folder / UNITS_DIR).glob("*.html"):
+                if path.name not in keep:
+                    path.unlink()
+
+    def _downloads(self, years: set[int]) -> dict[int, list[str]]:
+        """The year's downloadable tables that exist (the front page links only those)."""
+        names = (XLSX_NAME, CSV_NAME, SUMMARY_NAME, *DECISION_TABLES)
+        return {y: [n for n in names if (self.root / str(y) / n).is_file()] for y in sorted(years)}
 
     def _ingest_status(self) -> dict:
         """The last ingest's outcome for the front page's warnings (a rejected ingest), with

@@ -378,7 +378,19 @@ def problems_table(found: pd.DataFrame, caption: str, n: int | None = None) -> S
             "Людей": [fmt.number(x, 0) for x in part["affected"]],
         }
     )
-    return tables.styled(show, caption, right=["№", "Значение", "Разрыв", "Людей"])
+    return tables.styled(
+        show,
+        caption,
+        right=["№", "Значение", "Разрыв", "Людей"],
+        links={"Подразделение": _unit_ids(part)},
+    )
+
+
+def _unit_ids(part: pd.DataFrame) -> list[str | None]:
+    """The unit id of each row that names an institution or association (their pages), else
+    None (a district, a type, the city: no page of their own)."""
+    units = ("institution", "association")
+    return [str(u) if lv in units else None for lv, u in zip(part["level"], part["unit_id"])]
 
 
 def _reference_text(r) -> str:
@@ -690,11 +702,13 @@ def institution_matrix(recs: pd.DataFrame, rules: Sequence[Rule]) -> Styler | No
     wide.columns = [titles[i] for i in wide.columns]
     show = wide.reset_index(names="Учреждение")
     show.insert(1, "Всего", [fmt.integer(order[u]) for u in show["Учреждение"]])
+    ids = dict(zip(part["unit_name"], part["unit_id"].astype(str)))
     return tables.styled(
         show,
         "Рекомендации учреждениям: сколько работников касается каждая "
         "(«да» — рекомендация без числа)",
         right=list(show.columns[1:]),
+        links={"Учреждение": [ids.get(u) for u in show["Учреждение"]]},
     )
 
 
@@ -706,7 +720,11 @@ def institution_texts(recs: pd.DataFrame) -> Styler | None:
     show = pd.DataFrame(
         {"Учреждение": part["unit_name"].to_numpy(), "Рекомендация": part["text"].to_numpy()}
     )
-    return tables.styled(show, "Тексты рекомендаций учреждениям")
+    return tables.styled(
+        show,
+        "Тексты рекомендаций учреждениям",
+        links={"Учреждение": part["unit_id"].astype(str).tolist()},
+    )
 
 
 def collapsed(content: Styler | str, title: str) -> HTML:
@@ -752,7 +770,10 @@ def person_table(frame: pd.DataFrame, caption: str, max_rows: int = MAX_ROWS) ->
         show[last] = [fmt.DASH if pd.isna(x) else str(int(x)) for x in show[last]]
     if len(frame) > max_rows:
         caption += f" (первые {max_rows} из {len(frame)})"
-    return tables.styled(show, caption)
+    ids = frame["inst_id"].head(max_rows).tolist() if "inst_id" in frame.columns else []
+    return tables.styled(
+        show, caption, links={"Учреждение": ids} if ids and "Учреждение" in show else None
+    )
 
 
 def list_sentences(lists: Mapping[str, pd.DataFrame], year: int) -> list[str]:

@@ -609,6 +609,7 @@ def ranking_table(
         bands=bands,
         right=["Место", "Значение", "Цель"],
         note=tables.incomplete_note(show["Значение"]),
+        links={"Учреждение": part["inst_id"].tolist()},
     )
 
 
@@ -634,6 +635,7 @@ def outliers_table(found: pd.DataFrame) -> Styler:
         show,
         "Необычные значения (проверьте данные учреждения)",
         right=["Значение", "Медиана по учреждениям"],
+        links={"Учреждение": found["inst_id"].tolist()},
     )
 
 
@@ -693,7 +695,10 @@ def person_table(frame: pd.DataFrame, names: Mapping[str, str], caption: str) ->
         ]
     if "Стаж, лет" in show.columns:
         show["Стаж, лет"] = [fmt.number(x, 0) for x in show["Стаж, лет"]]
-    return tables.styled(show, caption)
+    links = None
+    if "Учреждение" in show.columns and "inst_id" in frame.columns:
+        links = {"Учреждение": frame["inst_id"].tolist()}  # a missing id: no link
+    return tables.styled(show, caption, links=links)
 
 
 # --------------------------------------------------------------------------- completeness
@@ -723,7 +728,11 @@ def missing_reports_table(missing: pd.DataFrame) -> Styler | None:
             "Объединение": missing["name"].to_numpy(),
         }
     )
-    return tables.styled(show, "Объединения, не сдавшие план-отчёт")
+    return tables.styled(
+        show,
+        "Объединения, не сдавшие план-отчёт",
+        links={"Объединение": missing["assoc_id"].tolist()},
+    )
 
 
 def completeness_sentence(by_type: pd.DataFrame, missing: pd.DataFrame) -> str:

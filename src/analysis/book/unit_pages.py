@@ -1,0 +1,503 @@
+"""A page for every institution and association of a year, and the year's index of them.
+
+`output/<profile>/<year>/units/<file>.html` (`analysis.unit_links`) and
+`output/<profile>/<year>/units.html`, rendered from Jinja2 templates (no notebook: fast). Each
+unit's page shows its indicators against its district, its type and the city, its targets and
+status, the trend over the book's years up to the year (inline SVG), its problems and the
+recommendations addressed to it.
+
+What a profile may show is decided where the pages of the stages decide it, and read from there:
+the indicator tables as the profile shows them (public: suppressed cells are «*», a hidden year
+is a gap in a trend), the year's `problems.csv` and `recommendations.csv` as the build wrote them
+for the profile (public: only what page 04 publishes — no recommendation to a single unit).
+Person lists behind a recommendation are internal only. Every table is grouped once per year,
+then each unit's part is looked up (not filtered once per unit).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import fmt
+from analysis.book.site import delta_text
+from analysis.catalogue import CATALOGUE, PERCENT, PERSON_LISTS
+from analysis.exports.recommendations import LIST_NAMES
+from analysis.front_page import known_number
+from analysis.html_templates import render
+from analysis.monitoring import judged_band
+from analysis.plots import BAND_LABELS
+from analysis.problems import KIND_NAMES
+from analysis.sparkline import Sparkline, sparkline
+from analysis.tables import CELL_COLOURS
+from analysis.unit_links import UNITS_DIR, UNITS_INDEX, unit_file, unit_href
+from analysis.vocabulary import (
+    INCOMPLETE_WINDOW,
+    INST_TYPE_NAMES,
+    PROFILE_NAMES,
+    SUPPRESSED,
+    has_flag,
+)
+
+INSTITUTION, ASSOCIATION = "institution", "association"
+PUBLIC_REC_NOTE = (
+    "В публичной версии рекомендации отдельным учреждениям и объединениям не приводятся; "
+    "ниже — опубликованные рекомендации его району и типу учреждений."
+)
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """What the unit pages of one year read, as the profile shows it."""
+
+    year: int
+    profile: str
+    tables: Mapping[int, pd.DataFrame]  # indicator tables of the trend's years, as shown
+    institutions: pd.DataFrame | None
+    associations: pd.DataFrame | None
+    problems: pd.DataFrame  # problems.csv of the year, as written for the profile
+    recommendations: pd.DataFrame  # recommendations.csv of the year, as written
+    near_pp: float
+    person_lists: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # internal only
+    rule_lists: Mapping[str, str] = field(default_factory=dict)  # rule id → its person list
+
+
+@dataclass(frozen=True)
+class Unit:
+    level: str
+    unit_id: str
+    name: str
+    kind: str  # the institution's type or the association's type
+    district: str  # "" for an association whose base institution is unknown
+    inst_type: str
+    marks: str  # ШНОР, ШНСУ
+    base_name: str  # an association's base institution
+
+    @property
+    def file(self) -> str:
+        return unit_file(self.unit_id)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # the catalogue's short label
+    full_name: str
+    value: str
+    target: str
+    band: str
+    band_label: str
+    colour: str
+    district: str
+    inst_type: str
+    city: str
+    change: str
+    spark: Sparkline | None
+
+
+# --- the whole year --------------------------------------------------------------------------
+
+
+def year_pages(inputs: YearInputs) -> dict[str, str]:
+    """Every page of the year: relative path (from the year's folder) → HTML without the nav
+    bar (added by the build, as on the stage pages); the index always (it says when the year
+    has no unit: the build takes its absence for pages never written)."""
+    units = list_units(inputs.institutions, inputs.associations)
+    values = Values(inputs.tables, inputs.year)
+    problems = _grouped(inputs.problems, ["level", "unit"])
+    recs = _grouped(inputs.recommendations, ["level", "unit_id"])
+    people = _people_by_institution(inputs.person_lists) if inputs.profile != "public" else {}
+    public = inputs.profile == "public"
+    out: dict[str, str] = {}
+    summaries = []
+    for unit in units:
+        rows = [
+            indicator_row(values, unit, ind, inputs.near_pp)
+            for ind in values.indicators(unit.level, unit.unit_id)
+        ]
+        own_problems = problem_rows(problems.get((unit.level, unit.unit_id)))
+        own_recs = rec_rows(unit, recs, inputs, people, public)
+        lists = [] if public else person_rows(people.get(unit.unit_id, {}))
+        out[f"{UNITS_DIR}/{unit.file}"] = render(
+            "unit.html.j2",
+            unit=unit,
+            year=inputs.year,
+            profile_name=PROFILE_NAMES.get(inputs.profile, inputs.profile),
+            level_name="Учреждение" if unit.level == INSTITUTION else "Объединение",
+            kind_name=INST_TYPE_NAMES.get(unit.kind, unit.kind),
+            rows=rows,
+            footnote=fmt.INCOMPLETE_NOTE
+            if any(fmt.INCOMPLETE_MARK in r.value for r in rows)
+            else "",
+            problems=own_problems,
+            recs=own_recs,
+            public=public,
+            public_note=PUBLIC_REC_NOTE if public else "",
+            lists=lists,
+        )
+        summaries.append(
+            {
+                "unit": unit,
+                "href": unit_href(unit.unit_id),
+                "below": sum(r.band == "below" for r in rows),
+                "meets": sum(r.band == "meets" for r in rows),
+                "problems": len(own_problems),
+                "recs": None if public else len(own_recs),
+            }
+        )
+    out[UNITS_INDEX] = index_page(summaries, inputs)
+    return out
+
+
+def index_page(summaries: list[dict], inputs: YearInputs) -> str:
+    """The year's index of units: institutions by district, then type; associations by type."""
+    by_district: dict[str, list[dict]] = defaultdict(list)
+    by_assoc_type: dict[str, list[dict]] = defaultdict(list)
+    for s in summaries:
+        u = s["unit"]
+        if u.level == INSTITUTION:
+            by_district[u.district or "район не указан"].append(s)
+        else:
+            by_assoc_type[u.kind].append(s)
+    order = {t: i for i, t in enumerate(INST_TYPE_NAMES)}
+    return render(
+        "units.html.j2",
+        year=inputs.year,
+        profile_name=PROFILE_NAMES.get(inputs.profile, inputs.profile),
+        public=inputs.profile == "public",
+        districts=[
+            (
+                district,
+                sorted(
+                    items,
+                    key=lambda s: (
+                        order.get(s["unit"].kind, 99),
+                        s["unit"].name,
+                        s["unit"].unit_id,
+                    ),
+                ),
+            )
+            for district, items in sorted(by_district.items())
+        ],
+        associations=[
+            (kind, sorted(items, key=lambda s: (s["unit"].name, s["unit"].unit_id)))
+            for kind, items in sorted(by_assoc_type.items())
+        ],
+        type_names=INST_TYPE_NAMES,
+    )
+
+
+# --- the units ---------------------------------------------------------------------------------
+
+
+def list_units(institutions: pd.DataFrame | None, associations: pd.DataFrame | None) -> list[Unit]:
+    """Every institution of `Учреждения` and association of `Реестр` of the year."""
+    out = []
+    places: dict[str, tuple[str, str, str]] = {}
+    if institutions is not None:
+        for r in institutions.to_dict("records"):
+            inst = str(r["inst_id"])
+            marks = [
+                m
+                for m, col in (("ШНОР", "low_results"), ("ШНСУ", "unfavourable"))
+                if r.get(col) is True
+            ]
+            places[inst] = (
+                str(r.get("district") or ""),
+                str(r.get("inst_type") or ""),
+                str(r.get("name") or inst),
+            )
+            out.append(
+                Unit(
+                    INSTITUTION,
+                    inst,
+                    places[inst][2],
+                    places[inst][1],
+                    places[inst][0],
+                    places[inst][1],
+                    ", ".join(marks),
+                    "",
+                )
+            )
+    if associations is not None:
+        for r in associations.to_dict("records"):
+            assoc = str(r["assoc_id"])
+            district, inst_type, base = places.get(str(r.get("inst_id")), ("", "", ""))
+            out.append(
+                Unit(
+                    ASSOCIATION,
+                    assoc,
+                    str(r.get("name") or assoc),
+                    str(r.get("assoc_type") or ""),
+                    district,
+                    inst_type,
+                    "",
+                    base,
+                )
+            )
+    return out
+
+
+# --- the indicators ----------------------------------------------------------------------------
+
+
+class Values:
+    """The indicator tables of the trend's years, indexed once: (year, level, unit, indicator)
+    → (value or None, target, flags)."""
+
+    def __init__(self, tables: Mapping[int, pd.DataFrame], year: int) -> None:
+        self.year = year
+        self.years = sorted(y for y in tables if y <= year)
+        self.cells: dict[tuple, tuple[float | None, float | None, str]] = {}
+        self.by_unit: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for y in self.years:
+            t = tables[y]
+            blank = pd.Series([""] * len(t), index=t.index, dtype=object)
+            for level, unit, ind, value, target, flag in zip(
+                t["level"].astype(str),
+                t["unit_id"].astype(str),
+                t["indicator_id"].astype(str),
+                t["value"],
+                t["target"] if "target" in t.columns else blank,
+                t["flags"] if "flags" in t.columns else blank,
+                strict=True,
+            ):
+                flag = flag if isinstance(flag, str) else ""
+                hidden = has_flag(flag, SUPPRESSED)
+                v = None if hidden else known_number(value)
+                self.cells[(y, level, unit, ind)] = (v, known_number(target), flag)
+                if y == year and level in (INSTITUTION, ASSOCIATION):
+                    self.by_unit[(level, unit)].append(ind)
+
+    def indicators(self, level: str, unit: str) -> list[str]:
+        """The unit's indicators of the year, in catalogue order."""
+        order = {ind: i for i, ind in enumerate(CATALOGUE)}
+        return sorted(self.by_unit.get((level, unit), []), key=lambda i: (order.get(i, 10**6), i))
+
+    def get(self, year: int, level: str, unit: str, ind: str):
+        return self.cells.get((year, level, unit, ind))
+
+
+def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
+    """One indicator of a unit: value, target, status, comparators, change, trend."""
+    meta = CATALOGUE.get(ind)
+    unit_of = str(meta.unit) if meta is not None else ""
+    direction = str(meta.direction) if meta is not None else ""
+    y = values.year
+    value, target, flags = values.get(y, unit.level, unit.unit_id, ind)
+    band = judged_band(value, target, direction, unit_of, near_pp, flags) if meta else "none"
+    comparators = {
+        "district": values.get(y, "district", unit.district, ind) if unit.district else None,
+        "inst_type": values.get(y, "inst_type", unit.inst_type, ind) if unit.inst_type else None,
+        "city": values.get(y, "city", "city", ind),
+    }
+    if unit.level == ASSOCIATION:  # an association's members are no district's population
+        comparators["district"] = comparators["inst_type"] = None
+    points = []
+    for year in values.years:
+        cell = values.get(year, unit.level, unit.unit_id, ind)
+        points.append((year, None if cell is None else cell[0]))
+    name = str(meta.name) if meta is not None else ind
+    title = f"{name}: " + "; ".join(f"{yy} — {fmt.value(v, unit_of)}" for yy, v in points)
+    previous = values.get(y - 1, unit.level, unit.unit_id, ind)
+    return Row(
+        meta.label if meta is not None else ind,
+        name,
+        _cell_text((value, target, flags), unit_of),
+        fmt.value(target, unit_of),
+        band,
+        BAND_LABELS.get(band, "") if band != "none" else "",
+        CELL_COLOURS.get(band, ""),
+        _cell_text(comparators["district"], unit_of),
+        _cell_text(comparators["inst_type"], unit_of),
+        _cell_text(comparators["city"], unit_of),
+        _change_text((value, target, flags), previous, unit_of),
+        sparkline(points, title, target, band),
+    )
+
+
+def _cell_text(cell, unit: str) -> str:
+    if cell is None:
+        return fmt.DASH
+    value, _, flags = cell
+    if has_flag(flags, SUPPRESSED):
+        return fmt.SUPPRESSED
+    return fmt.marked(fmt.value(value, unit), has_flag(flags, INCOMPLETE_WINDOW))
+
+
+def _change_text(cell, previous, unit: str) -> str:
+    """The change on last year; «*» when either value is hidden (it would give it away)."""
+    if previous is None:
+        return fmt.DASH
+    if has_flag(cell[2], SUPPRESSED) or has_flag(previous[2], SUPPRESSED):
+        return fmt.SUPPRESSED
+    if cell[0] is None or previous[0] is None:
+        return fmt.DASH
+    if has_flag(cell[2], INCOMPLETE_WINDOW) or has_flag(previous[2], INCOMPLETE_WINDOW):
+        return fmt.DASH
+    return delta_text(cell[0] - previous[0], unit)
+
+
+# --- problems, recommendations, people ---------------------------------------------------------
+
+
+def _grouped(frame: pd.DataFrame | None, keys: list[str]) -> dict[tuple, pd.DataFrame]:
+    """The frame split once by `keys` (as text)."""
+    if frame is None or not len(frame) or any(k not in frame.columns for k in keys):
+        return {}
+    text = frame.assign(**{k: frame[k].astype(str) for k in keys})
+    return {tuple(map(str, k)): part for k, part in text.groupby(keys, sort=False)}
+
+
+def problem_rows(part: pd.DataFrame | None) -> list[dict]:
+    """The unit's problems (rank order): indicator, kind, value, target or reference, gap."""
+    if part is None:
+        return []
+    rows = []
+    for r in part.to_dict("records"):
+        meta = CATALOGUE.get(str(r["indicator_id"]))
+        unit = str(meta.unit) if meta is not None else ""
+        gap = known_number(r.get("gap"))
+        rows.append(
+            {
+                "indicator": str(meta.name) if meta is not None else str(r["indicator_id"]),
+                "kind": KIND_NAMES.get(str(r["kind"]), str(r["kind"])),
+                "value": fmt.value(known_number(r.get("value")), unit),
+                "target": fmt.value(known_number(r.get("target")), unit),
+                "gap": fmt.DASH
+                if gap is None
+                else (
+                    fmt.number(gap) + fmt.NBSP + "п." + fmt.NBSP + "п."
+                    if unit == PERCENT
+                    else fmt.value(gap, unit)
+                ),
+            }
+        )
+    return rows
+
+
+def rec_rows(
+    unit: Unit,
+    recs: Mapping[tuple, pd.DataFrame],
+    inputs: YearInputs,
+    people: Mapping[str, Mapping[str, pd.DataFrame]],
+    public: bool,
+) -> list[dict]:
+    """The recommendations addressed to the unit (internal: with the people behind each);
+    public: those the public profile publishes for its district and its type."""
+    if public:
+        keys = [("district", unit.district), ("inst_type", unit.inst_type)]
+    else:
+        keys = [(unit.level, unit.unit_id)]
+    rows = []
+    for key in keys:
+        part = recs.get(key)
+        if part is None:
+            continue
+        for r in part.to_dict("records"):
+            n = known_number(r.get("n"))
+            behind: list[dict] = []
+            list_id = inputs.rule_lists.get(str(r["rule_id"]))
+            if not public and list_id:
+                behind = _people_rows(people.get(unit.unit_id, {}).get(list_id))
+            rows.append(
+                {
+                    "rule": str(r["rule_id"]),
+                    "text": str(r["text"]),
+                    "n": fmt.integer(n) if n is not None else fmt.DASH,
+                    "list": LIST_NAMES.get(list_id, list_id or ""),
+                    "people": behind,
+                }
+            )
+    return rows
+
+
+def _people_by_institution(
+    lists: Mapping[str, pd.DataFrame],
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """inst_id → list id → its people there (each list grouped once)."""
+    out: dict[str, dict[str, pd.DataFrame]] = defaultdict(dict)
+    for key, frame in lists.items():
+        if key not in PERSON_LISTS or frame is None or not len(frame):
+            continue
+        if "inst_id" not in frame.columns:
+            continue
+        for inst, part in frame.groupby(frame["inst_id"].astype(str), sort=False):
+            out[inst][key] = part.sort_values("person_id", kind="stable")
+    return out
+
+
+def _people_rows(frame: pd.DataFrame | None) -> list[dict]:
+    if frame is None:
+        return []
+    return [
+        {
+            "person_id": str(r["person_id"]),
+            "position": str(r.get("position") or ""),
+            "experience": fmt.number(known_number(r.get("experience_years")), 0),
+        }
+        for r in frame.to_dict("records")
+    ]
+
+
+def person_rows(lists: Mapping[str, pd.DataFrame]) -> list[tuple[str, list[dict]]]:
+    """(list name, its people at the unit) of every person list (internal only)."""
+    return [
+        (LIST_NAMES.get(key, key), _people_rows(lists[key])) for key in PERSON_LISTS if key in lists
+    ]
+
+
+# --- reading a year (the build's process, after the year's workbooks and CSVs are written) ----
+
+
+def read_csv(path: Path) -> pd.DataFrame | None:
+    """A decision table the build wrote (ids and texts kept as text), None when absent."""
+    if not path.exists():
+        return None
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in ("value", "target", "gap", "trend", "n", "measure_year"):
+        if column in frame.columns:
+            frame[column] = pd.to_numeric(frame[column].replace("", None), errors="coerce")
+    return frame
+
+
+def year_inputs(
+    processed_dir: Path,
+    output_dir: Path,
+    folder: Path,
+    year: int,
+    profile: str,
+    tables: Mapping[int, pd.DataFrame],
+    tidy: pd.DataFrame,
+    near_pp: float,
+) -> YearInputs:
+    """What the unit pages of `year` read: `tables` (the shown indicator tables of the trend's
+    years), the year's registers, its decision tables as written into `folder`, and (internal)
+    the person lists of its shared results."""
+    from analysis.book import yearly
+    from analysis.params.recommendations import load_rules
+    from analysis.processed import read_table
+
+    people: Mapping[str, pd.DataFrame] = {}
+    rule_lists: dict[str, str] = {}
+    if profile != "public":
+        people = yearly.shared_results(tidy, processed_dir, year, output_dir).person_lists
+        rule_lists = {r.id: r.count for r in load_rules() if r.count in PERSON_LISTS}
+    empty = pd.DataFrame(columns=["level", "unit", "unit_id"])
+    return YearInputs(
+        year,
+        profile,
+        tables,
+        read_table(processed_dir, year, "institutions"),
+        read_table(processed_dir, year, "associations"),
+        read_csv(folder / "problems.csv") if (folder / "problems.csv").exists() else empty,
+        read_csv(folder / "recommendations.csv")
+        if (folder / "recommendations.csv").exists()
+        else empty,
+        near_pp,
+        people,
+        rule_lists,
+    )
