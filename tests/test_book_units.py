@@ -29,6 +29,16 @@ def test_discover_stages_sorted_and_filtered(tmp_path):
     assert [s.stem for s in plan.discover_stages(tmp_path)] == ["01_a", "02_b"]
 
 
+def test_the_library_digest_follows_its_templates_too(tmp_path, monkeypatch):
+    # pages rendered from templates (front page, unit pages) must rebuild when one changes
+    (tmp_path / "mod.py").write_text("x = 1\n")
+    (tmp_path / "page.html.j2").write_text("<p>{{ x }}</p>")
+    monkeypatch.setattr(plan, "LIBRARY_DIR", tmp_path)
+    first = plan.library_digest()
+    (tmp_path / "page.html.j2").write_text("<p>{{ x }}!</p>")
+    assert plan.library_digest() != first
+
+
 def test_tree_digest_follows_content_not_time(tmp_path):
     (tmp_path / "a.py").write_text("x = 1\n")
     first = plan.tree_digest(tmp_path, "**/*.py")

@@ -92,8 +92,10 @@ def tree_digest(root: Path, pattern: str) -> str:
 
 
 def library_digest() -> str:
-    """Hash of the library source (src/analysis/**/*.py)."""
-    return tree_digest(LIBRARY_DIR, "**/*.py")
+    """Hash of the library source: its code and its HTML templates (src/analysis/**/*.py,
+    **/*.j2 — a page rendered from a changed template is rebuilt like one from changed code)."""
+    parts = (tree_digest(LIBRARY_DIR, pattern) for pattern in ("**/*.py", "**/*.j2"))
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
 def params_digest(params_dir: Path | None = None) -> str:
