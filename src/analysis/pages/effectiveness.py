@@ -637,7 +637,10 @@ def event_figure(
         did = fmt.pp(r.did) if unit == "%" else fmt.signed(r.did)
         name = CATALOGUE[r.indicator_id].name
         ax.set_title(
-            plots.wrap(f"{r.measure_id}: {name}", 34) + f"\nDiD {did}", fontsize=8.5, loc="left"
+            plots.wrap(f"{r.measure_id}: {name}", 34) + f"\nDiD {did}",
+            fontsize=8.5,
+            loc="left",
+            y=plots.TITLE_Y,
         )
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
