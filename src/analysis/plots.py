@@ -46,6 +46,9 @@ BAND_LABELS = {
 SERIES_COLOURS = ["#2b6a99", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999"]
 DPI = 110  # PNG resolution: sharp on screen, small files
 WIDTH = 8.0  # inches: fits the nbconvert page without scaling
+# the title's height over an axes with no tick labels on top: given, matplotlib does not look
+# for labels to clear at every draw (a third of a 17-panel figure's drawing time)
+TITLE_Y = 1.0
 
 
 def setup() -> None:
@@ -155,7 +158,7 @@ def bar_units(
         )
     ax.set_xlim(0, top * 1.12)
     ax.xaxis.set_major_formatter(axis_formatter(unit))
-    ax.set_title(title)
+    ax.set_title(title, y=TITLE_Y)
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9, frameon=True)
     return fig
@@ -216,7 +219,7 @@ def dynamics(
     ax.set_ylim(bottom=lo)
     if unit == fmt.PERCENT:
         ax.set_ylim(top=min(105, max(ax.get_ylim()[1], 10)))
-    ax.set_title(title)
+    ax.set_title(title, y=TITLE_Y)
     if series or (target and target in frame.columns and frame[target].notna().any()):
         ax.legend(fontsize=8, loc="best")
     return fig
@@ -328,7 +331,7 @@ def small_multiples(panels: list[tuple[str, str, pd.DataFrame]], ncols: int = 3)
         ax.tick_params(axis="y", labelsize=8)
         top = np.nanmax(np.r_[vals.to_numpy(), tgt["target"].astype(float).to_numpy(), [1.0]])
         ax.set_ylim(0, top * 1.2)
-        ax.set_title(wrap(title, 38), fontsize=9, loc="left")
+        ax.set_title(wrap(title, 38), fontsize=9, loc="left", y=TITLE_Y)
     for ax in axes.ravel()[len(panels) :]:
         ax.set_visible(False)
     handles = [

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +73,22 @@ def year_results(ctx: Context, tidy: pd.DataFrame | None = None) -> YearResults:
     results = compute(read_inputs(ctx, tidy))
     store(ctx.cache_dir, ctx.year, key, results)
     return results
+
+
+def cached_frame(ctx: Context, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A frame of the year that a page and the build's workbooks both need (page 06's
+    evaluation): read from the cache under the year's key, else computed and cached, so the
+    second reader does not compute it again. Pickled: the frame comes back exactly as made."""
+    path = Path(ctx.cache_dir) / f"results-{ctx.year}-{cache_key(ctx)}-{name}.pickle"
+    try:
+        frame = pickle.loads(path.read_bytes())
+        if isinstance(frame, pd.DataFrame):
+            return frame
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        pass
+    frame = compute()
+    write_bytes_atomic(path, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+    return frame
 
 
 def read_inputs(ctx: Context, tidy: pd.DataFrame | None = None) -> YearInputs:

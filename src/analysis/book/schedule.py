@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from analysis.book.runner import Build
 
 PREPARE, RESULTS, EXPORTS = "~prepare", "~results", "~exports"  # task stems: no notebook's
+# the page whose evaluation the year's effectiveness.csv reads from the cache: the workbooks
+# wait for it rather than computing the evaluation beside it a second time
+AFTER = "06_effectiveness"
 # the years a page of y reads: back to y−4, the year before a measure of y−3 that page 06
 # compares (analysis.effectiveness.LOOKBACK + 1)
 READ_BACK = 4
@@ -72,6 +75,7 @@ class YearWork:
         self.results_sent: set[int] = set()
         self.results_done: set[int] = set()
         self.pages_sent: set[int] = set()
+        self.exports_after: dict[str, Task] = {}  # page key → the year's exports it precedes
         self.bar = None
 
     def run(self) -> None:
@@ -111,6 +115,9 @@ class YearWork:
         elif stem == EXPORTS:
             b.exports_done(year, outcome, self.year_fps[year])
         else:
+            exports = self.exports_after.pop(outcome.key, None)
+            if exports is not None:
+                self.pool.submit([exports])
             self._progress().set_postfix_str(outcome.key, refresh=False)
             b.page_done(self.pages[outcome.key], outcome)
             self._progress().update(1)
@@ -158,25 +165,32 @@ class YearWork:
         ]
         table = self.tables.get(year)
         if table is not None:
-            folder = b.root / str(year)
-            jobs.append(
-                Task(
-                    f"{year}/{EXPORTS}",
-                    yearly.write_exports,
-                    (
-                        table[0],
-                        table[1],
-                        b.processed_dir,
-                        year,
-                        b.profile,
-                        folder,
-                        b.threshold,
-                        b.output_dir,
-                    ),
-                    str(folder),
-                )
-            )
+            exports = self._exports_task(year, table)
+            if any(p.year == year and p.stage.stem == AFTER for p in self.pages.values()):
+                self.exports_after[f"{year}/{AFTER}"] = exports  # sent when that page is done
+            else:
+                jobs.append(exports)
         self.pool.submit(jobs)
+
+    def _exports_task(self, year: int, table: tuple) -> Task:
+        """The year's workbooks and tidy tables (`yearly.write_exports`)."""
+        b = self.build
+        folder = b.root / str(year)
+        return Task(
+            f"{year}/{EXPORTS}",
+            yearly.write_exports,
+            (
+                table[0],
+                table[1],
+                b.processed_dir,
+                year,
+                b.profile,
+                folder,
+                b.threshold,
+                b.output_dir,
+            ),
+            str(folder),
+        )
 
     def _progress(self):
         """The pages' progress bar, shown from the first page on (not before: the year

@@ -134,12 +134,22 @@ def write_recommendation_workbooks(
             )
         ]
     names = file_names(institution_ids(institutions, tidy, recs))
-    written = [
-        write_institution(
-            inst, folder / FOLDER / name, recs, tidy, institutions, year, catalogue, person_lists
+    parts = _InstitutionParts(recs, tidy, institutions, person_lists)
+    written = []
+    for inst, name in names.items():
+        own_recs, own_tidy, own_institutions, own_people = parts.of(inst)
+        written.append(
+            write_institution(
+                inst,
+                folder / FOLDER / name,
+                own_recs,
+                own_tidy,
+                own_institutions,
+                year,
+                catalogue,
+                own_people,
+            )
         )
-        for inst, name in names.items()
-    ]
     _remove_stale(folder / FOLDER, set(names.values()))
     written.append(
         write_summary(
@@ -154,6 +164,67 @@ def write_recommendation_workbooks(
         )
     )
     return written
+
+
+class _InstitutionParts:
+    """The frames `write_institution` reads, split by institution once: each workbook then
+    filters its own few rows instead of the whole year's frames (hundreds of institutions).
+    Rows keep their order within a part, so every workbook is the one the whole frames give."""
+
+    def __init__(
+        self,
+        recs: pd.DataFrame,
+        tidy: pd.DataFrame | None,
+        institutions: pd.DataFrame | None,
+        person_lists: Mapping[str, pd.DataFrame] | None,
+    ) -> None:
+        self.recs = _Split(recs[recs["level"].eq("institution")], "unit_id")
+        self.tidy = tidy
+        if tidy is not None and len(tidy):
+            self.own_rows = _Split(tidy[tidy["level"].eq("institution")], "unit_id")
+            self.district_rows = _Split(tidy[tidy["level"].eq("district")], "unit_id")
+            self.city_rows = tidy[tidy["level"].eq("city")]
+        self.institutions = None if institutions is None else _Split(institutions, "inst_id")
+        self.people = None
+        if person_lists is not None:
+            self.people = {
+                key: _Split(frame, "inst_id")
+                if frame is not None and len(frame) and "inst_id" in frame.columns
+                else _Split(frame)
+                for key, frame in person_lists.items()
+            }
+
+    def of(self, inst: str) -> tuple:
+        """(recs, tidy, institutions, person_lists) of one institution, as `write_institution`
+        takes them."""
+        institutions = None if self.institutions is None else self.institutions[inst]
+        tidy = self.tidy
+        if tidy is not None and len(tidy):
+            district = _about(inst, institutions)[1]
+            parts = [self.own_rows[inst], self.city_rows, self.district_rows[str(district)]]
+            tidy = pd.concat(parts)
+        people = None
+        if self.people is not None:
+            people = {key: split[inst] for key, split in self.people.items()}
+        return self.recs[inst], tidy, institutions, people
+
+
+class _Split:
+    """A frame's rows by the text of one column's value; an empty frame (same columns) for a
+    value that has none; the frame itself when it cannot be split (None, no such column)."""
+
+    def __init__(self, frame: pd.DataFrame | None, column: str | None = None) -> None:
+        self.frame = frame
+        self.parts: dict[str, pd.DataFrame] | None = None
+        if frame is not None and column is not None:
+            keys = frame[column].astype(str)
+            self.parts = {str(k): part for k, part in frame.groupby(keys, sort=False)}
+            self.empty = frame.iloc[:0]
+
+    def __getitem__(self, key: str) -> pd.DataFrame | None:
+        if self.parts is None:
+            return self.frame
+        return self.parts.get(key, self.empty)
 
 
 # --- where a recommendation belongs ------------------------------------------------------------

@@ -43,6 +43,7 @@ from analysis.effectiveness import (
 from analysis.inference import ALPHA
 from analysis.params.effectiveness import load_thresholds
 from analysis.vocabulary import SUPPRESSED, flag_mask, targets_all, targets_words
+from analysis.year_results import cached_frame
 
 VERDICT_BANDS = {EFFECTIVE: "meets", NO_EFFECT: "below", NO_DATA: "none"}  # table colours
 NOTHING_DRAWN = "Мер с рассчитанной разностью разностей нет."
@@ -81,7 +82,7 @@ def load(ctx: Context) -> EffectivenessPage:
     """The evaluation and the three-year dynamics of the context's year, for its profile."""
     thresholds = load_thresholds()
     tables_of = indicator_tables(ctx)
-    evaluated = effectiveness.evaluate(ctx.data, tables_of, thresholds, pooled=ctx.public)
+    evaluated = evaluation(ctx, tables_of, thresholds)
     if ctx.public:  # no group value, DiD or reason number may give a hidden cell away
         years = [y for y in effectiveness.compared_years(evaluated) if y in ctx.data_years]
         compared = compared_tables(years, tables_of)
@@ -98,12 +99,25 @@ def tidy_for(ctx: Context) -> pd.DataFrame:
     """``effectiveness.csv`` of the context's year as its profile may show it (SPEC §5): the
     build (or ``python -m analysis tables``) writes this to ``output/<profile>/<year>/``."""
     tables_of = indicator_tables(ctx)
-    evaluated = effectiveness.evaluate(ctx.data, tables_of, load_thresholds(), pooled=ctx.public)
+    evaluated = evaluation(ctx, tables_of, load_thresholds())
     if not ctx.public:
         return effectiveness.tidy(evaluated)
     years = [y for y in effectiveness.compared_years(evaluated) if y in ctx.data_years]
     shown = context.for_reader(ctx, compared_tables(years, tables_of))
     return public_tidy(evaluated, shown, ctx.settings.suppression_threshold)
+
+
+def evaluation(
+    ctx: Context, tables_of: Callable[[int], pd.DataFrame], thresholds: Thresholds
+) -> pd.DataFrame:
+    """`effectiveness.evaluate` of the context's year, computed once a year for the page and
+    the build's effectiveness.csv (`year_results.cached_frame`)."""
+    name = "evaluation-pooled" if ctx.public else "evaluation"
+    return cached_frame(
+        ctx,
+        name,
+        lambda: effectiveness.evaluate(ctx.data, tables_of, thresholds, pooled=ctx.public),
+    )
 
 
 def compared_tables(years: list[int], tables_of: Callable[[int], pd.DataFrame]) -> pd.DataFrame:
@@ -637,7 +651,10 @@ def event_figure(
         did = fmt.pp(r.did) if unit == "%" else fmt.signed(r.did)
         name = CATALOGUE[r.indicator_id].name
         ax.set_title(
-            plots.wrap(f"{r.measure_id}: {name}", 34) + f"\nDiD {did}", fontsize=8.5, loc="left"
+            plots.wrap(f"{r.measure_id}: {name}", 34) + f"\nDiD {did}",
+            fontsize=8.5,
+            loc="left",
+            y=plots.TITLE_Y,
         )
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
