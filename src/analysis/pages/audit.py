@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
-from analysis import context, effectiveness, fmt, passports, tables
+from analysis import context, fmt, passports, tables
 from analysis import cycle_audit as ca
 from analysis.catalogue import CATALOGUE
 from analysis.context import Context
@@ -83,8 +83,9 @@ def load(ctx: Context) -> AuditPage:
     found = measures_page.problems_for(ctx)  # the problems pages 04 and 05 show
     data = measures_page.read(ctx)
     check = measures_page.correspondence(ctx, data)  # page 05's check, on the same problems
-    evaluated = effectiveness.evaluate(
-        ctx.data, effectiveness_page.indicator_tables(ctx), load_thresholds()
+    # page 06's own evaluation (cached once a year): the same verdicts the reader sees there
+    evaluated = effectiveness_page.evaluation(
+        ctx, effectiveness_page.indicator_tables(ctx), load_thresholds()
     )
     has_values = bool(pd.to_numeric(tidy["value"], errors="coerce").notna().any())
     links = (
