@@ -92,8 +92,9 @@ def tree_digest(root: Path, pattern: str) -> str:
 
 
 def library_digest() -> str:
-    """Hash of the library source (src/analysis/**/*.py)."""
-    return tree_digest(LIBRARY_DIR, "**/*.py")
+    """Hash of the library source (src/analysis/**/*.py) and its templates (**/*.j2: the page
+    CSS and markup go into every page)."""
+    return tree_digest(LIBRARY_DIR, "**/*.py") + tree_digest(LIBRARY_DIR, "**/*.j2")
 
 
 def params_digest(params_dir: Path | None = None) -> str:
