@@ -11,8 +11,10 @@ import os
 import shutil
 import subprocess
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-INSTALL = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+from analysis.book.pdf import find_chromium  # the build's own search ($BOOK_CHROMIUM, PATH)
+
+APT = ["apt-get", "-o", "DPkg::Lock::Timeout=300"]  # wait for another install to finish
+INSTALL = [*APT, "install", "-y", "--no-install-recommends", "chromium"]
 INSTALL_TIMEOUT = 900  # seconds: a hang guard for a ~400 MB install on a slow mirror
 SCREEN = {"width": 1280, "height": 900}  # the reader's window (issue 15)
 MM = 96 / 25.4  # CSS pixels per millimetre
@@ -21,35 +23,34 @@ A4_PORTRAIT_WIDTH = round((210 - 24) * MM)
 A4_LANDSCAPE_WIDTH = round((297 - 24) * MM)
 
 
-def find_chromium() -> str | None:
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def ensure_chromium() -> tuple[str | None, str]:
     """The Chromium executable, installing it as root where absent; (None, why) when it
     cannot be had."""
-    found = find_chromium()
-    if found:
-        return found, ""
+    if find_chromium():
+        return find_chromium(), ""
     if os.name != "posix" or os.geteuid() != 0 or shutil.which("apt-get") is None:
         return None, "Chromium не установлен, а установить его некому (нужны root и apt-get)"
-    log = ""
-    for command in (INSTALL, ["apt-get", "update"], INSTALL):  # an old package list: update once
-        try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return None, f"установка Chromium не удалась: {exc}"
-        log = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
-        log = log[0]
-        if command is INSTALL and done.returncode == 0 and find_chromium():
+    said = ""
+    for steps in ([INSTALL], [[*APT, "update"], INSTALL]):  # an old package list: update first
+        for command in steps:
+            ok, said = _run(command)
+            if not ok:
+                break
+        if find_chromium():
             return find_chromium(), ""
-    return None, f"Chromium не установлен и не устанавливается (apt-get: {log})"
+    return None, f"Chromium не установлен и не устанавливается: {said}"
+
+
+def _run(command: list[str]) -> tuple[bool, str]:
+    """Run an install step: (succeeded, its last line of output)."""
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"{' '.join(command[:3])}: {exc}"
+    lines = (done.stderr or done.stdout or "").strip().splitlines()
+    return done.returncode == 0, f"{' '.join(command)}: {lines[-1] if lines else done.returncode}"
 
 
 # Every table: its width against the box it sits in and the page; the last header's text.

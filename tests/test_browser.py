@@ -222,13 +222,24 @@ def test_accessibility_headings_tables_images_contrast(book, tab, stem):
     assert all(alt.strip() for alt in found["images"])
     # a figure drawn by the library names itself (its titles), not just «Рисунок»
     assert all(alt.startswith("Рисунок: ") for alt in found["images"])
+    assert low_contrast(tab) == []
+
+
+def low_contrast(tab) -> list[tuple]:
+    """Text shown on the page below WCAG AA: 4.5:1, or 3:1 for large text."""
     low = []
     for item in tab.evaluate(TEXT_COLOURS_JS):
         large = item["size"] >= 24 or (item["bold"] and item["size"] >= 18.66)
         ratio = contrast(item["color"], item["background"])
         if ratio < (3 if large else WCAG_AA):
             low.append((item["text"], item["color"], item["background"], round(ratio, 2)))
-    assert low == []
+    return low
+
+
+def page_text_of_pdf(data: bytes) -> str:
+    import pypdf
+
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 def test_print_hides_the_code_folds_and_the_nav_bar(tab, tmp_path):
@@ -251,3 +262,52 @@ def test_print_hides_the_code_folds_and_the_nav_bar(tab, tmp_path):
     assert tab.evaluate(shown, "details.book-code") == "none"
     assert tab.evaluate(shown, "nav.book-nav") == "none"
     assert tab.evaluate(shown, "h1") != "none"  # the page's own text stays
+
+
+def test_status_colours_have_aa_contrast_with_the_page_text():
+    """The colours the code declares for a cell's band (analysis.tables.CELL_COLOURS, also the
+    legend's) under the pages' text colour, JupyterLab's --jp-content-font-color1."""
+    from analysis.tables import CELL_COLOURS
+
+    page_text = "rgba(0, 0, 0, 0.87)"
+    for band, colour in CELL_COLOURS.items():
+        if colour:
+            assert contrast(page_text, colour) >= WCAG_AA, band
+    # the formula itself: black on white is 21:1, #777777 on white 4.48:1 (just below AA)
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_front_page_fits_and_its_text_is_readable(book, tab):
+    tab.goto(public_page(book, "index"))
+    assert tab.evaluate(OVERFLOW_JS) == []
+    assert low_contrast(tab) == []
+
+
+def test_validation_report_fits_on_screen_and_on_paper(tab, tmp_path):
+    """A value pasted without spaces, a long message: the report wraps them, on screen and in
+    print (A4), and its error and warning colours are readable."""
+    from analysis.ingest.problems import ERROR, WARNING, Place, Problem
+    from analysis.ingest.report import render_html
+
+    long_value = "P" * 400
+    problems = [
+        Problem(
+            ERROR,
+            "недопустимое значение " * 12,
+            Place("2023/staff.xlsx", "Кадры", 5, "Тип"),
+            long_value,
+        ),
+        Problem(WARNING, "нет формы", Place("2023/mentoring.xlsx")),
+    ]
+    page = tmp_path / "validation.html"
+    page.write_text(render_html(problems, tmp_path / "raw"), encoding="utf-8")
+    tab.goto(page.as_uri())
+    assert tab.evaluate(OVERFLOW_JS) == []
+    assert low_contrast(tab) == []
+    tab.emulate_media(media="print")
+    tab.set_viewport_size({"width": A4_PORTRAIT_WIDTH, "height": 1000})
+    assert tab.evaluate(OVERFLOW_JS) == []
+    text = squeeze(page_text_of_pdf(tab.pdf(prefer_css_page_size=True)))
+    assert "проблема" in text  # the last column
+    assert long_value in text  # wrapped, not cut
