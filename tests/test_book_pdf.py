@@ -67,7 +67,8 @@ def test_the_year_document_has_a_cover_and_every_page_without_its_nav_bar(tmp_pa
 def test_no_chromium_is_one_russian_line_saying_how_to_install_it(tmp_path, monkeypatch):
     root = write_book(tmp_path)
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "nowhere" / "chromium"))
-    problems = pdf.print_years(root, [YEAR], STAGES, "public")
+    done, problems = pdf.print_years(root, [YEAR], STAGES, "public")
+    assert done == []
     expected = (
         "PDF не собран: не найден браузер Chromium — установите Chromium (Debian/Ubuntu: "
         "`sudo apt-get install chromium`) или укажите путь к браузеру Chromium/Chrome в "
@@ -80,15 +81,15 @@ def test_no_chromium_is_one_russian_line_saying_how_to_install_it(tmp_path, monk
 def test_pdf_is_written_once_and_again_only_when_the_pages_change(tmp_path, monkeypatch):
     root = write_book(tmp_path)
     monkeypatch.setenv(pdf.CHROMIUM_ENV, fake_chromium(tmp_path, PRINTS))
-    assert pdf.print_years(root, [YEAR], STAGES, "public") == []
     target = root / str(YEAR) / "book.pdf"
+    assert pdf.print_years(root, [YEAR], STAGES, "public") == ([target], [])
     assert target.read_bytes() == b"%PDF-fake"
-    assert pdf.print_years(root, [YEAR], STAGES, "public") == []
+    assert pdf.print_years(root, [YEAR], STAGES, "public") == ([target], [])
     assert (tmp_path / "runs").read_text().count("run") == 1  # unchanged: not printed again
     (root / str(YEAR) / "03_monitoring.html").write_text(
         page("03. Мониторинг", "<p>новое</p>"), encoding="utf-8"
     )
-    assert pdf.print_years(root, [YEAR], STAGES, "public") == []
+    assert pdf.print_years(root, [YEAR], STAGES, "public") == ([target], [])
     assert (tmp_path / "runs").read_text().count("run") == 2
     # nothing left beside the pages but the PDF and its record
     names = sorted(p.name for p in (root / str(YEAR)).iterdir())
@@ -102,7 +103,8 @@ def test_a_failing_chromium_keeps_the_previous_pdf_and_says_why(tmp_path, monkey
     monkeypatch.setenv(
         pdf.CHROMIUM_ENV, fake_chromium(tmp_path, "echo 'GPU: сломалось' >&2\nexit 3\n")
     )
-    problems = pdf.print_years(root, [YEAR], STAGES, "public")
+    done, problems = pdf.print_years(root, [YEAR], STAGES, "public")
+    assert done == []
     expected = (
         "PDF за 2023 год не собран: Chromium завершился с кодом 3: GPU: сломалось. "
         "HTML-книга собрана."
@@ -119,9 +121,10 @@ def test_a_failing_chromium_keeps_the_previous_pdf_and_says_why(tmp_path, monkey
 def test_a_year_without_pages_is_named(tmp_path, monkeypatch):
     root = write_book(tmp_path)
     monkeypatch.setenv(pdf.CHROMIUM_ENV, fake_chromium(tmp_path, PRINTS))
-    assert pdf.print_years(root, [2022], STAGES, "public") == [
-        "PDF за 2022 год не собран: нет ни одной страницы этого года"
-    ]
+    assert pdf.print_years(root, [2022], STAGES, "public") == (
+        [],
+        ["PDF за 2022 год не собран: нет ни одной страницы этого года"],
+    )
 
 
 def test_build_pdf_flag_reaches_the_build(monkeypatch):

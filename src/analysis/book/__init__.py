@@ -102,15 +102,13 @@ def _print_pdfs(
     root: Path, years: list[int], stages: list[plan.Stage], profile: str, manifest: dict
 ) -> list[str]:
     """`build --pdf`: each year's book.pdf; the lines saying what could not be made."""
-    from analysis.book.pdf import PDF_NAME, print_years  # imported only when asked for
+    from analysis.book.pdf import print_years  # imported only when asked for
 
     _say(f"PDF: печать книги {', '.join(map(str, years))} в Chromium…")
     stems = [(s.stem, s.title) for s in stages]
-    problems = print_years(root, years, stems, profile, plan.demo_years(manifest))
-    for year in years:
-        path = root / str(year) / PDF_NAME
-        if path.exists() and not any(f" {year} " in line for line in problems):
-            _say(f"PDF за {year} год: {path}")
+    done, problems = print_years(root, years, stems, profile, plan.demo_years(manifest))
+    for path in done:
+        _say(f"PDF за {path.parent.name} год: {path}")
     return problems
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from analysis.book.site import BOOK_TITLE, DEMO_NOTE, NAV_BLOCK
+from analysis.errors import UserError
 from analysis.files import write_bytes_atomic, write_text_atomic
 from analysis.html_templates import render
 from analysis.vocabulary import PROFILE_NAMES
@@ -120,14 +121,16 @@ def print_to_pdf(document: str, chromium: str, workdir: Path) -> bytes:
 
 def print_years(
     root: Path, years: list[int], stages: list[tuple[str, str]], profile: str, demo=frozenset()
-) -> list[str]:
+) -> tuple[list[Path], list[str]]:
     """Print each year's book under ``root`` (`<output>/<profile>`) to `<year>/book.pdf`;
-    ``stages``: [(stem, title)] in book order. The problems, one line each ([] when every
-    year's PDF is there)."""
+    ``stages``: [(stem, title)] in book order. The PDFs that are now current, and the
+    problems, one line each."""
     chromium = find_chromium()
     if chromium is None:
-        return [f"PDF не собран: не найден браузер Chromium — {INSTALL_HINT}. HTML-книга собрана."]
-    problems = []
+        return [], [
+            f"PDF не собран: не найден браузер Chromium — {INSTALL_HINT}. HTML-книга собрана."
+        ]
+    done, problems = [], []
     for year in years:
         folder = root / str(year)
         pages = [
@@ -140,9 +143,11 @@ def print_years(
             continue
         try:
             _print_year(folder, year_document(pages, year, profile, year in demo), chromium)
-        except (RuntimeError, OSError) as exc:
+        except (RuntimeError, OSError, UserError) as exc:  # UserError: a full disk, a denied folder
             problems.append(f"PDF за {year} год не собран: {exc}. HTML-книга собрана.")
-    return problems
+        else:
+            done.append(folder / PDF_NAME)
+    return done, problems
 
 
 def _print_year(folder: Path, document: str, chromium: str) -> None:
