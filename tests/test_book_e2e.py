@@ -9,7 +9,6 @@ import pytest
 from book_helpers import EXTERNAL, links
 
 from analysis import paths
-from analysis.book import build
 from analysis.book.render import person_ids_in
 from analysis.unit_links import unit_href
 
@@ -18,20 +17,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    from analysis.demo import generate
-
-    root = tmp_path_factory.mktemp("e2e")
-    generate(root / "processed", [2022, YEAR], 0, 0.05, "parquet")
-    code = build(
-        years=[YEAR],
-        profile="public",
-        jobs=2,
-        processed_dir=root / "processed",
-        output_dir=root / "out",
-    )
-    assert code == 0
-    return root
+def book(public_demo_book):
+    """The public book of 2023 of a tiny demo city (tests/conftest.py, shared with
+    test_browser.py)."""
+    return public_demo_book
 
 
 def test_index_links_every_stage_of_the_year(book):

@@ -250,6 +250,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="пересобрать всё, не глядя на кэш")
     p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="ещё и напечатать книгу каждого года в один PDF (<год>/book.pdf, формат A4) "
+        "браузером Chromium без окна; нужен установленный Chromium",
+    )
+    p.add_argument(
         "--wait",
         action="store_true",
         help="если в эту папку уже идёт сборка, дождаться её конца, а не выходить",
@@ -455,6 +461,7 @@ def _run(args: argparse.Namespace) -> int:
             output_dir=args.output_dir,
             force=args.force,
             wait=args.wait,
+            pdf=args.pdf,
         )
     if args.command == "templates":
         from analysis.templates import describe, write_templates

@@ -43,6 +43,7 @@ BAND_LABELS = {
     "below": "цель не достигнута",
     "none": "цель не установлена",
 }
+ALT_LIMIT = 400  # characters of a figure's alt text (its titles); a screen reader reads it all
 SERIES_COLOURS = ["#2b6a99", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999"]
 DPI = 110  # PNG resolution: sharp on screen, small files
 WIDTH = 8.0  # inches: fits the nbconvert page without scaling
@@ -101,11 +102,25 @@ def save(fig: Figure, path: Path) -> Path:
     return path
 
 
-def show(fig: Figure):
-    """Display the figure in a notebook as a fixed PNG (an IPython Image object)."""
+def show(fig: Figure, alt: str | None = None):
+    """Display the figure in a notebook as a fixed PNG (an IPython Image object) with its
+    alt text for readers who do not see it (``alt``, else the figure's titles)."""
     from IPython.display import Image  # lazy: the library works without IPython
 
-    return Image(data=to_png(fig), format="png")
+    text = alt or describe(fig)
+    return Image(data=to_png(fig), format="png", alt=text)
+
+
+def describe(fig: Figure, limit: int = ALT_LIMIT) -> str:
+    """The alt text of a figure: «Рисунок: » and its titles (the figure's, then each panel's)."""
+    titles = [fig.get_suptitle()] + [
+        ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center", "right")
+    ]
+    seen = list(dict.fromkeys(" ".join(t.split()) for t in titles if t and t.strip()))
+    text = "; ".join(seen)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"Рисунок: {text}" if text else "Рисунок"
 
 
 def axis_formatter(unit: str) -> FuncFormatter:

@@ -21,6 +21,8 @@ from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from analysis.html_templates import FOLDER as TEMPLATES_DIR
+
 # The page template: JupyterLab's, minus every block that loads something from a CDN.
 TEMPLATE_NAME = "book.html.j2"
 TEMPLATE = """{%- extends 'index.html.j2' -%}
@@ -33,6 +35,18 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 details.book-code > summary { cursor: pointer; color: #5a6b78; font-size: 0.85em; margin: 2px 0; }
 </style>
 {%- endblock extra_css -%}
+{#- after JupyterLab's CSS (notebook_css), so the book's rules win on equal specificity -#}
+{%- block html_head_css -%}
+<style>
+{% include "print.css.j2" ignore missing %}
+</style>
+{%- endblock html_head_css -%}
+{% block data_png scoped -%}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ (alt or resources.book_figure_alt) | escape_html }}">
+</div>
+{%- endblock data_png %}
 {% block input_group -%}
 {%- if resources.book_fold_code -%}
 <details class="book-code"><summary>Код</summary>
@@ -43,6 +57,8 @@ details.book-code > summary { cursor: pointer; color: #5a6b78; font-size: 0.85em
 {%- endif -%}
 {% endblock input_group %}
 """
+PRINT_CSS = "print.css.j2"  # the book's shared screen/print CSS (analysis/html_templates)
+FIGURE_ALT = "Рисунок"  # alt text of a figure whose output carries none (plots.show gives one)
 INJECTED_TAG = "injected-parameters"  # papermill's tag of the cell it adds
 TIMING_KEYS = ("papermill", "execution", "collapsed", "scrolled")  # cell metadata dropped
 NB_KEYS_DROPPED = ("papermill", "widgets")  # notebook metadata dropped
@@ -68,7 +84,7 @@ class Renderer:
         public = profile == "public"
         self.exporter = HTMLExporter(
             template_name="lab",
-            extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})],
+            extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE, PRINT_CSS: print_css()})],
             template_file=TEMPLATE_NAME,
             exclude_input=public,
             exclude_input_prompt=True,
@@ -84,9 +100,15 @@ class Renderer:
         resources = {
             "metadata": {"name": title},
             "book_fold_code": self.profile == "internal",
+            "book_figure_alt": FIGURE_ALT,
         }
         body, _ = self.exporter.from_notebook_node(node, resources=resources)
         return make_offline(body)
+
+
+def print_css() -> str:
+    """The book's shared CSS template (wide tables, print), as the page template includes it."""
+    return (TEMPLATES_DIR / PRINT_CSS).read_text(encoding="utf-8")
 
 
 def normalise(nb: dict) -> dict:
