@@ -86,7 +86,7 @@ def public_page(book, stem: str) -> str:
     if stem == "index":
         return (book / "out" / "public" / "index.html").as_uri()
     if stem == "unit":
-        return sorted((book / "out" / "public" / str(YEAR) / "units").glob("*.html"))[0].as_uri()
+        return min((book / "out" / "public" / str(YEAR) / "units").glob("*.html")).as_uri()
     return (book / "out" / "public" / str(YEAR) / f"{stem}.html").as_uri()
 
 
