@@ -293,3 +293,18 @@ def test_the_audit_remembers_each_program_and_no_more():
     assert audit.pinned(year, b_alone, {2}) == [2]
     assert audit.pinned(year, b_and_c, {2}) == []
     assert len(year.audited) == 2  # one program per hidden set (its component and chains)
+
+
+def test_a_cell_on_its_bound_is_asked_the_other_way():
+    # A 12/20 visible, B and C hidden. Full B (3 of 3): it cannot go up, but down it can
+    # (B 2, C 6 keeps the city's 20) → not pinned. Empty B and C under a city of 12: the
+    # two must add up to 0, neither can go below 0 → both pinned.
+    def year(b: int, c: int) -> relations.Year:
+        rows = [share("city", "city", 12 + b + c, 33), share("district", "A", 12, 20)]
+        return relations.build(
+            table(rows + [share("district", "B", b, 3), share("district", "C", c, 10)])
+        )
+
+    b_and_c = np.array([False, False, True, True])
+    assert audit.pinned(year(3, 5), b_and_c) == []
+    assert audit.pinned(year(0, 0), b_and_c) == [2, 3]

@@ -9,8 +9,11 @@ Two programs per cell (max and min) would be thousands a year; instead one progr
 still-unresolved cells in random directions at once (a random half up, the rest down: pushing
 all up says nothing where siblings must add up to a known total), every cell that moved by ≥ 1
 is resolved, and this repeats while it resolves something; only the cells left get programs
-of their own. The relations are split into independent components first (an indicator and
-those tied to it by subsets or chains), so each program is small.
+of their own, as questions of feasibility (is there a whole-number table with the cell one
+person above its truth? below?), which the solver answers faster than an optimum. Each
+program's answers are remembered for the year (`Year.audited`). The relations are split into
+independent components first (an indicator and those tied to it by subsets or chains), so
+each program is small.
 """
 
 from __future__ import annotations
@@ -145,10 +148,8 @@ def _solve(year: Year, hidden: np.ndarray, component: list[int], targets: list[i
         misses = 0 if moved & unresolved else misses + 1
         unresolved -= moved
     for k in sorted(unresolved):  # what is left: one cell at a time, both ways
-        for sign in (1.0, -1.0):
-            unresolved -= lp.moved(np.array([sign]), [k])
-            if k not in unresolved:
-                break
+        if lp.can_move(k, 1.0) or lp.can_move(k, -1.0):
+            unresolved.discard(k)
     return [component[k] for k in sorted(unresolved)]
 
 
@@ -225,6 +226,32 @@ class _LP:
         if res.status != 0 or res.x is None:  # the truth is feasible: a solver limit at most
             return set()
         return {int(k) for k in np.flatnonzero(np.abs(res.x - self.truth) >= MOVE)}
+
+    def can_move(self, k: int, sign: float) -> bool:
+        """Whether some whole-number table agreeing with everything published has cell `k` one
+        person or more above (sign +1) or below (−1) its truth.
+
+        A question of feasibility, not an optimum: the cell's bound is moved past the truth
+        and any solution answers it (the solver stops at the first whole-number one, or
+        proves there is none), about half the work of pushing the cell as far as it goes.
+        """
+        from scipy.optimize import Bounds, LinearConstraint, milp  # lazy: public build only
+
+        low, high, truth = self.low.copy(), self.high.copy(), self.truth[k]
+        if sign > 0:
+            low[k] = truth + 1.0
+        else:
+            high[k] = truth - 1.0
+        if low[k] > high[k]:  # the cell sits on its bound: no table moves it that way
+            return False
+        res = milp(
+            np.zeros(len(self.truth)),
+            constraints=LinearConstraint(self.a, self.b_low, self.b_high),
+            bounds=Bounds(low, high),
+            integrality=np.ones(len(self.truth)),
+        )
+        # no table (or a solver limit): pinned that way, the careful answer
+        return res.status == 0 and res.x is not None and abs(res.x[k] - truth) >= MOVE
 
 
 def _sparse(lines: list[tuple[dict[int, float], float]], n: int):
