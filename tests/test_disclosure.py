@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from analysis.disclosure import (
+    audit,
     mask_display,
     masked,
     primary_mask,
     reader_note,
+    relations,
     suppress_counts,
     suppress_indicators,
 )
@@ -267,3 +270,41 @@ def test_a_zero_total_is_hidden_when_it_gives_its_hidden_parts_away():
         ("competition_any", "s1"),
         ("competition_any", "s2"),
     }
+
+
+def test_the_audit_remembers_each_program_and_no_more():
+    # City 18 of 33 = A 12/20 + B 1/3 + C 5/10. Hidden B alone: 18 − 12 − 5 gives it back
+    # (pinned). B and C hidden: n_B + n_C = 6 with n_B ≤ 3, n_C ≤ 10 lets n_B be 0 … 3 (free).
+    # The same Year asked again about B alone must answer «pinned» again (the remembered
+    # answer of that program), not the answer of the wider one asked in between.
+    tidy = table(
+        [
+            share("city", "city", 18, 33),
+            share("district", "A", 12, 20),
+            share("district", "B", 1, 3),
+            share("district", "C", 5, 10),
+        ]
+    )
+    year = relations.build(tidy)
+    b_alone = np.array([False, False, True, False])
+    b_and_c = np.array([False, False, True, True])
+    assert audit.pinned(year, b_alone) == [2]
+    assert audit.pinned(year, b_and_c) == []
+    assert audit.pinned(year, b_alone, {2}) == [2]
+    assert audit.pinned(year, b_and_c, {2}) == []
+    assert len(year.audited) == 2  # one program per hidden set (its component and chains)
+
+
+def test_a_cell_on_its_bound_is_asked_the_other_way():
+    # A 12/20 visible, B and C hidden. Full B (3 of 3): it cannot go up, but down it can
+    # (B 2, C 6 keeps the city's 20) → not pinned. Empty B and C under a city of 12: the
+    # two must add up to 0, neither can go below 0 → both pinned.
+    def year(b: int, c: int) -> relations.Year:
+        rows = [share("city", "city", 12 + b + c, 33), share("district", "A", 12, 20)]
+        return relations.build(
+            table(rows + [share("district", "B", b, 3), share("district", "C", c, 10)])
+        )
+
+    b_and_c = np.array([False, False, True, True])
+    assert audit.pinned(year(3, 5), b_and_c) == []
+    assert audit.pinned(year(0, 0), b_and_c) == [2, 3]

@@ -9,8 +9,11 @@ Two programs per cell (max and min) would be thousands a year; instead one progr
 still-unresolved cells in random directions at once (a random half up, the rest down: pushing
 all up says nothing where siblings must add up to a known total), every cell that moved by ≥ 1
 is resolved, and this repeats while it resolves something; only the cells left get programs
-of their own. The relations are split into independent components first (an indicator and
-those tied to it by subsets or chains), so each program is small.
+of their own, as questions of feasibility (is there a whole-number table with the cell one
+person above its truth? below?), which the solver answers faster than an optimum. Each
+program's answers are remembered for the year (`Year.audited`). The relations are split into
+independent components first (an indicator and those tied to it by subsets or chains), so
+each program is small.
 """
 
 from __future__ import annotations
@@ -93,15 +96,10 @@ def _reachable(year: Year, hidden: np.ndarray, start: int) -> list[int]:
     variable = hidden & year.protectable
     if not variable[start]:
         return []
-    links: dict[int, list[int]] = {}
-    for share, link in year.chain_link.items():
-        links.setdefault(share, []).append(link)
-        links.setdefault(link, []).append(share)
+    neighbours = year.neighbours()
     seen, todo = {start}, [start]
     while todo:
-        row = todo.pop()
-        nearby = [k for rel in year.relations_of(row) for k in rel.rows] + links.get(row, [])
-        for k in nearby:
+        for k in neighbours.get(todo.pop(), ()):
             if k not in seen and variable[k]:
                 seen.add(k)
                 todo.append(k)
@@ -111,6 +109,32 @@ def _reachable(year: Year, hidden: np.ndarray, start: int) -> list[int]:
 def _pinned_in(
     year: Year, hidden: np.ndarray, component: list[int], targets: list[int]
 ) -> list[int]:
+    """The rows of `targets` (positions in `component`) pinned, each answer remembered for
+    the program it came from: partner trials that are undone, and later rounds, meet the
+    same programs again (whether a cell is pinned is a fact of the program, not of the
+    order the cells were asked in)."""
+    known = year.audited.setdefault(_program_key(year, hidden, component), {})
+    todo = [k for k in targets if component[k] not in known]
+    if todo:
+        stuck = set(_solve(year, hidden, component, todo))
+        known.update({component[k]: component[k] in stuck for k in todo})
+    return [component[k] for k in targets if known[component[k]]]
+
+
+def _program_key(year: Year, hidden: np.ndarray, component: list[int]) -> tuple:
+    """What the attacker's program over `component` depends on besides the year's fixed
+    figures: its variables and, of each chain touching them, which ends are hidden (the
+    other relations' cells outside the component are constants whether hidden or not)."""
+    inside = set(component)
+    chains = tuple(
+        (share, link, bool(hidden[share]), bool(hidden[link]))
+        for share, link in year.chain_link.items()
+        if share in inside or link in inside
+    )
+    return tuple(component), chains
+
+
+def _solve(year: Year, hidden: np.ndarray, component: list[int], targets: list[int]) -> list[int]:
     lp = _LP(year, hidden, component)
     if lp.free:  # bounds only: a cell over at least one person can always move
         return []
@@ -124,10 +148,8 @@ def _pinned_in(
         misses = 0 if moved & unresolved else misses + 1
         unresolved -= moved
     for k in sorted(unresolved):  # what is left: one cell at a time, both ways
-        for sign in (1.0, -1.0):
-            unresolved -= lp.moved(np.array([sign]), [k])
-            if k not in unresolved:
-                break
+        if lp.can_move(k, 1.0) or lp.can_move(k, -1.0):
+            unresolved.discard(k)
     return [component[k] for k in sorted(unresolved)]
 
 
@@ -137,25 +159,25 @@ class _LP:
     def __init__(self, year: Year, hidden: np.ndarray, component: list[int]) -> None:
         at = {row: k for k, row in enumerate(component)}
         n = len(component)
-        eq_rows, eq_b, ub_rows, ub_b = [], [], [], []
+        lines: tuple[list, list] = ([], [])  # (equalities, inequalities): {column: coef}, rhs
         for rows, coefs, rhs, equality in _constraints(year, hidden, component):
-            line = np.zeros(n)
+            line: dict[int, float] = {}
             known = 0.0
-            touches = False
             for row, coef in zip(rows, coefs, strict=True):
                 if row in at:
-                    line[at[row]] += coef
-                    touches = True
+                    line[at[row]] = line.get(at[row], 0.0) + coef
                 else:
                     known += coef * (0.0 if np.isnan(year.truth[row]) else year.truth[row])
-            if not touches:
-                continue
-            (eq_rows if equality else ub_rows).append(line)
-            (eq_b if equality else ub_b).append(rhs - known)
-        self.a_eq = np.array(eq_rows) if eq_rows else None
-        self.b_eq = np.array(eq_b) if eq_b else None
-        self.a_ub = np.array(ub_rows) if ub_rows else None
-        self.b_ub = np.array(ub_b) if ub_b else None
+            if line:
+                lines[0 if equality else 1].append((line, rhs - known))
+        self.n_eq, self.n_ub = len(lines[0]), len(lines[1])
+        # one matrix, equalities first (the order scipy stacks two constraints in): built
+        # once, each solve changes only the objective
+        ordered = lines[0] + lines[1]
+        self.a = _sparse(ordered, n)
+        rhs_all = np.array([b for _, b in ordered], dtype=float)
+        self.b_low = np.concatenate([rhs_all[: self.n_eq], np.full(self.n_ub, -np.inf)])
+        self.b_high = rhs_all
         hidden_links = {s for s, link in year.chain_link.items() if hidden[link]}
         self.bounds = [
             (
@@ -167,20 +189,20 @@ class _LP:
             for row in component
         ]
         self.truth = year.truth[component]
+        self.low = np.array([b[0] for b in self.bounds])
+        self.high = np.array([b[1] for b in self.bounds])
 
     @property
     def free(self) -> bool:
         """No relation touches the component (each cell is bounded by 0 and its size only)."""
-        return self.a_eq is None and self.a_ub is None
+        return self.n_eq + self.n_ub == 0
 
     def directions(self, targets: list[int], rng: np.random.Generator) -> np.ndarray:
         """+1 (push up) or −1 per target: away from the bound a cell sits on, else at random."""
         signs = rng.choice((-1.0, 1.0), size=len(targets))
-        low = np.array([b[0] for b in self.bounds])[targets]
-        high = np.array([b[1] for b in self.bounds])[targets]
         truth = self.truth[targets]
-        signs[truth - low < MOVE] = 1.0
-        signs[high - truth < MOVE] = -1.0
+        signs[truth - self.low[targets] < MOVE] = 1.0
+        signs[self.high[targets] - truth < MOVE] = -1.0
         return signs
 
     def moved(self, signs: np.ndarray, targets: list[int]) -> set[int]:
@@ -195,16 +217,54 @@ class _LP:
 
         c = np.zeros(len(self.truth))
         c[targets] = -signs  # milp minimises
-        constraints = []
-        if self.a_eq is not None:
-            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
-        if self.a_ub is not None:
-            constraints.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
-        low = np.array([b[0] for b in self.bounds])
-        high = np.array([b[1] for b in self.bounds])
         res = milp(
-            c, constraints=constraints, bounds=Bounds(low, high), integrality=np.ones(len(c))
+            c,
+            constraints=LinearConstraint(self.a, self.b_low, self.b_high),
+            bounds=Bounds(self.low, self.high),
+            integrality=np.ones(len(c)),
         )
         if res.status != 0 or res.x is None:  # the truth is feasible: a solver limit at most
             return set()
         return {int(k) for k in np.flatnonzero(np.abs(res.x - self.truth) >= MOVE)}
+
+    def can_move(self, k: int, sign: float) -> bool:
+        """Whether some whole-number table agreeing with everything published has cell `k` one
+        person or more above (sign +1) or below (−1) its truth.
+
+        A question of feasibility, not an optimum: the cell's bound is moved past the truth
+        and any solution answers it (the solver stops at the first whole-number one, or
+        proves there is none), about half the work of pushing the cell as far as it goes.
+        """
+        from scipy.optimize import Bounds, LinearConstraint, milp  # lazy: public build only
+
+        low, high, truth = self.low.copy(), self.high.copy(), self.truth[k]
+        if sign > 0:
+            low[k] = truth + 1.0
+        else:
+            high[k] = truth - 1.0
+        if low[k] > high[k]:  # the cell sits on its bound: no table moves it that way
+            return False
+        res = milp(
+            np.zeros(len(self.truth)),
+            constraints=LinearConstraint(self.a, self.b_low, self.b_high),
+            bounds=Bounds(low, high),
+            integrality=np.ones(len(self.truth)),
+        )
+        # no table (or a solver limit): pinned that way, the careful answer
+        return res.status == 0 and res.x is not None and abs(res.x[k] - truth) >= MOVE
+
+
+def _sparse(lines: list[tuple[dict[int, float], float]], n: int):
+    """The rows `lines` ({column: coef}) as a compressed sparse column matrix, built from
+    index arrays directly (scipy's own conversion from triplets costs more than a solve)."""
+    from scipy.sparse import csc_array  # lazy: public build only
+
+    rows = np.array([i for i, (line, _) in enumerate(lines) for _ in line], dtype=np.int32)
+    cols = np.array([c for line, _ in lines for c in line], dtype=np.int32)
+    data = np.array([v for line, _ in lines for v in line.values()], dtype=float)
+    keep = data != 0.0  # a coefficient that cancelled: absent, as the dense matrix had it
+    rows, cols, data = rows[keep], cols[keep], data[keep]
+    order = np.lexsort((rows, cols))
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(cols, minlength=n), out=indptr[1:])
+    return csc_array((data[order], rows[order], indptr), shape=(len(lines), n))

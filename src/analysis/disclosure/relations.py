@@ -75,6 +75,9 @@ class Year:
 
     def __post_init__(self) -> None:
         self._member_of: dict[int, list[int]] | None = None
+        self._neighbours: dict[int, set[int]] | None = None
+        # the audit's answers, per attacker's program: {program: {row: pinned}}
+        self.audited: dict[tuple, dict[int, bool]] = {}
 
     def relations_of(self, row: int) -> list[Relation]:
         """The relations a row appears in."""
@@ -84,6 +87,19 @@ class Year:
                 for r in rel.rows:
                     self._member_of.setdefault(r, []).append(k)
         return [self.relations[k] for k in self._member_of.get(row, [])]
+
+    def neighbours(self) -> dict[int, set[int]]:
+        """Per row, the rows it shares a relation or a chain with (built on first use)."""
+        if self._neighbours is None:
+            near: dict[int, set[int]] = {}
+            for rel in self.relations:
+                for r in rel.rows:
+                    near.setdefault(r, set()).update(rel.rows)
+            for share, link in self.chain_link.items():
+                near.setdefault(share, set()).add(link)
+                near.setdefault(link, set()).add(share)
+            self._neighbours = near
+        return self._neighbours
 
     def touching(self, rows: list[int]) -> list[Relation]:
         """The relations that involve any of `rows`, each once."""
@@ -137,6 +153,7 @@ def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
     }
     year.relations = [r for r in year.relations if _holds(r, truth)]
     year._member_of = None  # relations changed: index them again on first use
+    year._neighbours = None
     return year
 
 
