@@ -105,7 +105,7 @@ class Build:
         self.new_pages: dict[str, str] = {}  # key → rendered HTML without the nav bar
         self.failed_keys: set[str] = set()
         self._renderer = None
-        self._staff_ids: dict[int, set[str]] = {}
+        self._staff_ids: dict[int, object] = {}  # year → render.PersonIds
         self._settings = None
         self._tables: dict[int, tuple] = {}  # year → (tidy, shown) held by this build
         self.new_units: dict[int, dict[str, str]] = {}  # year → unit pages without the nav bar
@@ -400,13 +400,15 @@ class Build:
         self.summary.failures.append(Failure(page.year, page.stage.path.name, message))
         self.failed_keys.add(page.key)
 
-    def _ids_up_to(self, year: int) -> set[str]:
-        """person_ids of `Кадры` of every processed year up to `year` (what the page can read)."""
+    def _ids_up_to(self, year: int):
+        """person_ids of `Кадры` of every processed year up to `year` (what the page can read),
+        as a `render.PersonIds` check."""
+        from analysis.book.render import PersonIds
         from analysis.book.yearly import staff_ids
 
         if year not in self._staff_ids:
             readable = [int(y) for y in self.manifest.get("years", {}) if int(y) <= year]
-            self._staff_ids[year] = staff_ids(self.processed_dir, readable)
+            self._staff_ids[year] = PersonIds(staff_ids(self.processed_dir, readable))
         return self._staff_ids[year]
 
     # --- the book around the pages -----------------------------------------------------------
