@@ -308,3 +308,20 @@ def test_a_cell_on_its_bound_is_asked_the_other_way():
     b_and_c = np.array([False, False, True, True])
     assert audit.pinned(year(3, 5), b_and_c) == []
     assert audit.pinned(year(0, 0), b_and_c) == [2, 3]
+
+
+def test_the_public_decision_cache_key_follows_every_value_and_type(tmp_path):
+    """The cached public decision of a year is found again only for the very same table."""
+    from analysis.disclosure.cache import _key
+
+    table = pd.DataFrame(
+        {"indicator_id": ["a", "b"], "value": [50.0, 12.5], "flags": ["", "suppressed"]}
+    )
+    path = tmp_path / "institutions.parquet"  # absent: keyed as such
+    key = _key(table, path, 5)
+    assert _key(table.copy(), path, 5) == key
+    assert _key(table.assign(value=[50.0, 12.6]), path, 5) != key  # one value
+    assert _key(table.assign(flags=["", ""]), path, 5) != key  # one flag
+    assert _key(table.astype({"value": "float32"}), path, 5) != key  # a type
+    assert _key(table.rename(columns={"value": "v"}), path, 5) != key  # a column name
+    assert _key(table, path, 4) != key  # the threshold
