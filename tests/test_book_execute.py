@@ -126,14 +126,16 @@ def test_probe_is_identical_fresh_reused_and_under_plain_papermill(notebooks):
     try:
         kernel.ready(cwd)
         first = kernel.run(notebooks["probe"], {"year": 2023}, cwd)
+        client = kernel.client
         kernel.ready(cwd)
         kernel.run(notebooks["polluter"], {"year": 2023}, cwd)
         kernel.ready(cwd)
         after = kernel.run(notebooks["probe"], {"year": 2023}, cwd)
-        assert kernel.pages == 3  # one kernel for the three pages
+        assert kernel.pages == 3  # one kernel for the three pages …
+        assert kernel.client is client and client.channels_running  # … and one client
     finally:
         kernel.kill()
-    assert not kernel.alive
+    assert not kernel.alive and kernel.client is None and not client.channels_running
     plain = papermill.execute_notebook(
         notebooks["probe"],
         None,

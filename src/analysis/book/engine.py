@@ -1,7 +1,8 @@
 """papermill's nbclient engine, made to execute in an already running kernel.
 
-Registered under `ENGINE` on import; `papermill.execute_notebook(..., engine_name=ENGINE, km=…)`
-runs the notebook in the kernel of the given (started) kernel manager and leaves it running.
+Registered under `ENGINE` on import; `papermill.execute_notebook(..., engine_name=ENGINE, km=…,
+kc=…)` runs the notebook in the kernel of the given (started) kernel manager, through the given
+connected client when there is one, and leaves both running.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class WarmEngine(NBClientEngine):
         **kwargs,
     ):
         km = kwargs.pop("km")
+        kc = kwargs.pop("kc", None)  # a connected client kept by the caller, or None
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
         final = merge_kwargs(
             kwargs,
@@ -45,6 +47,7 @@ class WarmEngine(NBClientEngine):
             stderr_file=stderr_file,
         )
         client = PapermillNotebookClient(nb_man, km=km, **final)
+        client.kc = kc  # nbclient connects a client of its own only when none is given
         try:
             return client.execute()
         except CellTimeoutError as exc:
@@ -58,10 +61,10 @@ class WarmEngine(NBClientEngine):
             exc.cell_source = nb_man.nb.cells[started[-1]].source if started else ""
             raise
         finally:
-            # nbclient keeps a client it did not create the manager for: close its sockets
-            if client.kc is not None:
+            # a client nbclient connected itself (none was given) is closed with the page
+            if kc is None and client.kc is not None:
                 client.kc.stop_channels()
-                client.kc = None
+            client.kc = None
 
 
 papermill_engines.register(ENGINE, WarmEngine)
