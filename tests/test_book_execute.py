@@ -339,6 +339,22 @@ def test_longest_first_uses_last_durations_then_the_stage_mean_then_cells(tmp_pa
     ]
 
 
+def test_a_waiting_task_starts_before_any_page_then_pages_go_longest_first():
+    """Tasks unblock pages and the build's own work: first come, first served among them;
+    the pages wait, longest first (by the last build's seconds)."""
+    pool = execute.PagePool(2, [], ".")
+    pool.seconds = {"2023/03_monitoring": 5.0, "2023/01_goals": 0.4, "2023/~exports": 9.0}
+    pool.waiting = [
+        job("2023/01_goals"),
+        Task("2023/~exports", print),
+        job("2023/03_monitoring"),
+        Task("2024/~prepare", print),
+    ]
+    order = [pool._next().key for _ in range(4)]
+    assert order == ["2023/~exports", "2024/~prepare", "2023/03_monitoring", "2023/01_goals"]
+    assert pool.waiting == []
+
+
 def test_seconds_record_round_trip_and_bad_files(tmp_path):
     record = tmp_path / "sub" / "seconds.json"
     assert execute.load_seconds(record) == {}

@@ -4,8 +4,9 @@ Workers are forked from a forkserver that has already imported papermill, so its
 is paid once per build. Each worker keeps one kernel for all its pages (`kernels.WarmKernel`):
 started and warmed up with the notebooks' imports once, brought back to a clean state before
 every page, replaced after a failed page and shut down at once (no graceful wait) when the pool
-closes. Pages are handed out longest first (durations of the last build, `record`), so the
-workers finish together.
+closes. Work is handed to a worker only as it becomes free (one job queued ahead): a waiting
+year task goes first — it unblocks pages and this process's own work — then the pages, longest
+first (durations of the last build, `record`), so the workers finish together.
 
 Beside the pages the workers run `Task`s: a year's shared work (its indicator table and
 public decision, its problems and recommendations, its workbooks), handed to the pool by the
@@ -51,6 +52,9 @@ sys.modules.setdefault("rfc3987_syntax", None)
 GUESS_PER_CELL = 0.3  # s per code cell: the estimate of a page never timed before
 GUESS_TASK = 2.0  # s: the estimate of a year's task never timed before
 STOP_SECONDS = 3.0  # how long a stopped worker may take to kill its kernel and exit
+# jobs handed to the executor beyond one per worker: a worker that finishes while this process
+# is busy with an outcome (rendering a page) finds its next job already queued
+QUEUED_AHEAD = 1
 _KERNEL = None  # the worker's WarmKernel (one per worker process)
 
 
@@ -345,7 +349,8 @@ class PagePool:
         self.warm_up = kernels.warm_up_statements(notebooks)
         self.cwd = cwd
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: dict = {}
+        self.futures: dict = {}  # handed to the executor (running or queued there)
+        self.waiting: list[Job | Task] = []  # not handed out yet (`_next` picks among them)
         self.seconds: dict[str, float] = {}
         self.record: Path | None = None
 
@@ -385,6 +390,7 @@ class PagePool:
         """End the workers now, running pages and all: SIGTERM (each kills its kernel and
         exits), then SIGKILL for any that has not gone within STOP_SECONDS."""
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.waiting.clear()
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(OSError, ValueError):
@@ -398,16 +404,23 @@ class PagePool:
                     process.join(1.0)
 
     def submit(self, jobs: list[Job | Task], record: Path | None = None) -> None:
-        """Hand `jobs` (pages and tasks) to the workers, longest first; they start at once.
+        """Add `jobs` (pages and tasks) to the work; free workers start on them at once.
 
         May be called again while `outcomes` is iterated (work that became ready). `record`
         (a JSON file) keeps each page's and task's last duration: read on the first call to
-        order the jobs, updated by `outcomes` with this run's successful ones.
+        order the pages, updated by `outcomes` with this run's successful ones.
         """
         if record is not None and self.record is None:
             self.record = record
             self.seconds = load_seconds(record)
-        for job in longest_first(jobs, self.seconds):
+        self.waiting.extend(jobs)
+        self._hand_out()
+
+    def _hand_out(self) -> None:
+        """Hand the next jobs to the executor while a worker is free (or one job short of a
+        queue ahead of each): the executor runs what it is given first come, first served."""
+        while self.waiting and len(self.futures) < self.workers + QUEUED_AHEAD:
+            job = self._next()
             function = run_task if isinstance(job, Task) else run_job
             try:
                 future = self.pool.submit(function, job)
@@ -416,13 +429,25 @@ class PagePool:
                 future.set_exception(exc)
             self.futures[future] = job
 
+    def _next(self) -> Job | Task:
+        """The job to start next (removed from the waiting ones): the first task that became
+        ready, else the longest page."""
+        tasks = [job for job in self.waiting if isinstance(job, Task)]
+        job = tasks[0] if tasks else longest_first(self.waiting, self.seconds)[0]
+        self.waiting.remove(job)
+        return job
+
     def outcomes(self) -> Iterator[Outcome]:
         """The outcomes of the submitted jobs as they finish, including jobs submitted while
         this is iterated; ends when none is left, then records the durations."""
         while self.futures:
             done, _ = wait(list(self.futures), return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: self.futures[f].key):
-                yield self._outcome(future, self.futures.pop(future))
+            finished = [
+                (f, self.futures.pop(f)) for f in sorted(done, key=lambda f: self.futures[f].key)
+            ]
+            self._hand_out()  # before the caller works on the outcomes: no worker waits for it
+            for future, job in finished:
+                yield self._outcome(future, job)
         # only a run that ended normally is recorded: an interrupted build leaves the record
         # (and every other file) as it was
         save_seconds(self.record, self.seconds)
