@@ -41,6 +41,7 @@ PROFILE = Path(".cache") / "build-profile.json"  # under the output: the build's
 TASK_NAMES = {
     "~prepare": "показатели и решение о скрытии (публичная версия)",
     "~results": "проблемы, рекомендации, списки (year_results)",
+    "~evaluation": "оценка эффективности мер (страницы 06, 07 и effectiveness.csv)",
     "~exports": "выгрузки xlsx (показатели, рекомендации)",
 }
 TOP_CELLS = 3  # the slowest cells of a notebook shown

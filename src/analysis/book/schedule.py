@@ -7,8 +7,10 @@ Per year of the book that must be (re)built, the pool runs, as soon as what it n
    costliest step;
 2. `~results` — the year's problems, recommendations and person lists (`analysis.year_results`),
    once the indicator tables of its window are there;
-3. its pages and `~exports` (the year's workbooks), once its results and every year its pages
-   read are there.
+3. its pages and, when a page reads page 06's evaluation, `~evaluation` (computed once,
+   before the pages that read it), once its results and every year its pages read are there;
+4. the evaluation's readers: pages 06 and 07 and `~exports` (the year's workbooks, with
+   `effectiveness.csv`), once the evaluation is cached.
 
 Between 1 and 2, this process writes the year's `indicators.csv` and key figures (cheap: the
 tables are cached), in year order. Every core works from the start, each thing is computed by
@@ -34,9 +36,10 @@ if TYPE_CHECKING:
     from analysis.book.runner import Build
 
 PREPARE, RESULTS, EXPORTS = "~prepare", "~results", "~exports"  # task stems: no notebook's
-# the page whose evaluation the year's effectiveness.csv reads from the cache: the workbooks
-# wait for it rather than computing the evaluation beside it a second time
-AFTER = "06_effectiveness"
+EVALUATION = "~evaluation"
+# the pages that read the year's evaluation (as `effectiveness.csv` of the workbooks does): they
+# wait for `~evaluation` rather than each computing it beside the others
+EVALUATION_READERS = ("06_effectiveness", "07_audit")
 # the years a page of y reads: back to y−4, the year before a measure of y−3 that page 06
 # compares (analysis.effectiveness.LOOKBACK + 1)
 READ_BACK = 4
@@ -75,7 +78,7 @@ class YearWork:
         self.results_sent: set[int] = set()
         self.results_done: set[int] = set()
         self.pages_sent: set[int] = set()
-        self.exports_after: dict[str, Task] = {}  # page key → the year's exports it precedes
+        self.after_evaluation: dict[int, list] = {}  # year → what waits for its evaluation
         self.bar = None
 
     def run(self) -> None:
@@ -114,10 +117,9 @@ class YearWork:
             self._advance()
         elif stem == EXPORTS:
             b.exports_done(year, outcome, self.year_fps[year])
+        elif stem == EVALUATION:  # a failure is met again by its readers, which say why
+            self.pool.submit(self.after_evaluation.pop(year, []))
         else:
-            exports = self.exports_after.pop(outcome.key, None)
-            if exports is not None:
-                self.pool.submit([exports])
             self._progress().set_postfix_str(outcome.key, refresh=False)
             b.page_done(self.pages[outcome.key], outcome)
             self._progress().update(1)
@@ -156,21 +158,30 @@ class YearWork:
                 self._year_ready(year)
 
     def _year_ready(self, year: int) -> None:
-        """The year's pages and workbooks, now that what they read is computed."""
+        """The year's pages and workbooks, now that what they read is computed; the readers of
+        its evaluation after it."""
         b = self.build
-        jobs: list = [
-            Job(p.key, str(p.stage.path), p.parameters, str(b.notebooks_dir))
-            for p in self.pages.values()
-            if p.year == year
-        ]
+        pages = [p for p in self.pages.values() if p.year == year]
+        readers = [p for p in pages if p.stage.stem in EVALUATION_READERS]
+        jobs: list = [self._job(p) for p in pages if p not in readers]
+        held: list = [self._job(p) for p in readers]
         table = self.tables.get(year)
         if table is not None:
-            exports = self._exports_task(year, table)
-            if any(p.year == year and p.stage.stem == AFTER for p in self.pages.values()):
-                self.exports_after[f"{year}/{AFTER}"] = exports  # sent when that page is done
-            else:
-                jobs.append(exports)
+            (held if readers else jobs).append(self._exports_task(year, table))
+        if readers:
+            self.after_evaluation[year] = held
+            jobs.append(
+                Task(
+                    f"{year}/{EVALUATION}",
+                    yearly.evaluation_task,
+                    (b.processed_dir, year, b.output_dir, b.profile),
+                    str(b.output_dir),
+                )
+            )
         self.pool.submit(jobs)
+
+    def _job(self, page: plan.Page) -> Job:
+        return Job(page.key, str(page.stage.path), page.parameters, str(self.build.notebooks_dir))
 
     def _exports_task(self, year: int, table: tuple) -> Task:
         """The year's workbooks and tidy tables (`yearly.write_exports`)."""

@@ -68,6 +68,15 @@ def results_task(tidy: pd.DataFrame, processed_dir: Path, year: int, output_dir:
     shared_results(tidy, processed_dir, year, output_dir)
 
 
+def evaluation_task(processed_dir: Path, year: int, output_dir: Path, profile: str) -> None:
+    """Page 06's evaluation of the year (the costliest part of pages 06 and 07 and of
+    `effectiveness.csv`), into the cache all three read, with the pages' window."""
+    # lazy: the page modules pull IPython and matplotlib, which a build's own process never needs
+    from analysis.pages import effectiveness as effectiveness_page
+
+    effectiveness_page.year_evaluation(context.resolve(year, processed_dir, output_dir, profile))
+
+
 def shared_results(
     tidy: pd.DataFrame, processed_dir: Path, year: int, output_dir: Path
 ) -> YearResults:

@@ -107,6 +107,12 @@ def tidy_for(ctx: Context) -> pd.DataFrame:
     return public_tidy(evaluated, shown, ctx.settings.suppression_threshold)
 
 
+def year_evaluation(ctx: Context) -> pd.DataFrame:
+    """The year's evaluation (cached): what the build computes once, before pages 06 and 07
+    and the workbooks read it."""
+    return evaluation(ctx, indicator_tables(ctx), load_thresholds())
+
+
 def evaluation(
     ctx: Context, tables_of: Callable[[int], pd.DataFrame], thresholds: Thresholds
 ) -> pd.DataFrame:
