@@ -93,7 +93,7 @@ def _components(year: Year, hidden: np.ndarray, variables: np.ndarray) -> list[l
 
 def _reachable(year: Year, hidden: np.ndarray, start: int) -> list[int]:
     """The component of one variable, found by walking its relations (cheaper than all)."""
-    variable = hidden & year.protectable
+    variable = (hidden & year.protectable).tolist()  # Python bools: read once per neighbour
     if not variable[start]:
         return []
     neighbours = year.neighbours()
@@ -159,15 +159,17 @@ class _LP:
     def __init__(self, year: Year, hidden: np.ndarray, component: list[int]) -> None:
         at = {row: k for k, row in enumerate(component)}
         n = len(component)
+        constant = year.known_truth  # a cell outside the program: its (published) quantity
         lines: tuple[list, list] = ([], [])  # (equalities, inequalities): {column: coef}, rhs
         for rows, coefs, rhs, equality in _constraints(year, hidden, component):
             line: dict[int, float] = {}
             known = 0.0
             for row, coef in zip(rows, coefs, strict=True):
-                if row in at:
-                    line[at[row]] = line.get(at[row], 0.0) + coef
+                k = at.get(row)
+                if k is not None:
+                    line[k] = line.get(k, 0.0) + coef
                 else:
-                    known += coef * (0.0 if np.isnan(year.truth[row]) else year.truth[row])
+                    known += coef * constant[row]
             if line:
                 lines[0 if equality else 1].append((line, rhs - known))
         self.n_eq, self.n_ub = len(lines[0]), len(lines[1])
@@ -179,18 +181,12 @@ class _LP:
         self.b_low = np.concatenate([rhs_all[: self.n_eq], np.full(self.n_ub, -np.inf)])
         self.b_high = rhs_all
         hidden_links = {s for s, link in year.chain_link.items() if hidden[link]}
-        self.bounds = [
-            (
-                0.0,
-                float(year.truth[row]) + FAR
-                if (row in hidden_links or not np.isfinite(year.upper[row]))
-                else float(year.upper[row]),
-            )
-            for row in component
-        ]
         self.truth = year.truth[component]
-        self.low = np.array([b[0] for b in self.bounds])
-        self.high = np.array([b[1] for b in self.bounds])
+        upper = year.upper[component]
+        # a count, or a share whose denominator is hidden too: no known upper bound
+        unbounded = ~np.isfinite(upper) | np.array([row in hidden_links for row in component])
+        self.low = np.zeros(n)
+        self.high = np.where(unbounded, self.truth + FAR, upper).astype(float)
 
     @property
     def free(self) -> bool:

@@ -76,6 +76,8 @@ class Year:
     def __post_init__(self) -> None:
         self._member_of: dict[int, list[int]] | None = None
         self._neighbours: dict[int, set[int]] | None = None
+        self._protectable: np.ndarray | None = None
+        self._known_truth: list[float] | None = None
         # the audit's answers, per attacker's program: {program: {row: pinned}}
         self.audited: dict[tuple, dict[int, bool]] = {}
 
@@ -111,8 +113,19 @@ class Year:
 
     @property
     def protectable(self) -> np.ndarray:
-        """Rows with somebody behind them: a value, and not a share over nobody."""
-        return ~np.isnan(self.truth) & ~(self.is_share & (self.upper <= 0))
+        """Rows with somebody behind them: a value, and not a share over nobody (computed on
+        first use: the audit asks for it tens of thousands of times a year)."""
+        if self._protectable is None:
+            self._protectable = ~np.isnan(self.truth) & ~(self.is_share & (self.upper <= 0))
+        return self._protectable
+
+    @property
+    def known_truth(self) -> list[float]:
+        """Each row's quantity as a Python float, 0 for no value: what a constant outside an
+        attacker's program adds to its relations."""
+        if self._known_truth is None:
+            self._known_truth = np.nan_to_num(self.truth, nan=0.0).tolist()
+        return self._known_truth
 
 
 def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
