@@ -140,16 +140,12 @@ def _candidates(year: Year, hidden: np.ndarray, row: int, levels: np.ndarray) ->
         if link == row and not hidden[s]:
             shared[s] = shared.get(s, 0) + 1
 
+    truths, uppers, sizes, is_share = year.plain
+
     def score(k: int) -> tuple:
-        truth, upper = year.truth[k], year.upper[k]
-        slack = truth > 0 or (year.is_share[k] and truth < upper)
-        return (
-            levels[k] != levels[row],
-            -shared[k],
-            not slack,
-            float(np.nan_to_num(year.size[k])),
-            k,
-        )
+        truth, upper = truths[k], uppers[k]
+        slack = truth > 0 or (is_share[k] and truth < upper)
+        return (levels[k] != levels[row], -shared[k], not slack, sizes[k], k)
 
     return sorted(shared, key=score)
 

@@ -78,6 +78,7 @@ class Year:
         self._neighbours: dict[int, set[int]] | None = None
         self._protectable: np.ndarray | None = None
         self._known_truth: list[float] | None = None
+        self._plain: tuple | None = None
         # the audit's answers, per attacker's program: {program: {row: pinned}}
         self.audited: dict[tuple, dict[int, bool]] = {}
 
@@ -118,6 +119,19 @@ class Year:
         if self._protectable is None:
             self._protectable = ~np.isnan(self.truth) & ~(self.is_share & (self.upper <= 0))
         return self._protectable
+
+    @property
+    def plain(self) -> tuple[list[float], list[float], list[float], list[bool]]:
+        """truth, upper, size (0 for none) and is_share as Python lists: the partner search
+        scores cells one at a time, where numpy's scalar access costs more than the work."""
+        if self._plain is None:
+            self._plain = (
+                self.truth.tolist(),
+                self.upper.tolist(),
+                np.nan_to_num(self.size).tolist(),
+                self.is_share.tolist(),
+            )
+        return self._plain
 
     @property
     def known_truth(self) -> list[float]:
