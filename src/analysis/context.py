@@ -45,6 +45,22 @@ class Context:
         """The one reader of the run's processed tables (each read once)."""
         return YearData(self.processed_dir, self.year)
 
+    @cached_property
+    def results_key(self) -> str:
+        """The book's fingerprint of a page of the run's year (code, params/, data up to the
+        year) with the window: the key of the year's cached shared results. Worked out once a
+        run — it hashes the library and the processed data, and a page asks for it often."""
+        from analysis.book import plan  # lazy: the build's planner is not a notebook's import
+
+        data = plan.data_digests(self.processed_dir, plan.read_manifest(self.processed_dir))
+        return plan.fingerprint(
+            plan.library_digest(),
+            plan.params_digest(),
+            plan.readable_data(data, self.year),
+            self.year,
+            self.window,
+        )
+
     @property
     def window_years(self) -> list[int]:
         """The years shown in dynamics: up to `window` years ending with the report year."""

@@ -125,17 +125,8 @@ def compute(inputs: YearInputs) -> YearResults:
 
 def cache_key(ctx: Context) -> str:
     """The book's fingerprint of a page of the year (code, params/, data up to the year),
-    with the window the problems are judged over."""
-    from analysis.book import plan
-
-    data = plan.data_digests(ctx.processed_dir, plan.read_manifest(ctx.processed_dir))
-    return plan.fingerprint(
-        plan.library_digest(),
-        plan.params_digest(),
-        plan.readable_data(data, ctx.year),
-        ctx.year,
-        ctx.window,
-    )[:KEY_LENGTH]
+    with the window the problems are judged over (`Context.results_key`, shortened)."""
+    return ctx.results_key[:KEY_LENGTH]
 
 
 def index_path(cache_dir: Path, year: int, key: str) -> Path:
