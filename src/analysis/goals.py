@@ -18,6 +18,7 @@ import yaml
 
 from analysis import paths
 from analysis.errors import UserError
+from analysis.params import SAFE_LOADER
 
 GOALS_FILE = "goals.yaml"
 # kind → how the report names it
@@ -52,7 +53,7 @@ def load_goals(params_dir: Path | None = None, year: int | None = None) -> list[
     if not path.exists():
         raise UserError(f"Нет файла целей {path}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"{path.name}: файл целей не прочитан — {exc}") from None
     goals: list[Goal] = []

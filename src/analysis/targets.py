@@ -28,6 +28,7 @@ import yaml
 
 from analysis import paths
 from analysis.errors import UserError
+from analysis.params import SAFE_LOADER
 
 TARGETS_FILE = "targets.yaml"
 COLUMNS = ["indicator_id", "year", "level", "unit_id", "target"]
@@ -43,7 +44,7 @@ def load_targets(params_dir: Path | None = None) -> pd.DataFrame:
     if not path.exists():
         return _frame([])
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"{path.name}: файл целевых значений не прочитан — {exc}") from None
     if not isinstance(raw, dict):
