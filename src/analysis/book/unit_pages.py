@@ -344,20 +344,23 @@ def _change_text(cell, previous, unit: str) -> str:
 # --- problems, recommendations, people ---------------------------------------------------------
 
 
-def _grouped(frame: pd.DataFrame | None, keys: list[str]) -> dict[tuple, pd.DataFrame]:
-    """The frame split once by `keys` (as text)."""
+def _grouped(frame: pd.DataFrame | None, keys: list[str]) -> dict[tuple, list[dict]]:
+    """The frame's rows as records, split once by `keys` (as text), in the frame's order."""
     if frame is None or not len(frame) or any(k not in frame.columns for k in keys):
         return {}
-    text = frame.assign(**{k: frame[k].astype(str) for k in keys})
-    return {tuple(map(str, k)): part for k, part in text.groupby(keys, sort=False)}
+    out: dict[tuple, list[dict]] = defaultdict(list)
+    for record in frame.to_dict("records"):
+        out[tuple(str(record[k]) for k in keys)].append(record)
+    return out
 
 
-def problem_rows(part: pd.DataFrame | None) -> list[dict]:
-    """The unit's problems (rank order): indicator, kind, value, target or reference, gap."""
+def problem_rows(part: list[dict] | None) -> list[dict]:
+    """The unit's problems (rank order, as records): indicator, kind, value, target or
+    reference, gap."""
     if part is None:
         return []
     rows = []
-    for r in part.to_dict("records"):
+    for r in part:
         meta = CATALOGUE.get(str(r["indicator_id"]))
         unit = str(meta.unit) if meta is not None else ""
         gap = known_number(r.get("gap"))
@@ -381,7 +384,7 @@ def problem_rows(part: pd.DataFrame | None) -> list[dict]:
 
 def rec_rows(
     unit: Unit,
-    recs: Mapping[tuple, pd.DataFrame],
+    recs: Mapping[tuple, list[dict]],
     inputs: YearInputs,
     people: Mapping[str, Mapping[str, pd.DataFrame]],
     public: bool,
@@ -397,7 +400,7 @@ def rec_rows(
         part = recs.get(key)
         if part is None:
             continue
-        for r in part.to_dict("records"):
+        for r in part:
             n = known_number(r.get("n"))
             behind: list[dict] = []
             list_id = inputs.rule_lists.get(str(r["rule_id"]))
