@@ -196,13 +196,7 @@ def audit_monitoring(
 # --- 4. analysis ------------------------------------------------------------------------------
 
 
-def _cover(
-    level: object, unit_id: object, institutions: pd.DataFrame, associations: pd.DataFrame | None
-) -> tuple[frozenset[str], frozenset[str]] | None:
-    return register.unit_cover(str(level), str(unit_id), institutions, associations)
-
-
-def _touch(a: tuple | None, b: tuple | None) -> bool:
+def _touch(a: register.Cover, b: register.Cover) -> bool:
     """Do two units meet (share an institution or an association)? A unit of unknown extent (a
     staff category, the Centre) meets every unit: matched by the indicator alone."""
     if a is None or b is None:
@@ -226,15 +220,15 @@ def unaddressed_problems(
         if institutions is None
         else institutions
     )
+    cover_of = register.unit_covers(insts, associations)
     by_indicator: dict[str, list] = {}
     for r in recommendations.itertuples(index=False):
-        cover = _cover(r.level, r.unit_id, insts, associations)
-        by_indicator.setdefault(str(r.indicator_id), []).append(cover)
+        by_indicator.setdefault(str(r.indicator_id), []).append(cover_of(r.level, r.unit_id))
     lonely = [
         pos
         for pos, p in enumerate(problems.itertuples(index=False))
         if not any(
-            _touch(_cover(p.level, p.unit_id, insts, associations), c)
+            _touch(cover_of(p.level, p.unit_id), c)
             for c in by_indicator.get(str(p.indicator_id), [])
         )
     ]

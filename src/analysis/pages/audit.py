@@ -82,7 +82,7 @@ def load(ctx: Context) -> AuditPage:
     shared = year_results(ctx, tidy)
     found = measures_page.problems_for(ctx)  # the problems pages 04 and 05 show
     data = measures_page.read(ctx)
-    check = measures_page.correspondence(ctx, data)  # page 05's check, on the same problems
+    check = measures_page.correspondence(ctx, data, found)  # page 05's check, same problems
     # page 06's own evaluation (cached once a year): the same verdicts the reader sees there
     evaluated = effectiveness_page.evaluation(
         ctx, effectiveness_page.indicator_tables(ctx), load_thresholds()

@@ -266,12 +266,14 @@ def problems_for(ctx: Context) -> pd.DataFrame:
     return found
 
 
-def correspondence(ctx: Context, data: Register) -> Correspondence:
-    """The register checked against the year's problems (`problems_for`) and recommendations
-    (computed once a year)."""
+def correspondence(
+    ctx: Context, data: Register, found: pd.DataFrame | None = None
+) -> Correspondence:
+    """The register checked against the year's problems (``found``, default `problems_for`:
+    a caller that already has them passes them) and recommendations (computed once a year)."""
     return register.correspondence(
         data.measures,
-        problems_for(ctx),
+        problems_for(ctx) if found is None else found,
         year_results(ctx).recommendations,
         data.institutions,
         data.associations,
