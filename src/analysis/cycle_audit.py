@@ -204,6 +204,13 @@ def _touch(a: register.Cover, b: register.Cover) -> bool:
     return bool((a[0] & b[0]) or (a[1] & b[1]))
 
 
+def _units(frame: pd.DataFrame) -> Iterable[tuple[object, object, object]]:
+    """(level, unit_id, indicator_id) of each row (none of a frame without rows)."""
+    if not len(frame):
+        return ()
+    return zip(*(frame[c].tolist() for c in ("level", "unit_id", "indicator_id")), strict=True)
+
+
 def unaddressed_problems(
     problems: pd.DataFrame,
     recommendations: pd.DataFrame,
@@ -222,16 +229,14 @@ def unaddressed_problems(
     )
     cover_of = register.unit_covers(insts, associations)
     by_indicator: dict[str, list] = {}
-    for r in recommendations.itertuples(index=False):
-        by_indicator.setdefault(str(r.indicator_id), []).append(cover_of(r.level, r.unit_id))
-    lonely = [
-        pos
-        for pos, p in enumerate(problems.itertuples(index=False))
-        if not any(
-            _touch(cover_of(p.level, p.unit_id), c)
-            for c in by_indicator.get(str(p.indicator_id), [])
-        )
-    ]
+    for level, unit_id, indicator in _units(recommendations):
+        by_indicator.setdefault(str(indicator), []).append(cover_of(level, unit_id))
+    lonely = []
+    for pos, (level, unit_id, indicator) in enumerate(_units(problems)):
+        answers = by_indicator.get(str(indicator), [])
+        unit = cover_of(level, unit_id) if answers else None
+        if not any(_touch(unit, c) for c in answers):
+            lonely.append(pos)
     return problems.iloc[lonely].reset_index(drop=True)
 
 
