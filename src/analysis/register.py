@@ -114,8 +114,14 @@ def _covers(target: Target, institutions: pd.DataFrame) -> np.ndarray:
 def institution_mask(targets: object, institutions: pd.DataFrame) -> np.ndarray:
     """Boolean mask over ``institutions``: the rows a targets cell covers (`все` included)."""
     mask = np.zeros(len(institutions), dtype=bool)
+    codes = []  # a cell may list dozens of codes: matched in one pass
     for target in parse_targets(targets):
-        mask |= _covers(target, institutions)
+        if target.kind == CODE:
+            codes.append(target.value)
+        else:
+            mask |= _covers(target, institutions)
+    if codes:
+        mask |= institutions["inst_id"].astype(str).isin(codes).to_numpy(dtype=bool)
     return mask
 
 
