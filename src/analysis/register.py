@@ -17,6 +17,8 @@ Public API::
     correspondence(measures, problems, recommendations, institutions, associations=None)
         -> Correspondence                        # the checks both ways (frames)
     unanswered_by_indicator(frame) -> DataFrame  # problems/recommendations without a measure
+    unit_cover(level, unit_id, institutions, associations) -> (inst_ids, assoc_ids) | None
+    unit_covers(institutions, associations) -> cover_of(level, unit_id)  # each unit once
 
 Target resolution (the grammar of `Адресаты` is `analysis.vocabulary`'s): `все` covers every
 institution of the year except the Centre (type ДПО) and every association; `район:<d>` /
