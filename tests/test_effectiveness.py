@@ -261,6 +261,33 @@ def test_measure_verdicts_any_effective_indicator_wins():
     assert per.loc["М1", "effective_indicators"] == "competition_any"
 
 
+def test_measure_verdicts_keep_first_seen_order_and_the_first_row_of_each():
+    rows = pd.DataFrame(
+        {
+            "measure_id": ["М2", None, "М1", "М2"],
+            "measure_year": [2022, 2022, 2021, 2021],
+            "title": ["first", "blank", "one", "second"],
+            "mechanism": ["конкурсы"] * 4,
+            "targets": ["ОО-1", "ОО-1", "все", "ОО-2"],
+            "indicator_id": ["a", "b", "c", "d"],
+            "verdict": [eff.EFFECTIVE, eff.EFFECTIVE, eff.NO_DATA, eff.EFFECTIVE],
+            "pending": [False, False, True, False],
+        }
+    )
+    per = eff.measure_verdicts(rows)
+    # М2 is seen first, then М1; the row without an id is no measure; М2's details are those
+    # of its first row (2022, «first», ОО-1); both its indicators are effective: «a;d»
+    assert per["measure_id"].tolist() == ["М2", "М1"]
+    assert per.iloc[0][["measure_year", "title", "targets"]].tolist() == [2022, "first", "ОО-1"]
+    assert per.iloc[0][["effective_indicators", "indicators"]].tolist() == ["a;d", "a;d"]
+    assert per.iloc[1][["verdict", "pending", "effective_indicators"]].tolist() == [
+        eff.NO_DATA,
+        True,
+        "",
+    ]
+    assert eff.measure_verdicts(rows.iloc[:0]).empty
+
+
 # --- the demo city: verdicts against the generator's ground truth ---------------------------
 
 YEARS = list(range(2019, 2024))

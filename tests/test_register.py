@@ -162,6 +162,49 @@ def test_correspondence_by_rule_id_and_unknown_indicator():
     assert check.problems_without_measure.empty
 
 
+def test_answered_pairs_list_each_measure_once_in_register_order():
+    measures = _measures(
+        [
+            ("М1", "конкурсы", "ОО-1", "", "выполнено"),  # by rule only (below)
+            ("М2", "конкурсы", "район:Ленинский", "pk_modern_3y", "выполнено"),  # indicator
+            ("М3", "конкурсы", "все", "pk_modern_3y", "выполнено"),  # indicator and rule
+            ("М4", "конкурсы", "ОО-2", "pk_modern_3y", "выполнено"),  # linked, misses ДОО-1
+            ("М5", "конкурсы", "все", "pk_modern_3y", "выполнено"),  # the same targets as М3
+        ]
+    )
+    measures["recommendation_ids"] = ["r1", None, "r1;r2", None, None]
+    check = register.correspondence(measures, None, RECOMMENDATIONS, INSTITUTIONS, ASSOCIATIONS)
+    # r1 (ДОО-1, pk_modern_3y): М1 lists r1 but targets ОО-1 only → no; М2 reaches Ленинский
+    # (ДОО-1 in it) → yes; М3 lists both, reaches everyone → once; М4 misses; М5 reaches all.
+    # r2 (ШНОР = ОО-1, category_high): М3 lists r2 and reaches ОО-1 → yes.
+    pairs = check.answered[["measure_id", "row"]].to_records(index=False).tolist()
+    assert pairs == [("М2", 0), ("М3", 0), ("М5", 0), ("М3", 1)]
+    assert check.recommendations_without_measure["rule_id"].tolist() == ["r3"]
+    assert check.measures_without_problem["measure_id"].tolist() == ["М1", "М4"]
+
+
+def test_unit_covers_agree_with_unit_cover():
+    cover_of = register.unit_covers(INSTITUTIONS, ASSOCIATIONS)
+    # a district: its institutions (the Centre ЦПКИМР is in Ленинский); the city: all but the
+    # Centre and every association; an association: itself; a staff category: None
+    assert cover_of("district", "Ленинский") == (
+        frozenset({"ОО-1", "ДОО-1", "ЦПКИМР"}),
+        frozenset(),
+    )
+    assert cover_of("city", "city") == (
+        frozenset({"ОО-1", "ОО-2", "ДОО-1", "УДО-1"}),
+        frozenset({"ГПО-1", "ШМП-1"}),
+    )
+    assert cover_of("association", "ШМП-1") == (frozenset(), frozenset({"ШМП-1"}))
+    assert cover_of("category", "молодые педагоги") is None
+    assert cover_of("school_group", "ШНСУ") == (frozenset({"ОО-2", "УДО-1"}), frozenset())
+    # asked again (a non-text id is read as text): the same answer
+    assert cover_of("district", "Ленинский") == register.unit_cover(
+        "district", "Ленинский", INSTITUTIONS, ASSOCIATIONS
+    )
+    assert cover_of("institution", 7) == (frozenset({"7"}), frozenset())
+
+
 def test_correspondence_without_the_institutions_of_the_year():
     # `Учреждения` did not arrive: only associations can be reached. М3 (все) reaches ГПО-1 and
     # ШМП-1, М5 reaches ГПО-1; М1 (район), М2 (ОО-2), М4 (ОО-9) reach nobody.

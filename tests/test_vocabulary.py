@@ -48,6 +48,52 @@ def test_has_flag_and_flag_mask():
     assert v.flag_mask(flags.iloc[:0], v.SUPPRESSED).tolist() == []
 
 
+# Tricky cells, each with whether it carries `suppressed` worked out by hand from the grammar
+# (split on «;», strip spaces, whole flags only).
+TRICKY_CELLS = [
+    ("", False),  # blank
+    (None, False),
+    (float("nan"), False),  # an empty cell of a CSV
+    (pd.NA, False),
+    ("suppressed_later", False),  # `suppressed` is a prefix of another flag
+    ("not_suppressed", False),  # ... and a suffix of another
+    ("not_suppressed;suppressed", True),  # the longer one first, then the flag itself
+    (" suppressed ; ", True),  # spaces and a trailing separator around it
+    ("\tsuppressed\n", True),  # any blank around it
+    ("incomplete_window; suppressed", True),
+    ("suppressed window", False),  # a space inside is part of the flag: another flag
+    (";;", False),
+    (1, False),  # not text: no flags
+]
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_flag_mask_agrees_with_has_flag_on_tricky_cells(dtype):
+    cells = [c for c, _ in TRICKY_CELLS]
+    expected = [carries for _, carries in TRICKY_CELLS]
+    if dtype == "str":  # a string column holds text and blanks only
+        kept = [i for i, c in enumerate(cells) if isinstance(c, str) or pd.isna(c)]
+        cells, expected = [cells[i] for i in kept], [expected[i] for i in kept]
+    column = pd.Series(cells, dtype=dtype, index=range(10, 10 + len(cells)))  # index ignored
+    assert [v.has_flag(c, v.SUPPRESSED) for c in cells] == expected
+    mask = v.flag_mask(column, v.SUPPRESSED)
+    assert mask.dtype == bool and mask.tolist() == expected
+
+
+def test_flag_mask_repeated_cells_and_odd_flags():
+    column = pd.Series(["suppressed", None, "suppressed", "no_data", None, "suppressed"])
+    # rows 0, 2, 5 carry it; the blanks and `no_data` do not
+    assert v.flag_mask(column, v.SUPPRESSED).tolist() == [True, False, True, False, False, True]
+    # an empty flag or one with blanks around it is never carried (cells are stripped)
+    assert not v.flag_mask(column, "").any()
+    assert not v.flag_mask(column, " suppressed").any()
+    # a categorical column and a column of unhashable cells give the same answers
+    as_category = v.flag_mask(column.astype("category"), v.SUPPRESSED)
+    assert as_category.tolist() == [True, False, True, False, False, True]
+    odd = pd.Series([["suppressed"], "suppressed"], dtype=object)  # a list is not a flags cell
+    assert v.flag_mask(odd, v.SUPPRESSED).tolist() == [False, True]
+
+
 @pytest.mark.parametrize("dtype", [object, "string", "str"])
 def test_add_flag_on_the_rows_asked(dtype):
     flags = pd.Series(["incomplete_window", None, "suppressed", ""], dtype=dtype)

@@ -196,18 +196,19 @@ def audit_monitoring(
 # --- 4. analysis ------------------------------------------------------------------------------
 
 
-def _cover(
-    level: object, unit_id: object, institutions: pd.DataFrame, associations: pd.DataFrame | None
-) -> tuple[frozenset[str], frozenset[str]] | None:
-    return register.unit_cover(str(level), str(unit_id), institutions, associations)
-
-
-def _touch(a: tuple | None, b: tuple | None) -> bool:
+def _touch(a: register.Cover, b: register.Cover) -> bool:
     """Do two units meet (share an institution or an association)? A unit of unknown extent (a
     staff category, the Centre) meets every unit: matched by the indicator alone."""
     if a is None or b is None:
         return True
     return bool((a[0] & b[0]) or (a[1] & b[1]))
+
+
+def _units(frame: pd.DataFrame) -> Iterable[tuple[object, object, object]]:
+    """(level, unit_id, indicator_id) of each row (none of a frame without rows)."""
+    if not len(frame):
+        return ()
+    return zip(*(frame[c].tolist() for c in ("level", "unit_id", "indicator_id")), strict=True)
 
 
 def unaddressed_problems(
@@ -226,18 +227,16 @@ def unaddressed_problems(
         if institutions is None
         else institutions
     )
+    cover_of = register.unit_covers(insts, associations)
     by_indicator: dict[str, list] = {}
-    for r in recommendations.itertuples(index=False):
-        cover = _cover(r.level, r.unit_id, insts, associations)
-        by_indicator.setdefault(str(r.indicator_id), []).append(cover)
-    lonely = [
-        pos
-        for pos, p in enumerate(problems.itertuples(index=False))
-        if not any(
-            _touch(_cover(p.level, p.unit_id, insts, associations), c)
-            for c in by_indicator.get(str(p.indicator_id), [])
-        )
-    ]
+    for level, unit_id, indicator in _units(recommendations):
+        by_indicator.setdefault(str(indicator), []).append(cover_of(level, unit_id))
+    lonely = []
+    for pos, (level, unit_id, indicator) in enumerate(_units(problems)):
+        answers = by_indicator.get(str(indicator), [])
+        unit = cover_of(level, unit_id) if answers else None
+        if not any(_touch(unit, c) for c in answers):
+            lonely.append(pos)
     return problems.iloc[lonely].reset_index(drop=True)
 
 

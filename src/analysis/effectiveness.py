@@ -716,24 +716,34 @@ def tidy(evaluated: pd.DataFrame) -> pd.DataFrame:
 
 def measure_verdicts(evaluated: pd.DataFrame) -> pd.DataFrame:
     """One row per measure: its verdict (any indicator effective → «эффективна») and details."""
+    # the rows of each measure (first seen first, blank ids left out, as `groupby(sort=False)`
+    # has them), read from plain lists: a groupby over a few dozen small groups costs more
+    rows_of: dict[object, list[int]] = {}
+    for pos, measure_id in enumerate(evaluated["measure_id"].tolist()):
+        if not pd.isna(measure_id):
+            rows_of.setdefault(measure_id, []).append(pos)
+    firsts = evaluated.iloc[[positions[0] for positions in rows_of.values()]]
+    first = {
+        c: firsts[c].tolist() for c in ("measure_year", "title", "mechanism", "targets", "pending")
+    }
+    verdict_of, indicator_of = evaluated["verdict"].tolist(), evaluated["indicator_id"].tolist()
     rows = []
-    for measure_id, part in evaluated.groupby("measure_id", sort=False):
-        verdicts = set(part["verdict"])
-        verdict = next(v for v in VERDICTS if v in verdicts) if verdicts else NO_DATA
-        first = part.iloc[0]
+    for n, (measure_id, positions) in enumerate(rows_of.items()):
+        verdicts = [verdict_of[p] for p in positions]
+        indicators = [indicator_of[p] for p in positions]
         rows.append(
             {
                 "measure_id": measure_id,
-                "measure_year": int(first["measure_year"]),
-                "title": first["title"],
-                "mechanism": first["mechanism"],
-                "targets": first["targets"],
-                "verdict": verdict,
-                "pending": bool(first["pending"]),
+                "measure_year": int(first["measure_year"][n]),
+                "title": first["title"][n],
+                "mechanism": first["mechanism"][n],
+                "targets": first["targets"][n],
+                "verdict": next(v for v in VERDICTS if v in set(verdicts)),
+                "pending": bool(first["pending"][n]),
                 "effective_indicators": ";".join(
-                    part.loc[part["verdict"] == EFFECTIVE, "indicator_id"]
+                    i for i, v in zip(indicators, verdicts) if v == EFFECTIVE
                 ),
-                "indicators": ";".join(part["indicator_id"]),
+                "indicators": ";".join(indicators),
             }
         )
     return pd.DataFrame(

@@ -17,6 +17,8 @@ Public API::
     correspondence(measures, problems, recommendations, institutions, associations=None)
         -> Correspondence                        # the checks both ways (frames)
     unanswered_by_indicator(frame) -> DataFrame  # problems/recommendations without a measure
+    unit_cover(level, unit_id, institutions, associations) -> (inst_ids, assoc_ids) | None
+    unit_covers(institutions, associations) -> cover_of(level, unit_id)  # each unit once
 
 Target resolution (the grammar of `Адресаты` is `analysis.vocabulary`'s): `все` covers every
 institution of the year except the Centre (type ДПО) and every association; `район:<d>` /
@@ -34,6 +36,7 @@ does not know are matched by the indicator alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,8 +116,14 @@ def _covers(target: Target, institutions: pd.DataFrame) -> np.ndarray:
 def institution_mask(targets: object, institutions: pd.DataFrame) -> np.ndarray:
     """Boolean mask over ``institutions``: the rows a targets cell covers (`все` included)."""
     mask = np.zeros(len(institutions), dtype=bool)
+    codes = []  # a cell may list dozens of codes: matched in one pass
     for target in parse_targets(targets):
-        mask |= _covers(target, institutions)
+        if target.kind == CODE:
+            codes.append(target.value)
+        else:
+            mask |= _covers(target, institutions)
+    if codes:
+        mask |= institutions["inst_id"].astype(str).isin(codes).to_numpy(dtype=bool)
     return mask
 
 
@@ -250,8 +259,14 @@ def _reaches(
     measures: pd.DataFrame, institutions: pd.DataFrame, associations: pd.DataFrame | None
 ) -> list[_Reach]:
     out = []
+    resolved: dict[str, tuple[list[str], list[str]]] = {}  # measures often share a targets cell
     for row in measures.itertuples(index=False):
-        insts, assocs = resolve_targets(row.targets, institutions, associations)
+        if isinstance(row.targets, str):
+            if row.targets not in resolved:
+                resolved[row.targets] = resolve_targets(row.targets, institutions, associations)
+            insts, assocs = resolved[row.targets]
+        else:
+            insts, assocs = resolve_targets(row.targets, institutions, associations)
         out.append(
             _Reach(
                 str(row.measure_id),
@@ -264,9 +279,13 @@ def _reaches(
     return out
 
 
+# The institutions and associations a unit stands for (None: match by the indicator alone).
+Cover = tuple[frozenset[str], frozenset[str]] | None
+
+
 def unit_cover(
     level: str, unit_id: str, institutions: pd.DataFrame, associations: pd.DataFrame | None
-) -> tuple[frozenset[str], frozenset[str]] | None:
+) -> Cover:
     """The institutions and associations a unit of a level stands for (None: match by indicator
     alone — the Centre, or a level this module does not know)."""
     insts = institutions
@@ -293,30 +312,57 @@ def unit_cover(
     return None
 
 
-def _answering(
-    reaches: list[_Reach],
-    indicator: object,
-    rule: object,
-    cover: tuple[frozenset[str], frozenset[str]] | None,
-) -> list[str]:
+def unit_covers(
+    institutions: pd.DataFrame, associations: pd.DataFrame | None
+) -> Callable[[object, object], Cover]:
+    """`unit_cover` of a (level, unit_id) pair, worked out once per unit: the many problems
+    and recommendations of a year stand on a few hundred units. Lives as long as the caller
+    keeps the function (one check)."""
+    known: dict[tuple[str, str], Cover] = {}
+
+    def cover(level: object, unit_id: object) -> Cover:
+        key = (str(level), str(unit_id))
+        if key not in known:
+            known[key] = unit_cover(key[0], key[1], institutions, associations)
+        return known[key]
+
+    return cover
+
+
+class _Links:
+    """The measures (positions in the register) that link an indicator or a rule id."""
+
+    def __init__(self, reaches: list[_Reach]) -> None:
+        self.reaches = reaches
+        self.by_indicator: dict[str, list[int]] = {}
+        self.by_rule: dict[str, list[int]] = {}
+        for pos, r in enumerate(reaches):
+            for indicator in r.indicators:
+                self.by_indicator.setdefault(indicator, []).append(pos)
+            for rule in r.rules:
+                self.by_rule.setdefault(rule, []).append(pos)
+
+    def linked(self, indicator: object, rule: object) -> list[_Reach]:
+        """The measures that list ``indicator`` or ``rule`` (register order)."""
+        found = set(self.by_indicator.get(indicator, ())) if isinstance(indicator, str) else set()
+        if isinstance(rule, str):
+            found.update(self.by_rule.get(rule, ()))
+        return [self.reaches[pos] for pos in sorted(found)]
+
+
+def _answering(links: _Links, indicator: object, rule: object, cover: Cover) -> list[str]:
     """The measures that answer one problem or recommendation."""
-    found = []
-    for r in reaches:
-        linked = (isinstance(indicator, str) and indicator in r.indicators) or (
-            isinstance(rule, str) and rule in r.rules
-        )
-        if not linked:
-            continue
-        if cover is None or (r.insts & cover[0]) or (r.assocs & cover[1]):
-            found.append(r.measure_id)
-    return found
+    return [
+        r.measure_id
+        for r in links.linked(indicator, rule)
+        if cover is None or (r.insts & cover[0]) or (r.assocs & cover[1])
+    ]
 
 
 def _match(
     frame: pd.DataFrame | None,
-    reaches: list[_Reach],
-    institutions: pd.DataFrame,
-    associations: pd.DataFrame | None,
+    links: _Links,
+    cover_of: Callable[[object, object], Cover],
     kind: str,
 ) -> tuple[pd.DataFrame, list[dict]]:
     """Rows of ``frame`` no measure answers, and the (measure, row) pairs that answer."""
@@ -324,9 +370,9 @@ def _match(
         return (pd.DataFrame() if frame is None else frame.iloc[:0].copy()), []
     lonely, pairs = [], []
     for pos, row in enumerate(frame.itertuples(index=False)):
-        cover = unit_cover(str(row.level), str(row.unit_id), institutions, associations)
+        cover = cover_of(row.level, row.unit_id)
         found = _answering(
-            reaches, getattr(row, "indicator_id", None), getattr(row, "rule_id", None), cover
+            links, getattr(row, "indicator_id", None), getattr(row, "rule_id", None), cover
         )
         if not found:
             lonely.append(pos)
@@ -364,10 +410,9 @@ def correspondence(
     known = catalogue_ids() if indicator_ids is None else indicator_ids
     frame = or_empty(measures).reset_index(drop=True)
     reaches = _reaches(frame, institutions, associations)
-    lonely_p, pairs_p = _match(problems, reaches, institutions, associations, "problem")
-    lonely_r, pairs_r = _match(
-        recommendations, reaches, institutions, associations, "recommendation"
-    )
+    links, cover_of = _Links(reaches), unit_covers(institutions, associations)
+    lonely_p, pairs_p = _match(problems, links, cover_of, "problem")
+    lonely_r, pairs_r = _match(recommendations, links, cover_of, "recommendation")
     answered = pd.DataFrame(
         pairs_p + pairs_r, columns=["measure_id", "kind", "row", "level", "unit_id", "indicator_id"]
     )

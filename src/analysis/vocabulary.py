@@ -89,12 +89,23 @@ def join_flags(flags: Iterable[str]) -> str:
 
 def has_flag(cell: object, flag: str) -> bool:
     """True when the `flags` cell carries `flag`."""
-    return flag in parse_flags(cell)
+    # a flag that is not even a substring of the cell is none of its flags: the cheap test first
+    return isinstance(cell, str) and flag in cell and flag in parse_flags(cell)
 
 
 def flag_mask(flags: pd.Series, flag: str) -> np.ndarray:
-    """Row by row: does the `flags` column carry `flag` (a vectorised `has_flag`)."""
-    return np.fromiter((has_flag(cell, flag) for cell in flags), dtype=bool, count=len(flags))
+    """Row by row: does the `flags` column carry `flag` (a vectorised `has_flag`).
+
+    A column holds a handful of distinct cells over many rows, so each distinct cell is read
+    once (`has_flag`) and the answers spread back by its codes.
+    """
+    try:
+        codes, cells = pd.factorize(flags)
+    except TypeError:  # an unhashable cell (never a flags cell): row by row
+        return np.fromiter((has_flag(c, flag) for c in flags), dtype=bool, count=len(flags))
+    # a blank cell (None, NaN) has code -1: it picks the False appended at the end
+    carries = np.array([has_flag(cell, flag) for cell in cells] + [False], dtype=bool)
+    return carries[codes]
 
 
 def add_flag(flags: pd.Series, flag: str, where: np.ndarray | pd.Series) -> pd.Series:

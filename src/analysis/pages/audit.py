@@ -80,9 +80,9 @@ def load(ctx: Context) -> AuditPage:
     entry = ctx.data.manifest_entry()
     forms = passports.forms_status(entry.get("forms_present", []), entry.get("rows", {}), CATALOGUE)
     shared = year_results(ctx, tidy)
-    found = measures_page.problems_for(ctx)  # the problems pages 04 and 05 show
+    found = measures_page.problems_for(ctx, shared)  # the problems pages 04 and 05 show
     data = measures_page.read(ctx)
-    check = measures_page.correspondence(ctx, data)  # page 05's check, on the same problems
+    check = measures_page.correspondence(ctx, data, shared, found)  # page 05's, same problems
     # page 06's own evaluation (cached once a year): the same verdicts the reader sees there
     evaluated = effectiveness_page.evaluation(
         ctx, effectiveness_page.indicator_tables(ctx), load_thresholds()

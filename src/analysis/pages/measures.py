@@ -24,7 +24,7 @@ from analysis.catalogue import CATALOGUE
 from analysis.context import Context
 from analysis.register import MECHANISMS, MUKO_SYSTEMS, STATUSES, Correspondence
 from analysis.vocabulary import LEVEL_NAMES, targets_all, targets_words
-from analysis.year_results import year_results
+from analysis.year_results import YearResults, year_results
 
 if TYPE_CHECKING:  # what `tables.say` and `plots.show` return
     from IPython.display import HTML, Image
@@ -256,23 +256,31 @@ def indicators_text(indicator_ids: object) -> str:
 # --------------------------------------------------------------------------- «Проверки»
 
 
-def problems_for(ctx: Context) -> pd.DataFrame:
-    """The year's problems (computed once a year) as the profile may show them: the public
-    profile keeps those that give no hidden value away (`problems.for_reader`)."""
-    found = year_results(ctx).problems
+def problems_for(ctx: Context, shared: YearResults | None = None) -> pd.DataFrame:
+    """The year's problems (computed once a year; ``shared``: the year's results when the
+    caller holds them) as the profile may show them: the public profile keeps those that give
+    no hidden value away (`problems.for_reader`)."""
+    found = (year_results(ctx) if shared is None else shared).problems
     if ctx.public:
         history = context.indicator_history(ctx, context.indicator_table(ctx))
         found = problems.for_reader(found, context.for_reader(ctx, history))
     return found
 
 
-def correspondence(ctx: Context, data: Register) -> Correspondence:
+def correspondence(
+    ctx: Context,
+    data: Register,
+    shared: YearResults | None = None,
+    found: pd.DataFrame | None = None,
+) -> Correspondence:
     """The register checked against the year's problems (`problems_for`) and recommendations
-    (computed once a year)."""
+    (computed once a year). A caller that holds them passes the year's results (``shared``)
+    and the problems it shows (``found``), so they are not read again."""
+    shared = year_results(ctx) if shared is None else shared
     return register.correspondence(
         data.measures,
-        problems_for(ctx),
-        year_results(ctx).recommendations,
+        problems_for(ctx, shared) if found is None else found,
+        shared.recommendations,
         data.institutions,
         data.associations,
     )
