@@ -42,3 +42,14 @@ def test_namesakes_link_each_to_its_own_page():
         '<a class="unit" href="units/S1.html">Школа № 1</a>',
     ]
     assert styler.data.equals(frame)  # the data stays the plain names
+
+
+def test_numbers_are_right_aligned_by_one_rule_per_column():
+    # «2023» is column 1: one rule «#T_… td.col1» (id + element + class) outranks the left
+    # alignment of «#T_… td» (id + element); a rule per cell («#T_…_row0_col1», an id alone)
+    # would lose to it, and would repeat the column's cells in the CSS
+    html = tables.styled(FRAME, "Т", right=["2023"]).to_html()
+    uuid = html.split('<table id="', 1)[1].split('"', 1)[0]
+    rule = f"#{uuid} td.col1 {{\n  text-align: right;\n  white-space: nowrap;\n}}"
+    assert rule in html
+    assert "_row0_col1" not in html and "td.col0" not in html

@@ -28,7 +28,7 @@ CELL_COLOURS = {
 TABLE_STYLES = [
     {"selector": "th", "props": "text-align: left; background: #eef2f5; padding: 4px 8px;"},
     # nbconvert's theme right-aligns every cell; text reads better left-aligned, numbers are
-    # right-aligned per column by `right`.
+    # right-aligned per column by `right` (a rule per column: see `styled`).
     {"selector": "td", "props": "padding: 3px 8px; text-align: left;"},
     {
         "selector": "caption",
@@ -77,9 +77,10 @@ def styled(
     if not index:
         styler.hide(axis="index")
     if right:
-        styler.set_properties(
-            subset=[c for c in right if c in frame.columns], **_css(NUMERIC_ALIGN)
-        )
+        # One rule per column («#T_… td.col3»), not one per cell: a long table's CSS stays
+        # short, and the rule outranks the left alignment of `TABLE_STYLES`' «td».
+        align = [{"selector": "td", "props": NUMERIC_ALIGN}]
+        styler.set_table_styles({c: align for c in right if c in frame.columns}, overwrite=False)
     for column, ids in (links or {}).items():
         _link_cells(styler, frame, column, ids)
     if bands is not None:
@@ -136,12 +137,6 @@ def unit_link_html(text: object, unit_id: object, base: str = "") -> str:
 def _band_css(band: str) -> str:
     colour = CELL_COLOURS.get(band, "")
     return f"background-color: {colour};" if colour else ""
-
-
-def _css(text: str) -> dict[str, str]:
-    """«a: b; c: d;» → {"a": "b", "c": "d"} for Styler.set_properties."""
-    pairs = [p.split(":", 1) for p in text.split(";") if ":" in p]
-    return {k.strip(): v.strip() for k, v in pairs}
 
 
 def legend_html() -> str:
