@@ -103,10 +103,17 @@ def scorecard(
     ``band`` of the report year.
     """
     top = series[series["level"].isin(["city", "centre"])]
+    first = top.drop_duplicates(["indicator_id", "year"])  # an indicator's first row of a year
+    records = {
+        (ind_id, y): (value, target, flags)
+        for ind_id, y, value, target, flags in zip(
+            first["indicator_id"], first["year"], first["value"], first["target"], first["flags"]
+        )
+    }
+    present = set(first["indicator_id"])
     rows = []
     for ind_id, ind in catalogue.items():
-        part = top[top["indicator_id"] == ind_id]
-        if part.empty:
+        if ind_id not in present:
             continue
         row: dict[str, object] = {
             "indicator_id": ind_id,
@@ -116,11 +123,10 @@ def scorecard(
             "group": getattr(ind, "group", "") or "",
         }
         for y in years:
-            hit = part[part["year"] == y]
-            rec = hit.iloc[0] if len(hit) else None
-            row[f"value_{y}"] = np.nan if rec is None else as_number(rec["value"])
-            row[f"target_{y}"] = np.nan if rec is None else as_number(rec["target"])
-            row[f"flags_{y}"] = "" if rec is None else _flags(rec["flags"])
+            rec = records.get((ind_id, y))
+            row[f"value_{y}"] = np.nan if rec is None else as_number(rec[0])
+            row[f"target_{y}"] = np.nan if rec is None else as_number(rec[1])
+            row[f"flags_{y}"] = "" if rec is None else _flags(rec[2])
             row[f"band_{y}"] = judged_band(
                 row[f"value_{y}"],
                 row[f"target_{y}"],
