@@ -94,7 +94,10 @@ def has_flag(cell: object, flag: str) -> bool:
 
 def flag_mask(flags: pd.Series, flag: str) -> np.ndarray:
     """Row by row: does the `flags` column carry `flag` (a vectorised `has_flag`)."""
-    return np.fromiter((has_flag(cell, flag) for cell in flags), dtype=bool, count=len(flags))
+    # A column holds a handful of distinct cells over thousands of rows: parse each once.
+    codes, cells = pd.factorize(pd.Series(flags, dtype=object), use_na_sentinel=True)
+    carries = np.array([has_flag(cell, flag) for cell in cells] + [False], dtype=bool)
+    return carries[codes]  # a missing cell (code -1) takes the last entry: False
 
 
 def add_flag(flags: pd.Series, flag: str, where: np.ndarray | pd.Series) -> pd.Series:
