@@ -262,20 +262,26 @@ def school_groups(
     }
     flagged = set().union(*members.values())
     members[OTHERS] = set(schools["inst_id"].astype(str)) - flagged
-    part = tidy[tidy["level"] == "institution"].copy()
-    part["unit_id"] = part["unit_id"].astype(str)
+    part = tidy[tidy["level"] == "institution"]
+    numerators = pd.to_numeric(part["numerator"], errors="coerce")
+    denominators = pd.to_numeric(part["denominator"], errors="coerce")
+    # Row positions per indicator and a membership mask per group, worked out once: filtering
+    # the frame per indicator and group cost a boolean mask over all rows each time.
+    by_indicator = part.groupby("indicator_id", sort=False).indices
+    unit_ids = part["unit_id"].astype(str)
+    in_group = {label: unit_ids.isin(ids).to_numpy() for label, ids in members.items()}
     hidden_groups = _hidden_groups(shown)
     rows = []
     for ind_id in catalogue:
         name, unit, _ = _meta(catalogue, ind_id)
-        ind_rows = part[part["indicator_id"] == ind_id]
-        if ind_rows.empty:
+        positions = by_indicator.get(ind_id)
+        if positions is None:
             continue
         for label, ids in members.items():
-            g = ind_rows[ind_rows["unit_id"].isin(ids)]
-            num = pd.to_numeric(g["numerator"], errors="coerce").sum(min_count=1)
+            g = positions[in_group[label][positions]]  # the group's rows, in the table's order
+            num = numerators.iloc[g].sum(min_count=1)
             if unit == PERCENT:
-                den = pd.to_numeric(g["denominator"], errors="coerce").sum(min_count=1)
+                den = denominators.iloc[g].sum(min_count=1)
                 val = num / den * 100 if (not pd.isna(den) and den > 0) else np.nan
             else:
                 den, val = np.nan, num
