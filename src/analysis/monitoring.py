@@ -421,9 +421,10 @@ def outliers(
     Columns: indicator_id, name, unit, inst_id, inst_name, value, median, robust_z.
     """
     part = tidy[tidy["level"] == "institution"]
+    by_indicator = part.groupby("indicator_id", sort=False).indices  # rows, once for all
     rows = []
     for ind_id in catalogue:
-        g = part[part["indicator_id"] == ind_id]
+        g = part.iloc[by_indicator.get(ind_id, [])]
         vals = pd.to_numeric(g["value"], errors="coerce")
         keep = vals.notna()
         g, vals = g[keep], vals[keep].astype(float)
