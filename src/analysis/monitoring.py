@@ -198,20 +198,29 @@ def compare_units(
     bands = pd.DataFrame(index=index, dtype=object)
     flags = pd.DataFrame(index=index, dtype=object)
     column_units = {}
+    # (indicator, unit) → its cell, looked up in a dict rather than by filtering the frame
+    cells = {
+        (ind_id, u): (value, target, cell_flags)
+        for ind_id, u, value, target, cell_flags in zip(
+            part["indicator_id"],
+            part["unit_id"].astype(str),
+            part["value"],
+            part["target"],
+            part["flags"],
+        )
+    }
     for ind_id in ids:
         name, unit, direction = _meta(catalogue, ind_id)
-        rows = part[part["indicator_id"] == ind_id]
-        rows = rows.set_index(rows["unit_id"].astype(str))
         col_values, col_bands, col_flags = [], [], []
         for u in units:
-            if u not in rows.index:
+            if (ind_id, u) not in cells:
                 col_values.append(np.nan), col_bands.append("none"), col_flags.append("")
                 continue
-            r = rows.loc[u]
-            v = as_number(r["value"])
+            value, target, cell_flags = cells[(ind_id, u)]
+            v = as_number(value)
             col_values.append(v)
-            col_bands.append(judged_band(v, r["target"], direction, unit, near_pp, r["flags"]))
-            col_flags.append(_flags(r["flags"]))
+            col_bands.append(judged_band(v, target, direction, unit, near_pp, cell_flags))
+            col_flags.append(_flags(cell_flags))
         values[name], bands[name], flags[name] = col_values, col_bands, col_flags
         column_units[name] = unit
     return UnitGrid(values, bands, flags, column_units)
