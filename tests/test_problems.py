@@ -304,3 +304,26 @@ def test_the_public_reader_of_no_problems_keeps_the_columns():
     public = problems.for_reader(found, shown)
     assert public.empty and list(public.columns) == list(found.columns)
     assert list(problems.tidy(public).columns) == problems.TIDY_COLUMNS
+
+
+def test_grouped_puts_a_units_problems_together_in_order():
+    # rows as find_problems gives them; by people affected: A/i2 (50), B/i1 (40), A/i1 (30),
+    # B/i2 (nan → 0), the row without a unit id (10) left out as groupby leaves it out.
+    # A: 30 + 50 = 80 people, B: 40 → A first; A's indicators the most people first (i2, i1)
+    found = pd.DataFrame(
+        {
+            "level": ["institution", "institution", "institution", "institution", "district"],
+            "unit_id": ["A", "B", "A", "B", None],
+            "unit_name": ["Школа А", "Школа Б", "Школа А", "Школа Б", "?"],
+            "indicator_id": ["i1", "i1", "i2", "i2", "i1"],
+            "kind": ["worsening", "below_target", "below_target", "outlier", "below_target"],
+            "affected": [30.0, 40.0, 50.0, np.nan, 10.0],
+        }
+    )
+    out = problems.grouped(found)
+    assert out["unit_id"].tolist() == ["A", "B"]
+    assert out["rank"].tolist() == [1, 2]
+    assert out["problems"].tolist() == [2, 2]
+    assert out["indicator_ids"].tolist() == [("i2", "i1"), ("i1", "i2")]
+    assert out["kinds"].tolist() == [("below_target", "worsening"), ("below_target", "outlier")]
+    assert out["affected"].tolist() == [80.0, 40.0]

@@ -26,3 +26,30 @@ def test_sentences_escape_text_from_workbooks():
         "<p>Мера «&lt;b&gt;УР-1&lt;/b&gt;»: *важно*</p>\n<ul><li>a &amp; b</li><li>c_d_e</li></ul>"
     )
     assert tables.say_html("", []) == ""
+
+
+def test_namesakes_link_each_to_its_own_page():
+    # two schools named alike (rows 0 and 2) link to their own pages; row 1 (a district: no id)
+    # stays plain text; row 3 repeats S1's name and id, so it gets S1's link again
+    frame = pd.DataFrame({"Учреждение": ["Школа № 1", "Район", "Школа № 1", "Школа № 1"]})
+    styler = tables.styled(frame, links={"Учреждение": ["S1", None, "S2", "S1"]})
+    html = styler.to_html()
+    cells = [line.strip() for line in html.splitlines() if "<td" in line]
+    assert [c.split(">", 1)[1].removesuffix("</td>") for c in cells] == [
+        '<a class="unit" href="units/S1.html">Школа № 1</a>',
+        "Район",
+        '<a class="unit" href="units/S2.html">Школа № 1</a>',
+        '<a class="unit" href="units/S1.html">Школа № 1</a>',
+    ]
+    assert styler.data.equals(frame)  # the data stays the plain names
+
+
+def test_numbers_are_right_aligned_by_one_rule_per_column():
+    # «2023» is column 1: one rule «#T_… td.col1» (id + element + class) outranks the left
+    # alignment of «#T_… td» (id + element); a rule per cell («#T_…_row0_col1», an id alone)
+    # would lose to it, and would repeat the column's cells in the CSS
+    html = tables.styled(FRAME, "Т", right=["2023"]).to_html()
+    uuid = html.split('<table id="', 1)[1].split('"', 1)[0]
+    rule = f"#{uuid} td.col1 {{\n  text-align: right;\n  white-space: nowrap;\n}}"
+    assert rule in html
+    assert "_row0_col1" not in html and "td.col0" not in html

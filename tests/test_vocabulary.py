@@ -229,3 +229,19 @@ def test_the_templates_state_the_grammar_ingest_checks():
         "тип:<ОО|ДОО|УДО|ДПО>, ШНОР, ШНСУ"
     )
     assert v.TARGET_HINT == "ожидается " + templates.column_help(column)
+
+
+def test_flag_mask_of_repeated_and_missing_cells():
+    # the mask is worked out once per distinct cell, then spread back to every row in order
+    flags = pd.Series(["suppressed", "", np.nan, "suppressed", "no_data;suppressed", "", None])
+    assert v.flag_mask(flags, v.SUPPRESSED).tolist() == [
+        True,
+        False,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert v.flag_mask(pd.Series([np.nan, np.nan]), v.NO_DATA).tolist() == [False, False]
+    assert v.flag_mask(["no_data", "x"], v.NO_DATA).tolist() == [True, False]  # a plain list too

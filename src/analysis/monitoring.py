@@ -103,10 +103,17 @@ def scorecard(
     ``band`` of the report year.
     """
     top = series[series["level"].isin(["city", "centre"])]
+    first = top.drop_duplicates(["indicator_id", "year"])  # an indicator's first row of a year
+    records = {
+        (ind_id, y): (value, target, flags)
+        for ind_id, y, value, target, flags in zip(
+            first["indicator_id"], first["year"], first["value"], first["target"], first["flags"]
+        )
+    }
+    present = set(first["indicator_id"])
     rows = []
     for ind_id, ind in catalogue.items():
-        part = top[top["indicator_id"] == ind_id]
-        if part.empty:
+        if ind_id not in present:
             continue
         row: dict[str, object] = {
             "indicator_id": ind_id,
@@ -116,11 +123,10 @@ def scorecard(
             "group": getattr(ind, "group", "") or "",
         }
         for y in years:
-            hit = part[part["year"] == y]
-            rec = hit.iloc[0] if len(hit) else None
-            row[f"value_{y}"] = np.nan if rec is None else as_number(rec["value"])
-            row[f"target_{y}"] = np.nan if rec is None else as_number(rec["target"])
-            row[f"flags_{y}"] = "" if rec is None else _flags(rec["flags"])
+            rec = records.get((ind_id, y))
+            row[f"value_{y}"] = np.nan if rec is None else as_number(rec[0])
+            row[f"target_{y}"] = np.nan if rec is None else as_number(rec[1])
+            row[f"flags_{y}"] = "" if rec is None else _flags(rec[2])
             row[f"band_{y}"] = judged_band(
                 row[f"value_{y}"],
                 row[f"target_{y}"],
@@ -192,20 +198,29 @@ def compare_units(
     bands = pd.DataFrame(index=index, dtype=object)
     flags = pd.DataFrame(index=index, dtype=object)
     column_units = {}
+    # (indicator, unit) → its cell, looked up in a dict rather than by filtering the frame
+    cells = {
+        (ind_id, u): (value, target, cell_flags)
+        for ind_id, u, value, target, cell_flags in zip(
+            part["indicator_id"],
+            part["unit_id"].astype(str),
+            part["value"],
+            part["target"],
+            part["flags"],
+        )
+    }
     for ind_id in ids:
         name, unit, direction = _meta(catalogue, ind_id)
-        rows = part[part["indicator_id"] == ind_id]
-        rows = rows.set_index(rows["unit_id"].astype(str))
         col_values, col_bands, col_flags = [], [], []
         for u in units:
-            if u not in rows.index:
+            if (ind_id, u) not in cells:
                 col_values.append(np.nan), col_bands.append("none"), col_flags.append("")
                 continue
-            r = rows.loc[u]
-            v = as_number(r["value"])
+            value, target, cell_flags = cells[(ind_id, u)]
+            v = as_number(value)
             col_values.append(v)
-            col_bands.append(judged_band(v, r["target"], direction, unit, near_pp, r["flags"]))
-            col_flags.append(_flags(r["flags"]))
+            col_bands.append(judged_band(v, target, direction, unit, near_pp, cell_flags))
+            col_flags.append(_flags(cell_flags))
         values[name], bands[name], flags[name] = col_values, col_bands, col_flags
         column_units[name] = unit
     return UnitGrid(values, bands, flags, column_units)
@@ -256,20 +271,26 @@ def school_groups(
     }
     flagged = set().union(*members.values())
     members[OTHERS] = set(schools["inst_id"].astype(str)) - flagged
-    part = tidy[tidy["level"] == "institution"].copy()
-    part["unit_id"] = part["unit_id"].astype(str)
+    part = tidy[tidy["level"] == "institution"]
+    numerators = pd.to_numeric(part["numerator"], errors="coerce")
+    denominators = pd.to_numeric(part["denominator"], errors="coerce")
+    # Row positions per indicator and a membership mask per group, worked out once: filtering
+    # the frame per indicator and group cost a boolean mask over all rows each time.
+    by_indicator = part.groupby("indicator_id", sort=False).indices
+    unit_ids = part["unit_id"].astype(str)
+    in_group = {label: unit_ids.isin(ids).to_numpy() for label, ids in members.items()}
     hidden_groups = _hidden_groups(shown)
     rows = []
     for ind_id in catalogue:
         name, unit, _ = _meta(catalogue, ind_id)
-        ind_rows = part[part["indicator_id"] == ind_id]
-        if ind_rows.empty:
+        positions = by_indicator.get(ind_id)
+        if positions is None:
             continue
         for label, ids in members.items():
-            g = ind_rows[ind_rows["unit_id"].isin(ids)]
-            num = pd.to_numeric(g["numerator"], errors="coerce").sum(min_count=1)
+            g = positions[in_group[label][positions]]  # the group's rows, in the table's order
+            num = numerators.iloc[g].sum(min_count=1)
             if unit == PERCENT:
-                den = pd.to_numeric(g["denominator"], errors="coerce").sum(min_count=1)
+                den = denominators.iloc[g].sum(min_count=1)
                 val = num / den * 100 if (not pd.isna(den) and den > 0) else np.nan
             else:
                 den, val = np.nan, num
@@ -409,9 +430,10 @@ def outliers(
     Columns: indicator_id, name, unit, inst_id, inst_name, value, median, robust_z.
     """
     part = tidy[tidy["level"] == "institution"]
+    by_indicator = part.groupby("indicator_id", sort=False).indices  # rows, once for all
     rows = []
     for ind_id in catalogue:
-        g = part[part["indicator_id"] == ind_id]
+        g = part.iloc[by_indicator.get(ind_id, [])]
         vals = pd.to_numeric(g["value"], errors="coerce")
         keep = vals.notna()
         g, vals = g[keep], vals[keep].astype(float)

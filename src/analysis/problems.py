@@ -519,17 +519,28 @@ def grouped(found: pd.DataFrame) -> pd.DataFrame:
     summed over them (a unit short on three indicators before one short on one); ties in
     `find_problems`' order of each unit's first problem."""
     ranked = by_affected(found)
+    # Each unit's rows by position (groups in order of first appearance, rows in order within
+    # a group; a unit without level or id is left out, as groupby does): plain arrays, not a
+    # frame per group.
+    codes = ranked.groupby(["level", "unit_id"], sort=False).ngroup().to_numpy()
+    order = np.argsort(codes, kind="stable")
+    order = order[~np.isnan(codes[order])]
+    groups = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1) if len(order) else []
+    cols = {c: ranked[c].to_numpy() for c in ("level", "unit_id", "unit_name", "indicator_id")}
+    kinds = ranked["kind"].to_numpy()
+    affected = ranked["affected"].fillna(0).to_numpy(dtype=float)
     rows = []
-    for (level, unit_id), part in ranked.groupby(["level", "unit_id"], sort=False):
+    for rows_of in groups:
+        first = rows_of[0]
         rows.append(
             {
-                "level": level,
-                "unit_id": unit_id,
-                "unit_name": part["unit_name"].iloc[0],
-                "problems": len(part),
-                "indicator_ids": tuple(dict.fromkeys(part["indicator_id"])),
-                "kinds": tuple(k for k in KINDS if k in set(part["kind"])),
-                "affected": round(float(part["affected"].fillna(0).sum()), 9),
+                "level": cols["level"][first],
+                "unit_id": cols["unit_id"][first],
+                "unit_name": cols["unit_name"][first],
+                "problems": len(rows_of),
+                "indicator_ids": tuple(dict.fromkeys(cols["indicator_id"][rows_of])),
+                "kinds": tuple(k for k in KINDS if k in set(kinds[rows_of])),
+                "affected": round(float(affected[rows_of].sum()), 9),
             }
         )
     out = pd.DataFrame(rows, columns=GROUP_COLUMNS[:-1])

@@ -14,7 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from analysis.fmt import is_missing
-from analysis.html_templates import render
+from analysis.html_templates import environment, render
 from analysis.plots import BAND_COLOURS, BAND_LABELS
 from analysis.unit_links import unit_href
 
@@ -28,7 +28,7 @@ CELL_COLOURS = {
 TABLE_STYLES = [
     {"selector": "th", "props": "text-align: left; background: #eef2f5; padding: 4px 8px;"},
     # nbconvert's theme right-aligns every cell; text reads better left-aligned, numbers are
-    # right-aligned per column by `right`.
+    # right-aligned per column by `right` (a rule per column: see `styled`).
     {"selector": "td", "props": "padding: 3px 8px; text-align: left;"},
     {
         "selector": "caption",
@@ -37,6 +37,7 @@ TABLE_STYLES = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 0.9em;"},
 ]
 NUMERIC_ALIGN = "text-align: right; white-space: nowrap;"
+UNIT_LINK_TEMPLATE = "unit_link.html.j2"
 
 
 def _uuid(frame: pd.DataFrame, caption: str | None) -> str:
@@ -76,9 +77,10 @@ def styled(
     if not index:
         styler.hide(axis="index")
     if right:
-        styler.set_properties(
-            subset=[c for c in right if c in frame.columns], **_css(NUMERIC_ALIGN)
-        )
+        # One rule per column («#T_… td.col3»), not one per cell: a long table's CSS stays
+        # short, and the rule outranks the left alignment of `TABLE_STYLES`' «td».
+        align = [{"selector": "td", "props": NUMERIC_ALIGN}]
+        styler.set_table_styles({c: align for c in right if c in frame.columns}, overwrite=False)
     for column, ids in (links or {}).items():
         _link_cells(styler, frame, column, ids)
     if bands is not None:
@@ -92,14 +94,35 @@ def _link_cells(styler: Styler, frame: pd.DataFrame, column: str, ids: Sequence[
     plain text (what a reader of `styler.data` expects), only the display changes."""
     if column not in frame.columns:
         return
-    for label, unit_id in zip(frame.index, ids):
-        if is_missing(unit_id):
-            continue
+    template = environment().get_template(UNIT_LINK_TEMPLATE)  # looked up once per table
+    cells = [
+        (label, str(text), template.render(text=text, href=unit_href(unit_id)))
+        for label, text, unit_id in zip(frame.index, frame[column], ids)
+        if not is_missing(unit_id)
+    ]
+    # Styler.format formats by a cell's value, not its position, and a call per cell costs
+    # milliseconds: one call per layer of rows in which each text has one link (one layer
+    # unless two units share a name).
+    for labels, links in _layers(cells):
         styler.format(
-            lambda text, unit_id=unit_id: unit_link_html(text, unit_id),
-            subset=pd.IndexSlice[[label], [column]],
-            escape=None,  # unit_link_html escapes the name itself
+            lambda text, links=links: links[str(text)],
+            subset=pd.IndexSlice[labels, [column]],
+            escape=None,  # the template escaped the name itself
         )
+
+
+def _layers(cells: list[tuple[object, str, str]]) -> list[tuple[list[object], dict[str, str]]]:
+    """(row label, text, link) in layers of (row labels, text → link): within a layer one
+    text never has two links."""
+    layers: list[tuple[list[object], dict[str, str]]] = []
+    for label, text, link in cells:
+        for labels, links in layers:
+            if links.setdefault(text, link) == link:
+                labels.append(label)
+                break
+        else:
+            layers.append(([label], {text: link}))
+    return layers
 
 
 def unit_link_html(text: object, unit_id: object, base: str = "") -> str:
@@ -107,19 +130,13 @@ def unit_link_html(text: object, unit_id: object, base: str = "") -> str:
     elsewhere with `base`): the name is escaped, the href percent-encoded; no link (the name
     escaped) when there is no unit id."""
     if is_missing(unit_id):
-        return render("unit_link.html.j2", text=text, href="")
-    return render("unit_link.html.j2", text=text, href=unit_href(unit_id, base))
+        return render(UNIT_LINK_TEMPLATE, text=text, href="")
+    return render(UNIT_LINK_TEMPLATE, text=text, href=unit_href(unit_id, base))
 
 
 def _band_css(band: str) -> str:
     colour = CELL_COLOURS.get(band, "")
     return f"background-color: {colour};" if colour else ""
-
-
-def _css(text: str) -> dict[str, str]:
-    """«a: b; c: d;» → {"a": "b", "c": "d"} for Styler.set_properties."""
-    pairs = [p.split(":", 1) for p in text.split(";") if ":" in p]
-    return {k.strip(): v.strip() for k, v in pairs}
 
 
 def legend_html() -> str:

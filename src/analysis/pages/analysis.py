@@ -297,13 +297,7 @@ def what_to_do(level: str, indicator_ids: Sequence[str], rules: Sequence[Rule]) 
 
 def short_list_table(items: pd.DataFrame, found: pd.DataFrame, rules: Sequence[Rule]) -> Styler:
     """The grouped problems: who, what, how many people, what to do."""
-    words = {
-        key: "; ".join(
-            f"{CATALOGUE[r.indicator_id].label} — {KIND_NAMES[r.kind]} ({_gap_text(r.gap, r.unit)})"
-            for r in part.itertuples(index=False)
-        )
-        for key, part in problems.by_affected(found).groupby(["level", "unit_id"], sort=False)
-    }
+    words = _problem_words(found, items)
     show = pd.DataFrame(
         {
             "№": [str(int(x)) for x in items["rank"]],
@@ -323,6 +317,26 @@ def short_list_table(items: pd.DataFrame, found: pd.DataFrame, rules: Sequence[R
         show,
         f"Главные проблемы года по подразделениям (первые {len(items)})",
         right=["№", "Людей"],
+    )
+
+
+def _problem_words(found: pd.DataFrame, items: pd.DataFrame) -> dict[tuple, str]:
+    """(level, unit id) of each item → its problems in a few words, the most people first."""
+    ranked = problems.by_affected(found)
+    keys = pd.MultiIndex.from_frame(ranked[["level", "unit_id"]])
+    ranked = ranked[keys.isin(list(zip(items["level"], items["unit_id"])))]
+    phrases = pd.Series(
+        [
+            f"{CATALOGUE[i].label} — {KIND_NAMES[k]} ({_gap_text(g, u)})"
+            for i, k, g, u in zip(
+                ranked["indicator_id"], ranked["kind"], ranked["gap"], ranked["unit"]
+            )
+        ],
+        index=ranked.index,
+        dtype=object,
+    )
+    return (
+        phrases.groupby([ranked["level"], ranked["unit_id"]], sort=False).agg("; ".join).to_dict()
     )
 
 
