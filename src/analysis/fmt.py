@@ -37,6 +37,10 @@ def is_missing(value: object) -> bool:
     """True for None, NaN, NaT, pd.NA and the empty string."""
     if value is None:
         return True
+    if isinstance(value, float):  # the common case (numpy's floats too): no pandas call
+        return value != value
+    if isinstance(value, int):
+        return False
     if isinstance(value, str):
         return value.strip() == ""
     try:
