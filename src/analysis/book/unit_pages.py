@@ -253,16 +253,17 @@ class Values:
         self.years = sorted(y for y in tables if y <= year)
         self.cells: dict[tuple, tuple[float | None, float | None, str]] = {}
         self.by_unit: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._texts: dict[tuple, str] = {}  # a comparator's text, shared by many units
         for y in self.years:
             t = tables[y]
-            blank = pd.Series([""] * len(t), index=t.index, dtype=object)
+            blank = [""] * len(t)
             for level, unit, ind, value, target, flag in zip(
-                t["level"].astype(str),
-                t["unit_id"].astype(str),
-                t["indicator_id"].astype(str),
-                t["value"],
-                t["target"] if "target" in t.columns else blank,
-                t["flags"] if "flags" in t.columns else blank,
+                t["level"].astype(str).tolist(),
+                t["unit_id"].astype(str).tolist(),
+                t["indicator_id"].astype(str).tolist(),
+                t["value"].tolist(),
+                t["target"].tolist() if "target" in t.columns else blank,
+                t["flags"].tolist() if "flags" in t.columns else blank,
                 strict=True,
             ):
                 flag = flag if isinstance(flag, str) else ""
@@ -280,6 +281,14 @@ class Values:
     def get(self, year: int, level: str, unit: str, ind: str):
         return self.cells.get((year, level, unit, ind))
 
+    def text(self, level: str, unit: str, ind: str, unit_of: str) -> str:
+        """The report year's cell as a page shows it (worked out once: a district's, type's
+        or the city's value is shown on the page of each of their units)."""
+        key = (level, unit, ind)
+        if key not in self._texts:
+            self._texts[key] = _cell_text(self.get(self.year, level, unit, ind), unit_of)
+        return self._texts[key]
+
 
 def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
     """One indicator of a unit: value, target, status, comparators, change, trend."""
@@ -289,13 +298,16 @@ def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
     y = values.year
     value, target, flags = values.get(y, unit.level, unit.unit_id, ind)
     band = judged_band(value, target, direction, unit_of, near_pp, flags) if meta else "none"
+    association = unit.level == ASSOCIATION  # its members are no district's population
     comparators = {
-        "district": values.get(y, "district", unit.district, ind) if unit.district else None,
-        "inst_type": values.get(y, "inst_type", unit.inst_type, ind) if unit.inst_type else None,
-        "city": values.get(y, "city", "city", ind),
+        "district": values.text("district", unit.district, ind, unit_of)
+        if unit.district and not association
+        else fmt.DASH,
+        "inst_type": values.text("inst_type", unit.inst_type, ind, unit_of)
+        if unit.inst_type and not association
+        else fmt.DASH,
+        "city": values.text("city", "city", ind, unit_of),
     }
-    if unit.level == ASSOCIATION:  # an association's members are no district's population
-        comparators["district"] = comparators["inst_type"] = None
     points = []
     for year in values.years:
         cell = values.get(year, unit.level, unit.unit_id, ind)
@@ -311,9 +323,9 @@ def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
         band,
         BAND_LABELS.get(band, "") if band != "none" else "",
         CELL_COLOURS.get(band, ""),
-        _cell_text(comparators["district"], unit_of),
-        _cell_text(comparators["inst_type"], unit_of),
-        _cell_text(comparators["city"], unit_of),
+        comparators["district"],
+        comparators["inst_type"],
+        comparators["city"],
         _change_text((value, target, flags), previous, unit_of),
         sparkline(points, title, target, band),
     )
