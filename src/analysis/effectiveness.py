@@ -779,23 +779,37 @@ def dynamics(
         wanted = set(linked["indicator_id"])
         indicator_ids = [i for i in CATALOGUE if i in wanted]
     city = history[(history["level"] == "city") & history["indicator_id"].isin(indicator_ids)]
+    # each (indicator, year) looked up in dicts made once, not by filtering the frames
+    cells: dict[tuple, int] = {}  # → the position of its first city row
+    for pos, key in enumerate(zip(city["indicator_id"].tolist(), city["year"].tolist())):
+        cells.setdefault(key, pos)
+    measures: dict[tuple, list[tuple[str, str]]] = {}
+    for ind, y, measure_id, verdict in zip(
+        linked["indicator_id"].tolist(),
+        linked["measure_year"].tolist(),
+        linked["measure_id"].tolist(),
+        linked["verdict"].tolist(),
+    ):
+        measures.setdefault((ind, y), []).append((measure_id, verdict))
+    flags = "flags" in city.columns
     rows = []
     for indicator_id in indicator_ids:
         for y in years:
-            cell = city[(city["indicator_id"] == indicator_id) & (city["year"] == y)]
-            ms = linked[(linked["indicator_id"] == indicator_id) & (linked["measure_year"] == y)]
+            pos = cells.get((indicator_id, y))
+            cell = city.iloc[pos] if pos is not None else None
+            ms = measures.get((indicator_id, y), [])
             rows.append(
                 {
                     "indicator_id": indicator_id,
                     "year": y,
-                    "value": float(cell["value"].iloc[0]) if len(cell) else math.nan,
-                    "target": float(cell["target"].iloc[0]) if len(cell) else math.nan,
-                    "meets_target": cell["meets_target"].iloc[0] if len(cell) else pd.NA,
-                    "incomplete": bool(len(cell))
-                    and "flags" in cell.columns
-                    and has_flag(cell["flags"].iloc[0], INCOMPLETE_WINDOW),
-                    "measures": ";".join(ms["measure_id"]),
-                    "verdicts": ";".join(ms["verdict"]),
+                    "value": float(cell["value"]) if cell is not None else math.nan,
+                    "target": float(cell["target"]) if cell is not None else math.nan,
+                    "meets_target": cell["meets_target"] if cell is not None else pd.NA,
+                    "incomplete": cell is not None
+                    and flags
+                    and has_flag(cell["flags"], INCOMPLETE_WINDOW),
+                    "measures": ";".join(m for m, _ in ms),
+                    "verdicts": ";".join(v for _, v in ms),
                 }
             )
     return pd.DataFrame(
