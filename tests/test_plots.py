@@ -118,3 +118,20 @@ def test_a_panel_without_values_says_so_and_keeps_its_years():
     assert labels == ["0\u00a0%", "20\u00a0%", "40\u00a0%", "60\u00a0%"]
     assert _texts(fig) == ["нет данных", "40,0", "50,0"]
     plots.plt.close(fig)
+
+
+def test_no_panels_make_no_empty_frame():
+    fig = plots.small_multiples([])
+    assert fig.axes == []  # only the legend: no empty axes drawn as a blank panel
+    plots.plt.close(fig)
+
+
+def test_a_panel_with_only_targets_keeps_their_axis():
+    # no value in either year, a target of 80 % in both: the dashed target is drawn on an axis
+    # up to 80 × 1.2 = 96 (ticks 0, 20, …, 80), and the panel says it has no data
+    frame = pd.DataFrame({"year": [2021, 2022], "value": [None, None], "target": [80.0, 80.0]})
+    fig = plots.small_multiples([("Цель без значений", "%", frame)])
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.texts] == ["нет данных"]
+    assert list(ax.get_yticks()) == [0, 20, 40, 60, 80]
+    plots.plt.close(fig)

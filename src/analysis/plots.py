@@ -361,8 +361,7 @@ def panel_grid(
     """A figure of one panel per (already wrapped) title, ``ncols`` to a row, with the titles
     on the left above each panel and ``label_width`` inches kept for the values' labels."""
     setup()
-    n = max(1, len(titles))
-    rows = [titles[i : i + ncols] or [""] for i in range(0, n, ncols)]
+    rows = [titles[i : i + ncols] for i in range(0, len(titles), ncols)]
     pad = plt.rcParams["axes.titlepad"]  # points between a title and its panel
     lines = [max(t.count("\n") + 1 for t in row) for row in rows]
     title_heights = [(n_lines * title_size * LINE_SPACING + pad) / 72 for n_lines in lines]
@@ -431,7 +430,8 @@ def _panel_data(
     vals = frame["value"].astype(float).to_numpy()
     highest = np.nanmax(np.r_[vals, tgt["target"].astype(float).to_numpy(), [1.0]])
     top = highest * 1.2  # room for the value labels over the points
-    ticks = value_ticks(top, unit) if frame["value"].notna().any() else (np.array([]), [])
+    drawn = frame["value"].notna().any() or len(tgt)  # an axis only for something to read on it
+    ticks = value_ticks(top, unit) if drawn else (np.array([]), [])
     return frame, tgt, top, ticks
 
 
@@ -471,5 +471,5 @@ def _draw_panel(
         ax.set_xlim(years[0] - 0.25, years[-1] + 0.25)
     ax.set_yticks(*ticks, fontsize=8)
     ax.set_ylim(0, top)
-    if not len(ticks[0]):
+    if vals.isna().all():
         ax.text(0.5, 0.5, fmt.NO_DATA, transform=ax.transAxes, ha="center", color=GREY)
