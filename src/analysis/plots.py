@@ -50,6 +50,9 @@ ALT_LIMIT = 400  # characters of a figure's alt text (its titles); a screen read
 SERIES_COLOURS = ["#2b6a99", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999"]
 DPI = 110  # PNG resolution: sharp on screen, small files
 WIDTH = 8.0  # inches: fits the nbconvert page without scaling
+# zlib level of the PNGs: 3 compresses a figure's flat colours as small as the default 6 (within
+# 1 %, measured on the book's figures) in about 60 % of the time
+PNG_COMPRESSION = 3
 # the title's height over an axes with no tick labels on top: given, matplotlib does not look
 # for labels to clear at every draw (a third of a 17-panel figure's drawing time)
 TITLE_Y = 1.0
@@ -103,7 +106,14 @@ def to_png(fig: Figure) -> bytes:
         renderer = fig.canvas.get_renderer()
         extent = fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches=extent, metadata={"Software": None})
+    fig.savefig(
+        buf,
+        format="png",
+        dpi=DPI,
+        bbox_inches=extent,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": PNG_COMPRESSION},
+    )
     plt.close(fig)
     return buf.getvalue()
 
