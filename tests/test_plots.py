@@ -135,3 +135,11 @@ def test_a_panel_with_only_targets_keeps_their_axis():
     assert [t.get_text() for t in ax.texts] == ["нет данных"]
     assert list(ax.get_yticks()) == [0, 20, 40, 60, 80]
     plots.plt.close(fig)
+
+
+def test_small_multiples_png_is_the_same_on_every_render():
+    frame = pd.DataFrame({"year": [2021, 2022], "value": [40.0, 50.0], "target": [45.0, 45.0]})
+    panels = [("Доля", "%", frame), ("Число", "чел.", frame)]
+    assert plots.to_png(plots.small_multiples(panels)) == plots.to_png(
+        plots.small_multiples(panels)
+    )
