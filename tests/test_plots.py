@@ -72,6 +72,74 @@ def test_wrap_breaks_at_spaces_and_keeps_given_line_breaks():
 
 
 def test_axis_formatter_writes_russian_ticks():
-    # shares: whole percent with a no-break space; counts: whole numbers, 10 000 with a thin space
-    assert plots.axis_formatter("%")(82.4, 0) == "82\u00a0%"
+    # shares: percent with a no-break space; counts: whole numbers, 10 000 with a thin space;
+    # a tick that is not whole keeps its decimals (12.5 is not «12 %», 0.25 is not «0»)
+    assert plots.axis_formatter("%")(80.0, 0) == "80\u00a0%"
+    assert plots.axis_formatter("%")(12.5, 0) == "12,5\u00a0%"
     assert plots.axis_formatter("чел.")(12345, 0) == "12\u2009345"
+    assert plots.axis_formatter("ед.")(0.25, 0) == "0,25"
+
+
+def test_png_keeps_a_label_drawn_outside_the_canvas():
+    # an axes filling a 2 × 1 in figure is 220 px wide at 110 dpi; a label ending 1 in left of
+    # it must widen the PNG by more than 110 px, not be cut at the canvas edge
+    fig = plots.plt.figure(figsize=(2, 1))
+    fig.add_axes((0, 0, 1, 1))
+    fig.text(-0.5, 0.5, "слева", ha="right")
+    png = plots.to_png(fig)
+    width = int.from_bytes(png[16:20], "big")  # the IHDR chunk: width, then height
+    assert width > 220 + 110
+
+
+def test_panel_grid_makes_rows_as_tall_as_their_longest_title():
+    # row 1: titles of 2 and 1 lines → 2 lines of 9 pt × 1.2 + 6 pt pad = 27.6 pt = 0.3833 in;
+    # row 2: 1 line → 16.8 pt = 0.2333 in; each row 1.75 + 0.45 in, legend 0.35 in:
+    # 0.3833 + 0.2333 + 2 × 2.2 + 0.35 = 5.3667 in
+    fig, axes = plots.panel_grid(["А\nБ", "В", "Г"], 2, 9, 0.3)
+    assert len(axes) == 3  # no empty fourth panel
+    assert abs(fig.get_size_inches()[1] - 5.3667) < 1e-3
+    # the first row's plotting areas end 0.3833 + 1.75 in under the top
+    bottom = axes[0].get_position().y0 * 5.3667
+    assert abs(5.3667 - bottom - (0.3833 + 1.75)) < 1e-3
+    plots.plt.close(fig)
+
+
+def test_a_panel_without_values_says_so_and_keeps_its_years():
+    empty = pd.DataFrame({"year": [2021, 2022], "value": [None, None], "target": [None, None]})
+    full = pd.DataFrame({"year": [2021, 2022], "value": [40.0, 50.0], "target": [45.0, 45.0]})
+    fig = plots.small_multiples([("Пусто", "%", empty), ("Доля", "%", full)])
+    blank, drawn = fig.axes
+    assert [t.get_text() for t in blank.texts] == ["нет данных"]
+    assert [t.get_text() for t in blank.get_xticklabels()] == ["2021", "2022"]
+    assert blank.get_yticks().size == 0
+    # top 50 × 1.2 = 60 in at most 5 intervals: a step of at least 12, the next round one of
+    # 1, 2, 2.5, 5 × 10ⁿ is 20 → 0, 20, 40, 60
+    labels = [t.get_text() for t in drawn.get_yticklabels()]
+    assert labels == ["0\u00a0%", "20\u00a0%", "40\u00a0%", "60\u00a0%"]
+    assert _texts(fig) == ["нет данных", "40,0", "50,0"]
+    plots.plt.close(fig)
+
+
+def test_no_panels_make_no_empty_frame():
+    fig = plots.small_multiples([])
+    assert fig.axes == []  # only the legend: no empty axes drawn as a blank panel
+    plots.plt.close(fig)
+
+
+def test_a_panel_with_only_targets_keeps_their_axis():
+    # no value in either year, a target of 80 % in both: the dashed target is drawn on an axis
+    # up to 80 × 1.2 = 96 (ticks 0, 20, …, 80), and the panel says it has no data
+    frame = pd.DataFrame({"year": [2021, 2022], "value": [None, None], "target": [80.0, 80.0]})
+    fig = plots.small_multiples([("Цель без значений", "%", frame)])
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.texts] == ["нет данных"]
+    assert list(ax.get_yticks()) == [0, 20, 40, 60, 80]
+    plots.plt.close(fig)
+
+
+def test_small_multiples_png_is_the_same_on_every_render():
+    frame = pd.DataFrame({"year": [2021, 2022], "value": [40.0, 50.0], "target": [45.0, 45.0]})
+    panels = [("Доля", "%", frame), ("Число", "чел.", frame)]
+    assert plots.to_png(plots.small_multiples(panels)) == plots.to_png(
+        plots.small_multiples(panels)
+    )

@@ -17,7 +17,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import HTML, Image, display
@@ -618,6 +617,10 @@ def _event_points(r) -> tuple[list[int], list[float], list[float]]:
     )
 
 
+EVENT_TITLE_SIZE = 8.5  # points: a panel's title, two or more lines with its DiD
+EVENT_TITLE_WIDTH = 38  # characters a title line wraps at (smaller letters than `plots` panels)
+
+
 def event_figure(
     evaluated: pd.DataFrame, ncols: int = 3, hidden: set | None = None
 ) -> Figure | None:
@@ -640,30 +643,26 @@ def event_figure(
         ]
     if not len(rows):
         return None
-    plots.setup()
-    n = len(rows)
-    nrows = (n + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(plots.WIDTH * 1.25, 2.6 * nrows), squeeze=False)
-    for ax, r in zip(axes.ravel(), rows.itertuples(index=False)):
-        xs, targets, others = _event_points(r)
+    points = [_event_points(r) for r in rows.itertuples(index=False)]
+    units = [CATALOGUE[i].unit for i in rows["indicator_id"]]
+    titles = [
+        plots.wrap(f"{r.measure_id}: {CATALOGUE[r.indicator_id].name}", EVENT_TITLE_WIDTH)
+        + "\nDiD "
+        + (fmt.pp(r.did) if unit == "%" else fmt.signed(r.did))
+        for r, unit in zip(rows.itertuples(index=False), units)
+    ]
+    fig, axes = plots.panel_grid(titles, ncols, EVENT_TITLE_SIZE, _event_label_width(points, units))
+    for ax, r, (xs, targets, others), unit in zip(
+        axes, rows.itertuples(index=False), points, units
+    ):
         colour = plots.BAND_COLOURS["meets"] if r.verdict == EFFECTIVE else plots.BLUE
         ax.axvspan(r.measure_year - 0.5, r.measure_year + 0.5, color=plots.GREY, alpha=0.12)
         ax.plot(xs, targets, marker="o", linewidth=2, color=colour)
         ax.plot(xs, others, marker="o", linewidth=1.5, color=plots.GREY)
         ax.set_xticks(xs, [str(x) for x in xs], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
-        unit = CATALOGUE[r.indicator_id].unit
+        ax.yaxis.set_major_locator(plots.value_locator(unit))
         ax.yaxis.set_major_formatter(plots.axis_formatter(unit))
-        did = fmt.pp(r.did) if unit == "%" else fmt.signed(r.did)
-        name = CATALOGUE[r.indicator_id].name
-        ax.set_title(
-            plots.wrap(f"{r.measure_id}: {name}", 34) + f"\nDiD {did}",
-            fontsize=8.5,
-            loc="left",
-            y=plots.TITLE_Y,
-        )
-    for ax in axes.ravel()[n:]:
-        ax.set_visible(False)
     handles = [
         Line2D([0], [0], color=plots.BLUE, marker="o", label="адресаты меры"),
         Line2D(
@@ -676,9 +675,19 @@ def event_figure(
         Line2D([0], [0], color=plots.GREY, marker="o", label="остальные"),
         Patch(color=plots.GREY, alpha=0.12, label="год меры"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, bbox_to_anchor=(0.5, -0.02))
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, bbox_to_anchor=(0.5, 0))
     return fig
+
+
+def _event_label_width(points: list[tuple[list, list, list]], units: list[str]) -> float:
+    """Inches for the widest value label of the event panels: the largest value, rounded up
+    a little as the axis' top tick may be."""
+    widest = 0.0
+    for (_, targets, others), unit in zip(points, units):
+        values = pd.to_numeric(pd.Series([*targets, *others]), errors="coerce").abs()
+        top = float(values.max()) * 1.1 if values.notna().any() else 0.0
+        widest = max(widest, plots.text_width(plots.axis_formatter(unit)(top, None), 8))
+    return widest
 
 
 def small_groups(evaluated: pd.DataFrame, threshold: int) -> set[tuple[str, str]]:
