@@ -38,7 +38,7 @@ def is_missing(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, float):  # the common case (numpy's floats too): no pandas call
-        return value != value
+        return math.isnan(value)
     if isinstance(value, int):
         return False
     if isinstance(value, str):
