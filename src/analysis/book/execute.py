@@ -213,7 +213,8 @@ def _first_line(text: str) -> str:
 
 
 def _init_worker(warm_up: list[str], cwd: str, lifeline: Connection) -> None:
-    """Guard the worker's ending; quiet papermill and the kernels; start and warm the kernel.
+    """Guard the worker's ending; quiet papermill and the kernels; start the kernel (its
+    warm-up goes on while the worker takes its first tasks).
 
     Kernels inherit the worker's stderr and greet it with a warning each; a notebook's own
     errors come back in the Outcome, so the worker's stderr is not needed. Kernels get a
@@ -230,7 +231,7 @@ def _init_worker(warm_up: list[str], cwd: str, lifeline: Connection) -> None:
     kernel = worker_kernel()
     kernel.warm_up = list(warm_up)
     try:
-        kernel.ready(cwd)
+        kernel.begin(cwd)  # warms up beside the worker's first year tasks
     except Exception:  # noqa: BLE001 — the first page tries again and reports the failure
         kernel.kill()
 

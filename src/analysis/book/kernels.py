@@ -41,6 +41,7 @@ class WarmKernel:
         self.km = None
         self.control = None  # our own client, for warm-up and reset requests
         self.client = None  # the pages' client (nbclient's), kept from page to page
+        self.warming = None  # (kernel_info, warm-up) requests sent by `begin`, not yet answered
         self.pages = 0  # pages executed in the current kernel (tests use it)
 
     @property
@@ -49,13 +50,49 @@ class WarmKernel:
 
     def ready(self, cwd: str) -> None:
         """A kernel in the clean state with `cwd` as working folder: reset, or a new one."""
+        if self.warming is not None:  # started by `begin`: its warm-up must have finished
+            try:
+                self._finish_start()
+            except Exception:  # noqa: BLE001 — a kernel that did not come up is replaced
+                self.kill()
         if self.km is not None:
             try:
                 self._execute_silently(_call("restore", cwd), RESET_TIMEOUT)
                 return
             except Exception:  # noqa: BLE001 — a kernel that cannot be reset is replaced
                 self.kill()
-        self._start(cwd)
+        self.begin(cwd)
+        try:
+            self._finish_start()
+        except Exception:
+            self.kill()
+            raise
+
+    def begin(self, cwd: str) -> None:
+        """Start a kernel and send it the warm-up (the notebooks' imports, the clean state's
+        snapshot) without waiting for it: the worker does year tasks meanwhile, and the first
+        page's `ready` waits for what is left of the warm-up."""
+        from jupyter_client import AsyncKernelManager  # nbclient's own manager class
+        from jupyter_client.blocking import BlockingKernelClient
+        from jupyter_core.utils import run_sync
+
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
+        try:
+            run_sync(self.km.start_kernel)(extra_arguments=list(KERNEL_ARGS), cwd=cwd)
+            self.control = BlockingKernelClient(connection_file=self.km.connection_file)
+            self.control.load_connection_file()
+            self.control.start_channels(
+                shell=True, iopub=False, stdin=False, hb=False, control=False
+            )
+            info = self.control.kernel_info()  # sent now, answered once the kernel is up
+            code = "; ".join(
+                [_call("warm", self.warm_up), _call("snapshot"), _call("restore", cwd)]
+            )
+            warm = self.control.execute(code, silent=True, store_history=False, allow_stdin=False)
+            self.warming = (info, warm)
+        except Exception:
+            self.kill()
+            raise
 
     def run(self, notebook: str, parameters: dict, cwd: str) -> dict:
         """Execute a notebook in this kernel (call `ready` first); the executed notebook."""
@@ -87,6 +124,7 @@ class WarmKernel:
             if client is not None:
                 client.stop_channels()
         self.control = self.client = None
+        self.warming = None
         self.pages = 0
         if km is None:
             return
@@ -95,28 +133,14 @@ class WarmKernel:
         except Exception:  # noqa: BLE001 — already dead: only the files remain
             run_sync(km.cleanup_resources)()
 
-    def _start(self, cwd: str) -> None:
-        """Start a kernel, import the notebooks' modules in it and record its clean state."""
-        from jupyter_client import AsyncKernelManager  # nbclient's own manager class
-        from jupyter_client.blocking import BlockingKernelClient
-        from jupyter_core.utils import run_sync
-
-        self.km = AsyncKernelManager(kernel_name=KERNEL)
-        try:
-            run_sync(self.km.start_kernel)(extra_arguments=list(KERNEL_ARGS), cwd=cwd)
-            self.control = BlockingKernelClient(connection_file=self.km.connection_file)
-            self.control.load_connection_file()
-            self.control.start_channels(
-                shell=True, iopub=False, stdin=False, hb=False, control=False
-            )
-            self._reply(self.control.kernel_info(), START_TIMEOUT)
-            code = "; ".join(
-                [_call("warm", self.warm_up), _call("snapshot"), _call("restore", cwd)]
-            )
-            self._execute_silently(code, WARM_TIMEOUT)
-        except Exception:
-            self.kill()
-            raise
+    def _finish_start(self) -> None:
+        """Wait for the kernel started by `begin` to answer and to finish its warm-up."""
+        info, warm = self.warming
+        self.warming = None
+        self._reply(info, START_TIMEOUT)
+        content = self._reply(warm, WARM_TIMEOUT)
+        if content.get("status") != "ok":
+            raise KernelStateError(f"{content.get('ename')}: {content.get('evalue')}")
 
     def _page_client(self):
         """The client the pages are executed through: connected once per kernel and kept.

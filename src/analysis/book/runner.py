@@ -139,10 +139,11 @@ class Build:
             y for y in self.years if y in todo_years or self._table_stale(y, year_fps[y])
         ]
         if table_years:
-            # imported here, not at the top: an unchanged rebuild must not pay for them
-            from analysis.book.schedule import YearWork
-
             with self._pool(todo) as pool:  # workers start their kernels meanwhile
+                # imported here, not at the top: an unchanged rebuild must not pay for it;
+                # and after the pool's start: its forkserver imports its own modules meanwhile
+                from analysis.book.schedule import YearWork
+
                 _say(
                     f"Показатели, таблицы и выгрузки {_years_text(table_years)} — в пуле "
                     "процессов вместе с тетрадями…"
@@ -196,9 +197,10 @@ class Build:
         """The started worker pool: warm kernels for the stale pages, or (no page to execute:
         only tables to write) this process itself."""
         from analysis.book.execute import PagePool
-        from analysis.book.schedule import InlinePool
 
         if not todo:
+            from analysis.book.schedule import InlinePool
+
             return InlinePool()
         notebooks = sorted({str(p.stage.path) for p in todo})
         work = len(todo) + 3 * len(self.years)  # pages, and each year's three tasks at most
