@@ -70,7 +70,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri  # norm.sf and norm.ppf, without scipy.stats
 
 from analysis import register
 from analysis.catalogue import CATALOGUE, COUNT, LOWER, SHARE
@@ -231,8 +231,8 @@ def _poisson_floor(
     floor = math.sqrt(var)
     if floor <= effect.se:
         return effect
-    half = float(norm.ppf(1 - alpha / 2)) * floor
-    p = max(effect.p_value, float(2 * norm.sf(abs(effect.did) / floor)))
+    half = float(ndtri(1 - alpha / 2)) * floor
+    p = max(effect.p_value, float(2 * ndtr(-abs(effect.did) / floor)))
     return replace(effect, se=floor, ci_low=effect.did - half, ci_high=effect.did + half, p_value=p)
 
 

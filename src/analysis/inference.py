@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # scipy.stats' own functions, without its ~0.9 s import
 
 ALPHA = 0.05  # the stated level: an effect must be unlikely under chance at 5 %
 RESAMPLES = 9_999  # random splits when exact enumeration would take more
@@ -76,7 +76,7 @@ def unit_did(
         return None
     did = float(t.mean() - c.mean())
     se, df = _welch(t, c)
-    half = float(stats.t.ppf(1 - alpha / 2, df)) * se if se > 0 else 0.0
+    half = float(special.stdtrit(df, 1 - alpha / 2)) * se if se > 0 else 0.0  # t.ppf
     return Effect(
         did, se, did - half, did + half, _randomization_p(t, c, resamples, seed), len(t), len(c)
     )
