@@ -35,7 +35,6 @@ SECONDS_FILE = "page-seconds.json"  # under CACHE_DIR: each page's and task's la
 TASK_PRELOAD = (
     "pandas",
     "pyarrow.parquet",
-    "openpyxl",
     "scipy.optimize",
     "analysis.book.yearly",
     "analysis.decision_tables",
