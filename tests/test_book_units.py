@@ -76,11 +76,25 @@ def test_make_offline_removes_every_external_fetch():
         "<style>@import url('https://fonts.example/x.css');</style>"
         '<img src="http://example.org/x.png" alt="x"><a href="https://example.org">сайт</a>'
         '<img src="data:image/png;base64,AAAA"><a href="../index.html">назад</a>'
+        '<img src="data:image/png;base64,BB//=="><a href=//example.org/2>вплотную</a>'
     )
     out = render.make_offline(page)
     assert render.external_urls(out) == []
     assert "сайт</a>" in out and 'href="../index.html"' in out and "data:image/png" in out
     assert "@import" not in out and "<script" not in out
+    # the inline images are kept byte for byte (the scan skips their data), and the address
+    # right after the second one is still found: 3 addresses kept as text (img, 2 links)
+    assert "base64,AAAA" in out and "base64,BB//==" in out
+    assert out.count("data-external=") == 3 and 'data-external="//example.org/2"' in out
+
+
+def test_images_without_alt_text_get_nbconvert_s_default():
+    page = '<img src="a.png"/><img src="b.png" ><img alt="Рисунок" src="c.png"><img/>'
+    no_alt = f'alt="{render.NO_ALT}"'
+    assert render._alt_for_all(page) == (
+        f'<img src="a.png" {no_alt}/><img src="b.png"  {no_alt}>'
+        f'<img alt="Рисунок" src="c.png"><img {no_alt}/>'
+    )
 
 
 def test_person_ids_are_found_as_whole_tokens_in_text_only():

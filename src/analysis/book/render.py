@@ -79,7 +79,10 @@ PROFILES = ("public", "internal")
 # what nbconvert's own final pass marks focusable (`tabindex="0"`): cell inputs and outputs
 FOCUSABLE_CLASSES = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})
 DIV_WITH_CLASS = re.compile(r'<div\b([^>]*?)\bclass="([^"]*)"([^>]*)>')
-IMG_TAG = re.compile(r"<img\b([^>]*?)(/?)>")
+IMG_TAG = re.compile(r"<img\b([^>]*)>")  # greedy: a lazy match crawls through inline images
+# an inline image's bytes: no markup or address can be inside them, so the address scan skips
+# them (most of a page's text; the scan's leading \b finds no fast start in base64)
+DATA_URI = re.compile(r"data:[\w.+/-]+;base64,[A-Za-z0-9+/=]*")
 NO_ALT = "No description has been provided for this image"  # nbconvert's own words
 
 
@@ -123,9 +126,11 @@ def _alt_for_all(page: str) -> str:
     """nbconvert's default alt text on an `<img>` that has none (the book's figures have theirs)."""
 
     def add(match: re.Match) -> str:
-        if re.search(r"\balt\s*=", match.group(1)):
+        attributes = match.group(1)
+        if re.search(r"\balt\s*=", attributes):
             return match.group(0)
-        return f'<img{match.group(1)} alt="{NO_ALT}"{match.group(2)}>'
+        closing = "/" if attributes.endswith("/") else ""  # «<img … />» keeps its slash last
+        return f'<img{attributes.removesuffix(closing)} alt="{NO_ALT}"{closing}>'
 
     return IMG_TAG.sub(add, page)
 
@@ -144,13 +149,15 @@ class Renderer:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             embed_images=True,
+            # validate the notebook once, after all preprocessors, not after each of the 13
+            optimistic_validation=True,
         )
         remove = TagRemovePreprocessor(remove_cell_tags={INJECTED_TAG}, enabled=True)
         self.exporter.register_preprocessor(remove, enabled=True)
 
     def render(self, nb: dict, title: str) -> str:
         """The HTML of an executed, normalised notebook, offline."""
-        node = nbformat.from_dict(copy.deepcopy(nb))
+        node = nbformat.from_dict(nb)  # a copy: from_dict builds new dicts and lists
         resources = {
             "metadata": {"name": title},
             "book_fold_code": self.profile == "internal",
@@ -205,7 +212,22 @@ def make_offline(page: str) -> str:
     """
     page = EXTERNAL_ELEMENT.sub("", page)
     page = CSS_EXTERNAL.sub("", page)
-    return EXTERNAL.sub(lambda m: f'data-external="{html.escape(m.group(3), quote=True)}"', page)
+    return _outside_data_uris(
+        page,
+        lambda part: EXTERNAL.sub(
+            lambda m: f'data-external="{html.escape(m.group(3), quote=True)}"', part
+        ),
+    )
+
+
+def _outside_data_uris(page: str, change) -> str:
+    """`change` applied to the page's text between its inline images' data (kept as they are)."""
+    out, start = [], 0
+    for data in DATA_URI.finditer(page):
+        out += [change(page[start : data.start()]), data.group()]
+        start = data.end()
+    out.append(change(page[start:]))
+    return "".join(out)
 
 
 def external_urls(page: str) -> list[str]:
