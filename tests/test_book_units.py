@@ -88,6 +88,16 @@ def test_make_offline_removes_every_external_fetch():
     assert out.count("data-external=") == 3 and 'data-external="//example.org/2"' in out
 
 
+def test_external_addresses_are_found_in_any_case_after_a_word_boundary():
+    page = (
+        '<a HREF="//x.org/a">x</a> xsrc="//no" data-src=//yes <img Src = \' http://y\'>'
+        ' <a href=HTTPS://z/q?x>z</a> hrefs="//no" ahref="//no"'
+    )
+    # «xsrc», «ahref» are other attributes (no word boundary before src/href); «hrefs» is
+    # another name; «data-src» ends with a whole «src» after «-» (a boundary, as \b has it)
+    assert render.external_urls(page) == ["//x.org/a", "//yes", "http://y", "HTTPS://z/q?x"]
+
+
 def test_images_without_alt_text_get_nbconvert_s_default():
     page = '<img src="a.png"/><img src="b.png" ><img alt="Рисунок" src="c.png"><img/>'
     no_alt = f'alt="{render.NO_ALT}"'
