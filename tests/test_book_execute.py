@@ -12,6 +12,7 @@ import os
 import random
 import sys
 import warnings
+from concurrent.futures import Future
 from pathlib import Path
 
 import matplotlib
@@ -353,6 +354,31 @@ def test_a_waiting_task_starts_before_any_page_then_pages_go_longest_first():
     order = [pool._next().key for _ in range(4)]
     assert order == ["2023/~exports", "2024/~prepare", "2023/03_monitoring", "2023/01_goals"]
     assert pool.waiting == []
+
+
+class HeldExecutor:
+    """An executor that only keeps what it is given (nothing runs)."""
+
+    def __init__(self) -> None:
+        self.given: list[str] = []
+
+    def submit(self, function, job):
+        self.given.append(job.key)
+        return Future()
+
+
+def test_before_long_work_of_its_own_the_build_queues_a_job_more_per_worker():
+    """Normally a worker's next job waits in the executor's queue, one ahead (2 workers: 3
+    handed out); before this process makes a year's unit pages, 2 more are queued, in the
+    usual order, so that no worker waits for this process meanwhile."""
+    pool = execute.PagePool(2, [], ".")
+    pool.pool = HeldExecutor()
+    pool.seconds = {f"2023/0{n}_page": float(n) for n in range(1, 8)}
+    pool.submit([job(f"2023/0{n}_page") for n in range(1, 8)])
+    assert pool.pool.given == ["2023/07_page", "2023/06_page", "2023/05_page"]
+    pool.queue_ahead(2)
+    assert pool.pool.given[3:] == ["2023/04_page", "2023/03_page"]
+    assert [j.key for j in pool.waiting] == ["2023/01_page", "2023/02_page"]
 
 
 def test_seconds_record_round_trip_and_bad_files(tmp_path):

@@ -417,10 +417,16 @@ class PagePool:
         self.waiting.extend(jobs)
         self._hand_out()
 
-    def _hand_out(self) -> None:
-        """Hand the next jobs to the executor while a worker is free (or one job short of a
-        queue ahead of each): the executor runs what it is given first come, first served."""
-        while self.waiting and len(self.futures) < self.workers + QUEUED_AHEAD:
+    def queue_ahead(self, jobs: int) -> None:
+        """Hand the executor `jobs` more than usual, before this process starts a long piece
+        of its own work (a year's unit pages): a worker that finishes meanwhile finds its next
+        job queued rather than waiting for this process to come back to `outcomes`."""
+        self._hand_out(QUEUED_AHEAD + jobs)
+
+    def _hand_out(self, ahead: int = QUEUED_AHEAD) -> None:
+        """Hand the next jobs to the executor while a worker is free (or `ahead` jobs short of
+        a queue ahead of each): the executor runs what it is given first come, first served."""
+        while self.waiting and len(self.futures) < self.workers + ahead:
             job = self._next()
             function = run_task if isinstance(job, Task) else run_job
             try:

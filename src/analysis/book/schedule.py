@@ -116,6 +116,9 @@ class YearWork:
             self.results_done.add(year)
             self._advance()
         elif stem == EXPORTS:
+            # the year's unit pages are made in this process next (a second or two): the
+            # workers get their next jobs now
+            self.pool.queue_ahead(self.pool.workers)
             b.exports_done(year, outcome, self.year_fps[year])
         elif stem == EVALUATION:  # a failure is met again by its readers, which say why
             self.pool.submit(self.after_evaluation.pop(year, []))
