@@ -258,6 +258,7 @@ class Values:
         self.by_unit: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._texts: dict[tuple, str] = {}  # a comparator's text, shared by many units
         self._values: dict[tuple, str] = {}  # (value, unit) → its text: values repeat
+        self._changes: dict[tuple, str] = {}  # (change, unit) → its text
         self._order = {ind: i for i, ind in enumerate(CATALOGUE)}
         for y in self.years:
             t = tables[y]
@@ -292,6 +293,14 @@ class Values:
         text = self._values.get(key)
         if text is None:
             text = self._values[key] = fmt.value(value, unit)
+        return text
+
+    def change(self, delta: float, unit: str) -> str:
+        """`delta_text` of a change in its unit (each distinct pair worked out once)."""
+        key = (delta, unit)
+        text = self._changes.get(key)
+        if text is None:
+            text = self._changes[key] = delta_text(delta, unit)
         return text
 
     def cell_text(self, cell, unit: str) -> str:
@@ -348,7 +357,8 @@ def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
         known = cells.get((year, level, unit_id, ind))
         points.append((year, None if known is None else known[0]))
     name = str(meta.name) if meta is not None else ind
-    title = f"{name}: " + "; ".join(f"{yy} — {values.value(v, unit_of)}" for yy, v in points)
+    text = values.value
+    title = f"{name}: " + "; ".join([f"{yy} — {text(v, unit_of)}" for yy, v in points])
     previous = cells.get((y - 1, level, unit_id, ind))
     return Row(
         meta.label if meta is not None else ind,
@@ -361,12 +371,12 @@ def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
         comparators["district"],
         comparators["inst_type"],
         comparators["city"],
-        _change_text(cell, previous, unit_of),
+        _change_text(cell, previous, unit_of, values),
         sparkline(points, title, target, band),
     )
 
 
-def _change_text(cell, previous, unit: str) -> str:
+def _change_text(cell, previous, unit: str, values: Values) -> str:
     """The change on last year; «*» when either value is hidden (it would give it away)."""
     if previous is None:
         return fmt.DASH
@@ -376,7 +386,7 @@ def _change_text(cell, previous, unit: str) -> str:
         return fmt.DASH
     if has_flag(cell[2], INCOMPLETE_WINDOW) or has_flag(previous[2], INCOMPLETE_WINDOW):
         return fmt.DASH
-    return delta_text(cell[0] - previous[0], unit)
+    return values.change(cell[0] - previous[0], unit)
 
 
 # --- problems, recommendations, people ---------------------------------------------------------
