@@ -20,7 +20,7 @@ from indicators_helpers import course, frame, inst, person, pick, plan_report, r
 
 from analysis import processed
 from analysis.errors import UserError
-from analysis.indicators import COLUMNS, compute_year, series, write_indicators_csv
+from analysis.indicators import COLUMNS, compute_year, csv_text, series, write_indicators_csv
 
 Y = 2023
 TARGETS_YAML = """
@@ -462,6 +462,31 @@ def test_csv_format(city_dir, tmp_path):
     assert any(
         line.startswith("2023,burnout_high,city,city,1,3,33.333333333333336,%") for line in lines
     )
+
+
+def test_csv_cells_of_every_column_type():
+    # a column at a time, each cell as SPEC §5 writes it: whole floats without «.0», −0.0 as 0,
+    # others unrounded (repr), NaN and NA empty, true/false, text with a comma quoted
+    tidy = pd.DataFrame(
+        {
+            "year": pd.Series([2023, 2023, 2023], dtype="int64"),
+            "indicator_id": pd.Series(["a", "b", "c"], dtype="str"),
+            "level": ["city", "district", "district"],
+            "unit_id": pd.Series(["city", "Район, север", None], dtype="str"),
+            "numerator": [2.0, float("nan"), -0.0],
+            "denominator": [3.0, 0.0, 7.0],
+            "value": [2 / 3, float("nan"), 0.1],
+            "unit": ["%", "%", "ед."],
+            "target": [83.0, float("nan"), 1e-07],
+            "meets_target": pd.Series([False, None, True], dtype="boolean"),
+            "flags": pd.Series(["", "no_data", None], dtype="str"),
+        }
+    )
+    assert csv_text(tidy).splitlines()[1:] == [
+        "2023,a,city,city,2,3,0.6666666666666666,%,83,false,",
+        '2023,b,district,"Район, север",,0,,%,,,no_data',
+        "2023,c,district,,0,7,0.1,ед.,1e-07,true,",
+    ]
 
 
 def test_csv_for_a_year_not_in_the_data_is_a_russian_error(city_dir, tmp_path):

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import fmt
@@ -40,6 +41,7 @@ from analysis.vocabulary import (
     INST_TYPE_NAMES,
     PROFILE_NAMES,
     SUPPRESSED,
+    flag_mask,
     has_flag,
 )
 
@@ -246,7 +248,8 @@ def list_units(institutions: pd.DataFrame | None, associations: pd.DataFrame | N
 
 class Values:
     """The indicator tables of the trend's years, indexed once: (year, level, unit, indicator)
-    → (value or None, target, flags)."""
+    → (value or None, target, flags); and the texts of the year's pages, each distinct one
+    written once (held for this year's pages only)."""
 
     def __init__(self, tables: Mapping[int, pd.DataFrame], year: int) -> None:
         self.year = year
@@ -254,40 +257,80 @@ class Values:
         self.cells: dict[tuple, tuple[float | None, float | None, str]] = {}
         self.by_unit: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._texts: dict[tuple, str] = {}  # a comparator's text, shared by many units
+        self._values: dict[tuple, str] = {}  # (value, unit) → its text: values repeat
+        self._changes: dict[tuple, str] = {}  # (change, unit) → its text
+        self._order = {ind: i for i, ind in enumerate(CATALOGUE)}
         for y in self.years:
             t = tables[y]
             blank = [""] * len(t)
-            for level, unit, ind, value, target, flag in zip(
+            hidden = flag_mask(t["flags"], SUPPRESSED) if "flags" in t.columns else None
+            for level, unit, ind, value, target, flag, secret in zip(
                 t["level"].astype(str).tolist(),
                 t["unit_id"].astype(str).tolist(),
                 t["indicator_id"].astype(str).tolist(),
-                t["value"].tolist(),
-                t["target"].tolist() if "target" in t.columns else blank,
+                _known_numbers(t["value"]),
+                _known_numbers(t["target"]) if "target" in t.columns else [None] * len(t),
                 t["flags"].tolist() if "flags" in t.columns else blank,
+                hidden.tolist() if hidden is not None else [False] * len(t),
                 strict=True,
             ):
                 flag = flag if isinstance(flag, str) else ""
-                hidden = has_flag(flag, SUPPRESSED)
-                v = None if hidden else known_number(value)
-                self.cells[(y, level, unit, ind)] = (v, known_number(target), flag)
+                self.cells[(y, level, unit, ind)] = (None if secret else value, target, flag)
                 if y == year and level in (INSTITUTION, ASSOCIATION):
                     self.by_unit[(level, unit)].append(ind)
 
     def indicators(self, level: str, unit: str) -> list[str]:
         """The unit's indicators of the year, in catalogue order."""
-        order = {ind: i for i, ind in enumerate(CATALOGUE)}
+        order = self._order
         return sorted(self.by_unit.get((level, unit), []), key=lambda i: (order.get(i, 10**6), i))
 
     def get(self, year: int, level: str, unit: str, ind: str):
         return self.cells.get((year, level, unit, ind))
+
+    def value(self, value: float | None, unit: str) -> str:
+        """`fmt.value` of a value in its unit (each distinct pair worked out once)."""
+        key = (value, unit)
+        text = self._values.get(key)
+        if text is None:
+            text = self._values[key] = fmt.value(value, unit)
+        return text
+
+    def change(self, delta: float, unit: str) -> str:
+        """`delta_text` of a change in its unit (each distinct pair worked out once)."""
+        key = (delta, unit)
+        text = self._changes.get(key)
+        if text is None:
+            text = self._changes[key] = delta_text(delta, unit)
+        return text
+
+    def cell_text(self, cell, unit: str) -> str:
+        """A cell as a page shows it: «—» when absent, «*» when hidden, else its value
+        (marked when its window is incomplete)."""
+        if cell is None:
+            return fmt.DASH
+        value, _, flags = cell
+        if has_flag(flags, SUPPRESSED):
+            return fmt.SUPPRESSED
+        return fmt.marked(self.value(value, unit), has_flag(flags, INCOMPLETE_WINDOW))
 
     def text(self, level: str, unit: str, ind: str, unit_of: str) -> str:
         """The report year's cell as a page shows it (worked out once: a district's, type's
         or the city's value is shown on the page of each of their units)."""
         key = (level, unit, ind)
         if key not in self._texts:
-            self._texts[key] = _cell_text(self.get(self.year, level, unit, ind), unit_of)
+            self._texts[key] = self.cell_text(self.get(self.year, level, unit, ind), unit_of)
         return self._texts[key]
+
+
+def _known_numbers(column: pd.Series) -> list[float | None]:
+    """`known_number` of every cell of a column (a numeric column in one go, not cell by cell)."""
+    if column.dtype.kind not in "fiu":
+        return [known_number(v) for v in column.tolist()]
+    numbers = column.to_numpy(dtype=float, na_value=np.nan)
+    known: list[float | None] = numbers.tolist()
+    for i in np.flatnonzero(np.isnan(numbers)).tolist():
+        known[i] = None
+    return known
 
 
 def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
@@ -295,10 +338,11 @@ def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
     meta = CATALOGUE.get(ind)
     unit_of = str(meta.unit) if meta is not None else ""
     direction = str(meta.direction) if meta is not None else ""
-    y = values.year
-    value, target, flags = values.get(y, unit.level, unit.unit_id, ind)
+    y, level, unit_id, cells = values.year, unit.level, unit.unit_id, values.cells
+    cell = cells[(y, level, unit_id, ind)]
+    value, target, flags = cell
     band = judged_band(value, target, direction, unit_of, near_pp, flags) if meta else "none"
-    association = unit.level == ASSOCIATION  # its members are no district's population
+    association = level == ASSOCIATION  # its members are no district's population
     comparators = {
         "district": values.text("district", unit.district, ind, unit_of)
         if unit.district and not association
@@ -310,37 +354,29 @@ def indicator_row(values: Values, unit: Unit, ind: str, near_pp: float) -> Row:
     }
     points = []
     for year in values.years:
-        cell = values.get(year, unit.level, unit.unit_id, ind)
-        points.append((year, None if cell is None else cell[0]))
+        known = cells.get((year, level, unit_id, ind))
+        points.append((year, None if known is None else known[0]))
     name = str(meta.name) if meta is not None else ind
-    title = f"{name}: " + "; ".join(f"{yy} — {fmt.value(v, unit_of)}" for yy, v in points)
-    previous = values.get(y - 1, unit.level, unit.unit_id, ind)
+    text = values.value
+    title = f"{name}: " + "; ".join([f"{yy} — {text(v, unit_of)}" for yy, v in points])
+    previous = cells.get((y - 1, level, unit_id, ind))
     return Row(
         meta.label if meta is not None else ind,
         name,
-        _cell_text((value, target, flags), unit_of),
-        fmt.value(target, unit_of),
+        values.cell_text(cell, unit_of),
+        values.value(target, unit_of),
         band,
         BAND_LABELS.get(band, "") if band != "none" else "",
         CELL_COLOURS.get(band, ""),
         comparators["district"],
         comparators["inst_type"],
         comparators["city"],
-        _change_text((value, target, flags), previous, unit_of),
+        _change_text(cell, previous, unit_of, values),
         sparkline(points, title, target, band),
     )
 
 
-def _cell_text(cell, unit: str) -> str:
-    if cell is None:
-        return fmt.DASH
-    value, _, flags = cell
-    if has_flag(flags, SUPPRESSED):
-        return fmt.SUPPRESSED
-    return fmt.marked(fmt.value(value, unit), has_flag(flags, INCOMPLETE_WINDOW))
-
-
-def _change_text(cell, previous, unit: str) -> str:
+def _change_text(cell, previous, unit: str, values: Values) -> str:
     """The change on last year; «*» when either value is hidden (it would give it away)."""
     if previous is None:
         return fmt.DASH
@@ -350,7 +386,7 @@ def _change_text(cell, previous, unit: str) -> str:
         return fmt.DASH
     if has_flag(cell[2], INCOMPLETE_WINDOW) or has_flag(previous[2], INCOMPLETE_WINDOW):
         return fmt.DASH
-    return delta_text(cell[0] - previous[0], unit)
+    return values.change(cell[0] - previous[0], unit)
 
 
 # --- problems, recommendations, people ---------------------------------------------------------
@@ -398,7 +434,7 @@ def rec_rows(
     unit: Unit,
     recs: Mapping[tuple, list[dict]],
     inputs: YearInputs,
-    people: Mapping[str, Mapping[str, pd.DataFrame]],
+    people: Mapping[str, Mapping[str, list[dict]]],
     public: bool,
 ) -> list[dict]:
     """The recommendations addressed to the unit (internal: with the people behind each);
@@ -417,7 +453,7 @@ def rec_rows(
             behind: list[dict] = []
             list_id = inputs.rule_lists.get(str(r["rule_id"]))
             if not public and list_id:
-                behind = _people_rows(people.get(unit.unit_id, {}).get(list_id))
+                behind = people.get(unit.unit_id, {}).get(list_id, [])
             rows.append(
                 {
                     "rule": str(r["rule_id"]),
@@ -432,37 +468,43 @@ def rec_rows(
 
 def _people_by_institution(
     lists: Mapping[str, pd.DataFrame],
-) -> dict[str, dict[str, pd.DataFrame]]:
-    """inst_id → list id → its people there (each list grouped once)."""
-    out: dict[str, dict[str, pd.DataFrame]] = defaultdict(dict)
+) -> dict[str, dict[str, list[dict]]]:
+    """inst_id → list id → its people there, as table rows (each list sorted, formatted and
+    split once: not one small frame per institution)."""
+    out: dict[str, dict[str, list[dict]]] = defaultdict(dict)
     for key, frame in lists.items():
         if key not in PERSON_LISTS or frame is None or not len(frame):
             continue
         if "inst_id" not in frame.columns:
             continue
-        for inst, part in frame.groupby(frame["inst_id"].astype(str), sort=False):
-            out[inst][key] = part.sort_values("person_id", kind="stable")
+        ordered = frame.sort_values("person_id", kind="stable")  # stable: ties keep their order
+        for inst, row in zip(ordered["inst_id"].astype(str).tolist(), _people_rows(ordered)):
+            out[inst].setdefault(key, []).append(row)
     return out
 
 
-def _people_rows(frame: pd.DataFrame | None) -> list[dict]:
-    if frame is None:
-        return []
+def _people_rows(frame: pd.DataFrame) -> list[dict]:
+    """The frame's people as table rows: code, position, experience (whole years)."""
+    n = len(frame)
+    positions = frame["position"].tolist() if "position" in frame.columns else [None] * n
+    years = (
+        frame["experience_years"].tolist() if "experience_years" in frame.columns else [None] * n
+    )
     return [
         {
-            "person_id": str(r["person_id"]),
-            "position": str(r.get("position") or ""),
-            "experience": fmt.number(known_number(r.get("experience_years")), 0),
+            "person_id": str(person),
+            "position": str(position or ""),
+            "experience": fmt.number(known_number(experience), 0),
         }
-        for r in frame.to_dict("records")
+        for person, position, experience in zip(
+            frame["person_id"].tolist(), positions, years, strict=True
+        )
     ]
 
 
-def person_rows(lists: Mapping[str, pd.DataFrame]) -> list[tuple[str, list[dict]]]:
+def person_rows(lists: Mapping[str, list[dict]]) -> list[tuple[str, list[dict]]]:
     """(list name, its people at the unit) of every person list (internal only)."""
-    return [
-        (LIST_NAMES.get(key, key), _people_rows(lists[key])) for key in PERSON_LISTS if key in lists
-    ]
+    return [(LIST_NAMES.get(key, key), lists[key]) for key in PERSON_LISTS if key in lists]
 
 
 # --- reading a year (the build's process, after the year's workbooks and CSVs are written) ----

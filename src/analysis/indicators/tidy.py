@@ -105,9 +105,23 @@ def csv_text(tidy: pd.DataFrame) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for row in zip(*(tidy[c].tolist() for c in columns)):
-        writer.writerow([cell(v) for v in row])
+    writer.writerows(zip(*(_cells(tidy[c]) for c in columns)))
     return buffer.getvalue()
+
+
+def _cells(column: pd.Series) -> list[str]:
+    """`cell` of every value of a column, a column at a time (the same text as `cell`)."""
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
+        return [_float_cell(x) for x in column.to_numpy().tolist()]
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
+        return [str(x) for x in column.to_numpy().tolist()]
+    return [v if type(v) is str else cell(v) for v in column.tolist()]
+
+
+def _float_cell(x: float) -> str:
+    if math.isnan(x):
+        return ""
+    return str(int(x)) if x.is_integer() else repr(x)
 
 
 def write_csv(tidy: pd.DataFrame, out: Path) -> None:
