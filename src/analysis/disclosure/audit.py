@@ -18,9 +18,11 @@ each program is small.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from analysis.disclosure.relations import Year
+from analysis.disclosure.relations import Year, spans
 
 MOVE = 1.0 - 1e-6  # a move of one person (LP tolerance aside) protects a cell
 SEED = 0  # the random directions of the batch LPs: fixed, so two builds hide the same cells
@@ -92,18 +94,30 @@ def _components(year: Year, hidden: np.ndarray, variables: np.ndarray) -> list[l
 
 
 def _reachable(year: Year, hidden: np.ndarray, start: int) -> list[int]:
-    """The component of one variable, found by walking its relations (cheaper than all)."""
-    variable = (hidden & year.protectable).tolist()  # Python bools: read once per neighbour
+    """The component of one variable, found by walking its relations and chains (cheaper
+    than all), a whole frontier at a time; a relation once walked is done (every variable
+    in it was reached)."""
+    variable = hidden & year.protectable
     if not variable[start]:
         return []
-    neighbours = year.neighbours()
-    seen, todo = {start}, [start]
-    while todo:
-        for k in neighbours.get(todo.pop(), ()):
-            if k not in seen and variable[k]:
-                seen.add(k)
-                todo.append(k)
-    return sorted(seen)
+    inc = year.incidence
+    seen = np.zeros(len(variable), dtype=bool)
+    walked = np.zeros(len(inc.rhs), dtype=bool)
+    seen[start] = True
+    frontier = np.array([start], dtype=np.intp)
+    while len(frontier):
+        relations = inc.relations_of_row[spans(inc.row_start, frontier)]
+        relations = np.unique(relations[~walked[relations]])
+        walked[relations] = True
+        near = np.concatenate(
+            [
+                inc.rows[spans(inc.relation_start, relations)],
+                inc.partners[spans(inc.partner_start, frontier)],
+            ]
+        )
+        frontier = np.unique(near[variable[near] & ~seen[near]])
+        seen[frontier] = True
+    return np.flatnonzero(seen).tolist()
 
 
 def _pinned_in(
@@ -113,10 +127,14 @@ def _pinned_in(
     the program it came from: partner trials that are undone, and later rounds, meet the
     same programs again (whether a cell is pinned is a fact of the program, not of the
     order the cells were asked in)."""
-    known = year.audited.setdefault(_program_key(year, hidden, component), {})
+    key = _program_key(year, hidden, component)
+    known = year.audited.setdefault(key, {})
     todo = [k for k in targets if component[k] not in known]
     if todo:
-        stuck = set(_solve(year, hidden, component, todo))
+        lp = year.programs.get(key)
+        if lp is None:
+            lp = year.programs[key] = _LP(year, hidden, component)
+        stuck = set(_solve(lp, component, todo))
         known.update({component[k]: component[k] in stuck for k in todo})
     return [component[k] for k in targets if known[component[k]]]
 
@@ -125,17 +143,18 @@ def _program_key(year: Year, hidden: np.ndarray, component: list[int]) -> tuple:
     """What the attacker's program over `component` depends on besides the year's fixed
     figures: its variables and, of each chain touching them, which ends are hidden (the
     other relations' cells outside the component are constants whether hidden or not)."""
-    inside = set(component)
+    inc = year.incidence
+    inside = np.zeros(len(hidden), dtype=bool)
+    inside[component] = True
+    touched = inside[inc.chain_share] | inside[inc.chain_link]
+    shares, links = inc.chain_share[touched], inc.chain_link[touched]
     chains = tuple(
-        (share, link, bool(hidden[share]), bool(hidden[link]))
-        for share, link in year.chain_link.items()
-        if share in inside or link in inside
+        zip(shares.tolist(), links.tolist(), hidden[shares].tolist(), hidden[links].tolist())
     )
     return tuple(component), chains
 
 
-def _solve(year: Year, hidden: np.ndarray, component: list[int], targets: list[int]) -> list[int]:
-    lp = _LP(year, hidden, component)
+def _solve(lp: _LP, component: list[int], targets: list[int]) -> list[int]:
     if lp.free:  # bounds only: a cell over at least one person can always move
         return []
     unresolved = set(targets)
@@ -157,36 +176,28 @@ class _LP:
     """The attacker's LP over one component: x = the hidden quantities, the rest constants."""
 
     def __init__(self, year: Year, hidden: np.ndarray, component: list[int]) -> None:
-        at = {row: k for k, row in enumerate(component)}
-        n = len(component)
-        constant = year.known_truth  # a cell outside the program: its (published) quantity
-        lines: tuple[list, list] = ([], [])  # (equalities, inequalities): {column: coef}, rhs
-        for rows, coefs, rhs, equality in _constraints(year, hidden, component):
-            line: dict[int, float] = {}
-            known = 0.0
-            for row, coef in zip(rows, coefs, strict=True):
-                k = at.get(row)
-                if k is not None:
-                    line[k] = line.get(k, 0.0) + coef
-                else:
-                    known += coef * constant[row]
-            if line:
-                lines[0 if equality else 1].append((line, rhs - known))
-        self.n_eq, self.n_ub = len(lines[0]), len(lines[1])
+        from scipy.optimize import Bounds, LinearConstraint  # lazy: public build only
+
+        lines = _lines(year, hidden, component)
+        self.n_eq, self.n_ub = int(lines.equality.sum()), int((~lines.equality).sum())
         # one matrix, equalities first (the order scipy stacks two constraints in): built
         # once, each solve changes only the objective
-        ordered = lines[0] + lines[1]
-        self.a = _sparse(ordered, n)
-        rhs_all = np.array([b for _, b in ordered], dtype=float)
+        order = np.concatenate([np.flatnonzero(lines.equality), np.flatnonzero(~lines.equality)])
+        self.a = _sparse(lines, order, len(component))
+        rhs_all = lines.rhs[order]
         self.b_low = np.concatenate([rhs_all[: self.n_eq], np.full(self.n_ub, -np.inf)])
         self.b_high = rhs_all
-        hidden_links = {s for s, link in year.chain_link.items() if hidden[link]}
+        self.constraint = LinearConstraint(self.a, self.b_low, self.b_high)
+        inc = year.incidence
+        hidden_links = np.zeros(len(hidden), dtype=bool)
+        hidden_links[inc.chain_share[hidden[inc.chain_link]]] = True
         self.truth = year.truth[component]
         upper = year.upper[component]
         # a count, or a share whose denominator is hidden too: no known upper bound
-        unbounded = ~np.isfinite(upper) | np.array([row in hidden_links for row in component])
-        self.low = np.zeros(n)
+        unbounded = ~np.isfinite(upper) | hidden_links[component]
+        self.low = np.zeros(len(component))
         self.high = np.where(unbounded, self.truth + FAR, upper).astype(float)
+        self.bounds = Bounds(self.low, self.high)
 
     @property
     def free(self) -> bool:
@@ -209,14 +220,14 @@ class _LP:
         points where no whole-number table exists — an attacker with an integer solver would
         still pin it.
         """
-        from scipy.optimize import Bounds, LinearConstraint, milp  # lazy: public build only
+        from scipy.optimize import milp  # lazy: public build only
 
         c = np.zeros(len(self.truth))
         c[targets] = -signs  # milp minimises
         res = milp(
             c,
-            constraints=LinearConstraint(self.a, self.b_low, self.b_high),
-            bounds=Bounds(self.low, self.high),
+            constraints=self.constraint,
+            bounds=self.bounds,
             integrality=np.ones(len(c)),
         )
         if res.status != 0 or res.x is None:  # the truth is feasible: a solver limit at most
@@ -231,7 +242,7 @@ class _LP:
         and any solution answers it (the solver stops at the first whole-number one, or
         proves there is none), about half the work of pushing the cell as far as it goes.
         """
-        from scipy.optimize import Bounds, LinearConstraint, milp  # lazy: public build only
+        from scipy.optimize import Bounds, milp  # lazy: public build only
 
         low, high, truth = self.low.copy(), self.high.copy(), self.truth[k]
         if sign > 0:
@@ -242,7 +253,7 @@ class _LP:
             return False
         res = milp(
             np.zeros(len(self.truth)),
-            constraints=LinearConstraint(self.a, self.b_low, self.b_high),
+            constraints=self.constraint,
             bounds=Bounds(low, high),
             integrality=np.ones(len(self.truth)),
         )
@@ -250,17 +261,90 @@ class _LP:
         return res.status == 0 and res.x is not None and abs(res.x[k] - truth) >= MOVE
 
 
-def _sparse(lines: list[tuple[dict[int, float], float]], n: int):
-    """The rows `lines` ({column: coef}) as a compressed sparse column matrix, built from
-    index arrays directly (scipy's own conversion from triplets costs more than a solve)."""
+class _Lines(NamedTuple):
+    """An attacker's program's constraints, before the equalities are put first: line
+    line[e] has coefficient coefs[e] at column column[e] (a position in the component;
+    a line's entries in the order of its relation's rows)."""
+
+    line: np.ndarray
+    column: np.ndarray
+    coefs: np.ndarray
+    rhs: np.ndarray  # constants folded in
+    equality: np.ndarray
+
+
+def _lines(year: Year, hidden: np.ndarray, component: list[int]) -> _Lines:
+    """The constraints over `component`: the relations touching it (in the order its rows
+    first meet them), then the chains' extra ones (`_constraints`), without the lines that
+    touch no variable. A cell outside the component is a constant (its published quantity):
+    its coef · quantity is moved to the right-hand side, summed in the relation's order
+    (np.bincount adds in order, as a loop would)."""
+    inc = year.incidence
+    columns = np.asarray(component, dtype=np.intp)
+    at = np.full(len(hidden), -1, dtype=np.intp)
+    at[columns] = np.arange(len(columns))
+    met = inc.relations_of_row[spans(inc.row_start, columns)]
+    _, first = np.unique(met, return_index=True)
+    relations = met[np.sort(first)]
+    entries = spans(inc.relation_start, relations)
+    line = np.repeat(np.arange(len(relations)), np.diff(inc.relation_start)[relations])
+    rows, coefs = inc.rows[entries], inc.coefs[entries]
+    rhs, equality = inc.rhs[relations], inc.equality[relations]
+    chain_rows, chain_line, chain_coefs, chain_rhs, chain_eq = [], [], [], [], []
+    for share, link in zip(inc.chain_share.tolist(), inc.chain_link.tolist(), strict=True):
+        if at[share] < 0 and at[link] < 0 or not hidden[link]:
+            continue
+        k = len(relations) + len(chain_rhs)
+        if hidden[share]:  # the share's count is at most its denominator
+            chain_rows += [share, link]
+            chain_line += [k, k]
+            chain_coefs += [1.0, -1.0]
+            chain_rhs.append(0.0)
+            chain_eq.append(False)
+        else:  # a visible share prints its denominator: the linked count itself
+            chain_rows.append(link)
+            chain_line.append(k)
+            chain_coefs.append(1.0)
+            chain_rhs.append(float(year.truth[link]))
+            chain_eq.append(True)
+    rows = np.concatenate([rows, np.array(chain_rows, dtype=np.intp)])
+    line = np.concatenate([line, np.array(chain_line, dtype=np.intp)])
+    coefs = np.concatenate([coefs, np.array(chain_coefs, dtype=float)])
+    rhs = np.concatenate([rhs, np.array(chain_rhs, dtype=float)])
+    equality = np.concatenate([equality, np.array(chain_eq, dtype=bool)])
+    column = at[rows]
+    inside = column >= 0
+    outside = ~inside
+    constant = year.constant[rows[outside]]
+    known = np.bincount(line[outside], weights=coefs[outside] * constant, minlength=len(rhs))
+    used = np.bincount(line[inside], minlength=len(rhs)) > 0
+    renumber = np.cumsum(used) - 1
+    return _Lines(
+        renumber[line[inside]],
+        column[inside],
+        coefs[inside],
+        (rhs - known)[used],
+        equality[used],
+    )
+
+
+def _sparse(lines: _Lines, order: np.ndarray, n: int):
+    """The lines in `order` as a compressed sparse column matrix, built from index arrays
+    directly (scipy's own conversion from triplets costs more than a solve). A column met
+    twice in a line has its coefficients added (in order); a coefficient that cancelled is
+    absent, as the dense matrix had it."""
     from scipy.sparse import csc_array  # lazy: public build only
 
-    rows = np.array([i for i, (line, _) in enumerate(lines) for _ in line], dtype=np.int32)
-    cols = np.array([c for line, _ in lines for c in line], dtype=np.int32)
-    data = np.array([v for line, _ in lines for v in line.values()], dtype=float)
-    keep = data != 0.0  # a coefficient that cancelled: absent, as the dense matrix had it
-    rows, cols, data = rows[keep], cols[keep], data[keep]
-    order = np.lexsort((rows, cols))
+    position = np.empty(len(order), dtype=np.intp)
+    position[order] = np.arange(len(order))
+    rows = position[lines.line]
+    cells, inverse = np.unique(lines.column * len(order) + rows, return_inverse=True)
+    data = np.bincount(inverse, weights=lines.coefs, minlength=len(cells))
+    keep = data != 0.0
+    cells, data = cells[keep], data[keep]
+    cols = (cells // max(len(order), 1)).astype(np.int32)
     indptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(cols, minlength=n), out=indptr[1:])
-    return csc_array((data[order], rows[order], indptr), shape=(len(lines), n))
+    return csc_array(
+        (data, (cells % max(len(order), 1)).astype(np.int32), indptr), shape=(len(order), n)
+    )
