@@ -55,42 +55,29 @@ def pinned(year: Year, hidden: np.ndarray, check: set[int] | None = None) -> lis
     return sorted(out)
 
 
-def _constraints(
-    year: Year, hidden: np.ndarray, rows: list[int] | None = None
-) -> list[tuple[list[int], list[float], float, bool]]:
-    """The relations (touching `rows`, default all) as (rows, coefs, rhs, equality), with the
-    chains' extra ones."""
-    rels = year.relations if rows is None else year.touching(rows)
-    cons = [(r.rows, r.coefs, r.rhs, r.equality) for r in rels]
-    wanted = None if rows is None else set(rows)
-    for share, link in year.chain_link.items():
-        if wanted is not None and share not in wanted and link not in wanted:
-            continue
-        if hidden[link] and hidden[share]:  # the share's count is at most its denominator
-            cons.append(([share, link], [1.0, -1.0], 0.0, False))
-        elif hidden[link]:  # a visible share prints its denominator: the linked count itself
-            cons.append(([link], [1.0], float(year.truth[link]), True))
-    return cons
-
-
 def _components(year: Year, hidden: np.ndarray, variables: np.ndarray) -> list[list[int]]:
-    """Groups of variables that share no relation with each other group."""
-    parent = {int(v): int(v) for v in variables}
+    """Groups of variables that share no relation with each other group (each group sorted,
+    the groups in the order of their first variable). Two variables are joined by a relation
+    they are both in, or by a chain whose two ends are both hidden (see `_lines`)."""
+    from scipy.sparse import csr_array  # lazy: public build only
+    from scipy.sparse.csgraph import connected_components
 
-    def find(v: int) -> int:
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        return v
-
-    for rows, _, _, _ in _constraints(year, hidden):
-        vs = [r for r in rows if r in parent]
-        for v in vs[1:]:
-            parent[find(v)] = find(vs[0])
+    inc = year.incidence
+    n = len(hidden)
+    is_variable = np.zeros(n, dtype=bool)
+    is_variable[variables] = True
+    relation_of = np.repeat(np.arange(len(inc.rhs)), np.diff(inc.relation_start))
+    in_relation = is_variable[inc.rows]  # a variable — its relation (node n + relation)
+    chained = is_variable[inc.chain_share] & is_variable[inc.chain_link]
+    tail = np.concatenate([inc.rows[in_relation], inc.chain_share[chained]])
+    head = np.concatenate([n + relation_of[in_relation], inc.chain_link[chained]])
+    size = n + len(inc.rhs)
+    graph = csr_array((np.ones(len(tail)), (tail, head)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
-    for v in parent:
-        groups.setdefault(find(v), []).append(v)
-    return [sorted(g) for g in groups.values()]
+    for v, label in zip(variables.tolist(), labels[variables].tolist(), strict=True):
+        groups.setdefault(label, []).append(v)
+    return list(groups.values())
 
 
 def _reachable(year: Year, hidden: np.ndarray, start: int) -> list[int]:
@@ -275,8 +262,9 @@ class _Lines(NamedTuple):
 
 def _lines(year: Year, hidden: np.ndarray, component: list[int]) -> _Lines:
     """The constraints over `component`: the relations touching it (in the order its rows
-    first meet them), then the chains' extra ones (`_constraints`), without the lines that
-    touch no variable. A cell outside the component is a constant (its published quantity):
+    first meet them), then the chains' extra ones (of each chain with its count hidden and
+    an end in the component: share ≤ count when both are hidden, else count = the printed
+    denominator), without the lines that touch no variable. A cell outside the component is a constant (its published quantity):
     its coef · quantity is moved to the right-hand side, summed in the relation's order
     (np.bincount adds in order, as a loop would)."""
     inc = year.incidence

@@ -69,7 +69,7 @@ class Incidence:
     rhs[k] where equality[k], else ≤); row r sits in the relations
     relations_of_row[spans(row_start, [r])] (ascending) and is tied by a chain to
     partners[spans(partner_start, [r])]; chain c ties share chain_share[c] to count
-    chain_link[c]."""
+    chain_link[c]; relation k sums the siblings siblings[spans(sibling_start, [k])]."""
 
     relation_start: np.ndarray
     rows: np.ndarray
@@ -80,6 +80,8 @@ class Incidence:
     relations_of_row: np.ndarray
     partner_start: np.ndarray
     partners: np.ndarray
+    sibling_start: np.ndarray  # relation k's siblings (empty if not a sum over siblings)
+    siblings: np.ndarray
     chain_share: np.ndarray
     chain_link: np.ndarray
 
@@ -153,6 +155,8 @@ class Year:
             rows = np.array([r for rel in self.relations for r in rel.rows], dtype=np.intp)
             coefs = np.array([c for rel in self.relations for c in rel.coefs], dtype=float)
             of_entry = np.repeat(np.arange(len(lengths)), lengths)
+            sibling_start = np.zeros(len(lengths) + 1, dtype=np.intp)
+            np.cumsum([len(r.siblings) for r in self.relations], out=sibling_start[1:])
             shares = np.array(list(self.chain_link), dtype=np.intp)
             links = np.array(list(self.chain_link.values()), dtype=np.intp)
             self._incidence = Incidence(
@@ -163,6 +167,8 @@ class Year:
                 np.array([r.equality for r in self.relations], dtype=bool),
                 *_grouped(rows, of_entry, n),
                 *_grouped(np.concatenate([shares, links]), np.concatenate([links, shares]), n),
+                sibling_start,
+                np.array([k for rel in self.relations for k in rel.siblings], dtype=np.intp),
                 shares,
                 links,
             )
@@ -226,9 +232,11 @@ def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
     year.relations += _hierarchy(tidy, index, institutions)
     year.relations += _school_groups(tidy, index, members)
     year.relations += _cross(tidy, index, den)
+    chained = {share for share, _ in CHAINS}
     year.chain_link = {  # only where the denominator is indeed the count's numerator
         k: link
         for (share, lv, u), k in index.items()
+        if share in chained
         for s, count in CHAINS
         if s == share
         and (link := index.get((count, lv, u))) is not None
@@ -291,16 +299,20 @@ def _school_members(institutions: pd.DataFrame | None) -> dict[str, list[str]]:
 def _school_rows(tidy: pd.DataFrame, members: dict[str, list[str]]) -> pd.DataFrame:
     """The pooled rows of the school groups: Σ numerators over Σ denominators of the schools."""
     inst = tidy[tidy["level"].eq("institution")]
+    units = inst["unit_id"].astype(str)
+    in_group = {label: units.isin(ids).to_numpy() for label, ids in members.items()}
+    numerators = pd.to_numeric(inst["numerator"], errors="coerce")
+    denominators = pd.to_numeric(inst["denominator"], errors="coerce")
+    of_indicator = inst.groupby("indicator_id", sort=False).indices
     rows = []
-    for ind, part in inst.groupby("indicator_id", sort=False):
-        by_unit = part.set_index(part["unit_id"].astype(str))
-        first = part.iloc[0]
-        for label, ids in members.items():
-            got = by_unit.loc[by_unit.index.isin(ids)]
-            if got.empty:
+    for ind, positions in of_indicator.items():  # first seen first; rows in table order
+        first = inst.iloc[positions[0]]
+        for label in members:
+            got = positions[in_group[label][positions]]
+            if not len(got):
                 continue
-            num = pd.to_numeric(got["numerator"], errors="coerce").sum(min_count=1)
-            den = pd.to_numeric(got["denominator"], errors="coerce").sum(min_count=1)
+            num = numerators.iloc[got].sum(min_count=1)
+            den = denominators.iloc[got].sum(min_count=1)
             share = str(first["unit"]) == SHARE_UNIT
             value = (100 * num / den if share and den > 0 else np.nan) if share else num
             rows.append(
