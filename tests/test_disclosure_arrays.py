@@ -125,3 +125,14 @@ def test_program_of_a_chain_states_what_the_visible_share_prints():
     assert lp.a.toarray().tolist() == [[-1.0, 1.0], [-1.0, 1.0]]
     assert lp.b_high.tolist() == [0.0, 0.0]
     assert lp.high.tolist() == [4.0 + audit.FAR, 2.0 + audit.FAR]
+
+
+def test_components_join_hidden_cells_through_relations_only():
+    # hidden: under 30 at A and B (rows 1, 2), under 35 at city and B (rows 3, 5). R0 joins
+    # 1 and 2, R1 joins 3 and 5, R4 joins 2 and 5: one program over all four.
+    year = ages()
+    hidden = np.array([False, True, True, True, False, True])
+    assert audit._components(year, hidden, np.flatnonzero(hidden)) == [[1, 2, 3, 5]]
+    # rows 1 and 5 alone: R0, R3 hold no other hidden cell of row 1, R1, R4 none of row 5
+    hidden = np.array([False, True, False, False, False, True])
+    assert audit._components(year, hidden, np.flatnonzero(hidden)) == [[1], [5]]
