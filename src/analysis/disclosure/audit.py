@@ -264,9 +264,9 @@ def _lines(year: Year, hidden: np.ndarray, component: list[int]) -> _Lines:
     """The constraints over `component`: the relations touching it (in the order its rows
     first meet them), then the chains' extra ones (of each chain with its count hidden and
     an end in the component: share ≤ count when both are hidden, else count = the printed
-    denominator), without the lines that touch no variable. A cell outside the component is a constant (its published quantity):
-    its coef · quantity is moved to the right-hand side, summed in the relation's order
-    (np.bincount adds in order, as a loop would)."""
+    denominator), without the lines that touch no variable. A cell outside the component is
+    a constant (its published quantity): its coef · quantity is moved to the right-hand side,
+    summed in the relation's order (np.bincount adds in order, as a loop would)."""
     inc = year.incidence
     columns = np.asarray(component, dtype=np.intp)
     at = np.full(len(hidden), -1, dtype=np.intp)
@@ -278,28 +278,22 @@ def _lines(year: Year, hidden: np.ndarray, component: list[int]) -> _Lines:
     line = np.repeat(np.arange(len(relations)), np.diff(inc.relation_start)[relations])
     rows, coefs = inc.rows[entries], inc.coefs[entries]
     rhs, equality = inc.rhs[relations], inc.equality[relations]
-    chain_rows, chain_line, chain_coefs, chain_rhs, chain_eq = [], [], [], [], []
-    for share, link in zip(inc.chain_share.tolist(), inc.chain_link.tolist(), strict=True):
-        if at[share] < 0 and at[link] < 0 or not hidden[link]:
-            continue
-        k = len(relations) + len(chain_rhs)
-        if hidden[share]:  # the share's count is at most its denominator
-            chain_rows += [share, link]
-            chain_line += [k, k]
-            chain_coefs += [1.0, -1.0]
-            chain_rhs.append(0.0)
-            chain_eq.append(False)
-        else:  # a visible share prints its denominator: the linked count itself
-            chain_rows.append(link)
-            chain_line.append(k)
-            chain_coefs.append(1.0)
-            chain_rhs.append(float(year.truth[link]))
-            chain_eq.append(True)
-    rows = np.concatenate([rows, np.array(chain_rows, dtype=np.intp)])
-    line = np.concatenate([line, np.array(chain_line, dtype=np.intp)])
-    coefs = np.concatenate([coefs, np.array(chain_coefs, dtype=float)])
-    rhs = np.concatenate([rhs, np.array(chain_rhs, dtype=float)])
-    equality = np.concatenate([equality, np.array(chain_eq, dtype=bool)])
+    # the chains with their count hidden and an end in the component, in the year's order:
+    # share − count ≤ 0 when the share is hidden too, else count = the printed denominator
+    touched = ((at[inc.chain_share] >= 0) | (at[inc.chain_link] >= 0)) & hidden[inc.chain_link]
+    shares, links = inc.chain_share[touched], inc.chain_link[touched]
+    both = hidden[shares]
+    kept = np.stack([both, np.ones_like(both)], axis=1).ravel()  # a visible share: no entry
+    chain_rows = np.stack([shares, links], axis=1).ravel()[kept]
+    chain_coefs = np.stack([np.ones(len(links)), np.where(both, -1.0, 1.0)], axis=1).ravel()
+    chain_line = len(relations) + np.repeat(np.arange(len(links)), np.where(both, 2, 1))
+    chain_rhs = np.where(both, 0.0, year.truth[links])
+    chain_eq = ~both
+    rows = np.concatenate([rows, chain_rows])
+    line = np.concatenate([line, chain_line])
+    coefs = np.concatenate([coefs, chain_coefs[kept]])
+    rhs = np.concatenate([rhs, chain_rhs])
+    equality = np.concatenate([equality, chain_eq])
     column = at[rows]
     inside = column >= 0
     outside = ~inside

@@ -226,7 +226,12 @@ def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
     index = {
         (i, lv, str(u)): k
         for k, (i, lv, u) in enumerate(
-            zip(tidy["indicator_id"], tidy["level"], tidy["unit_id"], strict=True)
+            zip(  # lists: iterating the columns themselves costs more than the rest
+                tidy["indicator_id"].tolist(),
+                tidy["level"].tolist(),
+                tidy["unit_id"].tolist(),
+                strict=True,
+            )
         )
     }
     year.relations += _hierarchy(tidy, index, institutions)
@@ -350,7 +355,10 @@ def _school_groups(
 def _cross(tidy: pd.DataFrame, index: dict, den: np.ndarray) -> list[Relation]:
     """Subsets between indicators at the same unit."""
     out = []
+    named = {small for small, _ in SUBSETS} | {share for share, _ in BELOW_DENOMINATOR}
     for (ind, level, unit), k in index.items():
+        if ind not in named:
+            continue
         for small, large in SUBSETS:
             if ind == small and (large, level, unit) in index:
                 out.append(Relation([k, index[(large, level, unit)]], [1.0, -1.0], 0.0, False))
