@@ -18,6 +18,7 @@ each program is small.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -163,18 +164,16 @@ class _LP:
     """The attacker's LP over one component: x = the hidden quantities, the rest constants."""
 
     def __init__(self, year: Year, hidden: np.ndarray, component: list[int]) -> None:
-        from scipy.optimize import Bounds, LinearConstraint  # lazy: public build only
-
-        lines = _lines(year, hidden, component)
-        self.n_eq, self.n_ub = int(lines.equality.sum()), int((~lines.equality).sum())
+        self._lines = _lines(year, hidden, component)
+        equality = self._lines.equality
+        self.n_eq, self.n_ub = int(equality.sum()), int((~equality).sum())
         # one matrix, equalities first (the order scipy stacks two constraints in): built
-        # once, each solve changes only the objective
-        order = np.concatenate([np.flatnonzero(lines.equality), np.flatnonzero(~lines.equality)])
-        self.a = _sparse(lines, order, len(component))
-        rhs_all = lines.rhs[order]
+        # on the first solve (a program of bounds only is never solved), then each solve
+        # changes only the objective
+        self._order = np.concatenate([np.flatnonzero(equality), np.flatnonzero(~equality)])
+        rhs_all = self._lines.rhs[self._order]
         self.b_low = np.concatenate([rhs_all[: self.n_eq], np.full(self.n_ub, -np.inf)])
         self.b_high = rhs_all
-        self.constraint = LinearConstraint(self.a, self.b_low, self.b_high)
         inc = year.incidence
         hidden_links = np.zeros(len(hidden), dtype=bool)
         hidden_links[inc.chain_share[hidden[inc.chain_link]]] = True
@@ -184,7 +183,23 @@ class _LP:
         unbounded = ~np.isfinite(upper) | hidden_links[component]
         self.low = np.zeros(len(component))
         self.high = np.where(unbounded, self.truth + FAR, upper).astype(float)
-        self.bounds = Bounds(self.low, self.high)
+
+    @cached_property
+    def a(self):
+        """The constraint matrix (compressed sparse columns)."""
+        return _sparse(self._lines, self._order, len(self.truth))
+
+    @cached_property
+    def constraint(self):
+        from scipy.optimize import LinearConstraint  # lazy: public build only
+
+        return LinearConstraint(self.a, self.b_low, self.b_high)
+
+    @cached_property
+    def bounds(self):
+        from scipy.optimize import Bounds  # lazy: public build only
+
+        return Bounds(self.low, self.high)
 
     @property
     def free(self) -> bool:
