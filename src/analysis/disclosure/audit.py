@@ -18,9 +18,12 @@ each program is small.
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import NamedTuple
+
 import numpy as np
 
-from analysis.disclosure.relations import Year
+from analysis.disclosure.relations import Year, spans
 
 MOVE = 1.0 - 1e-6  # a move of one person (LP tolerance aside) protects a cell
 SEED = 0  # the random directions of the batch LPs: fixed, so two builds hide the same cells
@@ -53,57 +56,56 @@ def pinned(year: Year, hidden: np.ndarray, check: set[int] | None = None) -> lis
     return sorted(out)
 
 
-def _constraints(
-    year: Year, hidden: np.ndarray, rows: list[int] | None = None
-) -> list[tuple[list[int], list[float], float, bool]]:
-    """The relations (touching `rows`, default all) as (rows, coefs, rhs, equality), with the
-    chains' extra ones."""
-    rels = year.relations if rows is None else year.touching(rows)
-    cons = [(r.rows, r.coefs, r.rhs, r.equality) for r in rels]
-    wanted = None if rows is None else set(rows)
-    for share, link in year.chain_link.items():
-        if wanted is not None and share not in wanted and link not in wanted:
-            continue
-        if hidden[link] and hidden[share]:  # the share's count is at most its denominator
-            cons.append(([share, link], [1.0, -1.0], 0.0, False))
-        elif hidden[link]:  # a visible share prints its denominator: the linked count itself
-            cons.append(([link], [1.0], float(year.truth[link]), True))
-    return cons
-
-
 def _components(year: Year, hidden: np.ndarray, variables: np.ndarray) -> list[list[int]]:
-    """Groups of variables that share no relation with each other group."""
-    parent = {int(v): int(v) for v in variables}
+    """Groups of variables that share no relation with each other group (each group sorted,
+    the groups in the order of their first variable). Two variables are joined by a relation
+    they are both in, or by a chain whose two ends are both hidden (see `_lines`)."""
+    from scipy.sparse import csr_array  # lazy: public build only
+    from scipy.sparse.csgraph import connected_components
 
-    def find(v: int) -> int:
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        return v
-
-    for rows, _, _, _ in _constraints(year, hidden):
-        vs = [r for r in rows if r in parent]
-        for v in vs[1:]:
-            parent[find(v)] = find(vs[0])
+    inc = year.incidence
+    n = len(hidden)
+    is_variable = np.zeros(n, dtype=bool)
+    is_variable[variables] = True
+    relation_of = np.repeat(np.arange(len(inc.rhs)), np.diff(inc.relation_start))
+    in_relation = is_variable[inc.rows]  # a variable — its relation (node n + relation)
+    chained = is_variable[inc.chain_share] & is_variable[inc.chain_link]
+    tail = np.concatenate([inc.rows[in_relation], inc.chain_share[chained]])
+    head = np.concatenate([n + relation_of[in_relation], inc.chain_link[chained]])
+    size = n + len(inc.rhs)
+    graph = csr_array((np.ones(len(tail)), (tail, head)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
-    for v in parent:
-        groups.setdefault(find(v), []).append(v)
-    return [sorted(g) for g in groups.values()]
+    for v, label in zip(variables.tolist(), labels[variables].tolist(), strict=True):
+        groups.setdefault(label, []).append(v)
+    return list(groups.values())
 
 
 def _reachable(year: Year, hidden: np.ndarray, start: int) -> list[int]:
-    """The component of one variable, found by walking its relations (cheaper than all)."""
-    variable = (hidden & year.protectable).tolist()  # Python bools: read once per neighbour
+    """The component of one variable, found by walking its relations and chains (cheaper
+    than all), a whole frontier at a time; a relation once walked is done (every variable
+    in it was reached)."""
+    variable = hidden & year.protectable
     if not variable[start]:
         return []
-    neighbours = year.neighbours()
-    seen, todo = {start}, [start]
-    while todo:
-        for k in neighbours.get(todo.pop(), ()):
-            if k not in seen and variable[k]:
-                seen.add(k)
-                todo.append(k)
-    return sorted(seen)
+    inc = year.incidence
+    seen = np.zeros(len(variable), dtype=bool)
+    walked = np.zeros(len(inc.rhs), dtype=bool)
+    seen[start] = True
+    frontier = np.array([start], dtype=np.intp)
+    while len(frontier):
+        relations = inc.relations_of_row[spans(inc.row_start, frontier)]
+        relations = np.unique(relations[~walked[relations]])
+        walked[relations] = True
+        near = np.concatenate(
+            [
+                inc.rows[spans(inc.relation_start, relations)],
+                inc.partners[spans(inc.partner_start, frontier)],
+            ]
+        )
+        frontier = np.unique(near[variable[near] & ~seen[near]])
+        seen[frontier] = True
+    return np.flatnonzero(seen).tolist()
 
 
 def _pinned_in(
@@ -113,10 +115,14 @@ def _pinned_in(
     the program it came from: partner trials that are undone, and later rounds, meet the
     same programs again (whether a cell is pinned is a fact of the program, not of the
     order the cells were asked in)."""
-    known = year.audited.setdefault(_program_key(year, hidden, component), {})
+    key = _program_key(year, hidden, component)
+    known = year.audited.setdefault(key, {})
     todo = [k for k in targets if component[k] not in known]
     if todo:
-        stuck = set(_solve(year, hidden, component, todo))
+        lp = year.programs.get(key)
+        if lp is None:
+            lp = year.programs[key] = _LP(year, hidden, component)
+        stuck = set(_solve(lp, component, todo))
         known.update({component[k]: component[k] in stuck for k in todo})
     return [component[k] for k in targets if known[component[k]]]
 
@@ -125,17 +131,18 @@ def _program_key(year: Year, hidden: np.ndarray, component: list[int]) -> tuple:
     """What the attacker's program over `component` depends on besides the year's fixed
     figures: its variables and, of each chain touching them, which ends are hidden (the
     other relations' cells outside the component are constants whether hidden or not)."""
-    inside = set(component)
+    inc = year.incidence
+    inside = np.zeros(len(hidden), dtype=bool)
+    inside[component] = True
+    touched = inside[inc.chain_share] | inside[inc.chain_link]
+    shares, links = inc.chain_share[touched], inc.chain_link[touched]
     chains = tuple(
-        (share, link, bool(hidden[share]), bool(hidden[link]))
-        for share, link in year.chain_link.items()
-        if share in inside or link in inside
+        zip(shares.tolist(), links.tolist(), hidden[shares].tolist(), hidden[links].tolist())
     )
     return tuple(component), chains
 
 
-def _solve(year: Year, hidden: np.ndarray, component: list[int], targets: list[int]) -> list[int]:
-    lp = _LP(year, hidden, component)
+def _solve(lp: _LP, component: list[int], targets: list[int]) -> list[int]:
     if lp.free:  # bounds only: a cell over at least one person can always move
         return []
     unresolved = set(targets)
@@ -157,36 +164,42 @@ class _LP:
     """The attacker's LP over one component: x = the hidden quantities, the rest constants."""
 
     def __init__(self, year: Year, hidden: np.ndarray, component: list[int]) -> None:
-        at = {row: k for k, row in enumerate(component)}
-        n = len(component)
-        constant = year.known_truth  # a cell outside the program: its (published) quantity
-        lines: tuple[list, list] = ([], [])  # (equalities, inequalities): {column: coef}, rhs
-        for rows, coefs, rhs, equality in _constraints(year, hidden, component):
-            line: dict[int, float] = {}
-            known = 0.0
-            for row, coef in zip(rows, coefs, strict=True):
-                k = at.get(row)
-                if k is not None:
-                    line[k] = line.get(k, 0.0) + coef
-                else:
-                    known += coef * constant[row]
-            if line:
-                lines[0 if equality else 1].append((line, rhs - known))
-        self.n_eq, self.n_ub = len(lines[0]), len(lines[1])
+        self._lines = _lines(year, hidden, component)
+        equality = self._lines.equality
+        self.n_eq, self.n_ub = int(equality.sum()), int((~equality).sum())
         # one matrix, equalities first (the order scipy stacks two constraints in): built
-        # once, each solve changes only the objective
-        ordered = lines[0] + lines[1]
-        self.a = _sparse(ordered, n)
-        rhs_all = np.array([b for _, b in ordered], dtype=float)
+        # on the first solve (a program of bounds only is never solved), then each solve
+        # changes only the objective
+        self._order = np.concatenate([np.flatnonzero(equality), np.flatnonzero(~equality)])
+        rhs_all = self._lines.rhs[self._order]
         self.b_low = np.concatenate([rhs_all[: self.n_eq], np.full(self.n_ub, -np.inf)])
         self.b_high = rhs_all
-        hidden_links = {s for s, link in year.chain_link.items() if hidden[link]}
+        inc = year.incidence
+        hidden_links = np.zeros(len(hidden), dtype=bool)
+        hidden_links[inc.chain_share[hidden[inc.chain_link]]] = True
         self.truth = year.truth[component]
         upper = year.upper[component]
         # a count, or a share whose denominator is hidden too: no known upper bound
-        unbounded = ~np.isfinite(upper) | np.array([row in hidden_links for row in component])
-        self.low = np.zeros(n)
+        unbounded = ~np.isfinite(upper) | hidden_links[component]
+        self.low = np.zeros(len(component))
         self.high = np.where(unbounded, self.truth + FAR, upper).astype(float)
+
+    @cached_property
+    def a(self):
+        """The constraint matrix (compressed sparse columns)."""
+        return _sparse(self._lines, self._order, len(self.truth))
+
+    @cached_property
+    def constraint(self):
+        from scipy.optimize import LinearConstraint  # lazy: public build only
+
+        return LinearConstraint(self.a, self.b_low, self.b_high)
+
+    @cached_property
+    def bounds(self):
+        from scipy.optimize import Bounds  # lazy: public build only
+
+        return Bounds(self.low, self.high)
 
     @property
     def free(self) -> bool:
@@ -209,14 +222,14 @@ class _LP:
         points where no whole-number table exists — an attacker with an integer solver would
         still pin it.
         """
-        from scipy.optimize import Bounds, LinearConstraint, milp  # lazy: public build only
+        from scipy.optimize import milp  # lazy: public build only
 
         c = np.zeros(len(self.truth))
         c[targets] = -signs  # milp minimises
         res = milp(
             c,
-            constraints=LinearConstraint(self.a, self.b_low, self.b_high),
-            bounds=Bounds(self.low, self.high),
+            constraints=self.constraint,
+            bounds=self.bounds,
             integrality=np.ones(len(c)),
         )
         if res.status != 0 or res.x is None:  # the truth is feasible: a solver limit at most
@@ -231,7 +244,7 @@ class _LP:
         and any solution answers it (the solver stops at the first whole-number one, or
         proves there is none), about half the work of pushing the cell as far as it goes.
         """
-        from scipy.optimize import Bounds, LinearConstraint, milp  # lazy: public build only
+        from scipy.optimize import Bounds, milp  # lazy: public build only
 
         low, high, truth = self.low.copy(), self.high.copy(), self.truth[k]
         if sign > 0:
@@ -242,7 +255,7 @@ class _LP:
             return False
         res = milp(
             np.zeros(len(self.truth)),
-            constraints=LinearConstraint(self.a, self.b_low, self.b_high),
+            constraints=self.constraint,
             bounds=Bounds(low, high),
             integrality=np.ones(len(self.truth)),
         )
@@ -250,17 +263,85 @@ class _LP:
         return res.status == 0 and res.x is not None and abs(res.x[k] - truth) >= MOVE
 
 
-def _sparse(lines: list[tuple[dict[int, float], float]], n: int):
-    """The rows `lines` ({column: coef}) as a compressed sparse column matrix, built from
-    index arrays directly (scipy's own conversion from triplets costs more than a solve)."""
+class _Lines(NamedTuple):
+    """An attacker's program's constraints, before the equalities are put first: line
+    line[e] has coefficient coefs[e] at column column[e] (a position in the component;
+    a line's entries in the order of its relation's rows)."""
+
+    line: np.ndarray
+    column: np.ndarray
+    coefs: np.ndarray
+    rhs: np.ndarray  # constants folded in
+    equality: np.ndarray
+
+
+def _lines(year: Year, hidden: np.ndarray, component: list[int]) -> _Lines:
+    """The constraints over `component`: the relations touching it (in the order its rows
+    first meet them), then the chains' extra ones (of each chain with its count hidden and
+    an end in the component: share ≤ count when both are hidden, else count = the printed
+    denominator), without the lines that touch no variable. A cell outside the component is
+    a constant (its published quantity): its coef · quantity is moved to the right-hand side,
+    summed in the relation's order (np.bincount adds in order, as a loop would)."""
+    inc = year.incidence
+    columns = np.asarray(component, dtype=np.intp)
+    at = np.full(len(hidden), -1, dtype=np.intp)
+    at[columns] = np.arange(len(columns))
+    met = inc.relations_of_row[spans(inc.row_start, columns)]
+    _, first = np.unique(met, return_index=True)
+    relations = met[np.sort(first)]
+    entries = spans(inc.relation_start, relations)
+    line = np.repeat(np.arange(len(relations)), np.diff(inc.relation_start)[relations])
+    rows, coefs = inc.rows[entries], inc.coefs[entries]
+    rhs, equality = inc.rhs[relations], inc.equality[relations]
+    # the chains with their count hidden and an end in the component, in the year's order:
+    # share − count ≤ 0 when the share is hidden too, else count = the printed denominator
+    touched = ((at[inc.chain_share] >= 0) | (at[inc.chain_link] >= 0)) & hidden[inc.chain_link]
+    shares, links = inc.chain_share[touched], inc.chain_link[touched]
+    both = hidden[shares]
+    kept = np.stack([both, np.ones_like(both)], axis=1).ravel()  # a visible share: no entry
+    chain_rows = np.stack([shares, links], axis=1).ravel()[kept]
+    chain_coefs = np.stack([np.ones(len(links)), np.where(both, -1.0, 1.0)], axis=1).ravel()
+    chain_line = len(relations) + np.repeat(np.arange(len(links)), np.where(both, 2, 1))
+    chain_rhs = np.where(both, 0.0, year.truth[links])
+    chain_eq = ~both
+    rows = np.concatenate([rows, chain_rows])
+    line = np.concatenate([line, chain_line])
+    coefs = np.concatenate([coefs, chain_coefs[kept]])
+    rhs = np.concatenate([rhs, chain_rhs])
+    equality = np.concatenate([equality, chain_eq])
+    column = at[rows]
+    inside = column >= 0
+    outside = ~inside
+    constant = year.constant[rows[outside]]
+    known = np.bincount(line[outside], weights=coefs[outside] * constant, minlength=len(rhs))
+    used = np.bincount(line[inside], minlength=len(rhs)) > 0
+    renumber = np.cumsum(used) - 1
+    return _Lines(
+        renumber[line[inside]],
+        column[inside],
+        coefs[inside],
+        (rhs - known)[used],
+        equality[used],
+    )
+
+
+def _sparse(lines: _Lines, order: np.ndarray, n: int):
+    """The lines in `order` as a compressed sparse column matrix, built from index arrays
+    directly (scipy's own conversion from triplets costs more than a solve). A column met
+    twice in a line has its coefficients added (in order); a coefficient that cancelled is
+    absent, as the dense matrix had it."""
     from scipy.sparse import csc_array  # lazy: public build only
 
-    rows = np.array([i for i, (line, _) in enumerate(lines) for _ in line], dtype=np.int32)
-    cols = np.array([c for line, _ in lines for c in line], dtype=np.int32)
-    data = np.array([v for line, _ in lines for v in line.values()], dtype=float)
-    keep = data != 0.0  # a coefficient that cancelled: absent, as the dense matrix had it
-    rows, cols, data = rows[keep], cols[keep], data[keep]
-    order = np.lexsort((rows, cols))
+    position = np.empty(len(order), dtype=np.intp)
+    position[order] = np.arange(len(order))
+    rows = position[lines.line]
+    cells, inverse = np.unique(lines.column * len(order) + rows, return_inverse=True)
+    data = np.bincount(inverse, weights=lines.coefs, minlength=len(cells))
+    keep = data != 0.0
+    cells, data = cells[keep], data[keep]
+    cols = (cells // max(len(order), 1)).astype(np.int32)
     indptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(cols, minlength=n), out=indptr[1:])
-    return csc_array((data[order], rows[order], indptr), shape=(len(lines), n))
+    return csc_array(
+        (data, (cells % max(len(order), 1)).astype(np.int32), indptr), shape=(len(order), n)
+    )

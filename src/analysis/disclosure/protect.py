@@ -73,20 +73,30 @@ def _chains(year: Year, hidden: np.ndarray) -> None:
 
 
 def _cheap_secondary(year: Year, hidden: np.ndarray) -> None:
-    """A group with exactly one hidden positive sibling gets its smallest visible one hidden."""
-    groups = [r.siblings for r in year.relations if r.siblings]
+    """A group with exactly one hidden positive sibling gets its smallest visible one hidden
+    (ties: the earlier row). The groups are visited in order, a pass at a time, each seeing
+    what the earlier ones hid, until a pass hides nothing."""
+    inc = year.incidence
+    kids = inc.siblings
+    group_of = np.repeat(np.arange(len(inc.sibling_start) - 1), np.diff(inc.sibling_start))
     positive = year.protectable & (np.nan_to_num(year.size, nan=0.0) > 0)
-    changed = True
-    while changed:
-        changed = False
-        for kids in groups:
-            inside = [k for k in kids if positive[k]]
-            if sum(hidden[k] for k in inside) != 1:
-                continue
-            visible = [(year.size[k], k) for k in inside if not hidden[k]]
-            if visible:
-                hidden[min(visible)[1]] = True
-                changed = True
+    inside = positive[kids]
+    at, changed = 0, False  # the next group of the pass; whether the pass hid a cell
+    while True:
+        hidden_kid = hidden[kids]
+        n_hidden = np.bincount(group_of, weights=inside & hidden_kid, minlength=len(inc.rhs))
+        n_visible = np.bincount(group_of, weights=inside & ~hidden_kid, minlength=len(inc.rhs))
+        ready = np.flatnonzero((n_hidden[at:] == 1) & (n_visible[at:] > 0))
+        if len(ready):
+            group = at + int(ready[0])
+            members = kids[inc.sibling_start[group] : inc.sibling_start[group + 1]]
+            visible = members[positive[members] & ~hidden[members]]
+            hidden[visible[np.lexsort((visible, year.size[visible]))[0]]] = True
+            at, changed = group + 1, True
+        elif changed:  # the pass hid something: another pass from the first group
+            at, changed = 0, False
+        else:
+            return
 
 
 def _add_partners(year: Year, hidden: np.ndarray, stuck: list[int]) -> bool:

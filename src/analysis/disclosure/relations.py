@@ -61,6 +61,49 @@ class Relation:
     siblings: list[int] = field(default_factory=list)  # of a sum over siblings (else empty)
 
 
+@dataclass(frozen=True)
+class Incidence:
+    """A year's relations and neighbourhoods as index arrays (compressed rows), built once a
+    year so that an attacker's program is sliced out of them instead of assembled line by
+    line: relation k is Σ coefs[e] · q[rows[e]] over e in spans(relation_start, [k]) (==
+    rhs[k] where equality[k], else ≤); row r sits in the relations
+    relations_of_row[spans(row_start, [r])] (ascending) and is tied by a chain to
+    partners[spans(partner_start, [r])]; chain c ties share chain_share[c] to count
+    chain_link[c]; relation k sums the siblings siblings[spans(sibling_start, [k])]."""
+
+    relation_start: np.ndarray
+    rows: np.ndarray
+    coefs: np.ndarray
+    rhs: np.ndarray
+    equality: np.ndarray
+    row_start: np.ndarray
+    relations_of_row: np.ndarray
+    partner_start: np.ndarray
+    partners: np.ndarray
+    sibling_start: np.ndarray  # relation k's siblings (empty if not a sum over siblings)
+    siblings: np.ndarray
+    chain_share: np.ndarray
+    chain_link: np.ndarray
+
+
+def spans(start: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """The positions start[w] … start[w + 1] − 1 of each w in `which`, concatenated in order
+    (the entries of those compressed rows)."""
+    which = np.asarray(which, dtype=np.intp)
+    first = start[which]
+    lengths = start[which + 1] - first
+    ends = np.cumsum(lengths)
+    return np.repeat(first - ends + lengths, lengths) + np.arange(ends[-1] if len(ends) else 0)
+
+
+def _grouped(keys: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """`values` grouped by `keys` (0 … n − 1) as (start, items): key g's values, in their
+    order in `values`, are items[start[g]:start[g + 1]]."""
+    start = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(keys, minlength=n), out=start[1:])
+    return start, values[np.argsort(keys, kind="stable")]
+
+
 @dataclass
 class Year:
     """One year's table as the attacker sees it: quantities, bounds and relations."""
@@ -75,12 +118,14 @@ class Year:
 
     def __post_init__(self) -> None:
         self._member_of: dict[int, list[int]] | None = None
-        self._neighbours: dict[int, set[int]] | None = None
         self._protectable: np.ndarray | None = None
-        self._known_truth: list[float] | None = None
+        self._constant: np.ndarray | None = None
         self._plain: tuple | None = None
+        self._incidence: Incidence | None = None
         # the audit's answers, per attacker's program: {program: {row: pinned}}
         self.audited: dict[tuple, dict[int, bool]] = {}
+        # the attacker's programs built so far (the audit's `_LP`), per program
+        self.programs: dict[tuple, object] = {}
 
     def relations_of(self, row: int) -> list[Relation]:
         """The relations a row appears in."""
@@ -91,19 +136,6 @@ class Year:
                     self._member_of.setdefault(r, []).append(k)
         return [self.relations[k] for k in self._member_of.get(row, [])]
 
-    def neighbours(self) -> dict[int, set[int]]:
-        """Per row, the rows it shares a relation or a chain with (built on first use)."""
-        if self._neighbours is None:
-            near: dict[int, set[int]] = {}
-            for rel in self.relations:
-                for r in rel.rows:
-                    near.setdefault(r, set()).update(rel.rows)
-            for share, link in self.chain_link.items():
-                near.setdefault(share, set()).add(link)
-                near.setdefault(link, set()).add(share)
-            self._neighbours = near
-        return self._neighbours
-
     def touching(self, rows: list[int]) -> list[Relation]:
         """The relations that involve any of `rows`, each once."""
         seen: dict[int, Relation] = {}
@@ -111,6 +143,36 @@ class Year:
             for rel in self.relations_of(row):
                 seen[id(rel)] = rel
         return list(seen.values())
+
+    @property
+    def incidence(self) -> Incidence:
+        """The relations, rows' relations and chains as index arrays (built on first use)."""
+        if self._incidence is None:
+            n = len(self.truth)
+            lengths = [len(r.rows) for r in self.relations]
+            relation_start = np.zeros(len(lengths) + 1, dtype=np.intp)
+            np.cumsum(lengths, out=relation_start[1:])
+            rows = np.array([r for rel in self.relations for r in rel.rows], dtype=np.intp)
+            coefs = np.array([c for rel in self.relations for c in rel.coefs], dtype=float)
+            of_entry = np.repeat(np.arange(len(lengths)), lengths)
+            sibling_start = np.zeros(len(lengths) + 1, dtype=np.intp)
+            np.cumsum([len(r.siblings) for r in self.relations], out=sibling_start[1:])
+            shares = np.array(list(self.chain_link), dtype=np.intp)
+            links = np.array(list(self.chain_link.values()), dtype=np.intp)
+            self._incidence = Incidence(
+                relation_start,
+                rows,
+                coefs,
+                np.array([r.rhs for r in self.relations], dtype=float),
+                np.array([r.equality for r in self.relations], dtype=bool),
+                *_grouped(rows, of_entry, n),
+                *_grouped(np.concatenate([shares, links]), np.concatenate([links, shares]), n),
+                sibling_start,
+                np.array([k for rel in self.relations for k in rel.siblings], dtype=np.intp),
+                shares,
+                links,
+            )
+        return self._incidence
 
     @property
     def protectable(self) -> np.ndarray:
@@ -134,12 +196,12 @@ class Year:
         return self._plain
 
     @property
-    def known_truth(self) -> list[float]:
-        """Each row's quantity as a Python float, 0 for no value: what a constant outside an
-        attacker's program adds to its relations."""
-        if self._known_truth is None:
-            self._known_truth = np.nan_to_num(self.truth, nan=0.0).tolist()
-        return self._known_truth
+    def constant(self) -> np.ndarray:
+        """Each row's quantity, 0 for no value: what a constant outside an attacker's program
+        adds to its relations."""
+        if self._constant is None:
+            self._constant = np.nan_to_num(self.truth, nan=0.0)
+        return self._constant
 
 
 def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
@@ -164,15 +226,22 @@ def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
     index = {
         (i, lv, str(u)): k
         for k, (i, lv, u) in enumerate(
-            zip(tidy["indicator_id"], tidy["level"], tidy["unit_id"], strict=True)
+            zip(  # lists: iterating the columns themselves costs more than the rest
+                tidy["indicator_id"].tolist(),
+                tidy["level"].tolist(),
+                tidy["unit_id"].tolist(),
+                strict=True,
+            )
         )
     }
     year.relations += _hierarchy(tidy, index, institutions)
     year.relations += _school_groups(tidy, index, members)
     year.relations += _cross(tidy, index, den)
+    chained = {share for share, _ in CHAINS}
     year.chain_link = {  # only where the denominator is indeed the count's numerator
         k: link
         for (share, lv, u), k in index.items()
+        if share in chained
         for s, count in CHAINS
         if s == share
         and (link := index.get((count, lv, u))) is not None
@@ -180,7 +249,7 @@ def build(tidy: pd.DataFrame, institutions: pd.DataFrame | None = None) -> Year:
     }
     year.relations = [r for r in year.relations if _holds(r, truth)]
     year._member_of = None  # relations changed: index them again on first use
-    year._neighbours = None
+    year._incidence = None
     return year
 
 
@@ -235,16 +304,20 @@ def _school_members(institutions: pd.DataFrame | None) -> dict[str, list[str]]:
 def _school_rows(tidy: pd.DataFrame, members: dict[str, list[str]]) -> pd.DataFrame:
     """The pooled rows of the school groups: Σ numerators over Σ denominators of the schools."""
     inst = tidy[tidy["level"].eq("institution")]
+    units = inst["unit_id"].astype(str)
+    in_group = {label: units.isin(ids).to_numpy() for label, ids in members.items()}
+    numerators = pd.to_numeric(inst["numerator"], errors="coerce")
+    denominators = pd.to_numeric(inst["denominator"], errors="coerce")
+    of_indicator = inst.groupby("indicator_id", sort=False).indices
     rows = []
-    for ind, part in inst.groupby("indicator_id", sort=False):
-        by_unit = part.set_index(part["unit_id"].astype(str))
-        first = part.iloc[0]
-        for label, ids in members.items():
-            got = by_unit.loc[by_unit.index.isin(ids)]
-            if got.empty:
+    for ind, positions in of_indicator.items():  # first seen first; rows in table order
+        first = inst.iloc[positions[0]]
+        for label in members:
+            got = positions[in_group[label][positions]]
+            if not len(got):
                 continue
-            num = pd.to_numeric(got["numerator"], errors="coerce").sum(min_count=1)
-            den = pd.to_numeric(got["denominator"], errors="coerce").sum(min_count=1)
+            num = numerators.iloc[got].sum(min_count=1)
+            den = denominators.iloc[got].sum(min_count=1)
             share = str(first["unit"]) == SHARE_UNIT
             value = (100 * num / den if share and den > 0 else np.nan) if share else num
             rows.append(
@@ -282,7 +355,10 @@ def _school_groups(
 def _cross(tidy: pd.DataFrame, index: dict, den: np.ndarray) -> list[Relation]:
     """Subsets between indicators at the same unit."""
     out = []
+    named = {small for small, _ in SUBSETS} | {share for share, _ in BELOW_DENOMINATOR}
     for (ind, level, unit), k in index.items():
+        if ind not in named:
+            continue
         for small, large in SUBSETS:
             if ind == small and (large, level, unit) in index:
                 out.append(Relation([k, index[(large, level, unit)]], [1.0, -1.0], 0.0, False))
