@@ -238,3 +238,39 @@ def test_public_tables_show_only_what_the_public_pages_show(demo):
     measures = pd.read_csv(demo / "public" / "measures.csv", dtype=str)
     assert "responsible" not in measures.columns
     assert "responsible" in pd.read_csv(demo / "internal" / "measures.csv", dtype=str).columns
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_the_tables_on_what_the_build_holds_are_the_command_s(demo, tmp_path, profile):
+    """The build hands its context, indicator table and shared results to the writer (each
+    read once a task); the files are those of the command, which reads everything itself."""
+    from analysis import context
+    from analysis.book import yearly
+    from analysis.decision_tables import NAMES, write
+
+    processed, out = demo / "processed", tmp_path / "out"
+    tidy = yearly.compute(processed, 2023, out)
+    shared = yearly.shared_results(tidy, processed, 2023, out)
+    write(context.resolve(2023, processed, out, profile), tmp_path / "csv", tidy, shared)
+    for name in NAMES:
+        assert (tmp_path / "csv" / name).read_bytes() == (demo / profile / name).read_bytes()
+
+
+def test_the_public_tables_of_the_years_stack_into_the_public_table_of_the_stack(demo):
+    """`shown_tables` decides year by year, as `context.for_reader` does on a stack of years:
+    the pages' tidy tables may stack the years they hold."""
+    from analysis import context
+    from analysis.pages import effectiveness as effectiveness_page
+
+    ctx = context.resolve(2023, demo / "processed", demo / "public", "public")
+    tables_of = effectiveness_page.indicator_tables(ctx)
+    both = pd.concat([tables_of(2022), tables_of(2023)])
+    # the decisions made and cached first: the build's tasks read them from the cache (read
+    # back, a blank `meets_target` is None; fresh, it is <NA>)
+    context.for_reader(ctx, both)
+    whole = context.for_reader(ctx, both)
+    shown = effectiveness_page.shown_tables(ctx, tables_of)
+    stacked = pd.concat([shown(2022), shown(2023)], ignore_index=True)
+    pd.testing.assert_frame_equal(stacked, whole)
+    assert stacked["flags"].str.contains("suppressed").any()  # the decision hid something
+    assert shown(2023) is shown(2023)  # read once

@@ -26,16 +26,25 @@ from analysis.indicators.tidy import cell
 from analysis.pages import analysis as analysis_page
 from analysis.pages import effectiveness as effectiveness_page
 from analysis.pages import measures as measures_page
+from analysis.year_results import YearResults, year_results
 
 # the files, in the order SPEC §5 names them
 NAMES = ("problems.csv", "recommendations.csv", "measures.csv", "effectiveness.csv")
 
 
-def frames(ctx: Context) -> dict[str, pd.DataFrame]:
-    """The four tables of the context's year as its profile may show them, by file name."""
-    out = analysis_page.tidy_for(ctx)
-    out["measures.csv"] = measures_page.tidy_for(ctx)
-    out["effectiveness.csv"] = effectiveness_page.tidy_for(ctx)
+def frames(
+    ctx: Context, tidy: pd.DataFrame | None = None, shared: YearResults | None = None
+) -> dict[str, pd.DataFrame]:
+    """The four tables of the context's year as its profile may show them, by file name.
+
+    `tidy` and `shared`: the year's indicator table and shared results when the caller holds
+    them (the build). The pages' functions share the years' tables, each read once."""
+    tables_of = effectiveness_page.indicator_tables(ctx, tidy)
+    shown = effectiveness_page.shown_tables(ctx, tables_of)
+    shared = year_results(ctx, tables_of(ctx.year)) if shared is None else shared
+    out = analysis_page.tidy_for(ctx, shared, shown)
+    out["measures.csv"] = measures_page.tidy_for(ctx, shared, shown)
+    out["effectiveness.csv"] = effectiveness_page.tidy_for(ctx, tables_of, shown)
     return {name: out[name] for name in NAMES}
 
 
@@ -49,10 +58,15 @@ def csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def write(ctx: Context, folder: Path) -> list[Path]:
+def write(
+    ctx: Context,
+    folder: Path,
+    tidy: pd.DataFrame | None = None,
+    shared: YearResults | None = None,
+) -> list[Path]:
     """Every table computed first, then each file replaced whole: a failure while computing
-    leaves the previous files as they were."""
-    texts = {name: csv_text(frame) for name, frame in frames(ctx).items()}
+    leaves the previous files as they were. `tidy`, `shared`: as `frames` takes them."""
+    texts = {name: csv_text(frame) for name, frame in frames(ctx, tidy, shared).items()}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():

@@ -143,7 +143,10 @@ def write_exports(
     Centre's documents (`analysis.documents`, in `documents/`).
     The recommendations and person lists are the shared results the pages read (computed once
     a year, `analysis.year_results`)."""
-    shared = shared_results(tidy, processed_dir, year, output_dir)
+    # one context for the task: its fingerprint (the key of the shared results) is worked out
+    # once, and the tidy tables below read the results and tables held here
+    ctx = context.resolve(year, processed_dir, output_dir, profile)
+    shared = year_results(ctx, tidy)
     institutions = read_table(processed_dir, year, "institutions")
     associations = read_table(processed_dir, year, "associations")
     exports.write_indicators_xlsx(
@@ -165,12 +168,12 @@ def write_exports(
         rule_titles={rule.id: rule.title for rule in load_rules() if rule.title},
         person_lists=shared.person_lists if profile == "internal" else None,
     )
-    # the tidy tables of stages 04–06 (SPEC §5), by the function `python -m analysis tables`
-    # calls; lazy: it pulls the page modules (IPython, matplotlib) a build's own process
-    # never needs
+    # the tidy tables of stages 04–06 (SPEC §5), by the writer `python -m analysis tables`
+    # calls too, on the table and results held here; lazy: it pulls the page modules
+    # (IPython, matplotlib) a build's own process never needs
     from analysis import decision_tables
 
-    decision_tables.write_year(processed_dir, year, folder, profile, output_dir)
+    decision_tables.write(ctx, folder, tidy, shared)
     if profile == "internal":  # the Centre's own reports (Word + xlsx), never public
         from analysis import documents  # lazy: python-docx is needed by this task only
 

@@ -8,7 +8,7 @@ public profile hidden rows are empty with «скрыто (малое число)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -104,46 +104,72 @@ def level_rows(
     order = {ind: i for i, ind in enumerate(catalogue)}
     part = part.assign(
         _unit=part["unit_id"].astype(str),
-        _order=[order.get(i, len(order)) for i in part["indicator_id"]],
+        _order=[order.get(i, len(order)) for i in part["indicator_id"].tolist()],
     ).sort_values(["_unit", "_order", "indicator_id"], kind="stable")
     lead = UNIT_HEADERS[level]
-    attrs = units.get(level, {})
     headers = [*lead, *INDICATOR_HEADERS, *FIGURE_HEADERS]
-    rows, formats = [], []
-    for rec in part.to_dict("records"):
-        unit_cells = list(attrs.get(rec["_unit"], ()))[: max(0, len(lead) - 1)]
-        unit_cells += [None] * (max(0, len(lead) - 1) - len(unit_cells))
-        lead_cells = [rec["unit_id"], *unit_cells] if lead else []
-        known = catalogue.get(rec["indicator_id"])
-        value_format = sheets_value_format(str(rec["unit"]), getattr(known, "kind", None))
-        # shares: numerator and denominator are counts of people; counts: numerator = value
-        part_format = COUNT_FORMAT if str(rec["unit"]) == "%" else value_format
-        rows.append(
-            [
-                *lead_cells,
-                indicator_name(rec["indicator_id"], catalogue),
-                rec["indicator_id"],
-                rec["unit"],
-                rec.get("numerator"),
-                rec.get("denominator"),
-                rec.get("value"),
-                rec.get("target"),
-                yes_no(rec.get("meets_target")),
-                flag_words(rec.get("flags")),
-            ]
-        )
-        formats.append(
-            [
-                *[None] * (len(lead) + 3),
-                part_format,
-                part_format,
-                value_format,
-                value_format,
-                None,
-                None,
-            ]
-        )
+    ids, unit_words = part["indicator_id"].tolist(), part["unit"].tolist()
+    names = {ind: indicator_name(ind, catalogue) for ind in set(ids)}
+    columns = [
+        *_lead_columns(part, lead, units.get(level, {})),
+        [names[ind] for ind in ids],
+        ids,
+        unit_words,
+        *(_column(part, name) for name in ("numerator", "denominator", "value", "target")),
+        _each_distinct(part, "meets_target", yes_no),
+        _each_distinct(part, "flags", flag_words),
+    ]
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    row_formats: dict[tuple[str, str], list[str | None]] = {}  # a few indicators, many rows
+    formats = []
+    for ind, unit in zip(ids, map(str, unit_words), strict=True):
+        if (ind, unit) not in row_formats:
+            row_formats[(ind, unit)] = _row_formats(len(lead), unit, catalogue.get(ind))
+        formats.append(row_formats[(ind, unit)])
     return headers, rows, formats
+
+
+def _row_formats(lead: int, unit: str, known: object) -> list[str | None]:
+    """The number formats of one row of a level's sheet, by its indicator's unit and kind."""
+    value_format = sheets_value_format(unit, getattr(known, "kind", None))
+    # shares: numerator and denominator are counts of people; counts: numerator = value
+    part_format = COUNT_FORMAT if unit == "%" else value_format
+    return [
+        *[None] * (lead + 3),
+        part_format,
+        part_format,
+        value_format,
+        value_format,
+        None,
+        None,
+    ]
+
+
+def _lead_columns(
+    part: pd.DataFrame, lead: tuple[str, ...], attrs: Mapping[str, tuple]
+) -> list[list[object]]:
+    """The columns naming the unit of each row: its id, then its attributes (name,
+    district, type…; empty for a unit the attributes do not know)."""
+    if not lead:
+        return []
+    n = len(lead) - 1
+    cells = [(tuple(attrs.get(u, ())) + (None,) * n)[:n] for u in part["_unit"].tolist()]
+    return [part["unit_id"].tolist(), *([c[k] for c in cells] for k in range(n))]
+
+
+def _column(part: pd.DataFrame, name: str) -> list[object]:
+    """A column's values (all empty when the table has no such column)."""
+    return part[name].tolist() if name in part.columns else [None] * len(part)
+
+
+def _each_distinct(part: pd.DataFrame, name: str, words: Callable[[object], object]) -> list:
+    """`words` of each value of a column, worked out once per distinct value (a column of a
+    handful of flags or yes/no over thousands of rows); a blank value gets `words(None)`."""
+    if name not in part.columns:
+        return [words(None)] * len(part)
+    codes, distinct = pd.factorize(part[name])
+    answers = [words(v) for v in distinct.tolist()] + [words(None)]  # code -1: a blank
+    return [answers[c] for c in codes.tolist()]
 
 
 def unit_attributes(

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 
 import pandas as pd
@@ -93,8 +95,16 @@ def new_workbook() -> SheetBook:
     return SheetBook()
 
 
+PLAIN = frozenset({str, int, bool})  # kinds of value a cell stores as they are
+
+
 def cell_value(value: object) -> object:
     """A value a cell can store: None for every kind of missing, plain Python numbers."""
+    kind = value.__class__
+    if kind in PLAIN:  # most cells: the checks below cost more than the cell itself
+        return value
+    if kind is float:
+        return None if math.isnan(value) else value
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, str):
@@ -125,7 +135,7 @@ def add_sheet(
     sheet = Sheet(
         title,
         [str(h) for h in headers],
-        [[cell_value(v) for v in r] for r in rows],
+        [[v if v.__class__ in PLAIN else cell_value(v) for v in r] for r in rows],
         list(formats) if formats is not None else None,
         {j for j, h in enumerate(headers) if h in wrap},
     )
@@ -173,16 +183,50 @@ class _Styles:
 def _write_sheet(ws: Worksheet, sheet: Sheet, styles: _Styles) -> None:
     for j, header in enumerate(sheet.headers):
         ws.write_string(0, j, header, styles.header)
+    width = max([len(sheet.headers), *map(len, sheet.rows)])
+    row_styles = _RowStyles(styles, sheet.wrapped, width)
+    # the typed writer of each plain kind of value, looked up by its exact class (bool before
+    # int); text goes to write_string, which never parses it
+    writers = {
+        str: ws.write_string,
+        bool: ws.write_boolean,
+        int: ws.write_number,
+        float: ws.write_number,
+    }
     for i, row in enumerate(sheet.rows, start=1):
-        row_formats = sheet.formats[i - 1] if sheet.formats is not None else ()
+        cell_styles = row_styles.of(sheet.formats[i - 1] if sheet.formats is not None else ())
         for j, value in enumerate(row):
-            number_format = row_formats[j] if j < len(row_formats) else None
-            _write_cell(ws, i, j, value, styles.get(number_format, j in sheet.wrapped), styles)
+            write = writers.get(value.__class__)
+            if write is not None:
+                write(i, j, value, cell_styles[j])
+            else:  # blanks, dates, anything else
+                _write_cell(ws, i, j, value, cell_styles[j], styles)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(1, len(sheet.rows) + 1) - 1, max(1, len(sheet.headers)) - 1)
+    columns = list(zip_longest(*sheet.rows))  # short rows end in None, which has no width
     for j, header in enumerate(sheet.headers):
-        values = [r[j] for r in sheet.rows if j < len(r)]
+        values = columns[j] if j < len(columns) else ()
         ws.set_column(j, j, _width(header, values, j in sheet.wrapped))
+
+
+class _RowStyles:
+    """The style of each cell of a row by the row's number formats: a sheet's rows share a few
+    lists of formats, so each list is turned into styles once."""
+
+    def __init__(self, styles: _Styles, wrapped: set[int], width: int) -> None:
+        self.styles = styles
+        self.wrapped = wrapped
+        self.width = width
+        self.made: dict[tuple[str | None, ...], list[Format | None]] = {}
+
+    def of(self, formats: Sequence[str | None]) -> list[Format | None]:
+        key = tuple(formats)
+        if key not in self.made:
+            self.made[key] = [
+                self.styles.get(key[j] if j < len(key) else None, j in self.wrapped)
+                for j in range(self.width)
+            ]
+        return self.made[key]
 
 
 def _write_cell(
@@ -204,12 +248,17 @@ def _write_cell(
         ws.write_string(row, col, str(value), style)
 
 
-def _width(header: str, values: list[object], wrapped: bool) -> float:
+def _width(header: str, values: Sequence[object], wrapped: bool) -> float:
     """Width of a column: its longest text (numbers: a fixed width), within bounds."""
     longest = max([len(w) for w in str(header).split()] or [0])  # headers wrap by word
-    for value in values:
-        if isinstance(value, bool) or value is None:
-            continue
-        size = NUMBER_WIDTH if isinstance(value, (int, float)) else len(str(value))
-        longest = max(longest, size)
+    longest = max(
+        longest, max((len(v) if v.__class__ is str else _size(v) for v in values), default=0)
+    )
     return float(min(WRAP_WIDTH if wrapped else MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
+
+
+def _size(value: object) -> int:
+    """The width a value other than plain text asks for (none for a blank or a yes/no)."""
+    if isinstance(value, bool) or value is None:
+        return 0
+    return NUMBER_WIDTH if isinstance(value, (int, float)) else len(str(value))

@@ -15,7 +15,7 @@ decides what the public profile may show:
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -26,13 +26,14 @@ from analysis import context, disclosure, fmt, plots, problems, tables
 from analysis.catalogue import CATALOGUE, PERCENT
 from analysis.context import Context
 from analysis.monitoring import dynamics_frame
+from analysis.pages import effectiveness as effectiveness_page
 from analysis.params.recommendations import load_rules
 from analysis.problems import KIND_NAMES, KINDS, lower_first
 from analysis.recommendations import engine
 from analysis.recommendations.lists import WITHHELD
 from analysis.recommendations.rules import Rule
 from analysis.vocabulary import LEVEL_NAMES, SCHOOL_GROUP, SUPPRESSED, flag_mask
-from analysis.year_results import year_results
+from analysis.year_results import YearResults, year_results
 
 # --------------------------------------------------------------------------- the page's data
 
@@ -79,15 +80,28 @@ def load(ctx: Context) -> Page:
     )
 
 
-def tidy_for(ctx: Context) -> dict[str, pd.DataFrame]:
+def tidy_for(
+    ctx: Context,
+    shared: YearResults | None = None,
+    shown: Callable[[int], pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
     """``problems.csv`` and ``recommendations.csv`` of the context's year as its profile may
     show them (SPEC §5), by file name: the public one keeps the problems and the
-    recommendations the public page shows (`problems.for_reader`, `public_recommendations`)."""
-    page = load(ctx)
-    recs = page.recs
-    if ctx.public:
-        recs = public_recommendations(recs, ctx.settings.suppression_threshold, page.tidy_shown)
-    return {"problems.csv": problems.tidy(page.found), "recommendations.csv": engine.tidy(recs)}
+    recommendations the public page shows (`problems.for_reader`, `public_recommendations`).
+    A caller writing several tables of the year passes the year's results (``shared``) and
+    year → its indicator table as the profile shows it (``shown``,
+    `analysis.pages.effectiveness.shown_tables`), so that each is read once."""
+    shown = effectiveness_page.shown_tables(ctx) if shown is None else shown
+    shared = year_results(ctx) if shared is None else shared
+    found, recs = shared.problems, shared.recommendations
+    if ctx.public:  # as `load` decides for the page
+        history_shown = pd.concat([shown(y) for y in ctx.window_years], ignore_index=True)
+        found = problems.for_reader(found, history_shown)
+        recs = public_recommendations(recs, ctx.settings.suppression_threshold, shown(ctx.year))
+    return {
+        "problems.csv": problems.tidy(with_texts(found, ctx.year)),
+        "recommendations.csv": engine.tidy(recs),
+    }
 
 
 # --------------------------------------------------------------------------- sections

@@ -61,9 +61,12 @@ class EffectivenessPage:
     threshold: int | None = None  # the suppression threshold in the public profile
 
 
-def indicator_tables(ctx: Context) -> Callable[[int], pd.DataFrame]:
-    """year → its tidy indicator table, each computed (or read from the cache) once."""
-    memo: dict[int, pd.DataFrame] = {}
+def indicator_tables(
+    ctx: Context, current: pd.DataFrame | None = None
+) -> Callable[[int], pd.DataFrame]:
+    """year → its tidy indicator table, each computed (or read from the cache) once;
+    `current`: the report year's, when the caller holds it."""
+    memo: dict[int, pd.DataFrame] = {} if current is None else {ctx.year: current}
 
     def of(year: int) -> pd.DataFrame:
         if year not in memo:
@@ -94,16 +97,45 @@ def load(ctx: Context) -> EffectivenessPage:
     )
 
 
-def tidy_for(ctx: Context) -> pd.DataFrame:
+def tidy_for(
+    ctx: Context,
+    tables_of: Callable[[int], pd.DataFrame] | None = None,
+    shown: Callable[[int], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """``effectiveness.csv`` of the context's year as its profile may show it (SPEC §5): the
-    build (or ``python -m analysis tables``) writes this to ``output/<profile>/<year>/``."""
-    tables_of = indicator_tables(ctx)
+    build (or ``python -m analysis tables``) writes this to ``output/<profile>/<year>/``.
+    A caller writing several tables of the year passes the years' indicator tables
+    (``tables_of``, `indicator_tables`) and the same as the profile shows them (``shown``,
+    `shown_tables`), so that each is read once."""
+    tables_of = indicator_tables(ctx) if tables_of is None else tables_of
     evaluated = evaluation(ctx, tables_of, load_thresholds())
     if not ctx.public:
         return effectiveness.tidy(evaluated)
+    shown = shown_tables(ctx, tables_of) if shown is None else shown
     years = [y for y in effectiveness.compared_years(evaluated) if y in ctx.data_years]
-    shown = context.for_reader(ctx, compared_tables(years, tables_of))
-    return public_tidy(evaluated, shown, ctx.settings.suppression_threshold)
+    compared = (
+        pd.concat([shown(y) for y in years], ignore_index=True)
+        if years
+        else context.for_reader(ctx, compared_tables(years, tables_of))
+    )
+    return public_tidy(evaluated, compared, ctx.settings.suppression_threshold)
+
+
+def shown_tables(
+    ctx: Context, tables_of: Callable[[int], pd.DataFrame] | None = None
+) -> Callable[[int], pd.DataFrame]:
+    """year → its indicator table as the profile shows it (`context.for_reader`), each read
+    once. Stacked in year order, they are the profile's table of those years stacked (the
+    public decision is made year by year)."""
+    tables_of = indicator_tables(ctx) if tables_of is None else tables_of
+    memo: dict[int, pd.DataFrame] = {}
+
+    def of(year: int) -> pd.DataFrame:
+        if year not in memo:
+            memo[year] = context.for_reader(ctx, tables_of(year))
+        return memo[year]
+
+    return of
 
 
 def year_evaluation(ctx: Context) -> pd.DataFrame:
@@ -232,16 +264,20 @@ def for_public(evaluated: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     """
     out = evaluated.copy()
     cells = _PublicCells(shown)
-    for column in [*HIDDEN_COLUMNS.values(), "hidden_t2", "hidden_pretrend"]:
-        out[column] = False
-    for k, r in zip(out.index, out.itertuples(index=False)):
+    # row by row into plain lists, set as columns at the end (a cell set through .loc costs
+    # a millisecond)
+    hidden = {
+        column: [False] * len(out)
+        for column in [*HIDDEN_COLUMNS.values(), "hidden_t2", "hidden_pretrend"]
+    }
+    for n, r in enumerate(out.itertuples(index=False)):
         if r.pending or r.level is None or pd.isna(r.level):
             continue
         for group in ("target", "comparison"):
             units = getattr(r, f"{group}_units")
             for when, year in (("before", r.before_year), ("after", r.after_year)):
                 if not cells.group_visible(int(year), r.level, r.indicator_id, units):
-                    out.loc[k, HIDDEN_COLUMNS[f"{group}_{when}"]] = True
+                    hidden[HIDDEN_COLUMNS[f"{group}_{when}"]][n] = True
         hidden_years = {
             int(e["year"])
             for e in _events_of(r)
@@ -251,8 +287,10 @@ def for_public(evaluated: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
             )
         }
         t = int(r.measure_year)
-        out.loc[k, "hidden_pretrend"] = bool(hidden_years & {t - 2, t - 1})
-        out.loc[k, "hidden_t2"] = bool(hidden_years & {t - 1, t + 2})
+        hidden["hidden_pretrend"][n] = bool(hidden_years & {t - 2, t - 1})
+        hidden["hidden_t2"][n] = bool(hidden_years & {t - 1, t + 2})
+    for column, values in hidden.items():
+        out[column] = pd.Series(values, index=out.index, dtype=bool)
     flags = out[list(HIDDEN_COLUMNS.values())[:4]]
     out[HIDDEN_COLUMNS["did"]] = flags.any(axis=1)
     for column, flag in HIDDEN_COLUMNS.items():

@@ -9,6 +9,7 @@ show (`problems.for_reader`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -286,12 +287,23 @@ def correspondence(
     )
 
 
-def tidy_for(ctx: Context) -> pd.DataFrame:
+def tidy_for(
+    ctx: Context,
+    shared: YearResults | None = None,
+    shown: Callable[[int], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """``measures.csv`` of the context's year as its profile may show it (SPEC §5): the
     register with the findings of the page's correspondence check; the public one without
-    `PRIVATE_FIELDS`."""
+    `PRIVATE_FIELDS`. A caller writing several tables of the year passes the year's results
+    (``shared``) and year → its indicator table as the profile shows it (``shown``,
+    `analysis.pages.effectiveness.shown_tables`), so that each is read once."""
     data = read(ctx)
-    out = register.tidy(data.measures, correspondence(ctx, data))
+    shared = year_results(ctx) if shared is None else shared
+    found = None  # `problems_for` reads the window's public tables itself
+    if ctx.public and shown is not None:  # as `problems_for` decides, on the tables held
+        history_shown = pd.concat([shown(y) for y in ctx.window_years], ignore_index=True)
+        found = problems.for_reader(shared.problems, history_shown)
+    out = register.tidy(data.measures, correspondence(ctx, data, shared, found))
     return out.drop(columns=list(PRIVATE_FIELDS)) if ctx.public else out
 
 
