@@ -93,15 +93,28 @@ def test_png_keeps_a_label_drawn_outside_the_canvas():
 
 def test_panel_grid_makes_rows_as_tall_as_their_longest_title():
     # row 1: titles of 2 and 1 lines → 2 lines of 9 pt × 1.2 + 6 pt pad = 27.6 pt = 0.3833 in;
-    # row 2: 1 line → 16.8 pt = 0.2333 in; each row 1.75 + 0.45 in, legend 0.35 in:
-    # 0.3833 + 0.2333 + 2 × 2.2 + 0.35 = 5.3667 in
+    # row 2: 1 line → 16.8 pt = 0.2333 in; each row 1.75 + 0.45 in, legend 0.35 in, a margin
+    # of 0.1 in on top: 0.1 + 0.3833 + 0.2333 + 2 × 2.2 + 0.35 = 5.4667 in
     fig, axes = plots.panel_grid(["А\nБ", "В", "Г"], 2, 9, 0.3)
     assert len(axes) == 3  # no empty fourth panel
-    assert abs(fig.get_size_inches()[1] - 5.3667) < 1e-3
-    # the first row's plotting areas end 0.3833 + 1.75 in under the top
-    bottom = axes[0].get_position().y0 * 5.3667
-    assert abs(5.3667 - bottom - (0.3833 + 1.75)) < 1e-3
+    assert abs(fig.get_size_inches()[1] - 5.4667) < 1e-3
+    # the first row's plotting areas end 0.1 + 0.3833 + 1.75 in under the top
+    bottom = axes[0].get_position().y0 * 5.4667
+    assert abs(5.4667 - bottom - (0.1 + 0.3833 + 1.75)) < 1e-3
+    # 10 in of columns and the 0.1 in margin on the left; the first axis starts after the
+    # margin, the 0.3 in of labels and their 0.12 in pad: 0.52 in
+    assert abs(fig.get_size_inches()[0] - 10.1) < 1e-3
+    assert abs(axes[0].get_position().x0 * 10.1 - 0.52) < 1e-3
     plots.plt.close(fig)
+
+
+def test_a_laid_out_figure_is_saved_whole():
+    # the grid is laid out to its edges: the PNG is the canvas, 5.4667 in × 110 dpi = 601 px
+    # high and 10.1 in × 110 = 1111 px wide (no crop measured from the texts)
+    fig, _ = plots.panel_grid(["А\nБ", "В", "Г"], 2, 9, 0.3)
+    png = plots.to_png(fig)
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (1111, 601)
 
 
 def test_a_panel_without_values_says_so_and_keeps_its_years():

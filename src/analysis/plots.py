@@ -23,6 +23,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import LayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -95,16 +96,32 @@ def setup() -> None:
 setup()  # on import too: a figure a notebook draws by hand gets the same safe defaults
 
 
+class FixedLayout(LayoutEngine):
+    """The layout engine of a figure laid out in inches by this module (`panel_grid`): it
+    moves nothing at draw, and tells `to_png` that the figure's canvas is its extent."""
+
+    _adjust_compatible = False
+    _colorbar_gridspec = False
+
+    def execute(self, fig: Figure) -> None:
+        """Nothing to do: every axes was placed when it was made."""
+
+
 def to_png(fig: Figure) -> bytes:
     """The figure as PNG bytes with no software/date metadata, then closed.
 
     Cropped to what is drawn, labels outside the canvas included, as ``bbox_inches="tight"``
     does, but with one draw instead of two: "tight" draws the whole figure once only to find
     its extent, while the extent of a figure without a layout engine can be asked directly
-    (same box, same bytes).
+    (same box, same bytes). A figure laid out in inches (`FixedLayout`) is saved whole: its
+    margins are part of the layout, nothing to measure.
     """
+    _fix_empty_axis_labels(fig)
+    engine = fig.get_layout_engine()
     extent = "tight"  # a layout engine (constrained layout) moves things at draw: ask after it
-    if fig.get_layout_engine() is None:
+    if isinstance(engine, FixedLayout):
+        extent = None
+    elif engine is None:
         fig.set_dpi(DPI)  # the extent is measured at the resolution it is drawn at
         renderer = fig.canvas.get_renderer()
         extent = fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
@@ -119,6 +136,16 @@ def to_png(fig: Figure) -> bytes:
     )
     plt.close(fig)
     return buf.getvalue()
+
+
+def _fix_empty_axis_labels(fig: Figure) -> None:
+    """Pin the place of every empty axis label: matplotlib would otherwise measure all tick
+    labels of an axis at each draw (and again for the extent) only to move a label that
+    shows nothing."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0.5, 0.5)  # anywhere: nothing is drawn there
 
 
 def save(fig: Figure, path: Path) -> Path:
@@ -372,25 +399,30 @@ def panel_grid(
     titles: list[str], ncols: int, title_size: float, label_width: float
 ) -> tuple[Figure, list[Axes]]:
     """A figure of one panel per (already wrapped) title, ``ncols`` to a row, with the titles
-    on the left above each panel and ``label_width`` inches kept for the values' labels."""
+    on the left above each panel and ``label_width`` inches kept for the values' labels.
+
+    The figure is laid out to its edges (`FixedLayout`): `to_png` saves it whole, without
+    measuring every text of every panel to crop it."""
     setup()
     rows = [titles[i : i + ncols] for i in range(0, len(titles), ncols)]
     pad = plt.rcParams["axes.titlepad"]  # points between a title and its panel
     lines = [max(t.count("\n") + 1 for t in row) for row in rows]
     title_heights = [(n_lines * title_size * LINE_SPACING + pad) / 72 for n_lines in lines]
-    height = sum(title_heights) + len(rows) * (PANEL_PLOT + PANEL_BELOW) + PANEL_LEGEND
-    fig = plt.figure(figsize=(PANELS_WIDTH, height))
+    margin = plt.rcParams["savefig.pad_inches"]  # left and top, as a cropped figure has
+    height = margin + sum(title_heights) + len(rows) * (PANEL_PLOT + PANEL_BELOW) + PANEL_LEGEND
+    width = margin + PANELS_WIDTH
+    fig = plt.figure(figsize=(width, height), layout=FixedLayout())
     column = PANELS_WIDTH / ncols
     left = label_width + PANEL_TICK_PAD  # from the panel's edge to its axis
-    axes, top = [], height
+    axes, top = [], height - margin
     for row, title_height in zip(rows, title_heights):
         top -= title_height + PANEL_PLOT  # the bottom of this row's plotting areas
         for c, title in enumerate(row):
             ax = fig.add_axes(
                 (
-                    (c * column + left) / PANELS_WIDTH,
+                    (margin + c * column + left) / width,
                     top / height,
-                    (column - left - PANEL_GAP) / PANELS_WIDTH,
+                    (column - left - PANEL_GAP) / width,
                     PANEL_PLOT / height,
                 )
             )
