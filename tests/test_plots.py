@@ -60,6 +60,27 @@ def test_heatmap_labels_cells_with_given_text():
     plots.plt.close(fig)
 
 
+def test_heatmap_is_laid_out_around_its_grid():
+    # 2 indicators (rows, one line each) × 1 unit: the height is the 0.1 in margin, the title
+    # (12 pt × 1.2 + 12 pt pad = 26.4 pt), the unit names (8 pt × 1.2 + 3.5 pt pad = 13.1 pt),
+    # 2 rows of 0.47 in, the legend's 0.35 in and the bottom margin 0.1 in:
+    # 0.1 + 39.5 / 72 + 0.94 + 0.35 + 0.1 = 2.0386 in
+    values = pd.DataFrame({"A": [1.0], "B": [2.0]}, index=["Север"])
+    bands = pd.DataFrame({"A": ["meets"], "B": ["below"]}, index=["Север"])
+    long_title = "Районы: " + "очень длинный заголовок " * 4
+    fig = plots.heatmap(values, bands, values.map(str), long_title)
+    assert abs(fig.get_size_inches()[1] - 2.0386) < 1e-3
+    # the grid keeps its 6.2 in; the title, wider than the grid, gets room on the right:
+    # all that is drawn (title included) lies inside the canvas, which to_png saves whole
+    (ax,) = fig.axes
+    width, height = fig.get_size_inches()
+    assert abs(ax.get_position().width * width - 6.2) < 1e-6
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert drawn.x1 - ax.get_position().x0 * width > 6.2  # the title is wider than the grid
+    assert 0 <= drawn.x0 and drawn.x1 <= width and 0 <= drawn.y0 and drawn.y1 <= height
+    plots.plt.close(fig)
+
+
 def test_save_writes_png(tmp_path):
     path = plots.save(plots.bar_units(UNITS, "name", "value", "Доля"), tmp_path / "a" / "f.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
@@ -115,6 +136,19 @@ def test_a_laid_out_figure_is_saved_whole():
     png = plots.to_png(fig)
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (1111, 601)
+
+
+def test_small_multiples_draw_nothing_outside_their_canvas():
+    # saved whole, a grid must hold its widest labels, titles and legend itself
+    frame = pd.DataFrame(
+        {"year": [2021, 2022], "value": [12345.0, 23456.0], "target": [20000.0, 30000.0]}
+    )
+    title = "Количество человеко-часов по реализованным программам (меры: 2020, 2021, 2022)"
+    fig = plots.small_multiples([(title, "ч.", frame)] * 4)
+    width, height = fig.get_size_inches()
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert 0 <= drawn.x0 and drawn.x1 <= width and 0 <= drawn.y0 and drawn.y1 <= height
+    plots.plt.close(fig)
 
 
 def test_a_panel_without_values_says_so_and_keeps_its_years():

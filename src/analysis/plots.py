@@ -300,6 +300,18 @@ def dynamics(
     return fig
 
 
+# The heatmap is laid out in inches around its grid, from the widths of the texts on its edges
+# (row names, unit names, title), so that its PNG needs no crop measured from every text.
+HEAT_WIDTH = WIDTH * 0.775  # inches: the grid's width (that of matplotlib's default axes)
+HEAT_ROW = 0.47  # inches a row: a name of four lines at 7.5 pt fits with its neighbours
+HEAT_ROW_SIZE = 7.5  # points: the indicators' names on the left
+HEAT_ROW_WIDTH = 48  # characters a row name's line wraps at
+HEAT_HEAD_SIZE = 8  # points: the units' names on top, and the values in the cells
+HEAT_HEAD_WIDTH = 18  # characters a unit name's line wraps at
+HEAT_TITLE_PAD = 12  # points between the units' names and the title
+HEAT_LEGEND = 0.35  # inches under the grid for the legend of the bands (one row at 8 pt)
+
+
 def heatmap(
     values: pd.DataFrame,
     bands: pd.DataFrame,
@@ -317,7 +329,9 @@ def heatmap(
     values, bands, labels = values.T, bands.reindex_like(values).T, labels.T
     codes = bands.fillna("none").map(order.index).to_numpy(dtype=float)
     n_rows, n_cols = values.shape
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * n_rows + 1.6))
+    rows = [wrap(str(r), HEAT_ROW_WIDTH) for r in values.index]
+    heads = [wrap(str(c), HEAT_HEAD_WIDTH) for c in values.columns]
+    fig, ax = _heatmap_frame(rows, heads, title, n_rows)
     cmap = ListedColormap([BAND_COLOURS[b] for b in order])
     ax.imshow(codes, cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
     ax.grid(False)
@@ -329,12 +343,11 @@ def heatmap(
                 str(labels.iat[i, j]),
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=HEAT_HEAD_SIZE,
                 color="white" if codes[i, j] in (0, 2) else DARK,
             )
-    heads = [wrap(str(c), 18) for c in values.columns]
-    ax.set_xticks(range(n_cols), heads, fontsize=8)
-    ax.set_yticks(range(n_rows), [wrap(str(r), 48) for r in values.index], fontsize=7.5)
+    ax.set_xticks(range(n_cols), heads, fontsize=HEAT_HEAD_SIZE)
+    ax.set_yticks(range(n_rows), rows, fontsize=HEAT_ROW_SIZE)
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
     ax.tick_params(axis="y", length=0)
     # white rules between the cells: two line collections, cheaper to draw than minor ticks
@@ -350,11 +363,33 @@ def heatmap(
         ncol=4,
         fontsize=8,
     )
-    # the title over the unit names on top, placed here: matplotlib would measure them at draw
-    heads_height = (max(h.count("\n") + 1 for h in heads) * 8 * LINE_SPACING + 3.5) / 72
-    axes_height = ax.get_position().height * fig.get_size_inches()[1]
-    ax.set_title(title, pad=12, y=1 + heads_height / axes_height)
     return fig
+
+
+def _heatmap_frame(
+    rows: list[str], heads: list[str], title: str, n_rows: int
+) -> tuple[Figure, Axes]:
+    """The heatmap's figure and its grid's axes, placed in inches: the row names on the left,
+    the unit names and the title on top, the legend below, a crop's margin around."""
+    margin = plt.rcParams["savefig.pad_inches"]
+    tick_pad = plt.rcParams["ytick.major.pad"] / 72  # a tick label's distance from the grid
+    row_names = max(text_width(line, HEAT_ROW_SIZE) for r in rows for line in r.split("\n"))
+    head = max(text_width(line, HEAT_HEAD_SIZE) for h in heads for line in h.split("\n"))
+    title_size = plt.rcParams["axes.titlesize"]
+    title_width = text_width(title, title_size, plt.rcParams["axes.titleweight"])
+    column = HEAT_WIDTH / len(heads)
+    left = margin + max(row_names + tick_pad, head / 2 - column / 2)  # to the grid's edge
+    right = margin + max(head / 2 - column / 2, title_width - HEAT_WIDTH, 0)
+    heads_height = (max(h.count("\n") + 1 for h in heads) * HEAT_HEAD_SIZE * LINE_SPACING) / 72
+    heads_height += tick_pad
+    above = margin + (title_size * LINE_SPACING + HEAT_TITLE_PAD) / 72 + heads_height
+    grid_height = HEAT_ROW * n_rows
+    below = HEAT_LEGEND + margin
+    width, height = left + HEAT_WIDTH + right, above + grid_height + below
+    fig = plt.figure(figsize=(width, height), layout=FixedLayout())
+    ax = fig.add_axes((left / width, below / height, HEAT_WIDTH / width, grid_height / height))
+    ax.set_title(title, pad=HEAT_TITLE_PAD, y=1 + heads_height / grid_height)
+    return fig, ax
 
 
 def wrap(text: str, width: int = 16) -> str:
@@ -389,10 +424,11 @@ TICK_STEPS = [1, 2, 2.5, 5, 10]  # tick spacings (× a power of ten), those of m
 LINE_SPACING = 1.2  # a text line's height in font sizes (DejaVu Sans; matplotlib's own spacing)
 
 
-def text_width(text: str, size: float) -> float:
+def text_width(text: str, size: float, weight: str = "normal") -> float:
     """The width in inches of a one-line ``text`` in the house font at ``size`` points."""
     renderer = RendererAgg(1, 1, 72)  # 72 dpi: a pixel is a point
-    return renderer.get_text_width_height_descent(text, FontProperties(size=size), False)[0] / 72
+    font = FontProperties(size=size, weight=weight)
+    return renderer.get_text_width_height_descent(text, font, False)[0] / 72
 
 
 def panel_grid(
