@@ -39,6 +39,23 @@ def test_bars_are_sorted_coloured_by_band_and_labelled_in_russian():
     plots.plt.close(fig)
 
 
+def test_bars_are_laid_out_around_their_plotting_area():
+    # 3 bars: a plotting area of max(1.5, 3 × 0.25 + 0.9) = 1.65 in; above it the margin
+    # 0.1 in and the title (12 pt × 1.2 + 6 pt pad = 20.4 pt), below it the value ticks
+    # (3.5 pt tick + 3.5 pt pad + 10 pt × 1.2 = 19 pt) and the margin 0.1 in:
+    # 0.1 + 20.4 / 72 + 1.65 + 19 / 72 + 0.1 = 2.3972 in
+    long_name = "Муниципальное бюджетное общеобразовательное учреждение «Школа № 1»"
+    units = UNITS.assign(name=[long_name, "Школа 2", "Школа 3"])
+    title = "Доля педагогов с курсом повышения квалификации за три года: " * 2
+    fig = plots.bar_units(units, "name", "value", title, target=85, band="band")
+    width, height = fig.get_size_inches()
+    assert abs(height - 2.3972) < 1e-3
+    # the long name and the title wider than the plotting area stay inside the canvas
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert 0 <= drawn.x0 and drawn.x1 <= width and 0 <= drawn.y0 and drawn.y1 <= height
+    plots.plt.close(fig)
+
+
 def test_dynamics_draws_values_and_target():
     frame = pd.DataFrame(
         {"year": [2021, 2022, 2023], "value": [70.0, 75.5, 81.0], "target": [80.0, 80.0, 85.0]}

@@ -213,13 +213,13 @@ def bar_units(
     setup()
     data = frame[[label, value] + ([band] if band else [])].copy()
     data = data.sort_values(value, ascending=True, na_position="first").tail(max_bars)
-    height = max(2.0, 0.32 * len(data) + 1.2)
-    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    names = [str(x) for x in data[label]]
+    fig, ax = _bars_frame(names, title)
     vals = data[value].astype(float)
     colours = [BAND_COLOURS.get(b, BLUE) for b in data[band]] if band else [BLUE] * len(data)
     ypos = np.arange(len(data))
     ax.barh(ypos, vals.fillna(0), color=colours, height=0.7)
-    ax.set_yticks(ypos, [str(x) for x in data[label]])
+    ax.set_yticks(ypos, names)
     ax.grid(axis="y", visible=False)
     top = np.nanmax([vals.max(skipna=True) if vals.notna().any() else 0, target or 0, 1])
     for y, v in zip(ypos, vals):
@@ -237,6 +237,37 @@ def bar_units(
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9, frameon=True)
     return fig
+
+
+# The bar chart is laid out in inches around its plotting area, from the widths of the units'
+# names and of the title, so that its PNG needs no crop measured from every text.
+BAR_ROW = 0.25  # inches a bar takes (with its gap)
+BAR_ROOM = 0.9  # inches of the plotting area beyond the bars (above and below them)
+BAR_PLOT_MIN = 1.5  # inches: the lowest plotting area (one or two bars)
+BAR_TICK_OVERHANG = 0.25  # inches: half of the widest value tick («100 %») past the axis' end
+
+
+def _bars_frame(names: list[str], title: str) -> tuple[Figure, Axes]:
+    """The bar chart's figure and its plotting area, placed in inches: the units' names on
+    the left, the title on top, the value ticks below, a crop's margin around."""
+    rc = plt.rcParams
+    margin = rc["savefig.pad_inches"]
+    label_size = FontProperties(size=rc["ytick.labelsize"]).get_size_in_points()
+    names_width = max([text_width(n, label_size) for n in names] or [0.0])
+    left = margin + names_width + (rc["ytick.major.size"] + rc["ytick.major.pad"]) / 72
+    title_size = FontProperties(size=rc["axes.titlesize"]).get_size_in_points()
+    title_width = text_width(title, title_size, rc["axes.titleweight"])
+    plot_width = WIDTH * 0.775  # that of matplotlib's default axes
+    right = margin + max(BAR_TICK_OVERHANG, title_width - plot_width)
+    above = margin + (title_size * LINE_SPACING + rc["axes.titlepad"]) / 72
+    tick_size = FontProperties(size=rc["xtick.labelsize"]).get_size_in_points()
+    ticks = rc["xtick.major.size"] + rc["xtick.major.pad"] + tick_size * LINE_SPACING
+    below = margin + ticks / 72
+    plot_height = max(BAR_PLOT_MIN, BAR_ROW * len(names) + BAR_ROOM)
+    width, height = left + plot_width + right, above + plot_height + below
+    fig = plt.figure(figsize=(width, height), layout=FixedLayout())
+    ax = fig.add_axes((left / width, below / height, plot_width / width, plot_height / height))
+    return fig, ax
 
 
 def dynamics(
