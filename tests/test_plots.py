@@ -39,6 +39,23 @@ def test_bars_are_sorted_coloured_by_band_and_labelled_in_russian():
     plots.plt.close(fig)
 
 
+def test_bars_are_laid_out_around_their_plotting_area():
+    # 3 bars: a plotting area of max(1.5, 3 × 0.25 + 0.9) = 1.65 in; above it the margin
+    # 0.1 in and the title (12 pt × 1.2 + 6 pt pad = 20.4 pt), below it the value ticks
+    # (3.5 pt tick + 3.5 pt pad + 10 pt × 1.2 = 19 pt) and the margin 0.1 in:
+    # 0.1 + 20.4 / 72 + 1.65 + 19 / 72 + 0.1 = 2.3972 in
+    long_name = "Муниципальное бюджетное общеобразовательное учреждение «Школа № 1»"
+    units = UNITS.assign(name=[long_name, "Школа 2", "Школа 3"])
+    title = "Доля педагогов с курсом повышения квалификации за три года: " * 2
+    fig = plots.bar_units(units, "name", "value", title, target=85, band="band")
+    width, height = fig.get_size_inches()
+    assert abs(height - 2.3972) < 1e-3
+    # the long name and the title wider than the plotting area stay inside the canvas
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert 0 <= drawn.x0 and drawn.x1 <= width and 0 <= drawn.y0 and drawn.y1 <= height
+    plots.plt.close(fig)
+
+
 def test_dynamics_draws_values_and_target():
     frame = pd.DataFrame(
         {"year": [2021, 2022, 2023], "value": [70.0, 75.5, 81.0], "target": [80.0, 80.0, 85.0]}
@@ -57,6 +74,27 @@ def test_heatmap_labels_cells_with_given_text():
     labels = pd.DataFrame({"A": ["1,0", "2,0"]}, index=["Север", "Юг"])
     fig = plots.heatmap(values, bands, labels, "Районы")
     assert _texts(fig) == ["1,0", "2,0"]
+    plots.plt.close(fig)
+
+
+def test_heatmap_is_laid_out_around_its_grid():
+    # 2 indicators (rows, one line each) × 1 unit: the height is the 0.1 in margin, the title
+    # (12 pt × 1.2 + 12 pt pad = 26.4 pt), the unit names (8 pt × 1.2 + 3.5 pt pad = 13.1 pt),
+    # 2 rows of 0.47 in, the legend's 0.35 in and the bottom margin 0.1 in:
+    # 0.1 + 39.5 / 72 + 0.94 + 0.35 + 0.1 = 2.0386 in
+    values = pd.DataFrame({"A": [1.0], "B": [2.0]}, index=["Север"])
+    bands = pd.DataFrame({"A": ["meets"], "B": ["below"]}, index=["Север"])
+    long_title = "Районы: " + "очень длинный заголовок " * 4
+    fig = plots.heatmap(values, bands, values.map(str), long_title)
+    assert abs(fig.get_size_inches()[1] - 2.0386) < 1e-3
+    # the grid keeps its 6.2 in; the title, wider than the grid, gets room on the right:
+    # all that is drawn (title included) lies inside the canvas, which to_png saves whole
+    (ax,) = fig.axes
+    width, height = fig.get_size_inches()
+    assert abs(ax.get_position().width * width - 6.2) < 1e-6
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert drawn.x1 - ax.get_position().x0 * width > 6.2  # the title is wider than the grid
+    assert 0 <= drawn.x0 and drawn.x1 <= width and 0 <= drawn.y0 and drawn.y1 <= height
     plots.plt.close(fig)
 
 
@@ -93,14 +131,40 @@ def test_png_keeps_a_label_drawn_outside_the_canvas():
 
 def test_panel_grid_makes_rows_as_tall_as_their_longest_title():
     # row 1: titles of 2 and 1 lines → 2 lines of 9 pt × 1.2 + 6 pt pad = 27.6 pt = 0.3833 in;
-    # row 2: 1 line → 16.8 pt = 0.2333 in; each row 1.75 + 0.45 in, legend 0.35 in:
-    # 0.3833 + 0.2333 + 2 × 2.2 + 0.35 = 5.3667 in
+    # row 2: 1 line → 16.8 pt = 0.2333 in; each row 1.75 + 0.45 in, legend 0.35 in, a margin
+    # of 0.1 in on top: 0.1 + 0.3833 + 0.2333 + 2 × 2.2 + 0.35 = 5.4667 in
     fig, axes = plots.panel_grid(["А\nБ", "В", "Г"], 2, 9, 0.3)
     assert len(axes) == 3  # no empty fourth panel
-    assert abs(fig.get_size_inches()[1] - 5.3667) < 1e-3
-    # the first row's plotting areas end 0.3833 + 1.75 in under the top
-    bottom = axes[0].get_position().y0 * 5.3667
-    assert abs(5.3667 - bottom - (0.3833 + 1.75)) < 1e-3
+    assert abs(fig.get_size_inches()[1] - 5.4667) < 1e-3
+    # the first row's plotting areas end 0.1 + 0.3833 + 1.75 in under the top
+    bottom = axes[0].get_position().y0 * 5.4667
+    assert abs(5.4667 - bottom - (0.1 + 0.3833 + 1.75)) < 1e-3
+    # 10 in of columns and the 0.1 in margin on the left; the first axis starts after the
+    # margin, the 0.3 in of labels and their 0.12 in pad: 0.52 in
+    assert abs(fig.get_size_inches()[0] - 10.1) < 1e-3
+    assert abs(axes[0].get_position().x0 * 10.1 - 0.52) < 1e-3
+    plots.plt.close(fig)
+
+
+def test_a_laid_out_figure_is_saved_whole():
+    # the grid is laid out to its edges: the PNG is the canvas, 5.4667 in × 110 dpi = 601 px
+    # high and 10.1 in × 110 = 1111 px wide (no crop measured from the texts)
+    fig, _ = plots.panel_grid(["А\nБ", "В", "Г"], 2, 9, 0.3)
+    png = plots.to_png(fig)
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (1111, 601)
+
+
+def test_small_multiples_draw_nothing_outside_their_canvas():
+    # saved whole, a grid must hold its widest labels, titles and legend itself
+    frame = pd.DataFrame(
+        {"year": [2021, 2022], "value": [12345.0, 23456.0], "target": [20000.0, 30000.0]}
+    )
+    title = "Количество человеко-часов по реализованным программам (меры: 2020, 2021, 2022)"
+    fig = plots.small_multiples([(title, "ч.", frame)] * 4)
+    width, height = fig.get_size_inches()
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert 0 <= drawn.x0 and drawn.x1 <= width and 0 <= drawn.y0 and drawn.y1 <= height
     plots.plt.close(fig)
 
 

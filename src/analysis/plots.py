@@ -23,6 +23,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import LayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -95,16 +96,32 @@ def setup() -> None:
 setup()  # on import too: a figure a notebook draws by hand gets the same safe defaults
 
 
+class FixedLayout(LayoutEngine):
+    """The layout engine of a figure laid out in inches by this module (`panel_grid`): it
+    moves nothing at draw, and tells `to_png` that the figure's canvas is its extent."""
+
+    _adjust_compatible = False
+    _colorbar_gridspec = False
+
+    def execute(self, fig: Figure) -> None:
+        """Nothing to do: every axes was placed when it was made."""
+
+
 def to_png(fig: Figure) -> bytes:
     """The figure as PNG bytes with no software/date metadata, then closed.
 
     Cropped to what is drawn, labels outside the canvas included, as ``bbox_inches="tight"``
     does, but with one draw instead of two: "tight" draws the whole figure once only to find
     its extent, while the extent of a figure without a layout engine can be asked directly
-    (same box, same bytes).
+    (same box, same bytes). A figure laid out in inches (`FixedLayout`) is saved whole: its
+    margins are part of the layout, nothing to measure.
     """
+    _fix_empty_axis_labels(fig)
+    engine = fig.get_layout_engine()
     extent = "tight"  # a layout engine (constrained layout) moves things at draw: ask after it
-    if fig.get_layout_engine() is None:
+    if isinstance(engine, FixedLayout):
+        extent = None
+    elif engine is None:
         fig.set_dpi(DPI)  # the extent is measured at the resolution it is drawn at
         renderer = fig.canvas.get_renderer()
         extent = fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
@@ -119,6 +136,16 @@ def to_png(fig: Figure) -> bytes:
     )
     plt.close(fig)
     return buf.getvalue()
+
+
+def _fix_empty_axis_labels(fig: Figure) -> None:
+    """Pin the place of every empty axis label: matplotlib would otherwise measure all tick
+    labels of an axis at each draw (and again for the extent) only to move a label that
+    shows nothing."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0.5, 0.5)  # anywhere: nothing is drawn there
 
 
 def save(fig: Figure, path: Path) -> Path:
@@ -186,13 +213,13 @@ def bar_units(
     setup()
     data = frame[[label, value] + ([band] if band else [])].copy()
     data = data.sort_values(value, ascending=True, na_position="first").tail(max_bars)
-    height = max(2.0, 0.32 * len(data) + 1.2)
-    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    names = [str(x) for x in data[label]]
+    fig, ax = _bars_frame(names, title)
     vals = data[value].astype(float)
     colours = [BAND_COLOURS.get(b, BLUE) for b in data[band]] if band else [BLUE] * len(data)
     ypos = np.arange(len(data))
     ax.barh(ypos, vals.fillna(0), color=colours, height=0.7)
-    ax.set_yticks(ypos, [str(x) for x in data[label]])
+    ax.set_yticks(ypos, names)
     ax.grid(axis="y", visible=False)
     top = np.nanmax([vals.max(skipna=True) if vals.notna().any() else 0, target or 0, 1])
     for y, v in zip(ypos, vals):
@@ -210,6 +237,37 @@ def bar_units(
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9, frameon=True)
     return fig
+
+
+# The bar chart is laid out in inches around its plotting area, from the widths of the units'
+# names and of the title, so that its PNG needs no crop measured from every text.
+BAR_ROW = 0.25  # inches a bar takes (with its gap)
+BAR_ROOM = 0.9  # inches of the plotting area beyond the bars (above and below them)
+BAR_PLOT_MIN = 1.5  # inches: the lowest plotting area (one or two bars)
+BAR_TICK_OVERHANG = 0.25  # inches: half of the widest value tick («100 %») past the axis' end
+
+
+def _bars_frame(names: list[str], title: str) -> tuple[Figure, Axes]:
+    """The bar chart's figure and its plotting area, placed in inches: the units' names on
+    the left, the title on top, the value ticks below, a crop's margin around."""
+    rc = plt.rcParams
+    margin = rc["savefig.pad_inches"]
+    label_size = FontProperties(size=rc["ytick.labelsize"]).get_size_in_points()
+    names_width = max([text_width(n, label_size) for n in names] or [0.0])
+    left = margin + names_width + (rc["ytick.major.size"] + rc["ytick.major.pad"]) / 72
+    title_size = FontProperties(size=rc["axes.titlesize"]).get_size_in_points()
+    title_width = text_width(title, title_size, rc["axes.titleweight"])
+    plot_width = WIDTH * 0.775  # that of matplotlib's default axes
+    right = margin + max(BAR_TICK_OVERHANG, title_width - plot_width)
+    above = margin + (title_size * LINE_SPACING + rc["axes.titlepad"]) / 72
+    tick_size = FontProperties(size=rc["xtick.labelsize"]).get_size_in_points()
+    ticks = rc["xtick.major.size"] + rc["xtick.major.pad"] + tick_size * LINE_SPACING
+    below = margin + ticks / 72
+    plot_height = max(BAR_PLOT_MIN, BAR_ROW * len(names) + BAR_ROOM)
+    width, height = left + plot_width + right, above + plot_height + below
+    fig = plt.figure(figsize=(width, height), layout=FixedLayout())
+    ax = fig.add_axes((left / width, below / height, plot_width / width, plot_height / height))
+    return fig, ax
 
 
 def dynamics(
@@ -273,6 +331,18 @@ def dynamics(
     return fig
 
 
+# The heatmap is laid out in inches around its grid, from the widths of the texts on its edges
+# (row names, unit names, title), so that its PNG needs no crop measured from every text.
+HEAT_WIDTH = WIDTH * 0.775  # inches: the grid's width (that of matplotlib's default axes)
+HEAT_ROW = 0.47  # inches a row: a name of four lines at 7.5 pt fits with its neighbours
+HEAT_ROW_SIZE = 7.5  # points: the indicators' names on the left
+HEAT_ROW_WIDTH = 48  # characters a row name's line wraps at
+HEAT_HEAD_SIZE = 8  # points: the units' names on top, and the values in the cells
+HEAT_HEAD_WIDTH = 18  # characters a unit name's line wraps at
+HEAT_TITLE_PAD = 12  # points between the units' names and the title
+HEAT_LEGEND = 0.35  # inches under the grid for the legend of the bands (one row at 8 pt)
+
+
 def heatmap(
     values: pd.DataFrame,
     bands: pd.DataFrame,
@@ -290,7 +360,9 @@ def heatmap(
     values, bands, labels = values.T, bands.reindex_like(values).T, labels.T
     codes = bands.fillna("none").map(order.index).to_numpy(dtype=float)
     n_rows, n_cols = values.shape
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * n_rows + 1.6))
+    rows = [wrap(str(r), HEAT_ROW_WIDTH) for r in values.index]
+    heads = [wrap(str(c), HEAT_HEAD_WIDTH) for c in values.columns]
+    fig, ax = _heatmap_frame(rows, heads, title, n_rows)
     cmap = ListedColormap([BAND_COLOURS[b] for b in order])
     ax.imshow(codes, cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
     ax.grid(False)
@@ -302,12 +374,11 @@ def heatmap(
                 str(labels.iat[i, j]),
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=HEAT_HEAD_SIZE,
                 color="white" if codes[i, j] in (0, 2) else DARK,
             )
-    heads = [wrap(str(c), 18) for c in values.columns]
-    ax.set_xticks(range(n_cols), heads, fontsize=8)
-    ax.set_yticks(range(n_rows), [wrap(str(r), 48) for r in values.index], fontsize=7.5)
+    ax.set_xticks(range(n_cols), heads, fontsize=HEAT_HEAD_SIZE)
+    ax.set_yticks(range(n_rows), rows, fontsize=HEAT_ROW_SIZE)
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
     ax.tick_params(axis="y", length=0)
     # white rules between the cells: two line collections, cheaper to draw than minor ticks
@@ -323,11 +394,33 @@ def heatmap(
         ncol=4,
         fontsize=8,
     )
-    # the title over the unit names on top, placed here: matplotlib would measure them at draw
-    heads_height = (max(h.count("\n") + 1 for h in heads) * 8 * LINE_SPACING + 3.5) / 72
-    axes_height = ax.get_position().height * fig.get_size_inches()[1]
-    ax.set_title(title, pad=12, y=1 + heads_height / axes_height)
     return fig
+
+
+def _heatmap_frame(
+    rows: list[str], heads: list[str], title: str, n_rows: int
+) -> tuple[Figure, Axes]:
+    """The heatmap's figure and its grid's axes, placed in inches: the row names on the left,
+    the unit names and the title on top, the legend below, a crop's margin around."""
+    margin = plt.rcParams["savefig.pad_inches"]
+    tick_pad = plt.rcParams["ytick.major.pad"] / 72  # a tick label's distance from the grid
+    row_names = max(text_width(line, HEAT_ROW_SIZE) for r in rows for line in r.split("\n"))
+    head = max(text_width(line, HEAT_HEAD_SIZE) for h in heads for line in h.split("\n"))
+    title_size = plt.rcParams["axes.titlesize"]
+    title_width = text_width(title, title_size, plt.rcParams["axes.titleweight"])
+    column = HEAT_WIDTH / len(heads)
+    left = margin + max(row_names + tick_pad, head / 2 - column / 2)  # to the grid's edge
+    right = margin + max(head / 2 - column / 2, title_width - HEAT_WIDTH, 0)
+    heads_height = (max(h.count("\n") + 1 for h in heads) * HEAT_HEAD_SIZE * LINE_SPACING) / 72
+    heads_height += tick_pad
+    above = margin + (title_size * LINE_SPACING + HEAT_TITLE_PAD) / 72 + heads_height
+    grid_height = HEAT_ROW * n_rows
+    below = HEAT_LEGEND + margin
+    width, height = left + HEAT_WIDTH + right, above + grid_height + below
+    fig = plt.figure(figsize=(width, height), layout=FixedLayout())
+    ax = fig.add_axes((left / width, below / height, HEAT_WIDTH / width, grid_height / height))
+    ax.set_title(title, pad=HEAT_TITLE_PAD, y=1 + heads_height / grid_height)
+    return fig, ax
 
 
 def wrap(text: str, width: int = 16) -> str:
@@ -362,35 +455,41 @@ TICK_STEPS = [1, 2, 2.5, 5, 10]  # tick spacings (× a power of ten), those of m
 LINE_SPACING = 1.2  # a text line's height in font sizes (DejaVu Sans; matplotlib's own spacing)
 
 
-def text_width(text: str, size: float) -> float:
+def text_width(text: str, size: float, weight: str = "normal") -> float:
     """The width in inches of a one-line ``text`` in the house font at ``size`` points."""
     renderer = RendererAgg(1, 1, 72)  # 72 dpi: a pixel is a point
-    return renderer.get_text_width_height_descent(text, FontProperties(size=size), False)[0] / 72
+    font = FontProperties(size=size, weight=weight)
+    return renderer.get_text_width_height_descent(text, font, False)[0] / 72
 
 
 def panel_grid(
     titles: list[str], ncols: int, title_size: float, label_width: float
 ) -> tuple[Figure, list[Axes]]:
     """A figure of one panel per (already wrapped) title, ``ncols`` to a row, with the titles
-    on the left above each panel and ``label_width`` inches kept for the values' labels."""
+    on the left above each panel and ``label_width`` inches kept for the values' labels.
+
+    The figure is laid out to its edges (`FixedLayout`): `to_png` saves it whole, without
+    measuring every text of every panel to crop it."""
     setup()
     rows = [titles[i : i + ncols] for i in range(0, len(titles), ncols)]
     pad = plt.rcParams["axes.titlepad"]  # points between a title and its panel
     lines = [max(t.count("\n") + 1 for t in row) for row in rows]
     title_heights = [(n_lines * title_size * LINE_SPACING + pad) / 72 for n_lines in lines]
-    height = sum(title_heights) + len(rows) * (PANEL_PLOT + PANEL_BELOW) + PANEL_LEGEND
-    fig = plt.figure(figsize=(PANELS_WIDTH, height))
+    margin = plt.rcParams["savefig.pad_inches"]  # left and top, as a cropped figure has
+    height = margin + sum(title_heights) + len(rows) * (PANEL_PLOT + PANEL_BELOW) + PANEL_LEGEND
+    width = margin + PANELS_WIDTH
+    fig = plt.figure(figsize=(width, height), layout=FixedLayout())
     column = PANELS_WIDTH / ncols
     left = label_width + PANEL_TICK_PAD  # from the panel's edge to its axis
-    axes, top = [], height
+    axes, top = [], height - margin
     for row, title_height in zip(rows, title_heights):
         top -= title_height + PANEL_PLOT  # the bottom of this row's plotting areas
         for c, title in enumerate(row):
             ax = fig.add_axes(
                 (
-                    (c * column + left) / PANELS_WIDTH,
+                    (margin + c * column + left) / width,
                     top / height,
-                    (column - left - PANEL_GAP) / PANELS_WIDTH,
+                    (column - left - PANEL_GAP) / width,
                     PANEL_PLOT / height,
                 )
             )
