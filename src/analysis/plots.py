@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib
 
@@ -519,12 +520,12 @@ def small_multiples(panels: list[tuple[str, str, pd.DataFrame]], ncols: int = 3)
     """A grid of small dynamics charts: (title, unit, frame of year/value/target) per panel."""
     prepared = [_panel_data(frame, unit) for _, unit, frame in panels]
     label_width = max(
-        [text_width(label, 8) for *_, (_, labels) in prepared for label in labels] or [0.0]
+        [text_width(label, 8) for panel in prepared for label in panel.ticks[1]] or [0.0]
     )
     titles = [wrap(title, PANEL_TITLE_WIDTH) for title, _, _ in panels]
     fig, axes = panel_grid(titles, ncols, PANEL_TITLE_SIZE, label_width)
-    for ax, (_, unit, _), data in zip(axes, panels, prepared):
-        _draw_panel(ax, unit, *data)
+    for ax, (_, unit, _), panel in zip(axes, panels, prepared):
+        _draw_panel(ax, unit, panel)
     handles = [
         Line2D([0], [0], color=BLUE, marker="o", label="значение"),
         Line2D([0], [0], color=DARK, linestyle="--", label="цель"),
@@ -533,34 +534,42 @@ def small_multiples(panels: list[tuple[str, str, pd.DataFrame]], ncols: int = 3)
     return fig
 
 
-def _panel_data(
-    frame: pd.DataFrame, unit: str
-) -> tuple[pd.DataFrame, pd.DataFrame, float, tuple[np.ndarray, list[str]]]:
+class _Panel(NamedTuple):
+    """A panel's data as arrays by year (pandas selections cost more than the drawing of a
+    small panel), the top of its axis and the axis' ticks."""
+
+    years: np.ndarray
+    values: np.ndarray  # NaN where there is no value
+    target_years: np.ndarray
+    targets: np.ndarray
+    top: float
+    ticks: tuple[np.ndarray, list[str]]
+
+
+def _panel_data(frame: pd.DataFrame, unit: str) -> _Panel:
     """A panel's values by year, its targets, the top of its axis and the axis' ticks."""
-    frame = frame.sort_values("year")
-    tgt = frame[["year", "target"]].dropna() if "target" in frame else frame.iloc[:0]
-    vals = frame["value"].astype(float).to_numpy()
-    highest = np.nanmax(np.r_[vals, tgt["target"].astype(float).to_numpy(), [1.0]])
+    order = np.argsort(frame["year"].to_numpy(), kind="stable")
+    years = frame["year"].to_numpy()[order]
+    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)[order]
+    targets = (
+        frame["target"].to_numpy(dtype=float, na_value=np.nan)[order]
+        if "target" in frame
+        else np.full(len(years), np.nan)
+    )
+    has_target = ~np.isnan(targets)
+    highest = np.nanmax(np.r_[values, targets[has_target], [1.0]])
     top = highest * 1.2  # room for the value labels over the points
-    drawn = frame["value"].notna().any() or len(tgt)  # an axis only for something to read on it
+    drawn = not np.isnan(values).all() or has_target.any()  # an axis only for something to read
     ticks = value_ticks(top, unit) if drawn else (np.array([]), [])
-    return frame, tgt, top, ticks
+    return _Panel(years, values, years[has_target], targets[has_target], top, ticks)
 
 
-def _draw_panel(
-    ax: Axes,
-    unit: str,
-    frame: pd.DataFrame,
-    tgt: pd.DataFrame,
-    top: float,
-    ticks: tuple[np.ndarray, list[str]],
-) -> None:
+def _draw_panel(ax: Axes, unit: str, panel: _Panel) -> None:
     """One small multiple: values with their labels, the target as a dashed step."""
-    years = sorted(int(y) for y in frame["year"].unique())
-    vals = frame["value"].astype(float)
-    ax.plot(frame["year"], vals, marker="o", linewidth=2, color=BLUE)
-    for x, v in zip(frame["year"], vals):
-        if not pd.isna(v):
+    years = sorted({int(y) for y in panel.years})
+    ax.plot(panel.years, panel.values, marker="o", linewidth=2, color=BLUE)
+    for x, v in zip(panel.years, panel.values):
+        if not np.isnan(v):
             ax.annotate(
                 fmt.value(v, unit, with_unit=False),
                 (x, v),
@@ -569,10 +578,10 @@ def _draw_panel(
                 ha="center",
                 fontsize=7,
             )
-    if len(tgt):
+    if len(panel.targets):
         ax.plot(
-            tgt["year"],
-            tgt["target"].astype(float),
+            panel.target_years,
+            panel.targets,
             linestyle="--",
             color=DARK,
             linewidth=1,
@@ -581,7 +590,7 @@ def _draw_panel(
     ax.set_xticks(years, [str(y) for y in years], fontsize=8)
     if years:  # the years are the axis even when a panel has no value to draw
         ax.set_xlim(years[0] - 0.25, years[-1] + 0.25)
-    ax.set_yticks(*ticks, fontsize=8)
-    ax.set_ylim(0, top)
-    if vals.isna().all():
+    ax.set_yticks(*panel.ticks, fontsize=8)
+    ax.set_ylim(0, panel.top)
+    if np.isnan(panel.values).all():
         ax.text(0.5, 0.5, fmt.NO_DATA, transform=ax.transAxes, ha="center", color=GREY)
