@@ -55,6 +55,7 @@ PRESENTATION = (
     "analysis.fmt",
     "analysis.tables",
     "analysis.plots",
+    "analysis.palette",
     "analysis.pages",
     "IPython",
     "matplotlib",

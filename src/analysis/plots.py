@@ -30,24 +30,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis import fmt
+from analysis.palette import BAND_COLOURS, BAND_LABELS, BLUE
 
-# Colours: a calm blue for plain values and a traffic-light triple for target bands, chosen to
-# stay distinguishable for colour-blind readers (blue/orange/vermilion from Okabe–Ito).
-BLUE = "#2b6a99"
 GREY = "#8c8c8c"
 DARK = "#333333"
-BAND_COLOURS = {
-    "meets": "#3a9a5b",  # цель достигнута
-    "near": "#e6a23c",  # близко к цели
-    "below": "#d1495b",  # ниже цели
-    "none": "#b9c4cc",  # цели нет или нет данных
-}
-BAND_LABELS = {
-    "meets": "цель достигнута",
-    "near": "близко к цели",
-    "below": "цель не достигнута",
-    "none": "цель не установлена",
-}
 ALT_LIMIT = 400  # characters of a figure's alt text (its titles); a screen reader reads it all
 SERIES_COLOURS = ["#2b6a99", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999"]
 DPI = 110  # PNG resolution: sharp on screen, small files

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.plots import BAND_COLOURS, BLUE
+from analysis.palette import BAND_COLOURS, BLUE
 
 WIDTH, HEIGHT, PAD = 96, 24, 3  # px: fits a table cell beside the figures
 

@@ -15,16 +15,9 @@ from pandas.io.formats.style import Styler
 
 from analysis.fmt import is_missing
 from analysis.html_templates import environment, render
-from analysis.plots import BAND_COLOURS, BAND_LABELS
+from analysis.palette import BAND_COLOURS, BAND_LABELS, CELL_COLOURS
 from analysis.unit_links import unit_href
 
-# Light versions of the plot's band colours for table cells (text stays readable on them).
-CELL_COLOURS = {
-    "meets": "#d8efe0",
-    "near": "#fbecd0",
-    "below": "#f6d5da",
-    "none": "",
-}
 TABLE_STYLES = [
     {"selector": "th", "props": "text-align: left; background: #eef2f5; padding: 4px 8px;"},
     # nbconvert's theme right-aligns every cell; text reads better left-aligned, numbers are

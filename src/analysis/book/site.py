@@ -21,9 +21,8 @@ from analysis import fmt, front_page
 from analysis.catalogue import CATALOGUE, PERCENT
 from analysis.fmt import INCOMPLETE_MARK, INCOMPLETE_NOTE
 from analysis.html_templates import render
-from analysis.plots import BAND_LABELS
+from analysis.palette import BAND_LABELS, CELL_COLOURS
 from analysis.sparkline import Sparkline, sparkline
-from analysis.tables import CELL_COLOURS
 from analysis.unit_links import UNITS_INDEX
 from analysis.vocabulary import HIGHER, PROFILE_NAMES
 

@@ -31,10 +31,9 @@ from analysis.exports.recommendations import LIST_NAMES
 from analysis.front_page import known_number
 from analysis.html_templates import render
 from analysis.monitoring import judged_band
-from analysis.plots import BAND_LABELS
+from analysis.palette import BAND_LABELS, CELL_COLOURS
 from analysis.problems import KIND_NAMES
 from analysis.sparkline import Sparkline, sparkline
-from analysis.tables import CELL_COLOURS
 from analysis.unit_links import UNITS_DIR, UNITS_INDEX, unit_file, unit_href
 from analysis.vocabulary import (
     INCOMPLETE_WINDOW,
