@@ -20,7 +20,14 @@ from analysis.exports.sheets import value_format as sheets_value_format
 from analysis.goals import load_goals
 from analysis.vocabulary import DIRECTION_WORDS, LEVEL_NAMES, flag_words
 
-__all__ = ["LEVEL_WORDS", "flag_words", "indicator_name", "write_indicators_xlsx", "yes_no"]
+__all__ = [
+    "LEVEL_WORDS",
+    "column_values",
+    "flag_words",
+    "indicator_name",
+    "write_indicators_xlsx",
+    "yes_no",
+]
 
 # level → sheet name (SPEC §5 levels, in that order)
 LEVEL_SHEETS: dict[str, str] = {
@@ -115,7 +122,7 @@ def level_rows(
         [names[ind] for ind in ids],
         ids,
         unit_words,
-        *(_column(part, name) for name in ("numerator", "denominator", "value", "target")),
+        *(column_values(part, name) for name in ("numerator", "denominator", "value", "target")),
         _each_distinct(part, "meets_target", yes_no),
         _each_distinct(part, "flags", flag_words),
     ]
@@ -157,7 +164,7 @@ def _lead_columns(
     return [part["unit_id"].tolist(), *([c[k] for c in cells] for k in range(n))]
 
 
-def _column(part: pd.DataFrame, name: str) -> list[object]:
+def column_values(part: pd.DataFrame, name: str) -> list[object]:
     """A column's values (all empty when the table has no such column)."""
     return part[name].tolist() if name in part.columns else [None] * len(part)
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.catalogue import CATALOGUE, PERCENT
 from analysis.disclosure import MASK, suppress_counts
-from analysis.exports.indicators import indicator_name, yes_no
+from analysis.exports.indicators import column_values, indicator_name, yes_no
 from analysis.exports.sheets import COUNT_FORMAT, add_sheet, new_workbook, save
 from analysis.exports.sheets import value_format as sheets_value_format
 from analysis.recommendations.engine import COLUMNS as REC_COLUMNS  # the frame it writes
@@ -363,15 +363,16 @@ def people_rows(inst: str, person_lists: Mapping[str, pd.DataFrame]) -> list[lis
         if frame is None or not len(frame) or "inst_id" not in frame.columns:
             continue
         own = frame[frame["inst_id"].astype(str).eq(inst)].sort_values("person_id")
-        for rec in own.to_dict("records"):
-            rows.append(
-                [
-                    LIST_NAMES.get(key, key),
-                    rec["person_id"],
-                    rec.get("position"),
-                    rec.get("experience_years"),
-                ]
+        name = LIST_NAMES.get(key, key)
+        rows += [
+            [name, person, position, years]
+            for person, position, years in zip(
+                own["person_id"].tolist(),
+                column_values(own, "position"),
+                column_values(own, "experience_years"),
+                strict=True,
             )
+        ]
     return rows
 
 
@@ -396,28 +397,26 @@ def institution_indicators(
     city = _values(tidy[tidy["level"].eq("city")])
     local = _values(tidy[tidy["level"].eq("district") & unit_ids.eq(str(district))])
     order = {ind: i for i, ind in enumerate(catalogue)}
-    own = own.assign(_order=[order.get(i, len(order)) for i in own["indicator_id"]])
-    rows, formats = [], []
-    for rec in own.sort_values(["_order", "indicator_id"], kind="stable").to_dict("records"):
-        ind, unit = rec["indicator_id"], str(rec["unit"])
+    own = own.assign(
+        _order=[order.get(i, len(order)) for i in own["indicator_id"].tolist()]
+    ).sort_values(["_order", "indicator_id"], kind="stable")
+    ids, units = own["indicator_id"].tolist(), [str(u) for u in own["unit"].tolist()]
+    columns = [  # by columns: a frame's rows as dicts cost more than the whole sheet
+        [indicator_name(ind, catalogue) for ind in ids],
+        ids,
+        units,
+        *(column_values(own, name) for name in ("numerator", "denominator", "value", "target")),
+        [yes_no(v) for v in column_values(own, "meets_target")],
+        [local.get(ind) for ind in ids],
+        [city.get(ind) for ind in ids],
+        [flag_words(v) for v in column_values(own, "flags")],
+    ]
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    formats = []
+    for ind, unit in zip(ids, units, strict=True):
         known = catalogue.get(ind)
         value_format = sheets_value_format(unit, getattr(known, "kind", None))
         part_format = COUNT_FORMAT if unit == PERCENT else value_format
-        rows.append(
-            [
-                indicator_name(ind, catalogue),
-                ind,
-                unit,
-                rec.get("numerator"),
-                rec.get("denominator"),
-                rec.get("value"),
-                rec.get("target"),
-                yes_no(rec.get("meets_target")),
-                local.get(ind),
-                city.get(ind),
-                flag_words(rec.get("flags")),
-            ]
-        )
         formats.append(
             [
                 None,
