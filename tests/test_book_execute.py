@@ -376,7 +376,7 @@ def test_before_long_work_of_its_own_the_build_queues_a_job_more_per_worker():
     pool.seconds = {f"2023/0{n}_page": float(n) for n in range(1, 8)}
     pool.submit([job(f"2023/0{n}_page") for n in range(1, 8)])
     assert pool.pool.given == ["2023/07_page", "2023/06_page", "2023/05_page"]
-    pool.queue_ahead(2)
+    pool.queue_ahead()
     assert pool.pool.given[3:] == ["2023/04_page", "2023/03_page"]
     assert [j.key for j in pool.waiting] == ["2023/01_page", "2023/02_page"]
 

@@ -417,11 +417,12 @@ class PagePool:
         self.waiting.extend(jobs)
         self._hand_out()
 
-    def queue_ahead(self, jobs: int) -> None:
-        """Hand the executor `jobs` more than usual, before this process starts a long piece
-        of its own work (a year's unit pages): a worker that finishes meanwhile finds its next
-        job queued rather than waiting for this process to come back to `outcomes`."""
-        self._hand_out(QUEUED_AHEAD + jobs)
+    def queue_ahead(self) -> None:
+        """Hand the executor a job more per worker than usual, before this process starts a
+        long piece of its own work (a year's unit pages): a worker that finishes meanwhile
+        finds its next job queued rather than waiting for this process to come back to
+        `outcomes`."""
+        self._hand_out(QUEUED_AHEAD + self.workers)
 
     def _hand_out(self, ahead: int = QUEUED_AHEAD) -> None:
         """Hand the next jobs to the executor while a worker is free (or `ahead` jobs short of

@@ -118,7 +118,7 @@ class YearWork:
         elif stem == EXPORTS:
             # the year's unit pages are made in this process next (a second or two): the
             # workers get their next jobs now
-            self.pool.queue_ahead(self.pool.workers)
+            self.pool.queue_ahead()
             b.exports_done(year, outcome, self.year_fps[year])
         elif stem == EVALUATION:  # a failure is met again by its readers, which say why
             self.pool.submit(self.after_evaluation.pop(year, []))
@@ -229,6 +229,9 @@ class InlinePool:
 
     def submit(self, jobs: list, record=None) -> None:
         self.queue.extend(jobs)
+
+    def queue_ahead(self) -> None:
+        """Nothing to do: no worker waits for this process."""
 
     def outcomes(self) -> Iterator[Outcome]:
         while self.queue:
